@@ -1,0 +1,61 @@
+/** Languages afterburner can optimize; step 2 adds TypeScript, TSX and Python. */
+export type Language = 'javascript';
+
+export type TargetKind = 'function' | 'method' | 'arrow' | 'function-expression' | 'generator';
+
+/**
+ * One changed function to optimize. Its line range covers whole lines: the full declaration statement
+ * (e.g. `export function f() {…}` or `const f = () => …;`), so a suggestion that replaces lines
+ * startLine..endLine with a candidate's text applies cleanly.
+ */
+export interface Target {
+  /** Stable id: `${path}:${name}`. */
+  id: string;
+  /** Repository-relative POSIX path on the head side. */
+  path: string;
+  language: Language;
+  /** Qualified name: `helper`, `Cache.get`, `outer.inner`, `default`. */
+  name: string;
+  kind: TargetKind;
+  /** 1-based, inclusive, on the head side. */
+  startLine: number;
+  endLine: number;
+  /** Exact text of lines startLine..endLine of the head file, joined by '\n', no trailing newline. */
+  source: string;
+  /** Head-side line numbers inside the range that the diff added or changed. */
+  changedLines: number[];
+  /** Name under which the module exports this function (`default` for a default export); undefined if not exported. */
+  exportName?: string;
+  async: boolean;
+  generator: boolean;
+  /** Extra source the model may need (the file's imports, referenced module-level definitions); bounded. */
+  context: string;
+}
+
+/** A function or file that was looked at and deliberately not optimized. */
+export interface SkippedTarget {
+  path: string;
+  name?: string;
+  startLine?: number;
+  endLine?: number;
+  reason: string;
+}
+
+export interface DetectResult {
+  /** Full SHA of merge-base(base, head). */
+  mergeBase: string;
+  /** Full SHA of head. */
+  headSha: string;
+  targets: Target[];
+  skipped: SkippedTarget[];
+}
+
+export interface DetectOptions {
+  /** Path of the git repository (any directory inside the work tree). */
+  repo: string;
+  base: string;
+  /** Defaults to HEAD. */
+  head?: string;
+  /** Functions longer than this are skipped (default 200 lines). */
+  maxFunctionLines?: number;
+}

@@ -1,0 +1,38 @@
+import type { Target } from '../detect/types.js';
+
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface ProposalRequest {
+  target: Target;
+  /** The code to improve this iteration: the original or the best verified candidate so far. */
+  currentSource: string;
+  /** The full prompt, for providers that talk to a model. */
+  messages: ChatMessage[];
+  /** How many candidates to ask for (group size k). */
+  count: number;
+  iteration: number;
+}
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface ProposalReply {
+  /**
+   * Raw answers, one per candidate. Each should hold one fenced code block (or `<solution>…</solution>`) with
+   * the whole replacement for the target's lines; the optimize stage extracts and checks it.
+   */
+  answers: string[];
+  usage: TokenUsage;
+}
+
+/** Source of candidate rewrites: a language model or the offline rule catalog. */
+export interface Provider {
+  readonly name: string;
+  readonly model: string;
+  propose(request: ProposalRequest): Promise<ProposalReply>;
+}
