@@ -1,0 +1,47 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parseReviewFlags, type RawReviewFlags } from '../config/review-flags.js';
+import type { ProgressListener } from '../progress.js';
+import { apiKeyFromEnv } from '../providers/create-provider.js';
+import { type RunReport, renderJsonReport, renderMarkdownReport } from '../report/index.js';
+import { runReview } from '../run.js';
+
+export interface CommandIO {
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  stdout: (text: string) => void;
+  progress: ProgressListener;
+}
+
+async function writeOut(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, text);
+}
+
+/** `afterburner review`: returns the report; writes it to --out/--json, or Markdown to stdout without --out. */
+export async function reviewCommand(raw: RawReviewFlags, io: CommandIO): Promise<RunReport> {
+  const flags = parseReviewFlags(raw, io.env);
+  const report = await runReview({
+    repo: resolve(io.cwd, flags.repo),
+    base: flags.base,
+    head: flags.head,
+    provider: flags.provider,
+    model: flags.model,
+    baseUrl: flags.baseUrl,
+    apiKey: apiKeyFromEnv(io.env),
+    iterations: flags.iterations,
+    candidates: flags.candidates,
+    minSpeedup: flags.minSpeedup,
+    rounds: flags.rounds,
+    sandbox: flags.sandbox,
+    image: flags.image,
+    testCommand: flags.testCommand,
+    inputsFile: flags.inputs,
+    progress: io.progress,
+  });
+  const markdown = renderMarkdownReport(report);
+  if (flags.out) await writeOut(resolve(io.cwd, flags.out), markdown);
+  else io.stdout(markdown);
+  if (flags.json) await writeOut(resolve(io.cwd, flags.json), renderJsonReport(report));
+  return report;
+}

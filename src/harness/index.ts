@@ -1,0 +1,4 @@
+export { NodeHarness, type NodeHarnessOptions } from './node-harness.js';
+export { spliceLines } from './splice.js';
+export { resolveTestCommand } from './test-command.js';
+export type { Benchmark, Evaluation, Evaluator, Preparation, RejectionStage, TestRun } from './types.js';

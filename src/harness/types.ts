@@ -1,0 +1,36 @@
+import type { ExecOutcome } from '../sandbox/types.js';
+import type { SpeedupEstimate, Verdict } from '../stats/index.js';
+
+export interface TestRun {
+  command: string;
+  outcome: ExecOutcome;
+  passed: boolean;
+  durationMs: number;
+  /** Last lines of the test output, for feedback and reports. */
+  outputTail: string;
+}
+
+export interface Benchmark {
+  /** Distinct benchmark calls per round. */
+  calls: number;
+  /** How many times each round repeated the calls (tiny calls are batched). */
+  repeats: number;
+  rounds: number;
+  originalMedianNs: number;
+  candidateMedianNs: number;
+  estimate: SpeedupEstimate;
+  verdict: Verdict;
+}
+
+export type RejectionStage = 'tests' | 'differential' | 'benchmark' | 'not-faster';
+
+export type Evaluation =
+  | { status: 'verified'; tests: TestRun; benchmark: Benchmark; differentialCalls: number }
+  | { status: 'rejected'; stage: RejectionStage; reason: string; tests?: TestRun; benchmark?: Benchmark };
+
+/** Checks and measures candidate rewrites of one target. */
+export interface Evaluator {
+  evaluate(candidateSource: string): Promise<Evaluation>;
+}
+
+export type Preparation = { ok: true; tests: TestRun } | { ok: false; reason: string };

@@ -1,0 +1,3 @@
+export { renderJsonReport } from './json.js';
+export { renderMarkdownReport, suggestionBlock } from './markdown.js';
+export type { RunReport, SkipReport, SkipStage, SuggestionReport } from './types.js';

@@ -1,0 +1,46 @@
+import type { Language } from '../detect/types.js';
+import type { Benchmark, TestRun } from '../harness/types.js';
+import type { TokenUsage } from '../providers/types.js';
+
+export interface SuggestionReport {
+  path: string;
+  name: string;
+  language: Language;
+  /** Head-side lines the replacement covers, 1-based inclusive. */
+  startLine: number;
+  endLine: number;
+  original: string;
+  replacement: string;
+  benchmark: Benchmark;
+  tests: TestRun;
+  differentialCalls: number;
+  iteration: number;
+}
+
+export type SkipStage = 'detect' | 'prepare' | 'optimize';
+
+export interface SkipReport {
+  path: string;
+  name?: string;
+  startLine?: number;
+  stage: SkipStage;
+  reason: string;
+}
+
+export interface RunReport {
+  schemaVersion: 1;
+  tool: { name: 'afterburner'; version: string };
+  base: string;
+  head: string;
+  mergeBase: string;
+  headSha: string;
+  sandbox: { kind: 'docker' | 'process'; isolated: boolean; description: string };
+  provider: { name: string; model: string };
+  settings: { iterations: number; candidates: number; minSpeedup: number };
+  /** Functions the diff changed that were considered (optimized or skipped after detection). */
+  functionsAnalysed: number;
+  suggestions: SuggestionReport[];
+  skipped: SkipReport[];
+  usage: TokenUsage;
+  notices: string[];
+}

@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { headTree } from './detect/head-tree.js';
+import { detectChangedFunctions } from './detect/index.js';
+import type { Target } from './detect/types.js';
+import { NodeHarness, resolveTestCommand } from './harness/index.js';
+import { optimizeTarget } from './optimize/index.js';
+import { type ProgressListener, silentProgress } from './progress.js';
+import { createProvider, type ProviderName } from './providers/create-provider.js';
+import type { Provider } from './providers/types.js';
+import type { RunReport, SkipReport, SuggestionReport } from './report/index.js';
+import { createSandbox } from './sandbox/create-sandbox.js';
+import type { Sandbox, SandboxMode } from './sandbox/types.js';
+import { version } from './version.js';
+
+export interface ReviewOptions {
+  repo: string;
+  base: string;
+  head?: string;
+  provider: ProviderName;
+  model?: string;
+  baseUrl?: string;
+  apiKey?: string;
+  iterations: number;
+  candidates: number;
+  /** 0.1 = a candidate must be at least 10% faster, with confidence. */
+  minSpeedup: number;
+  sandbox: SandboxMode;
+  image: string;
+  testCommand?: string;
+  /** Repository-relative module with benchmark inputs. */
+  inputsFile: string;
+  /** Timed rounds per candidate. */
+  rounds?: number;
+  progress?: ProgressListener;
+}
+
+interface TargetOutcome {
+  suggestion?: SuggestionReport;
+  skip?: SkipReport;
+  usage: { inputTokens: number; outputTokens: number };
+}
+
+function skipOf(target: Target, stage: SkipReport['stage'], reason: string): SkipReport {
+  return { path: target.path, name: target.name, startLine: target.startLine, stage, reason };
+}
+
+async function optimizeOne(
+  target: Target,
+  context: { options: ReviewOptions; provider: Provider; sandbox: Sandbox; headDir: string; runId: string },
+): Promise<TargetOutcome> {
+  const { options, provider, sandbox, headDir, runId } = context;
+  const progress = options.progress ?? silentProgress;
+  const usage = { inputTokens: 0, outputTokens: 0 };
+  if (!target.exportName) {
+    const reason = 'not exported: the benchmark loads functions through their module exports';
+    return { skip: skipOf(target, 'prepare', reason), usage };
+  }
+  progress.target(target, 'copying the repository into the sandbox');
+  const workspace = await sandbox.open({
+    sourceDir: headDir,
+    labels: { 'afterburner.run': runId, 'afterburner.target': target.id },
+  });
+  try {
+    const harness = new NodeHarness({
+      workspace,
+      target,
+      fileText: await readFile(join(headDir, target.path), 'utf8'),
+      testCommand: await resolveTestCommand(headDir, options.testCommand),
+      inputsFile: options.inputsFile,
+      minSpeedup: options.minSpeedup,
+      rounds: options.rounds,
+    });
+    progress.target(target, 'running the tests and benchmark on the original');
+    const preparation = await harness.prepare();
+    if (!preparation.ok) return { skip: skipOf(target, 'prepare', preparation.reason), usage };
+
+    const result = await optimizeTarget({
+      target,
+      provider,
+      evaluator: harness,
+      iterations: options.iterations,
+      candidates: options.candidates,
+      onAttempt: (a) =>
+        progress.target(
+          target,
+          `iteration ${a.iteration}, candidate ${a.candidate}: ${a.status}` +
+            (a.speedup ? ` (${a.speedup.toFixed(2)}×)` : ''),
+        ),
+    });
+    if (!result.best) return { skip: skipOf(target, 'optimize', result.outcome), usage: result.usage };
+    const { evaluation } = result.best;
+    const suggestion: SuggestionReport = {
+      path: target.path,
+      name: target.name,
+      language: target.language,
+      startLine: target.startLine,
+      endLine: target.endLine,
+      original: target.source,
+      replacement: result.best.source,
+      benchmark: evaluation.benchmark,
+      tests: evaluation.tests,
+      differentialCalls: evaluation.differentialCalls,
+      iteration: result.best.iteration,
+    };
+    return { suggestion, usage: result.usage };
+  } finally {
+    await workspace.dispose();
+  }
+}
+
+/** The review pipeline: detect changed functions, optimize each in the sandbox, return the report. */
+export async function runReview(options: ReviewOptions): Promise<RunReport> {
+  const progress = options.progress ?? silentProgress;
+  const detection = await detectChangedFunctions({
+    repo: options.repo,
+    base: options.base,
+    head: options.head,
+  });
+  const provider = createProvider(options);
+  const runId = randomUUID();
+  const report: RunReport = {
+    schemaVersion: 1,
+    tool: { name: 'afterburner', version },
+    base: options.base,
+    head: options.head ?? 'HEAD',
+    mergeBase: detection.mergeBase,
+    headSha: detection.headSha,
+    sandbox: { kind: 'process', isolated: false, description: 'not started (nothing to run)' },
+    provider: { name: provider.name, model: provider.model },
+    settings: {
+      iterations: options.iterations,
+      candidates: options.candidates,
+      minSpeedup: options.minSpeedup,
+    },
+    functionsAnalysed: detection.targets.length + detection.skipped.filter((s) => s.name).length,
+    suggestions: [],
+    skipped: detection.skipped.map((s) => ({ ...s, stage: 'detect' as const })),
+    usage: { inputTokens: 0, outputTokens: 0 },
+    notices: [],
+  };
+  if (detection.targets.length === 0) {
+    progress.notice('No changed functions to optimize.');
+    return report;
+  }
+
+  const notice = (line: string) => {
+    report.notices.push(line);
+    progress.notice(line);
+  };
+  const sandbox = await createSandbox({
+    mode: options.sandbox,
+    image: options.image,
+    runId,
+    onNotice: notice,
+  });
+  report.sandbox = { kind: sandbox.kind, isolated: sandbox.isolated, description: sandbox.description };
+  progress.notice(`Sandbox: ${sandbox.description}`);
+  const head = await headTree(options.repo, detection.headSha);
+  try {
+    for (const target of detection.targets) {
+      let outcome: TargetOutcome;
+      try {
+        outcome = await optimizeOne(target, { options, provider, sandbox, headDir: head.dir, runId });
+      } catch (error) {
+        const reason = `internal error: ${error instanceof Error ? error.message : String(error)}`;
+        outcome = { skip: skipOf(target, 'optimize', reason), usage: { inputTokens: 0, outputTokens: 0 } };
+      }
+      report.usage.inputTokens += outcome.usage.inputTokens;
+      report.usage.outputTokens += outcome.usage.outputTokens;
+      if (outcome.suggestion) report.suggestions.push(outcome.suggestion);
+      if (outcome.skip) report.skipped.push(outcome.skip);
+      const summary = outcome.suggestion
+        ? `${outcome.suggestion.benchmark.estimate.speedup.toFixed(2)}× faster, verified`
+        : `skipped: ${outcome.skip?.reason.split('\n')[0]}`;
+      progress.target(target, summary, true);
+    }
+  } finally {
+    await head.dispose();
+    await sandbox.close();
+  }
+  return report;
+}

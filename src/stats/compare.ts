@@ -1,0 +1,63 @@
+import { seededRandom } from './random.js';
+import { median, quantileSorted } from './summary.js';
+
+export interface SpeedupEstimate {
+  /** median(original) / median(candidate): 2 means the candidate takes half the time. */
+  speedup: number;
+  /** Bootstrap confidence interval of that ratio. */
+  low: number;
+  high: number;
+  confidence: number;
+  resamples: number;
+}
+
+export type Verdict = 'faster' | 'slower' | 'inconclusive';
+
+export interface CompareOptions {
+  resamples?: number;
+  confidence?: number;
+  seed?: number;
+}
+
+function resampleMedian(values: readonly number[], random: () => number): number {
+  const picked = new Array<number>(values.length);
+  for (let i = 0; i < values.length; i++) picked[i] = values[Math.floor(random() * values.length)] as number;
+  return median(picked);
+}
+
+/** Percentile-bootstrap confidence interval of the ratio of medians (original over candidate), seeded. */
+export function estimateSpeedup(
+  originalSamples: readonly number[],
+  candidateSamples: readonly number[],
+  options: CompareOptions = {},
+): SpeedupEstimate {
+  if (originalSamples.length < 3 || candidateSamples.length < 3) {
+    throw new Error('need at least 3 samples of each side to compare');
+  }
+  const resamples = options.resamples ?? 2000;
+  const confidence = options.confidence ?? 0.95;
+  const random = seededRandom(options.seed ?? 0x5eed);
+  const ratios = new Array<number>(resamples);
+  for (let i = 0; i < resamples; i++) {
+    ratios[i] = resampleMedian(originalSamples, random) / resampleMedian(candidateSamples, random);
+  }
+  ratios.sort((a, b) => a - b);
+  const tail = (1 - confidence) / 2;
+  return {
+    speedup: median(originalSamples) / median(candidateSamples),
+    low: quantileSorted(ratios, tail),
+    high: quantileSorted(ratios, 1 - tail),
+    confidence,
+    resamples,
+  };
+}
+
+/**
+ * "faster" only when the whole interval clears the minimum speedup (0.1 = 10% faster); "slower" when the
+ * whole interval lies below 1; anything else is noise we cannot tell apart.
+ */
+export function verdictOf(estimate: SpeedupEstimate, minSpeedup: number): Verdict {
+  if (estimate.low >= 1 + minSpeedup) return 'faster';
+  if (estimate.high < 1) return 'slower';
+  return 'inconclusive';
+}

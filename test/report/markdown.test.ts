@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { renderJsonReport, renderMarkdownReport, suggestionBlock } from '../../src/report/index.js';
+import { expectGolden } from '../helpers/golden.js';
+import { sampleReport, sampleSuggestion } from './sample-report.js';
+
+describe('Markdown report', () => {
+  it('renders a suggestion, its benchmark table and the skipped functions (process sandbox)', () => {
+    expectGolden('report-suggestion-process.md', renderMarkdownReport(sampleReport()));
+  });
+
+  it('renders a run with nothing to suggest in the Docker sandbox', () => {
+    const report = sampleReport({
+      suggestions: [],
+      skipped: [],
+      functionsAnalysed: 0,
+      sandbox: {
+        kind: 'docker',
+        isolated: true,
+        description: 'docker (image node:22-bookworm-slim, network off)',
+      },
+      provider: { name: 'openai', model: 'gpt-4o-mini' },
+      usage: { inputTokens: 1234, outputTokens: 567 },
+      notices: ['Docker is not available (no daemon answered); using the process sandbox.'],
+    });
+    expectGolden('report-empty-docker.md', renderMarkdownReport(report));
+  });
+
+  it('fences suggestion blocks longer than any backtick run in the code', () => {
+    const block = suggestionBlock(sampleSuggestion.replacement);
+    expect(block.startsWith('````suggestion\n')).toBe(true);
+    expect(block.endsWith('\n````')).toBe(true);
+    expect(suggestionBlock('a ````` b').startsWith('``````suggestion')).toBe(true);
+  });
+
+  it('writes JSON that round-trips the report', () => {
+    const report = sampleReport();
+    expect(JSON.parse(renderJsonReport(report))).toEqual(report);
+    expectGolden('report-suggestion.json', renderJsonReport(report));
+  });
+});
