@@ -18,7 +18,7 @@ function benchmarkTable(s: SuggestionReport): string {
   return [
     '| metric | before | after | change |',
     '| --- | ---: | ---: | --- |',
-    `| time per round (median of ${b.rounds}) | ${formatDuration(b.originalMedianNs)} | ${formatDuration(b.candidateMedianNs)} | ` +
+    `| time per pass over the ${b.calls} benchmark calls (median of ${b.rounds} rounds) | ${formatDuration(b.originalMedianNs)} | ${formatDuration(b.candidateMedianNs)} | ` +
       `${formatRatio(b.estimate.speedup)} faster (95% CI ${low.toFixed(2)}–${formatRatio(high)}) |`,
   ].join('\n');
 }
