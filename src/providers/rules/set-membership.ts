@@ -1,0 +1,255 @@
+import type { Node } from 'web-tree-sitter';
+import { expressionBodyToBlock, textWithEdits } from './arrow-body.js';
+import { type NameOccurrence, occurrencesOf } from './receiver-safety.js';
+import type { Rule, RuleEdit } from './rule.js';
+import type { FunctionSnippet } from './snippet.js';
+import {
+  asMemberCall,
+  contains,
+  descendants,
+  isField,
+  isFunctionNode,
+  isIteratingCallback,
+  namedChildren,
+  sameNode,
+} from './syntax.js';
+
+/** One `x.includes(y)` or `x.indexOf(y) !== -1` style test. */
+interface MembershipTest {
+  receiver: string;
+  /** The whole test, for locating it. */
+  node: Node;
+  /** The part that changes, and what replaces it once the Set has a name. */
+  replaced: Node;
+  render(setName: string): string;
+}
+
+// `x.indexOf(y) <op> <literal>` (call on the left) and `<literal> <op> x.indexOf(y)` (call on the right), with
+// whitespace removed: does the comparison mean "found"?
+const foundWhenCallLeft = new Map([
+  ['!==-1', true],
+  ['!=-1', true],
+  ['>-1', true],
+  ['>=0', true],
+  ['===-1', false],
+  ['==-1', false],
+  ['<0', false],
+  ['<=-1', false],
+]);
+const foundWhenCallRight = new Map([
+  ['-1!==', true],
+  ['-1!=', true],
+  ['-1<', true],
+  ['0<=', true],
+  ['-1===', false],
+  ['-1==', false],
+  ['0>', false],
+  ['-1>=', false],
+]);
+
+const stringOnlyMethods = new Set([
+  'startsWith',
+  'endsWith',
+  'toLowerCase',
+  'toUpperCase',
+  'trim',
+  'trimStart',
+  'trimEnd',
+  'split',
+  'charAt',
+  'charCodeAt',
+  'codePointAt',
+  'match',
+  'matchAll',
+  'replace',
+  'replaceAll',
+  'substring',
+  'substr',
+  'padStart',
+  'padEnd',
+  'repeat',
+  'normalize',
+  'localeCompare',
+  'search',
+]);
+const stringReturningMethods = new Set([...stringOnlyMethods, 'join', 'toString', 'toFixed']);
+
+export const setMembership: Rule = {
+  id: 'set-membership',
+  title: 'Loop-invariant membership test → Set',
+  description:
+    'A membership test `x.includes(y)` (or `x.indexOf(y) !== -1` and its variants) on an array that does not ' +
+    'change, evaluated inside a loop or an array-method callback, scans the whole array on every iteration: ' +
+    'O(n·m). Building `new Set(x)` once before the loop makes each test O(1): O(n + m). Applies only when `x` ' +
+    'is a variable declared outside the loop (a parameter, an earlier top-level statement, or the enclosing ' +
+    'module), never reassigned, mutated or passed elsewhere in the function, and not evidently a string. ' +
+    '`indexOf` compares with `===`, so unlike `Set#has` it never finds NaN and skips holes of sparse arrays; ' +
+    'the harness decides whether that matters for the real inputs.',
+  before: 'for (const t of tags) if (featured.includes(t)) out.push(t);',
+  after: 'const featuredSet = new Set(featured);\nfor (const t of tags) if (featuredSet.has(t)) out.push(t);',
+  complexity: { before: 'O(n·m)', after: 'O(n + m)' },
+  apply(snippet) {
+    const { fn } = snippet;
+    if (occurrencesOf(fn, 'Set').some((occurrence) => occurrence.use === 'declaration')) return null;
+    const tests = findMembershipTests(fn);
+    const receivers = [...new Set(tests.map((test) => test.receiver))];
+    for (const receiver of receivers) {
+      const edits = planReceiver(
+        snippet,
+        receiver,
+        tests.filter((test) => test.receiver === receiver),
+      );
+      if (edits) return edits;
+    }
+    return null;
+  },
+};
+
+function findMembershipTests(fn: Node): MembershipTest[] {
+  const tests: MembershipTest[] = [];
+  for (const node of descendants(fn, new Set(['call_expression']))) {
+    const call = asMemberCall(node);
+    if (call?.receiver.type !== 'identifier' || call.args.length !== 1) continue;
+    if (call.args[0]?.type === 'spread_element') continue;
+    const receiver = call.receiver.text;
+    if (call.method === 'includes') {
+      tests.push({ receiver, node, replaced: call.member, render: (setName) => `${setName}.has` });
+    } else if (call.method === 'indexOf') {
+      const comparison = node.parent;
+      const found = comparison ? indexOfMeaning(comparison, node) : undefined;
+      if (comparison && found !== undefined) {
+        const negation = found ? '' : '!';
+        tests.push({
+          receiver,
+          node: comparison,
+          replaced: comparison,
+          render: (setName) => `${negation}${setName}.has${call.argumentList.text}`,
+        });
+      }
+    }
+  }
+  return tests;
+}
+
+/** true: the comparison means "found"; false: "not found"; undefined: not a membership comparison. */
+function indexOfMeaning(comparison: Node, call: Node): boolean | undefined {
+  if (comparison.type !== 'binary_expression') return undefined;
+  const operator = comparison.childForFieldName('operator')?.text ?? '';
+  const left = comparison.childForFieldName('left');
+  const right = comparison.childForFieldName('right');
+  if (!left || !right) return undefined;
+  const compact = (node: Node): string => node.text.replace(/\s+/g, '');
+  if (sameNode(left, call)) return foundWhenCallLeft.get(operator + compact(right));
+  if (sameNode(right, call)) return foundWhenCallRight.get(compact(left) + operator);
+  return undefined;
+}
+
+function planReceiver(
+  snippet: FunctionSnippet,
+  receiver: string,
+  tests: MembershipTest[],
+): RuleEdit[] | null {
+  const { fn, source } = snippet;
+  const occurrences = occurrencesOf(fn, receiver);
+  if (occurrences.some((occurrence) => occurrence.use === 'unsafe')) return null;
+  const declarations = occurrences.filter((occurrence) => occurrence.use === 'declaration');
+  if (declarations.length > 1 || looksLikeString(occurrences)) return null;
+  const declaration = declarations[0]?.node;
+  const parameters = fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter');
+  const isParameter = declaration !== undefined && parameters !== null && contains(parameters, declaration);
+  // `arguments[i]` aliases parameters in sloppy-mode functions.
+  if (isParameter && occurrencesOf(fn, 'arguments').length > 0) return null;
+
+  const repeated = tests.filter((test) => isRepeatedInFunction(test.node, fn));
+  const first = repeated[0];
+  const last = repeated[repeated.length - 1];
+  const body = fn.childForFieldName('body');
+  if (!first || !last || !body) return null;
+
+  const insertBefore = body.type === 'statement_block' ? topStatementOf(body, first.node) : body;
+  if (!insertBefore) return null;
+  if (declaration && !isParameter) {
+    const declaredIn = body.type === 'statement_block' ? topStatementOf(body, declaration) : null;
+    if (!declaredIn || declaredIn.endIndex > insertBefore.startIndex) return null;
+  }
+  // Between awaits or yields other code runs and may change the array.
+  if (/\b(await|yield)\b/.test(source.slice(snippet.start(insertBefore), snippet.end(last.node))))
+    return null;
+
+  const setName = unusedName(source, `${receiver}Set`);
+  const declarationText = `const ${setName} = new Set(${receiver});`;
+  const replacements = repeated.map((test) => ({
+    start: snippet.start(test.replaced),
+    end: snippet.end(test.replaced),
+    text: test.render(setName),
+  }));
+
+  if (body.type === 'statement_block') {
+    const at = snippet.start(insertBefore);
+    const separator = snippet.startsLine(insertBefore) ? `\n${snippet.indentAt(at)}` : ' ';
+    return [{ start: at, end: at, text: declarationText + separator }, ...replacements];
+  }
+  return [expressionBodyToBlock(snippet, fn, [declarationText], textWithEdits(snippet, body, replacements))];
+}
+
+/** Inside a loop's repeated part or an iterating callback, without crossing any other function boundary. */
+function isRepeatedInFunction(node: Node, fn: Node): boolean {
+  let repeated = false;
+  let child = node;
+  for (let parent = node.parent; parent && !sameNode(parent, fn); parent = parent.parent) {
+    if (isFunctionNode(parent)) {
+      // A callback that is not an iterating one may run later, after the array has changed.
+      if (!isIteratingCallback(parent)) return false;
+      repeated = true;
+    } else if (parent.type === 'class_body') {
+      return false;
+    } else if (parent.type === 'for_statement') {
+      repeated ||= !isField(parent, 'initializer', child);
+    } else if (parent.type === 'for_in_statement') {
+      repeated ||= isField(parent, 'body', child);
+    } else if (parent.type === 'while_statement' || parent.type === 'do_statement') {
+      repeated = true;
+    }
+    child = parent;
+  }
+  return repeated;
+}
+
+function topStatementOf(block: Node, node: Node): Node | null {
+  return namedChildren(block).find((statement) => contains(statement, node)) ?? null;
+}
+
+/** `str.includes(sub)` is a substring test, which a Set of characters would get wrong. */
+function looksLikeString(occurrences: NameOccurrence[]): boolean {
+  return occurrences.some(({ node, use }) => {
+    const parent = node.parent;
+    if (use === 'declaration') {
+      const initial =
+        parent?.type === 'variable_declarator'
+          ? parent.childForFieldName('value')
+          : parent?.type === 'assignment_pattern'
+            ? parent.childForFieldName('right')
+            : null;
+      return initial !== null && isStringExpression(initial);
+    }
+    if (parent?.type !== 'member_expression') return false;
+    const property = parent.childForFieldName('property')?.text ?? '';
+    return stringOnlyMethods.has(property);
+  });
+}
+
+function isStringExpression(node: Node): boolean {
+  if (node.type === 'string' || node.type === 'template_string') return true;
+  if (node.type !== 'call_expression') return false;
+  const callee = node.childForFieldName('function');
+  if (callee?.type === 'identifier') return callee.text === 'String';
+  const call = asMemberCall(node);
+  return call !== null && stringReturningMethods.has(call.method);
+}
+
+function unusedName(source: string, base: string): string {
+  const used = new Set(source.match(/[\p{ID_Continue}$]+/gu));
+  let name = base;
+  for (let n = 2; used.has(name); n++) name = `${base}${n}`;
+  return name;
+}
