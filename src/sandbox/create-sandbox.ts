@@ -22,10 +22,10 @@ export async function createSandbox(options: CreateSandboxOptions): Promise<Sand
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     if (mode === 'docker') {
-      throw new AfterburnerError('sandbox-unavailable', `Docker sandbox unavailable: ${reason}.`);
+      throw new AfterburnerError('sandbox-unavailable', `Docker sandbox unavailable: ${reason}`);
     }
     options.onNotice?.(
-      `Docker is not usable (${reason}), so candidates run as plain processes: their code is NOT isolated and runs with your user's privileges.`,
+      `Docker sandbox unavailable (${reason}); candidates run as plain processes instead, NOT isolated: their code runs with your user's privileges.`,
     );
     return new ProcessSandbox({ limits });
   }

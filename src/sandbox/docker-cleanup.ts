@@ -53,7 +53,7 @@ async function removeByLabel(docker: Docker, label: string, keep?: (c: Docker.Co
 }
 
 /**
- * Removes afterburner containers left by crashed runs: those not running, and those older than `maxAgeMs`
+ * Removes afterburner containers left by crashed runs: exited or dead ones, and any older than `maxAgeMs`
  * (no run lasts that long). Returns how many were removed.
  */
 export async function reapStaleContainers(
@@ -61,5 +61,8 @@ export async function reapStaleContainers(
   { maxAgeMs = 6 * 60 * 60 * 1000 }: { maxAgeMs?: number } = {},
 ): Promise<number> {
   const cutoffSeconds = (Date.now() - maxAgeMs) / 1000;
-  return removeByLabel(docker, `${labelKey}=1`, (c) => c.State === 'running' && c.Created >= cutoffSeconds);
+  // A young 'created' container belongs to a run that is starting it right now.
+  const stale = (c: Docker.ContainerInfo) =>
+    c.State === 'exited' || c.State === 'dead' || c.Created < cutoffSeconds;
+  return removeByLabel(docker, `${labelKey}=1`, (c) => !stale(c));
 }

@@ -50,7 +50,7 @@ export class DockerSandbox implements Sandbox {
     try {
       await withTimeout(options.pingTimeoutMs ?? 2_000, (signal) => ping(docker, signal));
     } catch (error) {
-      throw new Error(`the Docker daemon at ${where} does not answer (${describe(error)})`);
+      throw new Error(`the Docker daemon at ${where} does not answer: ${describe(error)}`);
     }
     await ensureImage(docker, options.image, options.pullTimeoutMs ?? 60_000);
     return new DockerSandbox(docker, options.image, options.runId, options.limits);
@@ -114,13 +114,13 @@ async function ensureImage(docker: Docker, image: string, pullTimeoutMs: number)
     return;
   } catch (error) {
     if ((error as { statusCode?: number }).statusCode !== 404) {
-      throw new Error(`cannot inspect image ${image} (${describe(error)})`);
+      throw new Error(`cannot inspect image ${image}: ${describe(error)}`);
     }
   }
   try {
     await withTimeout(pullTimeoutMs, (signal) => pull(docker, image, signal));
   } catch (error) {
-    throw new Error(`image ${image} is not present and cannot be pulled (${describe(error)})`);
+    throw new Error(`image ${image} is not present and cannot be pulled: ${describe(error)}`);
   }
 }
 
@@ -160,5 +160,7 @@ async function withTimeout<T>(ms: number, run: (signal: AbortSignal) => Promise<
 
 function describe(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]?.trim() || 'unknown error';
+  // dockerode prefixes daemon errors with `(HTTP code 500) server error - `.
+  const line = message.split('\n')[0]?.replace(/^\(HTTP code \d+\)[^-]*- /, '');
+  return line?.trim() || 'unknown error';
 }

@@ -1,5 +1,6 @@
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reapStaleContainers } from '../../src/sandbox/docker-cleanup.js';
 import { DockerSandbox } from '../../src/sandbox/docker-sandbox.js';
 import type { Workspace } from '../../src/sandbox/types.js';
 import { dockerAvailable, dockerTestImage } from '../helpers/docker.js';
@@ -119,5 +120,21 @@ describe.skipIf(!(await dockerAvailable()))('DockerSandbox', () => {
     const volumes = await docker.listVolumes();
     const mounted = info.Mounts.map((m) => m.Name);
     expect(volumes.Volumes.filter((v) => mounted.includes(v.Name))).toEqual([]);
+  });
+
+  it('reaps exited afterburner containers but leaves running ones', async () => {
+    const docker = new Docker();
+    const stale = await docker.createContainer({
+      Image: dockerTestImage,
+      Cmd: ['true'],
+      Labels: { afterburner: '1', 'afterburner.run': `${runId}-stale` },
+      HostConfig: { NetworkMode: 'none' },
+    });
+    await stale.start();
+    await stale.wait();
+    await reapStaleContainers(docker);
+    await expect(stale.inspect()).rejects.toMatchObject({ statusCode: 404 });
+    const alive = await workspace.exec(['true'], { timeoutMs: 10_000 });
+    expect(alive.outcome).toBe('ok');
   });
 });
