@@ -9,7 +9,10 @@ export type TargetKind = 'function' | 'method' | 'arrow' | 'function-expression'
  * startLine..endLine with a candidate's text applies cleanly.
  */
 export interface Target {
-  /** Stable id: `${path}:${name}`. */
+  /**
+   * Stable id: `${path}:${name}`. Names can repeat within a file (a getter and setter pair, a static and an
+   * instance method); every repeat after the first gets `@L${startLine}` appended so ids stay unique.
+   */
   id: string;
   /** Repository-relative POSIX path on the head side. */
   path: string;
@@ -28,8 +31,19 @@ export interface Target {
   exportName?: string;
   async: boolean;
   generator: boolean;
+  /** Set for class and object-literal members (methods, accessors, function-valued fields and properties). */
+  member?: TargetMember;
   /** Extra source the model may need (the file's imports, referenced module-level definitions); bounded. */
   context: string;
+}
+
+export interface TargetMember {
+  /** Qualified name of the class or object holding the member (`Cache`, `api.nested`). */
+  owner: string;
+  /** Name under which the module exports the owner, when it is a top-level class or object that is exported. */
+  ownerExportName?: string;
+  static: boolean;
+  accessor?: 'get' | 'set';
 }
 
 /** A function or file that was looked at and deliberately not optimized. */

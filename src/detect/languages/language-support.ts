@@ -1,0 +1,36 @@
+import type { Language, TargetKind, TargetMember } from '../types.js';
+
+/** A function a language plug-in found in a file, before it is matched against the diff. */
+export interface FoundFunction {
+  /** Qualified name, as in `Target.name`. */
+  name: string;
+  kind: TargetKind;
+  /** 1-based inclusive whole-line range a suggestion would replace, as in `Target`. */
+  startLine: number;
+  endLine: number;
+  async: boolean;
+  generator: boolean;
+  exportName?: string;
+  member?: TargetMember;
+  /** Number of found functions enclosing this one; the deepest one holding a changed line owns it. */
+  depth: number;
+  /** Why replacing startLine..endLine would not be a clean edit; such functions are reported as skipped. */
+  unsafeReason?: string;
+}
+
+export type ParsedSource =
+  | { ok: false; syntaxErrorLine: number }
+  | {
+      ok: true;
+      functions: FoundFunction[];
+      /** Imports and module-level definitions `fn` refers to, bounded in size. */
+      contextFor(fn: FoundFunction): string;
+    };
+
+/** One plug-in per language: src/detect/languages/<language>.ts. */
+export interface LanguageSupport {
+  language: Language;
+  /** Lower-case file extensions including the dot. */
+  extensions: readonly string[];
+  parse(text: string): Promise<ParsedSource>;
+}
