@@ -66,6 +66,10 @@ export class DockerWorkspace implements Workspace {
     };
     const stdout = new CappedOutput(this.limits.outputBytes, killAll);
     const stderr = new CappedOutput(this.limits.outputBytes, killAll);
+    const workingDir = path.posix.resolve(this.root, options.cwd ?? '.');
+    if (workingDir !== this.root && !workingDir.startsWith(`${this.root}/`)) {
+      throw new Error(`exec: cwd ${options.cwd} is outside the workspace`);
+    }
     const seconds = (Math.max(1, options.timeoutMs) / 1000).toFixed(3);
     const exec = await this.container.exec({
       // `timeout` signals its whole process group; the host-side timer below is only a backstop.
@@ -75,7 +79,7 @@ export class DockerWorkspace implements Workspace {
       AttachStderr: true,
       Tty: false,
       User: sandboxUser,
-      WorkingDir: path.posix.resolve(this.root, options.cwd ?? '.'),
+      WorkingDir: workingDir,
       Env: Object.entries(options.env ?? {}).map(([name, value]) => `${name}=${value}`),
     });
     const stream = await exec.start({ hijack: true, stdin: false });
@@ -99,7 +103,7 @@ export class DockerWorkspace implements Workspace {
     }
     await killed;
     const durationMs = performance.now() - started;
-    const exitCode = (await exec.inspect()).ExitCode ?? null;
+    const exitCode = await exitCodeOf(exec);
     const outcome = await this.classify(exitCode, durationMs, options.timeoutMs, hostTimedOut, killed);
     return {
       outcome,
@@ -163,6 +167,15 @@ export class DockerWorkspace implements Workspace {
       stream.on('error', reject);
     });
     return { stdout: out.text() };
+  }
+}
+
+/** The exec's stream can end a moment before the daemon records the exit code. */
+async function exitCodeOf(exec: Docker.Exec): Promise<number | null> {
+  for (let attempt = 0; ; attempt++) {
+    const info = await exec.inspect();
+    if (!info.Running || attempt >= 40) return info.Running ? null : (info.ExitCode ?? null);
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 

@@ -45,6 +45,7 @@ describe.skipIf(!(await dockerAvailable()))('DockerSandbox', () => {
     });
     expect(result.stdout).toBe('out\n/work/src\nhello\n');
     expect(result.stderr).toBe('err\n');
+    await expect(workspace.exec(['true'], { timeoutMs: 10_000, cwd: '../etc' })).rejects.toThrow(/outside/);
   });
 
   it('caps output and stops the command', async () => {

@@ -41,6 +41,7 @@ describe('ProcessSandbox', () => {
     });
     expect(result).toMatchObject({ outcome: 'failed', exitCode: 4, stderr: 'err\n', truncated: false });
     expect(result.stdout).toBe(`out\n${path.join(workspace.root, 'src')}\n`);
+    await expect(workspace.exec(['true'], { timeoutMs: 10_000, cwd: '../etc' })).rejects.toThrow(/outside/);
     const missing = await workspace.exec(['no-such-command-afterburner'], { timeoutMs: 10_000 });
     expect(missing.outcome).toBe('failed');
   });
