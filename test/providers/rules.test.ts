@@ -218,6 +218,34 @@ describe('set-membership', () => {
     ]);
   });
 
+  it('rewrites object-literal members and keeps CRLF line breaks', () => {
+    const property = '  keep: (a, b) => a.filter((t) => b.includes(t)),';
+    expect(rewrite(property)).toBe(`  keep: (a, b) => {
+    const bSet = new Set(b);
+    return a.filter((t) => bSet.has(t));
+  },`);
+    const crlf = 'function f(a, b) {\r\n  return a.filter((t) => b.includes(t));\r\n}';
+    expect(rewrite(crlf)).toBe(
+      'function f(a, b) {\r\n  const bSet = new Set(b);\r\n  return a.filter((t) => bSet.has(t));\r\n}',
+    );
+  });
+
+  it('proposes nothing across a yield or when a callback receives the array itself', () => {
+    const generator = 'function* f(xs, seen) {\n  for (const x of xs) if (seen.includes(x)) yield x;\n}';
+    expect(rewrite(generator)).toBeNull();
+    const aliasing =
+      'function f(xs, seen) {\n  seen.forEach((v, i, all) => all.push(v));\n  return xs.filter((x) => seen.includes(x));\n}';
+    expect(rewrite(aliasing)).toBeNull();
+  });
+
+  it('leaves a test nested inside another test of the same array alone', () => {
+    const source =
+      'function f(xs, seen) {\n  return xs.filter((x) => seen.indexOf(seen.indexOf(x) === -1) === -1);\n}';
+    expect(rewrite(source)).toBe(
+      'function f(xs, seen) {\n  const seenSet = new Set(seen);\n  return xs.filter((x) => !seenSet.has(seen.indexOf(x) === -1));\n}',
+    );
+  });
+
   it('picks a Set name the function does not already use', () => {
     const source = `function f(items, tags) {
   const tagsSet = 1;
@@ -352,6 +380,23 @@ describe('reduce-spread-accumulator', () => {
     ]);
   });
 
+  it('keeps a one-line block body on one line', async () => {
+    const source =
+      'export const byName = (xs) => xs.reduce((acc, x) => { return { ...acc, [x.name]: x.v }; }, {});';
+    const rewritten = rewrite(source);
+    expect(rewritten).toBe(
+      'export const byName = (xs) => xs.reduce((acc, x) => { acc[x.name] = x.v; return acc; }, {});',
+    );
+    await expectSameBehaviour(source, rewritten ?? '', exported('byName'), [
+      [
+        [
+          { name: 'a', v: 1 },
+          { name: 'b', v: 2 },
+        ],
+      ],
+    ]);
+  });
+
   it('turns an array spread into push, in arrow and function callbacks', async () => {
     const source = `export function pairs(xs) {
   const doubled = xs.reduce((acc, x) => [...acc, x, x * 2], []);
@@ -388,6 +433,7 @@ describe('reduce-spread-accumulator', () => {
     ['several keys reading the accumulator', 'xs.reduce((acc, x) => ({ ...acc, a: x, b: acc.a }), {})'],
     ['the accumulator stored in an entry', 'xs.reduce((acc, x) => [...acc, acc], [])'],
     ['a mutating call on the accumulator', 'xs.reduce((acc, x) => [...acc, acc.pop()], [])'],
+    ['a closure over the accumulator', 'xs.reduce((acc, x) => [...acc, () => acc.length], [])'],
     ['an array hole', 'xs.reduce((acc, x) => [...acc, , x], [])'],
     ['a getter', 'xs.reduce((acc, x) => ({ ...acc, get k() { return x; } }), {})'],
     ['an async callback', 'xs.reduce(async (acc, x) => ({ ...(await acc), [x]: 1 }), {})'],

@@ -19,10 +19,11 @@ export function expressionBodyToBlock(
   if (!token || !body) throw new Error('Not an arrow function');
   const start = snippet.end(token);
   const indent = snippet.indentAt(start);
+  const { eol, indentUnit } = snippet;
   const lines = [...statements, `return ${returned};`]
-    .map((line) => `${indent}${snippet.indentUnit}${line}\n`)
+    .map((line) => `${indent}${indentUnit}${line}${eol}`)
     .join('');
-  return { start, end: snippet.end(body), text: ` {\n${lines}${indent}}` };
+  return { start, end: snippet.end(body), text: ` {${eol}${lines}${indent}}` };
 }
 
 /** The text of `node` with edits (in snippet offsets, all inside node) applied. */

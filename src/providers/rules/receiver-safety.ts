@@ -1,7 +1,9 @@
 import type { Node } from 'web-tree-sitter';
-import { asMemberCall, descendants, isField, isFunctionNode } from './syntax.js';
+import { asMemberCall, descendants, isField, isFunctionNode, namedChildren } from './syntax.js';
 
+/** Methods that change an array in place, or hand out the array itself (`valueOf`). */
 const mutatingMethods = new Set([
+  'valueOf',
   'push',
   'pop',
   'shift',
@@ -84,7 +86,7 @@ function accessMayMutate(access: Node): boolean {
   if (!holder) return true;
   if (holder.type === 'call_expression' && isField(holder, 'function', access)) {
     const call = asMemberCall(holder);
-    return call === null || mutatingMethods.has(call.method);
+    return call === null || mutatingMethods.has(call.method) || call.args.some(receivesArray);
   }
   if (holder.type === 'assignment_expression' || holder.type === 'augmented_assignment_expression') {
     return isField(holder, 'left', access);
@@ -92,6 +94,13 @@ function accessMayMutate(access: Node): boolean {
   if (holder.type === 'update_expression') return true;
   if (holder.type === 'unary_expression') return holder.child(0)?.type === 'delete';
   return false;
+}
+
+/** `x.forEach((v, i, array) => …)`: the third parameter aliases x. */
+function receivesArray(argument: Node): boolean {
+  if (!isFunctionNode(argument)) return false;
+  const parameters = argument.childForFieldName('parameters');
+  return parameters !== null && namedChildren(parameters).length >= 3;
 }
 
 function isDeclaration(node: Node): boolean {

@@ -77,7 +77,7 @@ function rewriteReduce(snippet: FunctionSnippet, node: Node): RuleEdit[] | null 
   const returnStatement = produced.parent;
   if (returnStatement?.type !== 'return_statement') return null;
   const separator = snippet.startsLine(returnStatement)
-    ? `\n${snippet.indentAt(snippet.start(returnStatement))}`
+    ? `${snippet.eol}${snippet.indentAt(snippet.start(returnStatement))}`
     : ' ';
   return [
     {
@@ -127,7 +127,8 @@ function mentions(node: Node, name: string): boolean {
 
 /**
  * Mutating in place changes what later entries see of the accumulator, so: with several object keys the entries
- * must not mention it at all; otherwise only as `acc.k` / `acc[k]` reads (all evaluated before the single write).
+ * must not mention it at all; otherwise only as direct `acc.k` / `acc[k]` reads (all evaluated before the single
+ * write).
  */
 function readsAccumulatorSafely(entries: Node[], accumulator: string, isObject: boolean): boolean {
   const uses = entries.flatMap((entry) =>
@@ -138,6 +139,8 @@ function readsAccumulatorSafely(entries: Node[], accumulator: string, isObject: 
   if (uses.length === 0) return true;
   if (isObject && entries.length > 1) return false;
   return uses.every((use) => {
+    // A closure would see the final accumulator instead of this step's snapshot.
+    if (insideFunction(use, entries)) return false;
     const access = use.parent;
     if (access?.type !== 'member_expression' && access?.type !== 'subscript_expression') return false;
     if (!isField(access, 'object', use)) return false;
@@ -151,6 +154,14 @@ function readsAccumulatorSafely(entries: Node[], accumulator: string, isObject: 
       isField(holder, 'left', access)
     );
   });
+}
+
+function insideFunction(node: Node, entries: Node[]): boolean {
+  for (let parent = node.parent; parent; parent = parent.parent) {
+    if (isFunctionNode(parent)) return true;
+    if (entries.some((entry) => sameNode(entry, parent))) return false;
+  }
+  return false;
 }
 
 /** `k: v` → `acc.k = v;`, `'k': v` / `1: v` / `[e]: v` → `acc[…] = v;`, `k` → `acc.k = k;` */

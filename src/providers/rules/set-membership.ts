@@ -160,7 +160,12 @@ function planReceiver(
   // `arguments[i]` aliases parameters in sloppy-mode functions.
   if (isParameter && occurrencesOf(fn, 'arguments').length > 0) return null;
 
-  const repeated = tests.filter((test) => isRepeatedInFunction(test.node, fn));
+  // A test nested inside another one's replaced text (`x.indexOf(x.indexOf(y) === -1) === -1`) stays as is.
+  const repeated = tests.filter(
+    (test) =>
+      isRepeatedInFunction(test.node, fn) &&
+      !tests.some((other) => other !== test && contains(other.replaced, test.node)),
+  );
   const first = repeated[0];
   const last = repeated[repeated.length - 1];
   const body = fn.childForFieldName('body');
@@ -172,9 +177,11 @@ function planReceiver(
     const declaredIn = body.type === 'statement_block' ? topStatementOf(body, declaration) : null;
     if (!declaredIn || declaredIn.endIndex > insertBefore.startIndex) return null;
   }
-  // Between awaits or yields other code runs and may change the array.
-  if (/\b(await|yield)\b/.test(source.slice(snippet.start(insertBefore), snippet.end(last.node))))
-    return null;
+  // During an await or yield other code runs and may change the array; in a loop, one after the last test
+  // still comes before that test's next evaluation.
+  const lastStatement = body.type === 'statement_block' ? topStatementOf(body, last.node) : body;
+  const span = source.slice(snippet.start(insertBefore), snippet.end(lastStatement ?? body));
+  if (/\b(await|yield)\b/.test(span)) return null;
 
   const setName = unusedName(source, `${receiver}Set`);
   const declarationText = `const ${setName} = new Set(${receiver});`;
@@ -186,7 +193,7 @@ function planReceiver(
 
   if (body.type === 'statement_block') {
     const at = snippet.start(insertBefore);
-    const separator = snippet.startsLine(insertBefore) ? `\n${snippet.indentAt(at)}` : ' ';
+    const separator = snippet.startsLine(insertBefore) ? `${snippet.eol}${snippet.indentAt(at)}` : ' ';
     return [{ start: at, end: at, text: declarationText + separator }, ...replacements];
   }
   return [expressionBodyToBlock(snippet, fn, [declarationText], textWithEdits(snippet, body, replacements))];

@@ -15,6 +15,8 @@ const wrappers = [
 /** The function a snippet declares, parsed; node offsets are shifted by `offset` from the snippet's source. */
 export class FunctionSnippet {
   readonly indentUnit: string;
+  /** Line break to insert: the snippet's own, so CRLF files stay CRLF. */
+  readonly eol: string;
 
   constructor(
     readonly source: string,
@@ -23,6 +25,7 @@ export class FunctionSnippet {
     private readonly tree: Tree,
   ) {
     this.indentUnit = detectIndentUnit(source);
+    this.eol = source.includes('\r\n') ? '\r\n' : '\n';
   }
 
   start(node: Node): number {

@@ -97,13 +97,11 @@ const iteratingMethods = new Set([
   'toSorted',
 ]);
 
-/** A function passed directly as an argument to `something.filter(…)`, `.map(…)`, … */
+/** A function passed directly as the first argument of `something.filter(…)`, `.map(…)`, … */
 export function isIteratingCallback(fn: Node): boolean {
-  const argumentList = fn.parent;
-  const call = argumentList?.parent;
-  if (argumentList?.type !== 'arguments' || !call) return false;
-  const memberCall = asMemberCall(call);
-  return memberCall !== null && iteratingMethods.has(memberCall.method);
+  const call = fn.parent?.parent;
+  const memberCall = call ? asMemberCall(call) : null;
+  return memberCall !== null && iteratingMethods.has(memberCall.method) && sameNode(memberCall.args[0], fn);
 }
 
 /** The anonymous `=>` token of an arrow function. */
