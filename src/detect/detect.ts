@@ -1,7 +1,7 @@
 import type { ChangedFile } from './diff.js';
 import { parseGitDiff } from './diff.js';
 import { extensionOf, hasGeneratedMarker, isCodeFile, pathSkipReason } from './file-filters.js';
-import { assertWorkTree, diffText, fileSize, mergeBase, readFileAt, resolveCommit } from './git.js';
+import { assertWorkTree, diffText, mergeBase, readFileAt, resolveCommit, treeEntry } from './git.js';
 import { languageForPath } from './languages/index.js';
 import { selectChangedFunctions } from './select-changed.js';
 import type { DetectOptions, DetectResult, SkippedTarget, Target } from './types.js';
@@ -12,6 +12,7 @@ export const defaultMaxFunctionLines = 200;
 const maxFileBytes = 1024 * 1024;
 
 const symlinkMode = '120000';
+const submoduleMode = '160000';
 
 interface FileResult {
   targets: Target[];
@@ -65,10 +66,12 @@ async function detectInFile(input: {
   const pathReason = pathSkipReason(file.path);
   if (pathReason) return skip(pathReason);
   if (!language) return skip(`unsupported language (${extensionOf(file.path)})`);
-  if (file.mode === symlinkMode) return skip('symbolic link');
 
-  const size = await fileSize(repo, headSha, file.path);
-  if (size > maxFileBytes) return skip(`file too large (${size} bytes, limit ${maxFileBytes})`);
+  const entry = await treeEntry(repo, headSha, file.path);
+  if (!entry) return skip('not found in the head commit');
+  if (entry.mode === symlinkMode) return skip('symbolic link');
+  if (entry.mode === submoduleMode) return skip('submodule');
+  if (entry.size > maxFileBytes) return skip(`file too large (${entry.size} bytes, limit ${maxFileBytes})`);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(await readFileAt(repo, headSha, file.path));

@@ -8,8 +8,6 @@ export interface ChangedFile {
   /** Path on the base side; differs from `path` only for renames. */
   oldPath: string;
   status: FileStatus;
-  /** Git file mode on the head side when the diff states it (e.g. `120000` for a symbolic link). */
-  mode?: string;
   /** Head-side line numbers (1-based, ascending) that the diff added or replaced. */
   addedLines: number[];
   /**
@@ -50,7 +48,6 @@ function toChangedFile(patch: StructuredPatch): ChangedFile | undefined {
     path,
     oldPath: oldPath ?? path,
     status: statusOf(patch, oldPath, newPath),
-    ...(patch.newMode ? { mode: patch.newMode } : {}),
     addedLines,
     deletionPoints,
   };

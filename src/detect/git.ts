@@ -68,9 +68,29 @@ export async function diffText(dir: string, from: string, to: string): Promise<s
   ]);
 }
 
-/** Size in bytes of `path` at `commit`, without reading its content. */
-export async function fileSize(dir: string, commit: string, path: string): Promise<number> {
-  return Number((await git(dir, ['cat-file', '-s', `${commit}:${path}`])).trim());
+export interface TreeEntry {
+  /** Git file mode: `100644`, `100755`, `120000` (symbolic link), `160000` (submodule). */
+  mode: string;
+  /** Size in bytes; 0 for submodules. */
+  size: number;
+}
+
+/** Mode and size of `path` (repository-relative) at `commit`, without reading its content. */
+export async function treeEntry(dir: string, commit: string, path: string): Promise<TreeEntry | undefined> {
+  // Literal pathspecs: a file named `a*.js` must not match as a glob; --full-tree: paths are not relative to cwd.
+  const out = await git(dir, [
+    '--literal-pathspecs',
+    'ls-tree',
+    '--full-tree',
+    '-l',
+    '-z',
+    commit,
+    '--',
+    path,
+  ]);
+  const match = /^(\d+) \w+ [0-9a-f]+\s+(\d+|-)\t/.exec(out);
+  if (!match?.[1] || !match[2]) return undefined;
+  return { mode: match[1], size: match[2] === '-' ? 0 : Number(match[2]) };
 }
 
 /** Raw bytes of `path` (repository-relative) at `commit`; `cat-file` never applies textconv filters. */
