@@ -15,15 +15,23 @@ const require = createRequire(import.meta.url);
 rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
 
-// CommonJS dependencies (dockerode, ssh2) call require(); give the ESM bundle one.
-const requireShim =
-  "import { createRequire as __abCreateRequire } from 'node:module';\nconst require = __abCreateRequire(import.meta.url);";
+// CommonJS dependencies (dockerode, ssh2) call require() and read __dirname; give the ESM bundle both.
+const requireShim = [
+  "import { createRequire as __abCreateRequire } from 'node:module';",
+  "import { dirname as __abDirname } from 'node:path';",
+  "import { fileURLToPath as __abFileURLToPath } from 'node:url';",
+  'const require = __abCreateRequire(import.meta.url);',
+  'const __filename = __abFileURLToPath(import.meta.url);',
+  'const __dirname = __abDirname(__filename);',
+].join('\n');
 const common = {
   bundle: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
   legalComments: 'none',
+  minify: true,
+  keepNames: true,
   logLevel: 'warning',
   // Optional native accelerators of ssh2 (pulled in by dockerode); loaded in try/catch, absent here.
   external: ['cpu-features', '*.node'],

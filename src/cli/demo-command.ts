@@ -4,8 +4,15 @@ import { type CommandIO, reviewCommand } from './review-command.js';
 
 export const demoFixture = 'tagged-posts';
 
+export interface DemoOptions {
+  out: string;
+  json: string;
+  sandbox?: string;
+  rounds?: string;
+}
+
 /** `afterburner demo`: the review job on the bundled example, with the embedded defaults. */
-export async function demoCommand(options: { out: string; json: string }, io: CommandIO): Promise<number> {
+export async function demoCommand(options: DemoOptions, io: CommandIO): Promise<number> {
   const fixture = await materializeFixture(demoFixture);
   io.progress.notice(
     `Demo: reviewing the bundled example ${demoFixture} (a pull request that adds src/posts.js)`,
@@ -18,6 +25,8 @@ export async function demoCommand(options: { out: string; json: string }, io: Co
         head: fixture.head,
         out: resolve(io.cwd, options.out),
         json: resolve(io.cwd, options.json),
+        sandbox: options.sandbox,
+        rounds: options.rounds,
       },
       io,
     );

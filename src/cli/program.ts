@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { defaults } from '../config/defaults.js';
 import { ExitCode } from '../errors.js';
 import { version } from '../version.js';
-import { demoCommand } from './demo-command.js';
+import { type DemoOptions, demoCommand } from './demo-command.js';
 import type { CommandIO } from './review-command.js';
 import { reviewCommand } from './review-command.js';
 
@@ -64,7 +64,9 @@ export function buildProgram(io: CommandIO): Command {
     .description('run the review on the bundled example with the embedded defaults (no API key needed)')
     .option('--out <file>', 'Markdown report', 'afterburner-report.md')
     .option('--json <file>', 'JSON report', 'afterburner-report.json')
-    .action(async (options: { out: string; json: string }) => {
+    .addOption(new Option('--sandbox <mode>', 'where code runs').choices(['auto', 'docker', 'process']))
+    .option('--rounds <n>', 'timed rounds per candidate')
+    .action(async (options: DemoOptions) => {
       await demoCommand(options, io);
     });
   return program;

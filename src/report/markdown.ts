@@ -27,7 +27,9 @@ function suggestionSection(s: SuggestionReport): string {
   const calls = `${s.benchmark.calls} benchmark call${s.benchmark.calls === 1 ? '' : 's'}`;
   return [
     `### ${inlineCode(s.name)} in ${inlineCode(s.path)}: ${headline(s)}`,
-    `Replaces lines ${s.startLine}–${s.endLine}:`,
+    s.startLine === s.endLine
+      ? `Replaces line ${s.startLine}:`
+      : `Replaces lines ${s.startLine}–${s.endLine}:`,
     suggestionBlock(s.replacement),
     benchmarkTable(s),
     `Evidence: tests ${inlineCode(s.tests.command)} passed; return values, errors and argument mutations matched ` +

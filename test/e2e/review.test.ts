@@ -25,16 +25,25 @@ const fasterSharedTags = `export function sharedTags(posts, featured) {
 /** Each changed function of the fixture gets a different kind of answer from the fake model. */
 function modelAnswer(request: ChatRequest): string | { status: number; body: unknown } {
   const prompt = request.messages.map((m) => m.content).join('\n');
-  if (prompt.includes('`sharedTags`')) return `Use Sets for membership.\n\`\`\`javascript\n${fasterSharedTags}\n\`\`\``;
-  if (prompt.includes('`indexById`')) return '```javascript\nexport const indexById = (records) => ({});\n```';
+  if (prompt.includes('`sharedTags`'))
+    return `Use Sets for membership.\n\`\`\`javascript\n${fasterSharedTags}\n\`\`\``;
+  if (prompt.includes('`indexById`'))
+    return '```javascript\nexport const indexById = (records) => ({});\n```';
   if (prompt.includes('`missingIds`')) return 'Sorry, I cannot help with that request.';
-  return { status: 400, body: { error: { message: 'context length exceeded', type: 'invalid_request_error' } } };
+  return {
+    status: 400,
+    body: { error: { message: 'context length exceeded', type: 'invalid_request_error' } },
+  };
 }
 
 /** Lines a suggestion block replaces, and the code in it, read back from the Markdown as GitHub would. */
 function suggestionsIn(markdown: string): { start: number; end: number; code: string }[] {
-  const pattern = /Replaces lines (\d+)–(\d+):\n\n(`{3,})suggestion\n([\s\S]*?)\n\3\n/g;
-  return [...markdown.matchAll(pattern)].map((m) => ({ start: Number(m[1]), end: Number(m[2]), code: m[4] as string }));
+  const pattern = /Replaces lines? (\d+)(?:–(\d+))?:\n\n(`{3,})suggestion\n([\s\S]*?)\n\3\n/g;
+  return [...markdown.matchAll(pattern)].map((m) => ({
+    start: Number(m[1]),
+    end: Number(m[2] ?? m[1]),
+    code: m[4] as string,
+  }));
 }
 
 const modes: ('process' | 'docker')[] = ['process'];
@@ -56,7 +65,16 @@ describe.each(modes)('afterburner review with a model, %s sandbox', (mode) => {
     const result = await runCli([
       'review',
       ...['--repo', fixture.dir, '--base', fixture.base, '--head', fixture.head],
-      ...['--base-url', model.baseUrl, '--model', 'fake-coder', '--sandbox', mode, '--image', dockerTestImage],
+      ...[
+        '--base-url',
+        model.baseUrl,
+        '--model',
+        'fake-coder',
+        '--sandbox',
+        mode,
+        '--image',
+        dockerTestImage,
+      ],
       ...['--rounds', '12', '--out', out, '--json', json],
     ]);
     exitCode = result.code;
@@ -113,7 +131,11 @@ describe.each(modes)('afterburner review with a model, %s sandbox', (mode) => {
     const [block] = blocks;
     const headText = await readFile(join(fixture.dir, 'src/posts.js'), 'utf8');
     const lines = headText.split('\n');
-    const applied = [...lines.slice(0, (block?.start ?? 0) - 1), block?.code, ...lines.slice(block?.end)].join('\n');
+    const applied = [
+      ...lines.slice(0, (block?.start ?? 0) - 1),
+      block?.code,
+      ...lines.slice(block?.end),
+    ].join('\n');
     expect(block?.code).toBe(fasterSharedTags);
     const original = report.suggestions[0]?.original ?? '';
     expect(headText).toContain(original);

@@ -1,0 +1,100 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FixtureRepo, materializeFixture } from '../../src/demo/materialize-fixture.js';
+import type { RunReport } from '../../src/report/index.js';
+import { runCli } from '../helpers/cli.js';
+
+const git = promisify(execFile);
+
+async function commitAll(dir: string, message: string): Promise<string> {
+  const identity = ['-c', 'user.name=t', '-c', 'user.email=t@example.invalid'];
+  await git('git', ['-C', dir, 'add', '--all']);
+  await git('git', [...identity, '-C', dir, 'commit', '--quiet', '--allow-empty', '-m', message]);
+  return (await git('git', ['-C', dir, 'rev-parse', 'HEAD'])).stdout.trim();
+}
+
+describe('bad input', () => {
+  let fixture: FixtureRepo;
+  let scratch: string;
+
+  beforeAll(async () => {
+    fixture = await materializeFixture('tagged-posts');
+    scratch = await mkdtemp(join(tmpdir(), 'afterburner-bad-input-'));
+  });
+
+  afterAll(async () => {
+    await fixture.dispose();
+    await rm(scratch, { recursive: true, force: true });
+  });
+
+  it('a directory that is not a git repository: one line, exit 2', async () => {
+    const result = await runCli(['review', '--repo', scratch, '--base', 'main']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([`afterburner: not a git repository: ${scratch}`]);
+  });
+
+  it('an unknown ref: one line, exit 2', async () => {
+    const result = await runCli(['review', '--repo', fixture.dir, '--base', 'no-such-branch']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim()).toBe("afterburner: unknown git ref 'no-such-branch'");
+  });
+
+  it('a bad flag value names the flag, exit 2', async () => {
+    const result = await runCli([
+      'review',
+      '--repo',
+      fixture.dir,
+      '--base',
+      fixture.base,
+      '--iterations',
+      '0',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^afterburner: --iterations: /);
+  });
+
+  it('documents the exit codes in --help', async () => {
+    const result = await runCli(['review', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Exit codes:\n {2}0 .*\n {2}1 .*\n {2}2 .*\n {2}3 /);
+  });
+
+  it('no changed functions: an empty report, exit 0', async () => {
+    const json = join(scratch, 'empty.json');
+    const result = await runCli([
+      'review',
+      '--repo',
+      fixture.dir,
+      '--base',
+      fixture.head,
+      '--json',
+      json,
+      '--out',
+      join(scratch, 'e.md'),
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(await readFile(json, 'utf8')) as RunReport;
+    expect(report.suggestions).toEqual([]);
+    expect(report.functionsAnalysed).toBe(0);
+  });
+
+  it('a file with a syntax error is skipped with its line, and the run still completes', async () => {
+    const base = fixture.head;
+    await writeFile(join(fixture.dir, 'src', 'broken.js'), 'export function broken(a) {\n  return a +;\n}\n');
+    const head = await commitAll(fixture.dir, 'add a broken file');
+    const json = join(scratch, 'broken.json');
+    const result = await runCli([
+      'review',
+      ...['--repo', fixture.dir, '--base', base, '--head', head, '--sandbox', 'process'],
+      ...['--json', json, '--out', join(scratch, 'broken.md')],
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(await readFile(json, 'utf8')) as RunReport;
+    const skip = report.skipped.find((s) => s.path === 'src/broken.js');
+    expect(skip?.reason).toMatch(/syntax error at line 2/);
+  });
+});
