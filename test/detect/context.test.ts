@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { buildContext } from '../../src/detect/languages/context.js';
+import { ContextBuilder, IdentifierIndex } from '../../src/detect/languages/context.js';
 import { detectBetween } from './detect-helpers.js';
 import { lines, withLines } from './git-fixture.js';
 
@@ -53,23 +53,25 @@ describe('target context', () => {
   });
 
   test('the budget keeps direct references first and says when it dropped something', () => {
-    const definition = (name: string, size: number, position: number, uses: string[] = []) => ({
+    // A file laid out as: [target 0..10) [big 10..20) [direct 20..30) [indirect 30..40), identifiers placed inside.
+    const definition = (name: string, size: number, start: number) => ({
       names: [name],
       source: `const ${name} = '${'x'.repeat(size)}';`,
-      position,
-      identifiers: new Set(uses),
+      start,
+      end: start + 10,
     });
-    const context = buildContext({
-      imports: ["import a from 'a';"],
-      definitions: [
-        definition('big', 300, 10),
-        definition('direct', 10, 20, ['indirect']),
-        definition('indirect', 10, 30),
-      ],
-      identifiers: new Set(['big', 'direct']),
-      enclosingStatement: 0,
-      maxChars: 150,
-    });
+    const identifiers = new IdentifierIndex([
+      { offset: 1, name: 'big' },
+      { offset: 2, name: 'direct' },
+      { offset: 25, name: 'indirect' },
+    ]);
+    const builder = new ContextBuilder(
+      ["import a from 'a';"],
+      [definition('big', 300, 10), definition('direct', 10, 20), definition('indirect', 10, 30)],
+      identifiers,
+      150,
+    );
+    const context = builder.contextFor({ start: 0, end: 10, enclosingStatement: 0 });
     expect(context).toBe(
       [
         "import a from 'a';",
@@ -79,5 +81,16 @@ describe('target context', () => {
       ].join('\n\n'),
     );
     expect(context.length).toBeLessThanOrEqual(150);
+  });
+
+  test('identifier index returns the names inside a range', () => {
+    const index = new IdentifierIndex([
+      { offset: 0, name: 'a' },
+      { offset: 5, name: 'b' },
+      { offset: 9, name: 'c' },
+      { offset: 12, name: 'b' },
+    ]);
+    expect([...index.within(5, 12)]).toEqual(['b', 'c']);
+    expect([...index.within(13, 20)]).toEqual([]);
   });
 });

@@ -362,6 +362,28 @@ describe('refs and repositories', () => {
     }
   });
 
+  test('user git config that reshapes diff output does not change the result', async () => {
+    const repo = await createTempRepo();
+    try {
+      const base = await repo.commit({ 'src/m.js': before });
+      await repo.commit({ 'src/m.js': after });
+      for (const [key, value] of [
+        ['diff.noprefix', 'true'],
+        ['diff.mnemonicPrefix', 'true'],
+        ['diff.relative', 'true'],
+        ['color.ui', 'always'],
+        ['diff.renames', 'false'],
+        ['core.quotePath', 'true'],
+      ]) {
+        await repo.git('config', key as string, value as string);
+      }
+      const result = await detectChangedFunctions({ repo: join(repo.dir, 'src'), base });
+      expect(result.targets.map((t) => [t.id, t.changedLines])).toEqual([['src/m.js:f', [2]]]);
+    } finally {
+      await repo.dispose();
+    }
+  });
+
   test('a symbolic link with a .js name is skipped', async () => {
     const repo = await createTempRepo();
     try {

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { createParser } from '../tree-sitter.js';
 import type { TargetKind, TargetMember } from '../types.js';
-import { buildContext, type ModuleDefinition } from './context.js';
+import { ContextBuilder, type ContextSubject, IdentifierIndex, type ModuleDefinition } from './context.js';
 import type { FoundFunction, LanguageSupport, ParsedSource } from './language-support.js';
 import { firstSyntaxErrorLine, namedChildrenOf } from './syntax-tree.js';
 
@@ -66,13 +66,19 @@ async function parseJavaScript(text: string): Promise<ParsedSource> {
     const finder = new FunctionFinder(text, exportedLocals(root));
     finder.visit(root, { prefix: [], depth: 0 });
     const { imports, definitions } = moduleLevelSource(root);
-    const references = finder.references;
+    const identifiers = new IdentifierIndex(
+      root
+        .descendantsOfType(identifierTypes)
+        .flatMap((id) => (id ? [{ offset: id.startIndex, name: id.text }] : [])),
+    );
+    const context = new ContextBuilder(imports, definitions, identifiers);
+    const subjects = finder.subjects;
     return {
       ok: true,
       functions: finder.functions,
       contextFor: (fn) => {
-        const ref = references.get(fn);
-        return ref ? buildContext({ imports, definitions, ...ref }) : '';
+        const subject = subjects.get(fn);
+        return subject ? context.contextFor(subject) : '';
       },
     };
   } finally {
@@ -83,8 +89,8 @@ async function parseJavaScript(text: string): Promise<ParsedSource> {
 
 class FunctionFinder {
   readonly functions: FoundFunction[] = [];
-  /** Per function: identifiers it uses and the index of the top-level statement holding it. */
-  readonly references = new Map<FoundFunction, { identifiers: Set<string>; enclosingStatement: number }>();
+  /** Per function: where its statement is, for building its context later. */
+  readonly subjects = new Map<FoundFunction, ContextSubject>();
 
   constructor(
     private readonly text: string,
@@ -106,10 +112,9 @@ class FunctionFinder {
 
   private record(fn: FoundFunction, statement: Node): void {
     this.functions.push(fn);
-    this.references.set(fn, {
-      identifiers: new Set(
-        statement.descendantsOfType(identifierTypes).flatMap((id) => (id ? [id.text] : [])),
-      ),
+    this.subjects.set(fn, {
+      start: statement.startIndex,
+      end: statement.endIndex,
       enclosingStatement: topLevelAncestor(statement).startIndex,
     });
   }
@@ -377,14 +382,7 @@ function moduleLevelSource(root: Node): { imports: string[]; definitions: Module
       statement.type === 'export_statement' ? statement.childForFieldName('declaration') : statement;
     const names = declaration ? declaredNames(declaration) : [];
     if (names.length === 0) continue;
-    definitions.push({
-      names,
-      source: statement.text,
-      position: statement.startIndex,
-      identifiers: new Set(
-        statement.descendantsOfType(identifierTypes).flatMap((id) => (id ? [id.text] : [])),
-      ),
-    });
+    definitions.push({ names, source: statement.text, start: statement.startIndex, end: statement.endIndex });
   }
   return { imports, definitions };
 }
