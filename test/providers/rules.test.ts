@@ -204,10 +204,10 @@ describe('set-membership', () => {
 \tconst out = [];
 \tlet i = 0;
 \tconst leftSet = new Set(left);
-\tconst ALLOWEDSet = new Set(ALLOWED);
+\tconst ALLOWED_SET = new Set(ALLOWED);
 \tconst rightSet = new Set(right);
 \twhile (i < items.length) {
-\t\tif (leftSet.has(items[i]) || ALLOWEDSet.has(items[i]) || rightSet.has(items[i])) out.push(items[i]);
+\t\tif (leftSet.has(items[i]) || ALLOWED_SET.has(items[i]) || rightSet.has(items[i])) out.push(items[i]);
 \t\ti++;
 \t}
 \treturn out;
@@ -244,6 +244,16 @@ describe('set-membership', () => {
     expect(rewrite(source)).toBe(
       'function f(xs, seen) {\n  const seenSet = new Set(seen);\n  return xs.filter((x) => !seenSet.has(seen.indexOf(x) === -1));\n}',
     );
+  });
+
+  it('does not treat a possibly-string receiver as an array, unless it is evidently built as one', () => {
+    const substring = 'function f(dirs, path) {\n  return dirs.some((dir) => path.includes(dir));\n}';
+    expect(rewrite(substring)).toBeNull();
+    const constant = 'function f(rows, allowed) {\n  return rows.filter((r) => allowed.includes("x"));\n}';
+    expect(rewrite(constant)).toBeNull();
+    const array =
+      "function f(xs) {\n  const path = ['a', 'b'];\n  return xs.filter((x) => path.includes(x));\n}";
+    expect(rewrite(array)).toContain('const pathSet = new Set(path);');
   });
 
   it('picks a Set name the function does not already use', () => {

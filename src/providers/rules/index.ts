@@ -53,12 +53,21 @@ export class RulesProvider implements Provider {
     const seen = new Set<string>();
     for (const variant of variants) {
       if (reply.answers.length >= request.count) break;
-      const rewrite = rewriteWithRules(parser, request.currentSource, variant);
+      const rewrite = tryRewrite(parser, request.currentSource, variant);
       if (!rewrite || seen.has(rewrite.source)) continue;
       seen.add(rewrite.source);
       reply.answers.push(formatAnswer(rewrite));
     }
     return reply;
+  }
+}
+
+/** A rule that trips over unusual code costs this target its offline candidates, not the whole run. */
+function tryRewrite(parser: Parser, source: string, variant: readonly Rule[]): Rewrite | null {
+  try {
+    return rewriteWithRules(parser, source, variant);
+  } catch {
+    return null;
   }
 }
 

@@ -1,8 +1,9 @@
 import type { Node } from 'web-tree-sitter';
 import { expressionBodyToBlock, textWithEdits } from './arrow-body.js';
-import { type NameOccurrence, occurrencesOf } from './receiver-safety.js';
+import { occurrencesOf } from './receiver-safety.js';
 import type { Rule, RuleEdit } from './rule.js';
 import type { FunctionSnippet } from './snippet.js';
+import { mayBeString } from './string-evidence.js';
 import {
   asMemberCall,
   contains,
@@ -47,32 +48,7 @@ const foundWhenCallRight = new Map([
   ['-1>=', false],
 ]);
 
-const stringOnlyMethods = new Set([
-  'startsWith',
-  'endsWith',
-  'toLowerCase',
-  'toUpperCase',
-  'trim',
-  'trimStart',
-  'trimEnd',
-  'split',
-  'charAt',
-  'charCodeAt',
-  'codePointAt',
-  'match',
-  'matchAll',
-  'replace',
-  'replaceAll',
-  'substring',
-  'substr',
-  'padStart',
-  'padEnd',
-  'repeat',
-  'normalize',
-  'localeCompare',
-  'search',
-]);
-const stringReturningMethods = new Set([...stringOnlyMethods, 'join', 'toString', 'toFixed']);
+const constantTypes = new Set(['string', 'template_string', 'number', 'true', 'false', 'null', 'regex']);
 
 export const setMembership: Rule = {
   id: 'set-membership',
@@ -82,7 +58,9 @@ export const setMembership: Rule = {
     'change, evaluated inside a loop or an array-method callback, scans the whole array on every iteration: ' +
     'O(n·m). Building `new Set(x)` once before the loop makes each test O(1): O(n + m). Applies only when `x` ' +
     'is a variable declared outside the loop (a parameter, an earlier top-level statement, or the enclosing ' +
-    'module), never reassigned, mutated or passed elsewhere in the function, and not evidently a string. ' +
+    'module), never reassigned, mutated or passed elsewhere in the function, and not possibly a string (a ' +
+    'substring test, which a Set of characters would get wrong): no string initializer or string-only method, ' +
+    'and no string-like name (`path`, `text`, `line`, …) unless it is evidently an array. ' +
     '`indexOf` compares with `===`, so unlike `Set#has` it never finds NaN and skips holes of sparse arrays; ' +
     'the harness decides whether that matters for the real inputs.',
   before: 'for (const t of tags) if (featured.includes(t)) out.push(t);',
@@ -110,7 +88,9 @@ function findMembershipTests(fn: Node): MembershipTest[] {
   for (const node of descendants(fn, new Set(['call_expression']))) {
     const call = asMemberCall(node);
     if (call?.receiver.type !== 'identifier' || call.args.length !== 1) continue;
-    if (call.args[0]?.type === 'spread_element') continue;
+    // A constant argument gives the same answer on every iteration; it is mostly a substring test on a string.
+    if (!call.args[0] || call.args[0].type === 'spread_element' || constantTypes.has(call.args[0].type))
+      continue;
     const receiver = call.receiver.text;
     if (call.method === 'includes') {
       tests.push({ receiver, node, replaced: call.member, render: (setName) => `${setName}.has` });
@@ -153,7 +133,7 @@ function planReceiver(
   const occurrences = occurrencesOf(fn, receiver);
   if (occurrences.some((occurrence) => occurrence.use === 'unsafe')) return null;
   const declarations = occurrences.filter((occurrence) => occurrence.use === 'declaration');
-  if (declarations.length > 1 || looksLikeString(occurrences)) return null;
+  if (declarations.length > 1 || mayBeString(receiver, occurrences)) return null;
   const declaration = declarations[0]?.node;
   const parameters = fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter');
   const isParameter = declaration !== undefined && parameters !== null && contains(parameters, declaration);
@@ -183,7 +163,7 @@ function planReceiver(
   const span = source.slice(snippet.start(insertBefore), snippet.end(lastStatement ?? body));
   if (/\b(await|yield)\b/.test(span)) return null;
 
-  const setName = unusedName(source, `${receiver}Set`);
+  const setName = unusedName(source, /^[A-Z0-9_$]+$/.test(receiver) ? `${receiver}_SET` : `${receiver}Set`);
   const declarationText = `const ${setName} = new Set(${receiver});`;
   const replacements = repeated.map((test) => ({
     start: snippet.start(test.replaced),
@@ -224,34 +204,6 @@ function isRepeatedInFunction(node: Node, fn: Node): boolean {
 
 function topStatementOf(block: Node, node: Node): Node | null {
   return namedChildren(block).find((statement) => contains(statement, node)) ?? null;
-}
-
-/** `str.includes(sub)` is a substring test, which a Set of characters would get wrong. */
-function looksLikeString(occurrences: NameOccurrence[]): boolean {
-  return occurrences.some(({ node, use }) => {
-    const parent = node.parent;
-    if (use === 'declaration') {
-      const initial =
-        parent?.type === 'variable_declarator'
-          ? parent.childForFieldName('value')
-          : parent?.type === 'assignment_pattern'
-            ? parent.childForFieldName('right')
-            : null;
-      return initial !== null && isStringExpression(initial);
-    }
-    if (parent?.type !== 'member_expression') return false;
-    const property = parent.childForFieldName('property')?.text ?? '';
-    return stringOnlyMethods.has(property);
-  });
-}
-
-function isStringExpression(node: Node): boolean {
-  if (node.type === 'string' || node.type === 'template_string') return true;
-  if (node.type !== 'call_expression') return false;
-  const callee = node.childForFieldName('function');
-  if (callee?.type === 'identifier') return callee.text === 'String';
-  const call = asMemberCall(node);
-  return call !== null && stringReturningMethods.has(call.method);
 }
 
 function unusedName(source: string, base: string): string {
