@@ -72,9 +72,10 @@ async function detectInFile(input: {
   if (entry.mode === symlinkMode) return skip('symbolic link');
   if (entry.mode === submoduleMode) return skip('submodule');
   if (entry.size > maxFileBytes) return skip(`file too large (${entry.size} bytes, limit ${maxFileBytes})`);
+  const bytes = await readFileAt(repo, headSha, file.path);
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(await readFileAt(repo, headSha, file.path));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     return skip('not valid UTF-8');
   }

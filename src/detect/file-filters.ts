@@ -1,4 +1,4 @@
-import { basename, extname } from 'node:path/posix';
+import { extname } from 'node:path/posix';
 
 /**
  * Extensions of programming-language source files. A changed file with one of these that no plug-in supports is
@@ -59,9 +59,9 @@ export function isCodeFile(path: string): boolean {
   return codeExtensions.has(extname(path).toLowerCase());
 }
 
-/** Lower-case extension with its dot, or the file name when it has none. */
+/** Lower-case extension with its dot. */
 export function extensionOf(path: string): string {
-  return extname(path).toLowerCase() || basename(path);
+  return extname(path).toLowerCase();
 }
 
 const testDirectories = new Set(['__tests__', 'test', 'tests']);
@@ -74,7 +74,7 @@ export function pathSkipReason(path: string): string | undefined {
   if (/\.(test|spec)\.[^.]+$/.test(name) || segments.some((s) => testDirectories.has(s))) return 'test file';
   const vendored = segments.find((s) => vendoredDirectories.has(s));
   if (vendored) return `generated or vendored code (${vendored}/)`;
-  if (name.endsWith('.min.js')) return 'generated or vendored code (minified)';
+  if (name.toLowerCase().endsWith('.min.js')) return 'generated or vendored code (minified)';
   return undefined;
 }
 
