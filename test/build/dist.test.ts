@@ -31,7 +31,10 @@ describe('dist/', () => {
     const files = await listFiles(fresh);
     expect(await listFiles(committed)).toEqual(files);
     for (const file of files) {
-      const [built, shipped] = await Promise.all([readFile(join(fresh, file)), readFile(join(committed, file))]);
+      const [built, shipped] = await Promise.all([
+        readFile(join(fresh, file)),
+        readFile(join(committed, file)),
+      ]);
       expect(shipped.equals(built), `dist/${file} is stale: run npm run build`).toBe(true);
     }
   });
@@ -44,7 +47,9 @@ describe('dist/', () => {
   });
 
   it('declares the Action on node24 with dist/index.js', async () => {
-    const action = parse(await readFile(join(root, 'action.yml'), 'utf8')) as { runs: Record<string, string> };
+    const action = parse(await readFile(join(root, 'action.yml'), 'utf8')) as {
+      runs: Record<string, string>;
+    };
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
   });
 });

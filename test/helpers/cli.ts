@@ -10,7 +10,10 @@ export interface CliResult {
 }
 
 /** Runs the bundled CLI (dist/cli.js) as a user would, with secrets of this process removed from its env. */
-export function runCli(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string> } = {},
+): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   delete env.AFTERBURNER_API_KEY;
   delete env.OPENAI_API_KEY;

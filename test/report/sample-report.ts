@@ -10,7 +10,7 @@ export const sampleSuggestion: SuggestionReport = {
     'export function sharedTags(posts, featured) {\n  return posts.filter((p) => featured.includes(p));\n}',
   replacement:
     'export function sharedTags(posts, featured) {\n  const featuredSet = new Set(featured);\n' +
-    '  // a template literal with ``` inside must not close the fence\n  const label = `${"```"}`;\n' +
+    "  // a string with ``` inside must not close the fence\n  const label = '```' + posts.length;\n" +
     '  return posts.filter((p) => featuredSet.has(p));\n}',
   benchmark: {
     calls: 2,
