@@ -56,7 +56,7 @@ cpSync(
   join(dirname(require.resolve('web-tree-sitter')), 'tree-sitter.wasm'),
   join(wasmDir, 'tree-sitter.wasm'),
 );
-for (const grammar of ['javascript']) {
+for (const grammar of ['javascript', 'typescript', 'tsx', 'python']) {
   const file = `tree-sitter-${grammar}.wasm`;
   cpSync(require.resolve(`@vscode/tree-sitter-wasm/wasm/${file}`), join(wasmDir, file));
 }

@@ -53,6 +53,9 @@ async function optimizeOne(
   const { options, provider, sandbox, headDir, runId } = context;
   const progress = options.progress ?? silentProgress;
   const usage = { inputTokens: 0, outputTokens: 0 };
+  if (target.language !== 'javascript') {
+    return { skip: skipOf(target, 'prepare', `no verification harness for ${target.language} yet`), usage };
+  }
   if (!target.exportName) {
     const reason = 'not exported: the benchmark loads functions through their module exports';
     return { skip: skipOf(target, 'prepare', reason), usage };
@@ -97,8 +100,9 @@ async function optimizeOne(
       language: target.language,
       startLine: target.startLine,
       endLine: target.endLine,
-      original: target.source,
-      replacement: result.best.source,
+      original: evaluation.edits.function.original,
+      replacement: evaluation.edits.function.replacement,
+      importEdit: evaluation.edits.imports,
       benchmark: evaluation.benchmark,
       tests: evaluation.tests,
       differentialCalls: evaluation.differentialCalls,

@@ -1,10 +1,14 @@
 import { Language, Parser } from 'web-tree-sitter';
 import { wasmPath } from '../paths.js';
 
-export type GrammarName = 'javascript';
+export type GrammarName = 'javascript' | 'typescript' | 'tsx' | 'python';
 
-const grammarFiles: Record<GrammarName, string> = {
+/** Grammar wasm files shipped by @vscode/tree-sitter-wasm; scripts/build.mjs copies these into dist/wasm. */
+export const grammarFiles: Record<GrammarName, string> = {
   javascript: 'tree-sitter-javascript.wasm',
+  typescript: 'tree-sitter-typescript.wasm',
+  tsx: 'tree-sitter-tsx.wasm',
+  python: 'tree-sitter-python.wasm',
 };
 
 let init: Promise<void> | undefined;

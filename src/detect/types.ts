@@ -1,5 +1,5 @@
-/** Languages afterburner can optimize; step 2 adds TypeScript, TSX and Python. */
-export type Language = 'javascript';
+/** Languages afterburner understands; each has a detect plug-in under src/detect/languages/. */
+export type Language = 'javascript' | 'typescript' | 'tsx' | 'python';
 
 export type TargetKind = 'function' | 'method' | 'arrow' | 'function-expression' | 'generator';
 

@@ -1,3 +1,11 @@
+export {
+  applyLineEdits,
+  type Candidate,
+  type CandidateEdits,
+  editsOf,
+  type LineEdit,
+  planCandidateEdits,
+} from './apply-candidate.js';
 export { NodeHarness, type NodeHarnessOptions } from './node-harness.js';
 export { spliceLines } from './splice.js';
 export { resolveTestCommand } from './test-command.js';

@@ -4,7 +4,7 @@ import type { Target } from '../detect/types.js';
 import { nodeHarnessDir } from '../paths.js';
 import type { ExecResult, Workspace } from '../sandbox/types.js';
 import { estimateSpeedup, median, verdictOf } from '../stats/index.js';
-import { spliceLines } from './splice.js';
+import { applyLineEdits, type Candidate, editsOf, planCandidateEdits } from './apply-candidate.js';
 import type { Benchmark, Evaluation, Evaluator, Preparation, TestRun } from './types.js';
 
 export interface NodeHarnessOptions {
@@ -103,12 +103,10 @@ export class NodeHarness implements Evaluator {
     return { ok: true, tests };
   }
 
-  async evaluate(candidateSource: string): Promise<Evaluation> {
+  async evaluate(candidate: Candidate): Promise<Evaluation> {
     const { workspace, target, fileText, minSpeedup } = this.options;
-    await workspace.writeFile(
-      target.path,
-      spliceLines(fileText, target.startLine, target.endLine, candidateSource),
-    );
+    const edits = await planCandidateEdits(fileText, target, candidate);
+    await workspace.writeFile(target.path, applyLineEdits(fileText, editsOf(edits)));
     const tests = await this.runTests();
     if (!tests.passed) {
       return {
@@ -136,7 +134,7 @@ export class NodeHarness implements Evaluator {
         `needs ≥ ${(1 + minSpeedup).toFixed(2)}×)`;
       return { status: 'rejected', stage: 'not-faster', reason, tests, benchmark };
     }
-    return { status: 'verified', tests, benchmark, differentialCalls: result.calls };
+    return { status: 'verified', tests, benchmark, differentialCalls: result.calls, edits };
   }
 
   private get inputsKey(): string {

@@ -1,5 +1,6 @@
 import type { ExecOutcome } from '../sandbox/types.js';
 import type { SpeedupEstimate, Verdict } from '../stats/index.js';
+import type { Candidate, CandidateEdits } from './apply-candidate.js';
 
 export interface TestRun {
   command: string;
@@ -25,12 +26,18 @@ export interface Benchmark {
 export type RejectionStage = 'tests' | 'differential' | 'benchmark' | 'not-faster';
 
 export type Evaluation =
-  | { status: 'verified'; tests: TestRun; benchmark: Benchmark; differentialCalls: number }
+  | {
+      status: 'verified';
+      tests: TestRun;
+      benchmark: Benchmark;
+      differentialCalls: number;
+      edits: CandidateEdits;
+    }
   | { status: 'rejected'; stage: RejectionStage; reason: string; tests?: TestRun; benchmark?: Benchmark };
 
 /** Checks and measures candidate rewrites of one target. */
 export interface Evaluator {
-  evaluate(candidateSource: string): Promise<Evaluation>;
+  evaluate(candidate: Candidate): Promise<Evaluation>;
 }
 
 export type Preparation = { ok: true; tests: TestRun } | { ok: false; reason: string };

@@ -104,7 +104,7 @@ export async function optimizeTarget(options: OptimizeOptions): Promise<Optimize
         continue;
       }
       seen.add(extraction.source);
-      const evaluation = await evaluator.evaluate(extraction.source);
+      const evaluation = await evaluator.evaluate({ source: extraction.source, imports: [] });
       if (evaluation.status === 'rejected') {
         const speedup = evaluation.benchmark?.estimate.speedup;
         record({ iteration, candidate, status: 'rejected', reason: evaluation.reason, speedup });

@@ -1,4 +1,5 @@
 import type { Language } from '../detect/types.js';
+import type { LineEdit } from '../harness/apply-candidate.js';
 import type { Benchmark, TestRun } from '../harness/types.js';
 import type { TokenUsage } from '../providers/types.js';
 
@@ -11,6 +12,8 @@ export interface SuggestionReport {
   endLine: number;
   original: string;
   replacement: string;
+  /** A second edit adding the import lines the candidate needs, when it needs any. */
+  importEdit?: LineEdit;
   benchmark: Benchmark;
   tests: TestRun;
   differentialCalls: number;
