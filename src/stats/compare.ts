@@ -19,10 +19,14 @@ export interface CompareOptions {
   seed?: number;
 }
 
-function resampleMedian(values: readonly number[], random: () => number): number {
-  const picked = new Array<number>(values.length);
+function resampleMedian(values: readonly number[], picked: Float64Array, random: () => number): number {
   for (let i = 0; i < values.length; i++) picked[i] = values[Math.floor(random() * values.length)] as number;
-  return median(picked);
+  // Typed arrays sort numerically in native code, several times faster than a comparator sort.
+  picked.sort();
+  const mid = picked.length >> 1;
+  return picked.length % 2 === 1
+    ? (picked[mid] as number)
+    : ((picked[mid - 1] as number) + (picked[mid] as number)) / 2;
 }
 
 /** Percentile-bootstrap confidence interval of the ratio of medians (original over candidate), seeded. */
@@ -38,8 +42,12 @@ export function estimateSpeedup(
   const confidence = options.confidence ?? 0.95;
   const random = seededRandom(options.seed ?? 0x5eed);
   const ratios = new Array<number>(resamples);
+  const pickedOriginal = new Float64Array(originalSamples.length);
+  const pickedCandidate = new Float64Array(candidateSamples.length);
   for (let i = 0; i < resamples; i++) {
-    ratios[i] = resampleMedian(originalSamples, random) / resampleMedian(candidateSamples, random);
+    ratios[i] =
+      resampleMedian(originalSamples, pickedOriginal, random) /
+      resampleMedian(candidateSamples, pickedCandidate, random);
   }
   ratios.sort((a, b) => a - b);
   const tail = (1 - confidence) / 2;

@@ -5,5 +5,23 @@ export {
   type Verdict,
   verdictOf,
 } from './compare.js';
+export {
+  type CompareSamplesOptions,
+  calibrateNoiseFloor,
+  compareSamples,
+  type NoiseCalibration,
+  type SampleComparison,
+} from './compare-samples.js';
+export {
+  type Arm,
+  type InterleavedSamples,
+  type InterleaveOptions,
+  interleavedRounds,
+  type Round,
+  type SampleInterleavedOptions,
+  sampleInterleaved,
+} from './interleave.js';
+export { erfc, mannWhitneyU, normalCdf, type UTestResult } from './mann-whitney.js';
 export { seededRandom } from './random.js';
-export { median } from './summary.js';
+export { median, quantileSorted } from './summary.js';
+export { type NoiseModel, type SyntheticPairOptions, sharedRunnerNoise, syntheticPair } from './synthetic.js';
