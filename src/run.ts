@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { headTree } from './detect/head-tree.js';
 import { detectChangedFunctions } from './detect/index.js';
-import type { Target } from './detect/types.js';
+import type { DetectResult, Target } from './detect/types.js';
 import { NodeHarness, resolveTestCommand } from './harness/index.js';
 import { optimizeTarget } from './optimize/index.js';
 import { type ProgressListener, silentProgress } from './progress.js';
@@ -34,6 +34,8 @@ export interface ReviewOptions {
   /** Timed rounds per candidate. */
   rounds?: number;
   progress?: ProgressListener;
+  /** Targets the caller already chose (sweeps, filtered reviews); when set, base/head are not diffed. */
+  detection?: DetectResult;
 }
 
 interface TargetOutcome {
@@ -117,11 +119,13 @@ async function optimizeOne(
 /** The review pipeline: detect changed functions, optimize each in the sandbox, return the report. */
 export async function runReview(options: ReviewOptions): Promise<RunReport> {
   const progress = options.progress ?? silentProgress;
-  const detection = await detectChangedFunctions({
-    repo: options.repo,
-    base: options.base,
-    head: options.head,
-  });
+  const detection =
+    options.detection ??
+    (await detectChangedFunctions({
+      repo: options.repo,
+      base: options.base,
+      head: options.head,
+    }));
   const provider = createProvider(options);
   const runId = randomUUID();
   const report: RunReport = {
