@@ -1,22 +1,75 @@
+import { type AnalyzeFileInput, analyzeFile, type FileResult } from './analyze-file.js';
 import type { ChangedFile } from './diff.js';
 import { parseGitDiff } from './diff.js';
-import { extensionOf, hasGeneratedMarker, isCodeFile, pathSkipReason } from './file-filters.js';
-import { assertWorkTree, diffText, mergeBase, readFileAt, resolveCommit, treeEntry } from './git.js';
-import { languageForPath } from './languages/index.js';
-import { selectChangedFunctions } from './select-changed.js';
-import type { DetectOptions, DetectResult, SkippedTarget, Target } from './types.js';
+import { createPathFilter, extensionOf, hasGeneratedMarker, isCodeFile } from './file-filters.js';
+import { assertWorkTree, diffText, mergeBase, resolveCommit, type TreeEntry, treeEntries } from './git.js';
+import { allLanguages, type LanguageSupport, languageForPath } from './languages/index.js';
+import { decodeSource, entrySkipReason, withBlobs } from './read-sources.js';
+import type { DetectFilterOptions, DetectOptions, DetectResult } from './types.js';
 
 export const defaultMaxFunctionLines = 200;
 
-/** Larger files are almost always generated or data, and parsing them costs more than they are worth. */
-const maxFileBytes = 1024 * 1024;
+interface PendingFile {
+  file: ChangedFile;
+  language: LanguageSupport;
+  head: TreeEntry & { object: string };
+  base?: TreeEntry & { object: string };
+}
 
-const symlinkMode = '120000';
-const submoduleMode = '160000';
+/** The checks both detection modes apply to a path before reading it. */
+export function fileSelection(options: DetectFilterOptions) {
+  const pathReason = createPathFilter(options);
+  const enabled = new Set(options.languages ?? allLanguages);
+  return {
+    maxFunctionLines: options.maxFunctionLines ?? defaultMaxFunctionLines,
+    /** Why `path` is not analyzed; `null` when it is not code at all and deserves no mention. */
+    skipReason(path: string): string | null | undefined {
+      const language = languageForPath(path);
+      if (!language && !isCodeFile(path)) return null;
+      const reason = pathReason(path);
+      if (reason) return reason;
+      if (!language) return `unsupported language (${extensionOf(path)})`;
+      if (!enabled.has(language.language)) return `language not enabled (${language.language})`;
+      return undefined;
+    },
+  };
+}
 
-interface FileResult {
-  targets: Target[];
-  skipped: SkippedTarget[];
+/** Reads, decodes and analyzes one file whose blobs are in `blobs`; never throws. */
+export async function analyzeBlob(input: {
+  path: string;
+  language: LanguageSupport;
+  head: { object: string };
+  base?: { object: string; path: string };
+  blobs: Map<string, Buffer>;
+  change?: ChangedFile;
+  maxFunctionLines: number;
+}): Promise<FileResult> {
+  const { path } = input;
+  const skip = (reason: string): FileResult => ({ targets: [], skipped: [{ path, reason }] });
+  try {
+    const bytes = input.blobs.get(input.head.object);
+    if (!bytes) return skip('could not read the file from git');
+    const decoded = decodeSource(bytes);
+    if ('reason' in decoded) return skip(decoded.reason);
+    if (hasGeneratedMarker(decoded.text)) return skip('generated code (@generated marker)');
+    const analyze: AnalyzeFileInput = {
+      path,
+      language: input.language,
+      text: decoded.text,
+      maxFunctionLines: input.maxFunctionLines,
+      ...(input.change ? { change: input.change } : {}),
+    };
+    const baseBytes = input.base ? input.blobs.get(input.base.object) : undefined;
+    const baseDecoded = baseBytes ? decodeSource(baseBytes) : undefined;
+    if (input.base && baseDecoded && 'text' in baseDecoded) {
+      analyze.base = { text: baseDecoded.text, language: languageForPath(input.base.path) ?? input.language };
+    }
+    return await analyzeFile(analyze);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return skip(`could not analyze: ${message}`);
+  }
 }
 
 /**
@@ -30,98 +83,74 @@ export async function detectChangedFunctions(options: DetectOptions): Promise<De
   const headSha = await resolveCommit(repo, options.head ?? 'HEAD');
   const base = await mergeBase(repo, baseSha, headSha);
   const files = parseGitDiff(await diffText(repo, base, headSha));
+  const selection = fileSelection(options);
 
   const result: DetectResult = { mergeBase: base, headSha, targets: [], skipped: [] };
-  const maxFunctionLines = options.maxFunctionLines ?? defaultMaxFunctionLines;
+  const skip = (path: string, reason: string) => result.skipped.push({ path, reason });
+  const candidates: { file: ChangedFile; language: LanguageSupport }[] = [];
   for (const file of files) {
-    let found: FileResult;
-    try {
-      found = await detectInFile({ repo, headSha, file, maxFunctionLines });
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      found = { targets: [], skipped: [{ path: file.path, reason: `could not analyze: ${message}` }] };
+    const reason = selection.skipReason(file.path);
+    if (reason === null) continue;
+    if (file.status === 'deleted') skip(file.path, 'file deleted');
+    else if (file.status === 'binary') skip(file.path, 'binary file');
+    // Pure renames and mode changes touch no line.
+    else if (file.addedLines.length === 0 && file.deletionPoints.length === 0) continue;
+    else if (reason) skip(file.path, reason);
+    else {
+      const language = languageForPath(file.path);
+      if (language) candidates.push({ file, language });
     }
-    result.targets.push(...found.targets);
-    result.skipped.push(...found.skipped);
   }
-  return result;
-}
 
-async function detectInFile(input: {
-  repo: string;
-  headSha: string;
-  file: ChangedFile;
-  maxFunctionLines: number;
-}): Promise<FileResult> {
-  const { repo, headSha, file } = input;
-  const language = languageForPath(file.path);
-  const none: FileResult = { targets: [], skipped: [] };
-  const skip = (reason: string): FileResult => ({ targets: [], skipped: [{ path: file.path, reason }] });
-
-  if (!language && !isCodeFile(file.path)) return none;
-  if (file.status === 'deleted') return skip('file deleted');
-  if (file.status === 'binary') return skip('binary file');
-  // Pure renames and mode changes touch no line.
-  if (file.addedLines.length === 0 && file.deletionPoints.length === 0) return none;
-  const pathReason = pathSkipReason(file.path);
-  if (pathReason) return skip(pathReason);
-  if (!language) return skip(`unsupported language (${extensionOf(file.path)})`);
-
-  const entry = await treeEntry(repo, headSha, file.path);
-  if (!entry) return skip('not found in the head commit');
-  if (entry.mode === symlinkMode) return skip('symbolic link');
-  if (entry.mode === submoduleMode) return skip('submodule');
-  if (entry.size > maxFileBytes) return skip(`file too large (${entry.size} bytes, limit ${maxFileBytes})`);
-  const bytes = await readFileAt(repo, headSha, file.path);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return skip('not valid UTF-8');
-  }
-  if (hasGeneratedMarker(text)) return skip('generated code (@generated marker)');
-
-  const parsed = await language.parse(text);
-  if (!parsed.ok) return skip(`syntax error at line ${parsed.syntaxErrorLine}`);
-
-  // Line terminators are not part of a line's text, so CRLF files yield the same sources as LF files.
-  const lines = text.split('\n').map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
-  const result: FileResult = { targets: [], skipped: [] };
-  const usedIds = new Set<string>();
-  for (const { fn, changedLines } of selectChangedFunctions(
-    parsed.functions,
-    file.addedLines,
-    file.deletionPoints,
-  )) {
-    const where = { path: file.path, name: fn.name, startLine: fn.startLine, endLine: fn.endLine };
-    const lineCount = fn.endLine - fn.startLine + 1;
-    if (fn.unsafeReason) {
-      result.skipped.push({ ...where, reason: fn.unsafeReason });
+  const headEntries = await treeEntries(
+    repo,
+    headSha,
+    candidates.map((c) => c.file.path),
+  );
+  const baseEntries = await treeEntries(
+    repo,
+    base,
+    candidates.filter((c) => c.file.status !== 'added').map((c) => c.file.oldPath),
+  );
+  const pending: PendingFile[] = [];
+  for (const { file, language } of candidates) {
+    const head = headEntries.get(file.path);
+    const reason = entrySkipReason(head);
+    if (reason || !head?.object) {
+      skip(file.path, reason ?? 'not found in the head commit');
       continue;
     }
-    if (lineCount > input.maxFunctionLines) {
-      result.skipped.push({
-        ...where,
-        reason: `function too long (${lineCount} lines, limit ${input.maxFunctionLines})`,
-      });
-      continue;
-    }
-    let id = `${file.path}:${fn.name}`;
-    if (usedIds.has(id)) id += `@L${fn.startLine}`;
-    usedIds.add(id);
-    result.targets.push({
-      id,
-      ...where,
-      language: language.language,
-      kind: fn.kind,
-      source: lines.slice(fn.startLine - 1, fn.endLine).join('\n'),
-      changedLines,
-      ...(fn.exportName !== undefined ? { exportName: fn.exportName } : {}),
-      async: fn.async,
-      generator: fn.generator,
-      ...(fn.member ? { member: fn.member } : {}),
-      context: parsed.contextFor(fn),
+    const baseEntry = file.status === 'added' ? undefined : baseEntries.get(file.oldPath);
+    // Without a usable base side, whitespace-only changes cannot be recognized; the function is still a target.
+    const usableBase =
+      baseEntry?.object && !entrySkipReason(baseEntry)
+        ? { ...baseEntry, object: baseEntry.object }
+        : undefined;
+    pending.push({
+      file,
+      language,
+      head: { ...head, object: head.object },
+      ...(usableBase ? { base: usableBase } : {}),
     });
   }
+
+  await withBlobs(
+    repo,
+    pending,
+    (p) => [p.head, ...(p.base ? [p.base] : [])],
+    async (p, blobs) => {
+      const found = await analyzeBlob({
+        path: p.file.path,
+        language: p.language,
+        head: p.head,
+        ...(p.base ? { base: { object: p.base.object, path: p.file.oldPath } } : {}),
+        blobs,
+        change: p.file,
+        maxFunctionLines: selection.maxFunctionLines,
+      });
+      result.targets.push(...found.targets);
+      result.skipped.push(...found.skipped);
+    },
+  );
   return result;
 }

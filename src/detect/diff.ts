@@ -15,6 +15,8 @@ export interface ChangedFile {
    * A function whose body only lost lines has changed too, yet has no added line to point at.
    */
   deletionPoints: number[];
+  /** Base-side line numbers (1-based, ascending) that the diff removed or replaced. */
+  removedLines: number[];
 }
 
 /** Parses `git diff` output (with `a/`/`b/` prefixes) into one entry per changed file. */
@@ -34,11 +36,17 @@ function toChangedFile(patch: StructuredPatch): ChangedFile | undefined {
 
   const addedLines: number[] = [];
   const deletionPoints: number[] = [];
+  const removedLines: number[] = [];
   for (const hunk of patch.hunks) {
     let newLine = hunk.newStart;
+    let oldLine = hunk.oldStart;
     for (const line of hunk.lines) {
       if (line.startsWith('+')) addedLines.push(newLine++);
-      else if (line.startsWith(' ')) newLine++;
+      else if (line.startsWith('-')) removedLines.push(oldLine++);
+      else if (line.startsWith(' ')) {
+        newLine++;
+        oldLine++;
+      }
     }
     // A hunk that only removes lines: parsePatch reports newStart as the line after the removal.
     if (hunk.newLines === 0 && hunk.oldLines > 0) deletionPoints.push(hunk.newStart - 1);
@@ -50,6 +58,7 @@ function toChangedFile(patch: StructuredPatch): ChangedFile | undefined {
     status: statusOf(patch, oldPath, newPath),
     addedLines,
     deletionPoints,
+    removedLines,
   };
 }
 

@@ -1,4 +1,5 @@
 import { extname } from 'node:path/posix';
+import picomatch from 'picomatch';
 
 /**
  * Extensions of programming-language source files. A changed file with one of these that no plug-in supports is
@@ -64,18 +65,53 @@ export function extensionOf(path: string): string {
   return extname(path).toLowerCase();
 }
 
-const testDirectories = new Set(['__tests__', 'test', 'tests']);
-const vendoredDirectories = new Set(['node_modules', 'dist', 'build', 'vendor']);
+/**
+ * Test files are run, not optimized. Globs match repository-relative paths; `.afterburner.yml` may replace them.
+ */
+export const defaultTestFileGlobs: readonly string[] = [
+  '**/*.test.*',
+  '**/*.spec.*',
+  '**/__tests__/**',
+  '**/test/**',
+  '**/tests/**',
+  '**/test_*.py',
+  '**/*_test.py',
+  '**/conftest.py',
+];
 
-/** Why a file is not worth optimizing judging by its path alone (tests, build output, vendored code). */
-export function pathSkipReason(path: string): string | undefined {
-  const segments = path.split('/');
-  const name = segments.pop() ?? '';
-  if (/\.(test|spec)\.[^.]+$/.test(name) || segments.some((s) => testDirectories.has(s))) return 'test file';
-  const vendored = segments.find((s) => vendoredDirectories.has(s));
-  if (vendored) return `generated or vendored code (${vendored}/)`;
-  if (name.toLowerCase().endsWith('.min.js')) return 'generated or vendored code (minified)';
-  return undefined;
+const vendoredDirectories = new Set(['node_modules', 'dist', 'build', 'vendor']);
+const minified = /[.-]min\.[cm]?js$/;
+
+export interface PathFilterOptions {
+  /** When non-empty, only paths matching one of these are analyzed. */
+  include?: readonly string[];
+  exclude?: readonly string[];
+  /** Replaces the default test-file globs. */
+  testFiles?: readonly string[];
+}
+
+/** Builds the check that says why a path is not worth optimizing (tests, vendored code, user globs), if so. */
+export function createPathFilter(options: PathFilterOptions = {}): (path: string) => string | undefined {
+  const matcher = (globs: readonly string[]) => {
+    const matchers = globs.map((glob) => ({ glob, test: picomatch(glob, { dot: true }) }));
+    return (path: string) => matchers.find((m) => m.test(path))?.glob;
+  };
+  const isTest = matcher(options.testFiles ?? defaultTestFileGlobs);
+  const excludedBy = matcher(options.exclude ?? []);
+  const includes = options.include ?? [];
+  const includedBy = matcher(includes);
+  return (path) => {
+    if (isTest(path) !== undefined) return 'test file';
+    const segments = path.split('/');
+    const name = segments.pop() ?? '';
+    const vendored = segments.find((s) => vendoredDirectories.has(s));
+    if (vendored) return `generated or vendored code (${vendored}/)`;
+    if (minified.test(name.toLowerCase())) return 'generated or vendored code (minified)';
+    const excluded = excludedBy(path);
+    if (excluded !== undefined) return `excluded by pattern '${excluded}'`;
+    if (includes.length > 0 && includedBy(path) === undefined) return 'not matched by any include pattern';
+    return undefined;
+  };
 }
 
 /** Generators conventionally mark their output with `@generated` near the top of the file. */

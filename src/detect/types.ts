@@ -25,7 +25,7 @@ export interface Target {
   endLine: number;
   /** Exact text of lines startLine..endLine of the head file, joined by '\n', no trailing newline. */
   source: string;
-  /** Head-side line numbers inside the range that the diff added or changed. */
+  /** Head-side line numbers inside the range that the diff added or changed; empty from `detectAllFunctions`. */
   changedLines: number[];
   /** Name under which the module exports this function (`default` for a default export); undefined if not exported. */
   exportName?: string;
@@ -56,7 +56,7 @@ export interface SkippedTarget {
 }
 
 export interface DetectResult {
-  /** Full SHA of merge-base(base, head). */
+  /** Full SHA of merge-base(base, head); equals headSha for `detectAllFunctions`. */
   mergeBase: string;
   /** Full SHA of head. */
   headSha: string;
@@ -64,12 +64,31 @@ export interface DetectResult {
   skipped: SkippedTarget[];
 }
 
-export interface DetectOptions {
+/** Which files and functions detection considers; `.afterburner.yml`'s `detect` section maps onto these. */
+export interface DetectFilterOptions {
+  /** Functions longer than this are skipped (default 200 lines). */
+  maxFunctionLines?: number;
+  /** Globs (picomatch, repository-relative); when non-empty only matching files are analyzed. */
+  include?: string[];
+  /** Globs of files never analyzed. */
+  exclude?: string[];
+  /** Globs of test files; replaces the defaults (`defaultTestFileGlobs`). */
+  testFiles?: string[];
+  /** Languages to analyze (default: all supported). */
+  languages?: Language[];
+}
+
+export interface DetectOptions extends DetectFilterOptions {
   /** Path of the git repository (any directory inside the work tree). */
   repo: string;
   base: string;
   /** Defaults to HEAD. */
   head?: string;
-  /** Functions longer than this are skipped (default 200 lines). */
-  maxFunctionLines?: number;
+}
+
+/** Options of `detectAllFunctions`: every function of every eligible file at head, no diff. */
+export interface DetectAllOptions extends DetectFilterOptions {
+  repo: string;
+  /** Defaults to HEAD. */
+  head?: string;
 }

@@ -26,7 +26,7 @@ interface DiffCase {
 describe('parseGitDiff over real git output', () => {
   test.for<DiffCase>([
     {
-      name: 'added, replaced and removed lines on the new side',
+      name: 'added, replaced and removed lines on both sides',
       base: { 'a.txt': ten },
       head: {
         'a.txt': ten
@@ -35,7 +35,14 @@ describe('parseGitDiff over real git output', () => {
           .replace('line 9\n', 'line 9\nline 9b\n'),
       },
       expected: [
-        { path: 'a.txt', oldPath: 'a.txt', status: 'modified', addedLines: [2, 3, 9], deletionPoints: [5] },
+        {
+          path: 'a.txt',
+          oldPath: 'a.txt',
+          status: 'modified',
+          addedLines: [2, 3, 9],
+          deletionPoints: [5],
+          removedLines: [2, 5, 6],
+        },
       ],
     },
     {
@@ -43,8 +50,22 @@ describe('parseGitDiff over real git output', () => {
       base: { 'gone.txt': ten },
       head: { 'gone.txt': null, 'new.txt': lines('a', 'b') },
       expected: [
-        { path: 'gone.txt', oldPath: 'gone.txt', status: 'deleted', addedLines: [], deletionPoints: [0] },
-        { path: 'new.txt', oldPath: 'new.txt', status: 'added', addedLines: [1, 2], deletionPoints: [] },
+        {
+          path: 'gone.txt',
+          oldPath: 'gone.txt',
+          status: 'deleted',
+          addedLines: [],
+          deletionPoints: [0],
+          removedLines: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+        },
+        {
+          path: 'new.txt',
+          oldPath: 'new.txt',
+          status: 'added',
+          addedLines: [1, 2],
+          deletionPoints: [],
+          removedLines: [],
+        },
       ],
     },
     {
@@ -58,6 +79,7 @@ describe('parseGitDiff over real git output', () => {
           status: 'renamed',
           addedLines: [10],
           deletionPoints: [],
+          removedLines: [10],
         },
       ],
     },
@@ -66,7 +88,14 @@ describe('parseGitDiff over real git output', () => {
       base: { 'img.bin': new Uint8Array([0, 1, 2]) },
       head: { 'img.bin': new Uint8Array([0, 1, 3]) },
       expected: [
-        { path: 'img.bin', oldPath: 'img.bin', status: 'binary', addedLines: [], deletionPoints: [] },
+        {
+          path: 'img.bin',
+          oldPath: 'img.bin',
+          status: 'binary',
+          addedLines: [],
+          deletionPoints: [],
+          removedLines: [],
+        },
       ],
     },
     {
@@ -74,7 +103,14 @@ describe('parseGitDiff over real git output', () => {
       base: { 'a.txt': 'one\ntwo' },
       head: { 'a.txt': 'one\nTWO' },
       expected: [
-        { path: 'a.txt', oldPath: 'a.txt', status: 'modified', addedLines: [2], deletionPoints: [] },
+        {
+          path: 'a.txt',
+          oldPath: 'a.txt',
+          status: 'modified',
+          addedLines: [2],
+          deletionPoints: [],
+          removedLines: [2],
+        },
       ],
     },
     {
@@ -82,7 +118,14 @@ describe('parseGitDiff over real git output', () => {
       base: { 'a.txt': lines('keep', '-- not a header', '++ nor this', 'end') },
       head: { 'a.txt': lines('keep', 'end') },
       expected: [
-        { path: 'a.txt', oldPath: 'a.txt', status: 'modified', addedLines: [], deletionPoints: [1] },
+        {
+          path: 'a.txt',
+          oldPath: 'a.txt',
+          status: 'modified',
+          addedLines: [],
+          deletionPoints: [1],
+          removedLines: [2, 3],
+        },
       ],
     },
   ])('$name', async ({ base, head, expected }) => {

@@ -25,6 +25,15 @@ export type ParsedSource =
       functions: FoundFunction[];
       /** Imports and module-level definitions `fn` refers to, bounded in size. */
       contextFor(fn: FoundFunction): string;
+      /**
+       * `fn`'s own code as a comparable token stream without comments, layout or nested functions; equal
+       * streams on both sides of a diff mean only comments or whitespace changed.
+       */
+      tokensOf(fn: FoundFunction): string;
+      /** Exact text of `fn`'s range (from its first decorator to its end, not whole lines). */
+      textOf(fn: FoundFunction): string;
+      /** Frees the syntax tree; call once done with `tokensOf`. */
+      dispose(): void;
     };
 
 /** One plug-in per language: src/detect/languages/<language>.ts. */

@@ -23,3 +23,55 @@ export function firstSyntaxErrorLine(root: Node): number {
   }
   return root.startPosition.row + 1;
 }
+
+/** Literal node types whose whole text is one token: whitespace inside them is content, not layout. */
+const literalTypes = /string|template|regex|jsx_text/;
+
+/**
+ * The code of `node` as a token stream with its tree structure, leaving out whitespace and the nodes `ignore`
+ * accepts (comments, docstrings, nested functions). Two texts with equal streams differ only in layout and
+ * comments. The structure is kept because layout can carry meaning: Python's indentation decides which block a
+ * statement belongs to, and a JavaScript line break after `return` ends the statement.
+ */
+export function structuralTokens(node: Node, ignore: (node: Node) => boolean): string {
+  const out: string[] = [];
+  const walk = (current: Node) => {
+    if (ignore(current)) return;
+    if (current.childCount === 0 || literalTypes.test(current.type)) {
+      out.push(current.text);
+      return;
+    }
+    out.push(`(${current.type}`);
+    // Text a grammar leaves between children (rare) still counts, minus surrounding layout.
+    const text = current.text;
+    let covered = current.startIndex;
+    for (const child of current.children) {
+      if (!child) continue;
+      const gap = text.slice(covered - current.startIndex, child.startIndex - current.startIndex).trim();
+      if (gap) out.push(gap);
+      walk(child);
+      covered = child.endIndex;
+    }
+    out.push(')');
+  };
+  walk(node);
+  return out.join('\u0000');
+}
+
+/**
+ * Why replacing the whole lines of [start, end) would not be a clean edit: other code shares the first or last
+ * line. `trailingAllowed` matches what may follow on the last line (punctuation, a comment).
+ */
+export function sharedLinesReason(
+  text: string,
+  start: number,
+  end: number,
+  trailingAllowed: RegExp,
+): string | undefined {
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const lineEnd = text.indexOf('\n', end);
+  const before = text.slice(lineStart, start);
+  const after = text.slice(end, lineEnd === -1 ? undefined : lineEnd);
+  if (before.trim() === '' && trailingAllowed.test(after)) return undefined;
+  return 'shares its first or last line with other code';
+}
