@@ -72,6 +72,10 @@ const classTypes = new Set(['class', 'class_declaration', 'abstract_class_declar
 const fieldTypes = new Set(['field_definition', 'public_field_definition']);
 const commentTypes = new Set(['comment', 'html_comment']);
 
+// Stands for a nested function in its parent's tokens: its own edits are its own, but adding or removing one
+// changes the parent.
+const nestedFunction = '(nested function)';
+
 async function parseEcmaScript(
   text: string,
   grammar: GrammarName,
@@ -110,8 +114,9 @@ async function parseEcmaScript(
         const statement = statements.get(fn);
         if (!statement) return '';
         // Nested functions are targets of their own: only this function's own code counts.
-        const ignore = (node: Node) =>
-          commentTypes.has(node.type) || (node.id !== statement.id && functionStatements.has(node.id));
+        const ignore = (node: Node): boolean | string =>
+          commentTypes.has(node.type) ||
+          (node.id !== statement.id && functionStatements.has(node.id) ? nestedFunction : false);
         const decorators: Node[] = [];
         for (
           let node = rangeStart(statement);

@@ -33,6 +33,10 @@ interface Scope {
 const importTypes = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);
 const trailingAllowed = /^\s*(#.*)?$/;
 
+// Stands for a nested function in its parent's tokens: its own edits are its own, but adding or removing one
+// changes the parent.
+const nestedFunction = '(nested function)';
+
 async function parsePython(text: string): Promise<ParsedSource> {
   const parser = await createParser('python');
   const tree = parser.parse(text);
@@ -65,10 +69,10 @@ async function parsePython(text: string): Promise<ParsedSource> {
       tokensOf: (fn) => {
         const statement = statements.get(fn);
         if (!statement) return '';
-        const ignore = (node: Node) =>
+        const ignore = (node: Node): boolean | string =>
           node.type === 'comment' ||
           isDocstring(node) ||
-          (node.id !== statement.id && functionStatements.has(node.id));
+          (node.id !== statement.id && functionStatements.has(node.id) ? nestedFunction : false);
         return structuralTokens(statement, ignore);
       },
       textOf: (fn) => statements.get(fn)?.text ?? '',

@@ -29,14 +29,16 @@ const literalTypes = /string|template|regex|jsx_text/;
 
 /**
  * The code of `node` as a token stream with its tree structure, leaving out whitespace and the nodes `ignore`
- * accepts (comments, docstrings, nested functions). Two texts with equal streams differ only in layout and
+ * accepts (comments, docstrings) or replaces by a placeholder string (nested functions). Two texts with equal streams differ only in layout and
  * comments. The structure is kept because layout can carry meaning: Python's indentation decides which block a
  * statement belongs to, and a JavaScript line break after `return` ends the statement.
  */
-export function structuralTokens(node: Node, ignore: (node: Node) => boolean): string {
+export function structuralTokens(node: Node, ignore: (node: Node) => boolean | string): string {
   const out: string[] = [];
   const walk = (current: Node) => {
-    if (ignore(current)) return;
+    const ignored = ignore(current);
+    if (typeof ignored === 'string') out.push(ignored);
+    if (ignored !== false) return;
     if (current.childCount === 0 || literalTypes.test(current.type)) {
       out.push(current.text);
       return;
