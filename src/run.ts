@@ -29,8 +29,6 @@ export interface ReviewOptions {
   sandbox: SandboxMode;
   image: string;
   testCommand?: string;
-  /** Repository-relative module with benchmark inputs. */
-  inputsFile: string;
   /** Timed rounds per candidate. */
   rounds?: number;
   progress?: ProgressListener;
@@ -73,7 +71,7 @@ async function optimizeOne(
       target,
       fileText: await readFile(join(headDir, target.path), 'utf8'),
       testCommand: await resolveTestCommand(headDir, options.testCommand),
-      inputsFile: options.inputsFile,
+      sourceDir: headDir,
       minSpeedup: options.minSpeedup,
       rounds: options.rounds,
     });

@@ -53,7 +53,6 @@ export function buildProgram(io: CommandIO): Command {
     )
     .option('--image <name>', `sandbox image (default: $AFTERBURNER_IMAGE or ${defaults.image})`)
     .option('--test-command <cmd>', "the repository's test command (default: package.json scripts.test)")
-    .option('--inputs <file>', 'module with benchmark inputs per path#function', defaults.inputsFile)
     .addHelpText('after', exitCodes)
     .action(async (flags) => {
       await reviewCommand(flags, io);

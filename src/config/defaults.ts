@@ -1,11 +1,14 @@
 /** Embedded defaults: what a run uses when nothing is configured. */
 export const defaults = {
-  iterations: 2,
-  candidates: 2,
+  /** The paper's loop: N iterations of k candidates (Afterburner issue #6). */
+  iterations: 3,
+  candidates: 4,
+  instruction: 'time',
+  /** The offline rule catalog is asked first (free) when a model is configured. */
+  rules: 'first',
   minSpeedupPercent: 10,
   rounds: 30,
   sandbox: 'auto',
   /** The official image GitHub's runners pull; set --image or AFTERBURNER_IMAGE to use another. */
   image: 'node:22-bookworm-slim',
-  inputsFile: '.afterburner/inputs.mjs',
 } as const;

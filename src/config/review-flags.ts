@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { AfterburnerError } from '../errors.js';
-import type { ProviderName } from '../providers/create-provider.js';
+import { type Instruction, instructions, measuredInstructions } from '../optimize/metric.js';
+import type { RulesMode } from '../optimize/session.js';
+import { type ProviderName, providerNames } from '../providers/create-provider.js';
+import type { SamplingMode } from '../providers/openai-provider.js';
+import type { Budget, TokenPrice } from '../providers/usage-meter.js';
 import type { SandboxMode } from '../sandbox/types.js';
 import { defaults } from './defaults.js';
 
@@ -21,7 +25,16 @@ export interface RawReviewFlags {
   sandbox?: string;
   image?: string;
   testCommand?: string;
-  inputs?: string;
+  instruction?: string;
+  rules?: string;
+  maxTokens?: string;
+  maxCost?: string;
+  price?: string;
+  /** `--no-cache` sets this to false. */
+  cache?: boolean;
+  requestTimeout?: string;
+  concurrency?: string;
+  sampling?: string;
 }
 
 export interface ReviewFlags {
@@ -40,7 +53,14 @@ export interface ReviewFlags {
   sandbox: SandboxMode;
   image: string;
   testCommand?: string;
-  inputs: string;
+  instruction: Instruction;
+  rules: RulesMode;
+  budget: Budget;
+  price?: TokenPrice;
+  cache: boolean;
+  requestTimeoutMs?: number;
+  concurrency?: number;
+  sampling?: SamplingMode;
 }
 
 const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -51,7 +71,7 @@ const schema = z.strictObject({
   head: z.string().min(1).optional(),
   out: z.string().min(1).optional(),
   json: z.string().min(1).optional(),
-  provider: z.enum(['openai', 'rules']).optional(),
+  provider: z.enum(providerNames).optional(),
   baseUrl: z.url().optional(),
   model: z.string().min(1).optional(),
   iterations: count(1, 20).default(defaults.iterations),
@@ -61,13 +81,33 @@ const schema = z.strictObject({
   sandbox: z.enum(['auto', 'docker', 'process']).default(defaults.sandbox),
   image: z.string().min(1).optional(),
   testCommand: z.string().min(1).optional(),
-  inputs: z.string().min(1).default(defaults.inputsFile),
+  instruction: z
+    .enum(instructions)
+    .default(defaults.instruction)
+    .refine((value) => measuredInstructions.includes(value), {
+      error: (issue) =>
+        `${String(issue.input)} is not measured yet (the harness measures ${measuredInstructions.join(', ')} only)`,
+    }),
+  rules: z.enum(['first', 'only', 'off']).default(defaults.rules),
+  maxTokens: z.coerce.number().int().positive().optional(),
+  maxCost: z.coerce.number().positive().optional(),
+  price: z
+    .string()
+    .regex(/^\d+(\.\d+)?\/\d+(\.\d+)?$/, { error: 'expected INPUT/OUTPUT US dollars per million tokens, e.g. 0.4/1.6' })
+    .optional(),
+  cache: z.boolean().default(true),
+  requestTimeout: z.coerce.number().positive().max(3600).optional(),
+  concurrency: count(1, 64).optional(),
+  sampling: z.enum(['auto', 'n', 'separate']).optional(),
 });
 
 const flagNames: Record<string, string> = {
   baseUrl: '--base-url',
   minSpeedup: '--min-speedup',
   testCommand: '--test-command',
+  maxTokens: '--max-tokens',
+  maxCost: '--max-cost',
+  requestTimeout: '--request-timeout',
 };
 
 /** Validates the review flags; a bad value fails with the flag's name and what is allowed. */
@@ -80,11 +120,19 @@ export function parseReviewFlags(raw: RawReviewFlags, env: NodeJS.ProcessEnv): R
     throw new AfterburnerError('usage', `${flag}: ${issue?.message ?? 'invalid value'}`);
   }
   const flags = result.data;
+  if (flags.maxCost !== undefined && !flags.price) {
+    throw new AfterburnerError('usage', '--max-cost: needs --price INPUT/OUTPUT to turn tokens into dollars');
+  }
+  const [inputPrice, outputPrice] = (flags.price ?? '').split('/').map(Number);
+  const { maxTokens, maxCost, price, requestTimeout, ...rest } = flags;
   // With no model configured the offline rule catalog is the provider: no key, no network, no cost.
   const provider = flags.provider ?? (flags.model || flags.baseUrl ? 'openai' : 'rules');
   return {
-    ...flags,
+    ...rest,
     provider,
+    budget: { maxTokens, maxCostUsd: maxCost },
+    price: price ? { inputPerMillion: inputPrice ?? 0, outputPerMillion: outputPrice ?? 0 } : undefined,
+    requestTimeoutMs: requestTimeout === undefined ? undefined : requestTimeout * 1000,
     minSpeedup: flags.minSpeedup / 100,
     image: flags.image ?? env.AFTERBURNER_IMAGE ?? defaults.image,
   };

@@ -2,8 +2,21 @@ import type { ExecOutcome } from '../sandbox/types.js';
 import type { SpeedupEstimate, Verdict } from '../stats/index.js';
 import type { Candidate, CandidateEdits } from './apply-candidate.js';
 
+export interface TestFailure {
+  name: string;
+  /** First lines of the assertion message. */
+  message: string;
+}
+
 export interface TestRun {
   command: string;
+  /** Which runner ran the tests (`script` = the package's whole test script). */
+  runner?: string;
+  /** The test files run: those that reach the target's module. */
+  files?: string[];
+  passedCount?: number;
+  failedCount?: number;
+  failures?: TestFailure[];
   outcome: ExecOutcome;
   passed: boolean;
   durationMs: number;
@@ -40,4 +53,6 @@ export interface Evaluator {
   evaluate(candidate: Candidate): Promise<Evaluation>;
 }
 
-export type Preparation = { ok: true; tests: TestRun } | { ok: false; reason: string };
+export type Preparation =
+  | { ok: true; tests: TestRun; capturedCalls: number; skippedCalls: number }
+  | { ok: false; reason: string };

@@ -18,24 +18,43 @@ function benchmarkTable(s: SuggestionReport): string {
   return [
     '| metric | before | after | change |',
     '| --- | ---: | ---: | --- |',
-    `| time per pass over the ${b.calls} benchmark calls (median of ${b.rounds} rounds) | ${formatDuration(b.originalMedianNs)} | ${formatDuration(b.candidateMedianNs)} | ` +
+    `| time per pass over the ${b.calls} captured calls (median of ${b.rounds} rounds) | ${formatDuration(b.originalMedianNs)} | ${formatDuration(b.candidateMedianNs)} | ` +
       `${formatRatio(b.estimate.speedup)} faster (95% CI ${low.toFixed(2)}–${formatRatio(high)}) |`,
   ].join('\n');
 }
 
+function lineRange(startLine: number, endLine: number): string {
+  return startLine === endLine ? `line ${startLine}` : `lines ${startLine}–${endLine}`;
+}
+
+function testEvidence(s: SuggestionReport): string {
+  const { tests } = s;
+  const files = tests.files && tests.files.length > 0 ? ` in ${tests.files.map(inlineCode).join(', ')}` : '';
+  const count =
+    tests.passedCount !== undefined ? `${plural(tests.passedCount, 'test')}${files} passed` : 'passed';
+  return `tests: ${inlineCode(tests.command)} — ${count}`;
+}
+
 function suggestionSection(s: SuggestionReport): string {
-  const calls = `${s.benchmark.calls} benchmark call${s.benchmark.calls === 1 ? '' : 's'}`;
-  return [
+  const parts = [
     `### ${inlineCode(s.name)} in ${inlineCode(s.path)}: ${headline(s)}`,
-    s.startLine === s.endLine
-      ? `Replaces line ${s.startLine}:`
-      : `Replaces lines ${s.startLine}–${s.endLine}:`,
+    `Replaces ${lineRange(s.startLine, s.endLine)}:`,
     suggestionBlock(s.replacement),
+  ];
+  if (s.importEdit) {
+    const { startLine, endLine, replacement } = s.importEdit;
+    parts.push(
+      `It needs new imports; also replace ${lineRange(startLine, endLine)}:`,
+      suggestionBlock(replacement),
+    );
+  }
+  parts.push(
     benchmarkTable(s),
-    `Evidence: tests ${inlineCode(s.tests.command)} passed; return values, errors and argument mutations matched ` +
-      `the original on ${calls}; found in iteration ${s.iteration}; each round ran the calls ${s.benchmark.repeats}× ` +
-      'with original and candidate interleaved.',
-  ].join('\n\n');
+    `Evidence: ${testEvidence(s)}; return values, errors and argument mutations matched the original on ` +
+      `${plural(s.differentialCalls, 'call')} captured from the tests; found in iteration ${s.iteration}; each round ` +
+      `replayed the calls ${s.benchmark.repeats}× with original and candidate interleaved.`,
+  );
+  return parts.join('\n\n');
 }
 
 function skippedTable(skipped: SkipReport[]): string {

@@ -25,6 +25,23 @@ describe('Markdown report', () => {
     expectGolden('report-empty-docker.md', renderMarkdownReport(report));
   });
 
+  it('adds a second suggestion block for the imports a candidate needs', () => {
+    const suggestion = {
+      ...sampleSuggestion,
+      importEdit: {
+        startLine: 1,
+        endLine: 1,
+        original: '// Catalogue helpers for tagged blog posts.',
+        replacement:
+          "// Catalogue helpers for tagged blog posts.\nimport { setTimeout } from 'node:timers/promises';",
+      },
+    };
+    expectGolden(
+      'report-suggestion-with-imports.md',
+      renderMarkdownReport(sampleReport({ suggestions: [suggestion] })),
+    );
+  });
+
   it('fences suggestion blocks longer than any backtick run in the code', () => {
     const block = suggestionBlock(sampleSuggestion.replacement);
     expect(block.startsWith('````suggestion\n')).toBe(true);

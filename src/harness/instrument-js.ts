@@ -1,0 +1,147 @@
+import type { Node } from 'web-tree-sitter';
+import { createParser } from '../detect/tree-sitter.js';
+import type { Target } from '../detect/types.js';
+
+/** `record` captures calls during the tests; `register` exposes the function to the verify runner. */
+export type InstrumentMode = { kind: 'record' } | { kind: 'register'; role: 'original' | 'candidate' };
+
+export interface InstrumentOptions {
+  fileText: string;
+  target: Target;
+  mode: InstrumentMode;
+  /** Relative specifier from the target's file to the recorder module (e.g. `../.afterburner-harness/recorder.cjs`). */
+  recorderSpecifier: string;
+  /** Whether the file is an ES module (else CommonJS). */
+  esm: boolean;
+}
+
+export type Instrumented = { ok: true; text: string } | { ok: false; reason: string };
+
+interface Insertion {
+  at: number;
+  text: string;
+}
+
+const functionValueTypes = new Set(['function_expression', 'function', 'arrow_function', 'generator_function']);
+const functionDeclarationTypes = new Set(['function_declaration', 'generator_function_declaration']);
+
+function simpleName(target: Target): string {
+  return target.name.split('.').at(-1) ?? target.name;
+}
+
+function unwrapExport(node: Node): Node {
+  if (node.type !== 'export_statement') return node;
+  return node.childForFieldName('declaration') ?? node.namedChildren.find((c) => c?.type.endsWith('declaration')) ?? node;
+}
+
+/** The top-level statement covering the target's first line. */
+function topLevelStatementAt(root: Node, line: number): Node | undefined {
+  for (const child of root.namedChildren) {
+    if (child && child.startPosition.row <= line && child.endPosition.row >= line) return child;
+  }
+  return undefined;
+}
+
+function declaratorNamed(statement: Node, name: string): Node | undefined {
+  if (statement.type !== 'lexical_declaration' && statement.type !== 'variable_declaration') return undefined;
+  return statement.namedChildren.find((d) => d?.type === 'variable_declarator' && d.childForFieldName('name')?.text === name) ?? undefined;
+}
+
+function isClassLike(node: Node): boolean {
+  return node.type === 'class_declaration' || node.type === 'abstract_class_declaration' || node.type === 'class';
+}
+
+/** The top-level statement that declares a class or object named `owner`, and whether it is an object. */
+function ownerStatement(root: Node, owner: string): { statement: Node; object: boolean } | undefined {
+  for (const child of root.namedChildren) {
+    if (!child) continue;
+    const declaration = unwrapExport(child);
+    if (isClassLike(declaration) && declaration.childForFieldName('name')?.text === owner) {
+      return { statement: child, object: false };
+    }
+    const declarator = declaratorNamed(declaration, owner);
+    const value = declarator?.childForFieldName('value');
+    if (value && isClassLike(value)) return { statement: child, object: false };
+    if (value?.type === 'object') return { statement: child, object: true };
+  }
+  return undefined;
+}
+
+function plan(root: Node, options: InstrumentOptions, ab: string): Insertion[] | string {
+  const { target, mode } = options;
+  const id = JSON.stringify(target.id);
+  const name = simpleName(target);
+  if (target.member) {
+    if (name.startsWith('#')) return 'private methods cannot be reached from outside their class';
+    if (target.member.owner.includes('.')) return 'members of nested objects are not reachable yet';
+    const found = ownerStatement(root, target.member.owner);
+    if (!found) return `its owner \`${target.member.owner}\` is not declared at the top of the module`;
+    if (target.name.split('.').length !== 2) return 'nested members are not reachable yet';
+    const own = found.object || target.member.static;
+    const args = `${target.member.owner}, ${JSON.stringify(name)}, ${own}, ${JSON.stringify(target.member.accessor ?? null)}`;
+    const call =
+      mode.kind === 'record' ? `${ab}.wrapMethod(${id}, ${args})` : `${ab}.registerMethod(${id}, ${JSON.stringify(mode.role)}, ${args})`;
+    return [{ at: found.statement.endIndex, text: `;${call};` }];
+  }
+  if (target.name.includes('.')) return 'nested functions cannot be called on their own';
+  const statement = topLevelStatementAt(root, target.startLine - 1);
+  if (!statement) return 'its declaration was not found at the top of the module';
+  const declaration = unwrapExport(statement);
+  const register = (expression: string) =>
+    mode.kind === 'register' ? [{ at: statement.endIndex, text: `;${ab}.register(${id}, ${JSON.stringify(mode.role)}, ${expression});` }] : undefined;
+
+  if (functionDeclarationTypes.has(declaration.type) && declaration.childForFieldName('name')?.text === name) {
+    return register(name) ?? [{ at: statement.endIndex, text: `;${name} = ${ab}.wrap(${id}, ${name});` }];
+  }
+  const value = declaratorNamed(declaration, name)?.childForFieldName('value');
+  if (value && functionValueTypes.has(value.type)) {
+    return register(name) ?? [
+      { at: value.startIndex, text: `${ab}.wrap(${id}, ` },
+      { at: value.endIndex, text: ')' },
+    ];
+  }
+  const assignment = declaration.type === 'expression_statement' ? declaration.namedChildren[0] : undefined;
+  const right = assignment?.type === 'assignment_expression' ? assignment.childForFieldName('right') : undefined;
+  const left = assignment?.childForFieldName('left');
+  if (right && left && functionValueTypes.has(right.type)) {
+    return register(left.text) ?? [
+      { at: right.startIndex, text: `${ab}.wrap(${id}, ` },
+      { at: right.endIndex, text: ')' },
+    ];
+  }
+  return `afterburner cannot reach a ${target.kind} declared this way`;
+}
+
+/**
+ * Adds a call to the recorder right at the target's definition without moving any line: insertions go on the
+ * lines they follow, and the ES module import is appended at the end (imports are hoisted).
+ */
+export async function instrumentJavaScript(options: InstrumentOptions): Promise<Instrumented> {
+  const { fileText, target, esm, recorderSpecifier } = options;
+  const parser = await createParser(target.language === 'python' ? 'javascript' : target.language);
+  const tree = parser.parse(fileText);
+  try {
+    if (!tree) return { ok: false, reason: 'the file could not be parsed' };
+    const ab = esm ? '__afterburner' : `require(${JSON.stringify(recorderSpecifier)})`;
+    const insertions = plan(tree.rootNode, options, ab);
+    if (typeof insertions === 'string') return { ok: false, reason: insertions };
+    let text = fileText;
+    for (const insertion of [...insertions].sort((a, b) => b.at - a.at)) {
+      text = text.slice(0, insertion.at) + insertion.text + text.slice(insertion.at);
+    }
+    if (esm) text += `${text.endsWith('\n') ? '' : '\n'}import __afterburner from ${JSON.stringify(recorderSpecifier)};\n`;
+    return { ok: true, text };
+  } finally {
+    tree?.delete();
+    parser.delete();
+  }
+}
+
+/** Whether a JavaScript/TypeScript file is an ES module: by extension, by its own syntax, else by package type. */
+export function isEsModule(path: string, fileText: string, packageType: string | undefined): boolean {
+  if (/\.(mjs|mts)$/.test(path)) return true;
+  if (/\.(cjs|cts)$/.test(path)) return false;
+  if (/^\s*(import\s[^(]|export\s)/m.test(fileText)) return true;
+  if (/\brequire\(|module\.exports|exports\./.test(fileText)) return false;
+  return packageType === 'module';
+}

@@ -1,0 +1,144 @@
+import { formatPatch, structuredPatch } from 'diff';
+import { fenceFor, formatDuration, formatRatio, inlineCode } from './format.js';
+import type { SuggestionReport } from './types.js';
+
+/** GitHub rejects comment bodies of 65,536 characters or more (422 "Body is too long"). */
+export const maxCommentChars = 65_536;
+
+/**
+ * Measurements other stages may attach to a benchmark; each row is rendered only when its data exists, so a
+ * report never shows a number nobody measured.
+ */
+interface PairedMetric {
+  original: number;
+  candidate: number;
+  /** original / candidate with its interval, when the stage computed one. */
+  estimate?: { speedup: number; low: number; high: number; confidence: number };
+}
+interface OptionalMeasurements {
+  peakMemoryBytes?: PairedMetric;
+  memoryIntegralByteSeconds?: PairedMetric;
+}
+/** Best value of the instruction's metric after each iteration, when the optimize stage records it. */
+interface OptionalHistory {
+  history?: { iteration: number; bestSpeedup: number }[];
+}
+
+export function ciText(estimate: { low: number; high: number; confidence: number }): string {
+  return `${Math.round(estimate.confidence * 100)}% CI ${estimate.low.toFixed(2)}–${formatRatio(estimate.high)}`;
+}
+
+/** "1.80× faster, 95% CI 1.60–2.00×" */
+export function speedupHeadline(s: SuggestionReport): string {
+  return `${formatRatio(s.benchmark.estimate.speedup)} faster, ${ciText(s.benchmark.estimate)}`;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(2)} MiB`;
+  if (bytes >= 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${Math.round(bytes)} B`;
+}
+
+function metricRow(label: string, metric: PairedMetric, format: (n: number) => string): string {
+  const ratio = metric.estimate?.speedup ?? metric.original / metric.candidate;
+  const interval = metric.estimate ? ciText(metric.estimate) : '—';
+  return `| ${label} | ${format(metric.original)} | ${format(metric.candidate)} | ${formatRatio(ratio)} lower | ${interval} |`;
+}
+
+/** Time, and peak memory and memory integral when measured: before, after, change, interval. */
+export function benchmarkTable(s: SuggestionReport): string {
+  const b = s.benchmark;
+  const extra = b as typeof b & OptionalMeasurements;
+  const rows = [
+    '| metric | before | after | change | interval |',
+    '| --- | ---: | ---: | --- | --- |',
+    `| time per pass over ${b.calls} calls (median of ${b.rounds} rounds) | ${formatDuration(b.originalMedianNs)} | ` +
+      `${formatDuration(b.candidateMedianNs)} | ${formatRatio(b.estimate.speedup)} faster | ${ciText(b.estimate)} |`,
+  ];
+  if (extra.peakMemoryBytes) rows.push(metricRow('peak memory', extra.peakMemoryBytes, formatBytes));
+  if (extra.memoryIntegralByteSeconds) {
+    rows.push(metricRow('memory × time', extra.memoryIntegralByteSeconds, (n) => `${formatBytes(n)}·s`));
+  }
+  return rows.join('\n');
+}
+
+export function evidenceText(s: SuggestionReport): string {
+  const calls = `${s.differentialCalls} recorded call${s.differentialCalls === 1 ? '' : 's'}`;
+  return (
+    `**Correctness:** the repository's tests (${inlineCode(s.tests.command)}) passed with this version, and ` +
+    `${calls} replayed on it gave the same return values, errors and argument mutations as the original. ` +
+    `Found in iteration ${s.iteration}.`
+  );
+}
+
+/** A mermaid line chart of the best speedup after each iteration; undefined when not recorded. */
+export function iterationChart(s: SuggestionReport): string | undefined {
+  const history = (s as SuggestionReport & OptionalHistory).history;
+  if (!history || history.length < 2) return undefined;
+  const top = Math.max(...history.map((h) => h.bestSpeedup));
+  return [
+    '```mermaid',
+    'xychart-beta',
+    '  title "Best speedup per iteration"',
+    `  x-axis [${history.map((h) => h.iteration).join(', ')}]`,
+    `  y-axis "speedup (×)" 0 --> ${Math.ceil(top * 1.1 * 10) / 10}`,
+    `  line [${history.map((h) => h.bestSpeedup.toFixed(2)).join(', ')}]`,
+    '```',
+  ].join('\n');
+}
+
+/** A unified diff of the function's lines at their real position in the head file, for `git apply`. */
+export function functionPatch(s: SuggestionReport): string {
+  const patch = structuredPatch(s.path, s.path, `${s.original}\n`, `${s.replacement}\n`, '', '', {
+    context: 3,
+  });
+  for (const hunk of patch.hunks) {
+    hunk.oldStart += s.startLine - 1;
+    hunk.newStart += s.startLine - 1;
+  }
+  patch.oldFileName = `a/${s.path}`;
+  patch.newFileName = `b/${s.path}`;
+  return formatPatch(patch)
+    .split('\n')
+    .filter((line) => !line.startsWith('====='))
+    .join('\n')
+    .trimEnd();
+}
+
+export function codeBlock(code: string, language: string): string {
+  const fence = fenceFor(code);
+  return `${fence}${language}\n${code}\n${fence}`;
+}
+
+export function details(summary: string, body: string): string {
+  return `<details>\n<summary>${summary}</summary>\n\n${body}\n\n</details>`;
+}
+
+export function lineSpan(start: number, end: number): string {
+  return start === end ? `line ${start}` : `lines ${start}–${end}`;
+}
+
+/** A body part; optional parts are dropped, lowest `keep` first, until the body fits GitHub's limit. */
+export interface BodyPart {
+  text: string;
+  /** Undefined: never dropped. Lower numbers are dropped first. */
+  keep?: number;
+}
+
+/** The parts joined, without optional parts as needed; undefined when even the required parts do not fit. */
+export function fitBody(parts: BodyPart[], limit = maxCommentChars): string | undefined {
+  const kept = parts.filter((p) => p.text !== '');
+  const join = (list: BodyPart[]) => list.map((p) => p.text).join('\n\n');
+  const droppable = kept
+    .filter((p) => p.keep !== undefined)
+    .sort((a, b) => (a.keep as number) - (b.keep as number));
+  let current = kept;
+  for (const part of droppable) {
+    if (join(current).length < limit) break;
+    current = current.filter((p) => p !== part);
+  }
+  const body = join(current);
+  // Never cut a body short: a truncated suggestion block would commit half a function.
+  return body.length < limit ? body : undefined;
+}

@@ -1,0 +1,54 @@
+import { ciText } from './comment-parts.js';
+import { formatRatio, inlineCode, tableCell } from './format.js';
+import type { RunReport } from './types.js';
+
+export interface SummaryCommentOptions {
+  report: RunReport;
+  /** The hidden marker that makes this the one sticky comment of the pull request. */
+  marker: string;
+  /** Why nothing was posted inline (read-only token, fork…), when that happened. */
+  postingNote?: string;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** The sticky summary comment: what was found, what was skipped and why, in a few lines. */
+export function renderSummaryComment(options: SummaryCommentOptions): string {
+  const { report } = options;
+  const parts = [
+    `### afterburner: ${plural(report.suggestions.length, 'verified speedup')} in ` +
+      `${plural(report.functionsAnalysed, 'changed function')}`,
+  ];
+  if (report.suggestions.length > 0) {
+    const rows = report.suggestions.map(
+      (s) =>
+        `| ${inlineCode(s.name)} | ${inlineCode(`${s.path}:${s.startLine}`)} | ` +
+        `${formatRatio(s.benchmark.estimate.speedup)} faster | ${ciText(s.benchmark.estimate)} |`,
+    );
+    parts.push(['| function | where | change | interval |', '| --- | --- | --- | --- |', ...rows].join('\n'));
+  } else {
+    parts.push('No verified speedup this time: nothing to suggest.');
+  }
+  if (options.postingNote) parts.push(`> ${options.postingNote}`);
+  if (report.skipped.length > 0) {
+    const rows = report.skipped.map((s) => {
+      const where = s.startLine ? `${s.path}:${s.startLine}` : s.path;
+      return `| ${s.name ? inlineCode(s.name) : '—'} | ${inlineCode(where)} | ${tableCell(s.reason)} |`;
+    });
+    parts.push(
+      `<details>\n<summary>${plural(report.skipped.length, 'function or file')} not optimized</summary>\n\n` +
+        ['| function | where | reason |', '| --- | --- | --- |', ...rows].join('\n') +
+        '\n\n</details>',
+    );
+  }
+  const { provider, usage, settings } = report;
+  parts.push(
+    `<sub>afterburner ${report.tool.version} · head ${report.headSha.slice(0, 7)} · ${inlineCode(provider.name)} ` +
+      `(${inlineCode(provider.model)}) · ${settings.iterations} iterations × ${settings.candidates} candidates · ` +
+      `tokens ${usage.inputTokens} in / ${usage.outputTokens} out · sandbox: ${tableCell(report.sandbox.description)}</sub>`,
+    options.marker,
+  );
+  return parts.join('\n\n');
+}
