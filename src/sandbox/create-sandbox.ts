@@ -1,12 +1,17 @@
 import { AfterburnerError } from '../errors.js';
+import type { PullProgress } from './docker-images.js';
 import { DockerSandbox } from './docker-sandbox.js';
 import { ProcessSandbox } from './process-sandbox.js';
-import type { Sandbox, SandboxLimits, SandboxMode } from './types.js';
+import type { Sandbox, SandboxLanguage, SandboxLimits, SandboxMode } from './types.js';
 
 export interface CreateSandboxOptions {
   mode: SandboxMode;
   /** Docker image for the docker sandbox (ignored by the process sandbox). */
   image: string;
+  /** Image per language (e.g. `defaultImages`); workspaces opened with a `language` use it. */
+  images?: Partial<Record<SandboxLanguage, string>>;
+  /** Receives `docker pull` progress when an image is absent. */
+  onPullProgress?: (progress: PullProgress) => void;
   limits?: Partial<SandboxLimits>;
   runId: string;
   /** Receives one plain sentence when 'auto' falls back to the process sandbox. */
@@ -15,10 +20,11 @@ export interface CreateSandboxOptions {
 
 /** 'docker' fails with `sandbox-unavailable` when Docker cannot be used; 'auto' falls back to processes. */
 export async function createSandbox(options: CreateSandboxOptions): Promise<Sandbox> {
-  const { mode, image, limits, runId } = options;
+  const { mode, image, images, limits, runId, onPullProgress } = options;
   if (mode === 'process') return new ProcessSandbox({ limits });
   try {
-    return await DockerSandbox.connect({ image, limits, runId });
+    // Connecting also removes containers that crashed runs left behind.
+    return await DockerSandbox.connect({ image, images, limits, runId, onPullProgress });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     if (mode === 'docker') {

@@ -1,18 +1,25 @@
 import path from 'node:path';
 import Docker from 'dockerode';
 import tarFs from 'tar-fs';
-import { labelKey, runLabelKey, trackRun, untrackRun } from './docker-cleanup.js';
+import { findContainerCgroup } from './cgroup-probe.js';
+import { labelKey, reapStaleContainers, runLabelKey, trackRun, untrackRun } from './docker-cleanup.js';
+import { describeDockerError, ensureImage, type PullProgress, withTimeout } from './docker-images.js';
+import { type Snapshot, setupKey, setupSnapshot } from './docker-setup.js';
 import { DockerWorkspace, putTar, sandboxUid, sandboxUser } from './docker-workspace.js';
 import {
   defaultLimits,
   type OpenWorkspaceOptions,
   type Sandbox,
+  type SandboxLanguage,
   type SandboxLimits,
   type Workspace,
 } from './types.js';
 
 export interface DockerSandboxOptions {
+  /** Default image: used when a workspace names neither an image nor a language with an image. */
   image: string;
+  /** Image per language (e.g. `defaultImages`), so one run can evaluate JavaScript and Python targets. */
+  images?: Partial<Record<SandboxLanguage, string>>;
   limits?: Partial<SandboxLimits>;
   /** Recorded on every container so that an interrupted run's leftovers can be removed. */
   runId: string;
@@ -20,6 +27,14 @@ export interface DockerSandboxOptions {
   docker?: Docker;
   pingTimeoutMs?: number;
   pullTimeoutMs?: number;
+  onPullProgress?: (progress: PullProgress) => void;
+  /**
+   * CPUs the containers are pinned to, in Docker's `--cpuset-cpus` syntax. Default: the engine's last
+   * `ceil(cpus)` cores (cores 0.. take most interrupts and housekeeping); `false` to not pin.
+   */
+  cpuset?: string | false;
+  /** Remove containers left by crashed runs when connecting (default true). */
+  reap?: boolean;
 }
 
 /** Keeps the container alive and, as PID 1, reaps orphans; `kill -9 -1` from inside cannot kill it. */
@@ -30,17 +45,24 @@ export class DockerSandbox implements Sandbox {
   readonly isolated = true;
   readonly description: string;
   readonly limits: SandboxLimits;
+  /** Containers removed by the reaper when this sandbox connected. */
+  reaped = 0;
   private readonly open_ = new Set<DockerWorkspace>();
+  private readonly images = new Map<string, Promise<void>>();
+  private readonly snapshots = new Map<string, Promise<Snapshot>>();
 
   private constructor(
     readonly docker: Docker,
     readonly image: string,
     readonly runId: string,
-    limits: Partial<SandboxLimits> = {},
+    private readonly options: DockerSandboxOptions,
+    readonly cpuset: string | undefined,
   ) {
-    this.limits = { ...defaultLimits, ...limits };
+    this.limits = { ...defaultLimits, ...options.limits };
     const mib = Math.round(this.limits.memoryBytes / 2 ** 20);
-    this.description = `docker (image ${image}, network off, ${this.limits.cpus} CPU, ${mib} MiB memory)`;
+    const pinned = cpuset === undefined ? '' : ` pinned to CPU ${cpuset}`;
+    this.description = `docker (image ${image}, network off, ${this.limits.cpus} CPU${pinned}, ${mib} MiB memory)`;
+    this.images.set(image, Promise.resolve());
   }
 
   /** Checks that the daemon answers and the image is present (pulling it if needed); throws a one-line Error. */
@@ -50,30 +72,48 @@ export class DockerSandbox implements Sandbox {
     try {
       await withTimeout(options.pingTimeoutMs ?? 2_000, (signal) => ping(docker, signal));
     } catch (error) {
-      throw new Error(`the Docker daemon at ${where} does not answer: ${describe(error)}`);
+      throw new Error(`the Docker daemon at ${where} does not answer: ${describeDockerError(error)}`);
     }
-    await ensureImage(docker, options.image, options.pullTimeoutMs ?? 60_000);
-    return new DockerSandbox(docker, options.image, options.runId, options.limits);
+    const reaped = options.reap === false ? 0 : await reapStaleContainers(docker).catch(() => 0);
+    const cpus = { ...defaultLimits, ...options.limits }.cpus;
+    const cpuset = options.cpuset === false ? undefined : (options.cpuset ?? (await lastCores(docker, cpus)));
+    await ensureImage({
+      docker,
+      image: options.image,
+      pullTimeoutMs: options.pullTimeoutMs ?? 600_000,
+      onPullProgress: options.onPullProgress,
+    });
+    const sandbox = new DockerSandbox(docker, options.image, options.runId, options, cpuset);
+    sandbox.reaped = reaped;
+    return sandbox;
   }
 
+  /** One container per workspace, kept warm: every candidate of a target is one `exec` in it. */
   async open(options: OpenWorkspaceOptions): Promise<Workspace> {
     trackRun(this.docker, this.runId);
+    const baseImage =
+      options.image ?? (options.language && this.options.images?.[options.language]) ?? this.image;
+    await this.ensureImage(baseImage);
+    const image = options.setup ? (await this.snapshot(baseImage, options)).image : baseImage;
     const { memoryBytes, cpus, pids } = this.limits;
     const container = await this.docker.createContainer({
-      Image: this.image,
+      Image: image,
       Cmd: ['sh', '-c', keepAlive],
+      Entrypoint: [],
       User: sandboxUser,
       WorkingDir: '/work',
       Env: ['PATH=/usr/local/bin:/usr/bin:/bin', 'HOME=/tmp', 'LANG=C.UTF-8', 'TMPDIR=/tmp'],
       Labels: { ...options.labels, [labelKey]: '1', [runLabelKey]: this.runId },
       NetworkDisabled: true,
-      // Docker's archive API cannot write into a tmpfs or a read-only root, so the workspace is an anonymous volume.
+      // Docker's archive API cannot write into a tmpfs or a read-only root, so the workspace is an anonymous
+      // volume (filled from the snapshot's /work, when there is one).
       Volumes: { '/work': {} },
       HostConfig: {
         NetworkMode: 'none',
         Memory: memoryBytes,
         MemorySwap: memoryBytes,
         NanoCpus: Math.round(cpus * 1e9),
+        ...(this.cpuset === undefined ? {} : { CpusetCpus: this.cpuset }),
         PidsLimit: pids,
         CapDrop: ['ALL'],
         SecurityOpt: ['no-new-privileges'],
@@ -86,6 +126,7 @@ export class DockerSandbox implements Sandbox {
     this.open_.add(workspace);
     try {
       await container.start();
+      workspace.cgroup = findContainerCgroup(container.id);
       await putTar(container, packSource(options.sourceDir), '/work');
     } catch (error) {
       await workspace.dispose().catch(() => {});
@@ -98,29 +139,67 @@ export class DockerSandbox implements Sandbox {
     await Promise.allSettled([...this.open_].map((w) => w.dispose()));
     untrackRun(this.runId);
   }
+
+  private ensureImage(image: string): Promise<void> {
+    let ready = this.images.get(image);
+    if (!ready) {
+      ready = ensureImage({
+        docker: this.docker,
+        image,
+        pullTimeoutMs: this.options.pullTimeoutMs ?? 600_000,
+        onPullProgress: this.options.onPullProgress,
+      });
+      this.images.set(image, ready);
+      ready.catch(() => this.images.delete(image));
+    }
+    return ready;
+  }
+
+  private async snapshot(image: string, options: OpenWorkspaceOptions): Promise<Snapshot> {
+    const setup = options.setup as NonNullable<OpenWorkspaceOptions['setup']>;
+    const key = await setupKey({ docker: this.docker, image, setup, sourceDir: options.sourceDir });
+    let snapshot = this.snapshots.get(key);
+    if (!snapshot) {
+      snapshot = setupSnapshot({
+        docker: this.docker,
+        image,
+        setup,
+        sourceDir: options.sourceDir,
+        runId: this.runId,
+        limits: this.limits,
+        packSource: () => packSource(options.sourceDir, 'work'),
+      });
+      this.snapshots.set(key, snapshot);
+      snapshot.catch(() => this.snapshots.delete(key));
+    }
+    return snapshot;
+  }
 }
 
-/** The source tree as a tar stream owned by the sandbox user; its `.` entry also hands /work itself over. */
-function packSource(sourceDir: string) {
+/** The source tree as a tar stream owned by the sandbox user; its `.` entry also hands the directory over. */
+function packSource(sourceDir: string, prefix?: string) {
   return tarFs.pack(sourceDir, {
     ignore: (name) => name.split(path.sep).includes('.git'),
-    map: (header) => ({ ...header, uid: sandboxUid, gid: sandboxUid, uname: '', gname: '' }),
+    map: (header) => ({
+      ...header,
+      name: prefix ? path.posix.join(prefix, header.name) : header.name,
+      uid: sandboxUid,
+      gid: sandboxUid,
+      uname: '',
+      gname: '',
+    }),
   });
 }
 
-async function ensureImage(docker: Docker, image: string, pullTimeoutMs: number): Promise<void> {
+/** The engine's last `ceil(cpus)` cores, e.g. "1" on a two-core machine with one CPU per container. */
+async function lastCores(docker: Docker, cpus: number): Promise<string | undefined> {
   try {
-    await docker.getImage(image).inspect();
-    return;
-  } catch (error) {
-    if ((error as { statusCode?: number }).statusCode !== 404) {
-      throw new Error(`cannot inspect image ${image}: ${describe(error)}`);
-    }
-  }
-  try {
-    await withTimeout(pullTimeoutMs, (signal) => pull(docker, image, signal));
-  } catch (error) {
-    throw new Error(`image ${image} is not present and cannot be pulled: ${describe(error)}`);
+    const { NCPU } = (await docker.info()) as { NCPU?: number };
+    if (!NCPU) return undefined;
+    const count = Math.min(NCPU, Math.max(1, Math.ceil(cpus)));
+    return count === 1 ? String(NCPU - 1) : `${NCPU - count}-${NCPU - 1}`;
+  } catch {
+    return undefined;
   }
 }
 
@@ -129,38 +208,4 @@ function ping(docker: Docker, abortSignal: AbortSignal): Promise<unknown> {
   return (docker.ping as (opts: { abortSignal: AbortSignal }) => Promise<unknown>).call(docker, {
     abortSignal,
   });
-}
-
-async function pull(docker: Docker, image: string, abortSignal: AbortSignal): Promise<void> {
-  const stream = await docker.pull(image, { abortSignal });
-  await new Promise<void>((resolve, reject) => {
-    docker.modem.followProgress(stream, (error: Error | null, events: { error?: string }[]) => {
-      const failed = error ?? events.find((e) => e.error);
-      if (failed) reject(failed instanceof Error ? failed : new Error(failed.error));
-      else resolve();
-    });
-  });
-}
-
-async function withTimeout<T>(ms: number, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new Error(`no answer within ${ms} ms`));
-    }, ms);
-  });
-  try {
-    return await Promise.race([run(controller.signal), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-function describe(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  // dockerode prefixes daemon errors with `(HTTP code 500) server error - `.
-  const line = message.split('\n')[0]?.replace(/^\(HTTP code \d+\)[^-]*- /, '');
-  return line?.trim() || 'unknown error';
 }

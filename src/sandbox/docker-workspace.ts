@@ -2,6 +2,7 @@ import path from 'node:path';
 import type Docker from 'dockerode';
 import tarStream from 'tar-stream';
 import { CappedOutput } from './capped-output.js';
+import { type CgroupFiles, CgroupMeasurement } from './cgroup-probe.js';
 import type { ExecOptions, ExecOutcome, ExecResult, SandboxLimits, Workspace } from './types.js';
 
 export const sandboxUser = '65534:65534';
@@ -17,6 +18,8 @@ export class DockerWorkspace implements Workspace {
   private tail: Promise<unknown> = Promise.resolve();
   private oomKills = 0;
   private disposed = false;
+  /** The container's cgroup on this machine; undefined for a remote daemon (no resource figures then). */
+  cgroup: CgroupFiles | undefined;
 
   constructor(
     private readonly docker: Docker,
@@ -82,6 +85,7 @@ export class DockerWorkspace implements Workspace {
       WorkingDir: workingDir,
       Env: Object.entries(options.env ?? {}).map(([name, value]) => `${name}=${value}`),
     });
+    const measurement = this.cgroup ? new CgroupMeasurement(this.cgroup) : undefined;
     const stream = await exec.start({ hijack: true, stdin: false });
     let hostTimedOut = false;
     let abandonTimer: NodeJS.Timeout | undefined;
@@ -101,6 +105,7 @@ export class DockerWorkspace implements Workspace {
       clearTimeout(backstop);
       clearTimeout(abandonTimer);
     }
+    const resources = measurement?.finish();
     await killed;
     const durationMs = performance.now() - started;
     const exitCode = await exitCodeOf(exec);
@@ -112,6 +117,7 @@ export class DockerWorkspace implements Workspace {
       stderr: stderr.text(),
       durationMs,
       truncated: stdout.truncated || stderr.truncated,
+      ...(resources ? { resources } : {}),
     };
   }
 

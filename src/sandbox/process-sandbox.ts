@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CappedOutput } from './capped-output.js';
+import { ProcMeasurement } from './proc-probe.js';
 import { scrubEnv } from './scrub-env.js';
 import {
   defaultLimits,
@@ -16,9 +18,24 @@ import {
 } from './types.js';
 
 export interface ProcessSandboxOptions {
-  /** Only `outputBytes` is enforced; memory, CPU and process limits need the Docker sandbox. */
+  /**
+   * `outputBytes` is enforced; `memoryBytes` per process as RLIMIT_DATA (via util-linux `prlimit`) and for the
+   * whole process group by sampling its RSS every 10 ms; `cpus` and `pids` are not (see `limitsEnforced`).
+   */
   limits?: Partial<SandboxLimits>;
 }
+
+/**
+ * RLIMIT_AS would be the obvious memory limit, but V8 reserves far more address space than it uses (a 1 GiB
+ * RLIMIT_AS stops WebAssembly from instantiating); RLIMIT_DATA bounds the JavaScript heap, Buffers and Python
+ * objects without that. RLIMIT_NPROC does not bind root (CAP_SYS_RESOURCE), and we often run as root in CI,
+ * so the process sandbox has no process limit: a fork bomb is out of its reach.
+ */
+const prlimitPath = ['/usr/bin/prlimit', '/bin/prlimit'].find((file) => existsSync(file));
+
+/** What allocators print when RLIMIT_DATA refuses memory (V8, Python, glibc). */
+const outOfMemory =
+  /JavaScript heap out of memory|Array buffer allocation failed|Fatal process out of memory|MemoryError|Cannot allocate memory|std::bad_alloc/;
 
 /** Runs commands as child processes of this one, in a temporary copy of the repository. Not a security boundary. */
 export class ProcessSandbox implements Sandbox {
@@ -26,6 +43,14 @@ export class ProcessSandbox implements Sandbox {
   readonly isolated = false;
   readonly description = "process (NOT isolated: candidate code runs with your user's privileges)";
   readonly limits: SandboxLimits;
+  /** Which limits this machine lets the process sandbox enforce. */
+  readonly limitsEnforced = {
+    output: true,
+    memoryPerProcess: prlimitPath !== undefined,
+    memoryOfGroup: process.platform === 'linux',
+    pids: false,
+    cpus: false,
+  };
   private readonly open_ = new Set<ProcessWorkspace>();
 
   constructor(options: ProcessSandboxOptions = {}) {
@@ -44,8 +69,19 @@ export class ProcessSandbox implements Sandbox {
       await fs.rm(root, { recursive: true, force: true });
       throw error;
     }
-    const workspace = new ProcessWorkspace(root, this.limits.outputBytes, (w) => this.open_.delete(w));
+    const workspace = new ProcessWorkspace(root, this.limits, (w) => this.open_.delete(w));
     this.open_.add(workspace);
+    if (options.setup) {
+      // No snapshot here: the copy is private to this workspace and keeps whatever the setup installed.
+      const setup = await workspace.exec(options.setup.command, {
+        timeoutMs: options.setup.timeoutMs ?? 600_000,
+      });
+      if (setup.outcome !== 'ok') {
+        await workspace.dispose();
+        const tail = `${setup.stdout}\n${setup.stderr}`.trim().split('\n').slice(-5).join(' | ');
+        throw new Error(`setup ${options.setup.command.join(' ')} ended ${setup.outcome}: ${tail}`);
+      }
+    }
     return workspace;
   }
 
@@ -60,7 +96,7 @@ class ProcessWorkspace implements Workspace {
 
   constructor(
     readonly root: string,
-    private readonly outputBytes: number,
+    private readonly limits: SandboxLimits,
     private readonly onDispose: (workspace: ProcessWorkspace) => void,
   ) {}
 
@@ -75,11 +111,15 @@ class ProcessWorkspace implements Workspace {
     const [file, ...args] = command;
     if (file === undefined) return Promise.reject(new Error('exec: empty command'));
     const started = performance.now();
+    const limited = prlimitPath
+      ? [prlimitPath, `--data=${this.limits.memoryBytes}`, '--', file, ...args]
+      : [file, ...args];
     return new Promise((resolve) => {
       let timedOut = false;
       let outputLimited = false;
+      let memoryExceeded = false;
       // Detached: the child leads a new process group, so one kill reaches everything it started.
-      const child = spawn(file, args, {
+      const child = spawn(limited[0] as string, limited.slice(1), {
         cwd: this.resolve(options.cwd ?? '.'),
         env: scrubEnv(process.env, options.env),
         detached: true,
@@ -99,8 +139,17 @@ class ProcessWorkspace implements Workspace {
         outputLimited = true;
         killGroup();
       };
-      const stdout = new CappedOutput(this.outputBytes, overflow);
-      const stderr = new CappedOutput(this.outputBytes, overflow);
+      const stdout = new CappedOutput(this.limits.outputBytes, overflow);
+      const stderr = new CappedOutput(this.limits.outputBytes, overflow);
+      const measurement =
+        child.pid !== undefined && process.platform === 'linux'
+          ? new ProcMeasurement(child.pid, (bytes) => {
+              if (bytes > this.limits.memoryBytes && !memoryExceeded) {
+                memoryExceeded = true;
+                killGroup();
+              }
+            })
+          : undefined;
       child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk));
       child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk));
       const timer = setTimeout(() => {
@@ -112,6 +161,7 @@ class ProcessWorkspace implements Workspace {
       const finish = (exitCode: number | null, outcome: ExecOutcome, error?: string) => {
         clearTimeout(timer);
         this.running.delete(child);
+        const resources = measurement?.finish(measurement.stop());
         resolve({
           outcome,
           exitCode,
@@ -119,12 +169,16 @@ class ProcessWorkspace implements Workspace {
           stderr: error ? `${stderr.text()}${error}\n` : stderr.text(),
           durationMs: performance.now() - started,
           truncated: stdout.truncated || stderr.truncated,
+          ...(resources ? { resources } : {}),
         });
       };
       child.on('error', (error) => finish(127, 'failed', error.message));
       child.on('close', (code, signal) => {
         const exitCode = code ?? (signal ? 128 + os.constants.signals[signal] : null);
-        finish(exitCode, classify(code, signal, timedOut, outputLimited));
+        const outcome = classify(code, signal, timedOut, outputLimited);
+        const hitRlimit =
+          (outcome === 'crashed' || outcome === 'failed') && outOfMemory.test(stderr.text().slice(-4096));
+        finish(exitCode, memoryExceeded || hitRlimit ? 'oom' : outcome);
       });
     });
   }
@@ -161,7 +215,7 @@ function classify(
   if (timedOut) return 'timeout';
   if (outputLimited) return 'output-limit';
   if (code === 0) return 'ok';
-  // Without a cgroup an OOM kill looks like any other SIGKILL, so it is reported as a crash.
+  // A kernel OOM kill looks like any other SIGKILL here; our own limits are reported as 'oom' by the caller.
   if (signal !== null || code === null) return 'crashed';
   return 'failed';
 }

@@ -9,6 +9,26 @@ export interface ExecResult {
   durationMs: number;
   /** True when stdout or stderr was cut at the output limit. */
   truncated: boolean;
+  /** What the command used; absent when the sandbox cannot see it (e.g. a remote Docker daemon). */
+  resources?: ResourceUsage;
+}
+
+/** Resources used by one exec: everything it started, measured from outside the command. */
+export interface ResourceUsage {
+  wallMs: number;
+  /** User + system CPU time of the command and its children. */
+  cpuMs: number;
+  /** Highest memory use during the command (cgroup charge, or summed RSS of the process group). */
+  peakMemoryBytes: number;
+  /** Memory in use when the command started (the container's idle charge; 0 for the process sandbox). */
+  baselineMemoryBytes: number;
+  /** ∫ memory dt over the command by the trapezoid rule with the real Δt between samples, in MiB·ms. */
+  memoryIntegralMibMs: number;
+  /** How many memory samples the integral rests on (one every ~10 ms, plus the first and the last). */
+  samples: number;
+  /** Where the figures come from; `peakExact` is true when the kernel tracked the peak, not our sampling. */
+  source: 'cgroup-v1' | 'cgroup-v2' | 'proc';
+  peakExact: boolean;
 }
 
 export interface ExecOptions {
@@ -34,6 +54,31 @@ export interface OpenWorkspaceOptions {
   sourceDir: string;
   /** Run id and target, recorded on the container (Docker) so that leftovers can be found. */
   labels?: Record<string, string>;
+  /** Docker image for this workspace; default: the sandbox's image for `language`, else its default image. */
+  image?: string;
+  language?: SandboxLanguage;
+  /** Installs dependencies once per image and lockfiles, with network (Docker), before evaluation. */
+  setup?: SetupStep;
+}
+
+export type SandboxLanguage = 'javascript' | 'typescript' | 'python';
+
+/** Official images per language, used when the configuration names none. */
+export const defaultImages: Record<SandboxLanguage, string> = {
+  javascript: 'node:22-bookworm-slim',
+  typescript: 'node:22-bookworm-slim',
+  python: 'python:3.12-slim-bookworm',
+};
+
+export interface SetupStep {
+  /** e.g. `['npm', 'ci']` or `['sh', '-c', 'python -m venv .venv && .venv/bin/pip install -e .']`. */
+  command: string[];
+  /**
+   * Files (relative to the source directory) whose content decides whether an earlier setup can be reused,
+   * e.g. `package-lock.json`; missing files count as empty. Installs must land under the workspace root.
+   */
+  lockfiles: string[];
+  timeoutMs?: number;
 }
 
 export interface Sandbox {
