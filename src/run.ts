@@ -5,16 +5,15 @@ import { headTree } from './detect/head-tree.js';
 import { detectChangedFunctions } from './detect/index.js';
 import type { DetectResult, Target } from './detect/types.js';
 import { NodeHarness, resolveTestCommand } from './harness/index.js';
-import { optimizeTarget } from './optimize/index.js';
+import { OptimizeSession, type OptimizeSettings } from './optimize/session.js';
 import { type ProgressListener, silentProgress } from './progress.js';
-import { createProvider, type ProviderName } from './providers/create-provider.js';
-import type { Provider } from './providers/types.js';
+import type { ProviderName } from './providers/create-provider.js';
 import type { RunReport, SkipReport, SuggestionReport } from './report/index.js';
 import { createSandbox } from './sandbox/create-sandbox.js';
 import type { Sandbox, SandboxMode } from './sandbox/types.js';
 import { version } from './version.js';
 
-export interface ReviewOptions {
+export interface ReviewOptions extends Omit<OptimizeSettings, 'provider'> {
   repo: string;
   base: string;
   head?: string;
@@ -48,12 +47,18 @@ function skipOf(target: Target, stage: SkipReport['stage'], reason: string): Ski
 
 async function optimizeOne(
   target: Target,
-  context: { options: ReviewOptions; provider: Provider; sandbox: Sandbox; headDir: string; runId: string },
+  context: {
+    options: ReviewOptions;
+    session: OptimizeSession;
+    sandbox: Sandbox;
+    headDir: string;
+    runId: string;
+  },
 ): Promise<TargetOutcome> {
-  const { options, provider, sandbox, headDir, runId } = context;
+  const { options, session, sandbox, headDir, runId } = context;
   const progress = options.progress ?? silentProgress;
   const usage = { inputTokens: 0, outputTokens: 0 };
-  if (target.language !== 'javascript') {
+  if (target.language === 'python') {
     return { skip: skipOf(target, 'prepare', `no verification harness for ${target.language} yet`), usage };
   }
   if (!target.exportName) {
@@ -79,12 +84,10 @@ async function optimizeOne(
     const preparation = await harness.prepare();
     if (!preparation.ok) return { skip: skipOf(target, 'prepare', preparation.reason), usage };
 
-    const result = await optimizeTarget({
+    const result = await session.optimize({
       target,
-      provider,
       evaluator: harness,
-      iterations: options.iterations,
-      candidates: options.candidates,
+      projectDir: headDir,
       onAttempt: (a) =>
         progress.target(
           target,
@@ -124,8 +127,9 @@ export async function runReview(options: ReviewOptions): Promise<RunReport> {
       base: options.base,
       head: options.head,
     }));
-  const provider = createProvider(options);
   const runId = randomUUID();
+  const session = new OptimizeSession({ ...options, runId });
+  const { provider } = session;
   const report: RunReport = {
     schemaVersion: 1,
     tool: { name: 'afterburner', version },
@@ -168,7 +172,10 @@ export async function runReview(options: ReviewOptions): Promise<RunReport> {
     for (const target of detection.targets) {
       let outcome: TargetOutcome;
       try {
-        outcome = await optimizeOne(target, { options, provider, sandbox, headDir: head.dir, runId });
+        const exhausted = session.exhaustedReason;
+        outcome = exhausted
+          ? { skip: skipOf(target, 'optimize', exhausted), usage: { inputTokens: 0, outputTokens: 0 } }
+          : await optimizeOne(target, { options, session, sandbox, headDir: head.dir, runId });
       } catch (error) {
         const reason = `internal error: ${error instanceof Error ? error.message : String(error)}`;
         outcome = { skip: skipOf(target, 'optimize', reason), usage: { inputTokens: 0, outputTokens: 0 } };

@@ -3,6 +3,9 @@ import { defaults } from '../config/defaults.js';
 import { ExitCode } from '../errors.js';
 import { version } from '../version.js';
 import { type DemoOptions, demoCommand } from './demo-command.js';
+import { type ExportOptions, exportCommand } from './export-command.js';
+import { addModelOptions } from './model-options.js';
+import { optimizeCommand, type RawOptimizeFlags } from './optimize-command.js';
 import type { CommandIO } from './review-command.js';
 import { reviewCommand } from './review-command.js';
 
@@ -22,24 +25,15 @@ export function buildProgram(io: CommandIO): Command {
     .showHelpAfterError()
     .addHelpText('after', exitCodes);
 
-  program
+  const review = program
     .command('review')
     .description('optimize the functions changed between merge-base(base, head) and head')
     .requiredOption('--base <ref>', 'base of the change (e.g. origin/main)')
     .option('--head <ref>', 'head of the change', 'HEAD')
     .option('--repo <dir>', 'the git repository', '.')
     .option('--out <file>', 'write the Markdown report here (default: standard output)')
-    .option('--json <file>', 'also write the report as JSON')
-    .addOption(
-      new Option(
-        '--provider <name>',
-        'where candidates come from (default: rules unless --model or --base-url)',
-      ).choices(['openai', 'rules']),
-    )
-    .option('--base-url <url>', 'OpenAI-compatible endpoint (vLLM, Ollama, GitHub Models…)')
-    .option('--model <name>', 'model name for --provider openai')
-    .option('--iterations <n>', 'optimization iterations per function', String(defaults.iterations))
-    .option('--candidates <n>', 'candidates per iteration', String(defaults.candidates))
+    .option('--json <file>', 'also write the report as JSON');
+  addModelOptions(review)
     .option(
       '--min-speedup <percent>',
       'minimum speedup the confidence interval must clear',
@@ -56,6 +50,47 @@ export function buildProgram(io: CommandIO): Command {
     .addHelpText('after', exitCodes)
     .action(async (flags) => {
       await reviewCommand(flags, io);
+    });
+
+  const optimize = program
+    .command('optimize')
+    .description('optimize one function as committed at --ref, changed or not (FILE relative to --repo)')
+    .argument('<FILE:FUNCTION>', 'e.g. src/posts.js:sharedTags or src/cache.js:Cache.get')
+    .option('--ref <ref>', 'commit to read the function from', 'HEAD')
+    .option('--repo <dir>', 'the git repository', '.')
+    .option('--out <file>', 'write the Markdown report here (default: standard output)')
+    .option('--json <file>', 'also write the report as JSON');
+  addModelOptions(optimize)
+    .option(
+      '--min-speedup <percent>',
+      'minimum speedup the confidence interval must clear',
+      String(defaults.minSpeedupPercent),
+    )
+    .option('--rounds <n>', 'timed rounds per candidate', String(defaults.rounds))
+    .addOption(
+      new Option('--sandbox <mode>', 'where code runs')
+        .choices(['auto', 'docker', 'process'])
+        .default(defaults.sandbox),
+    )
+    .option('--image <name>', `sandbox image (default: $AFTERBURNER_IMAGE or ${defaults.image})`)
+    .option('--test-command <cmd>', "the repository's test command (default: package.json scripts.test)")
+    .addHelpText('after', exitCodes)
+    .action(async (spec: string, flags: RawOptimizeFlags) => {
+      await optimizeCommand(spec, flags, io);
+    });
+
+  program
+    .command('export')
+    .description('turn the trajectory logs of a repository (.afterburner/trajectories) into training data')
+    .addOption(
+      new Option('--format <format>', 'sft, dpo or grpo')
+        .choices(['sft', 'dpo', 'grpo'])
+        .makeOptionMandatory(),
+    )
+    .option('--repo <dir>', 'the repository whose logs to read', '.')
+    .option('--out <file>', 'write JSONL here (default: standard output)')
+    .action(async (options: ExportOptions) => {
+      await exportCommand(options, io);
     });
 
   program

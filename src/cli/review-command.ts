@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseReviewFlags, type RawReviewFlags } from '../config/review-flags.js';
+import type { DetectResult } from '../detect/types.js';
 import type { ProgressListener } from '../progress.js';
 import { apiKeyFromEnv } from '../providers/create-provider.js';
 import { type RunReport, renderJsonReport, renderMarkdownReport } from '../report/index.js';
@@ -19,7 +20,12 @@ async function writeOut(path: string, text: string): Promise<void> {
 }
 
 /** `afterburner review`: returns the report; writes it to --out/--json, or Markdown to stdout without --out. */
-export async function reviewCommand(raw: RawReviewFlags, io: CommandIO): Promise<RunReport> {
+export async function reviewCommand(
+  raw: RawReviewFlags,
+  io: CommandIO,
+  /** Targets chosen by the caller (`optimize FILE:FUNCTION`) instead of the diff. */
+  detection?: DetectResult,
+): Promise<RunReport> {
   const flags = parseReviewFlags(raw, io.env);
   const report = await runReview({
     repo: resolve(io.cwd, flags.repo),
@@ -44,6 +50,7 @@ export async function reviewCommand(raw: RawReviewFlags, io: CommandIO): Promise
     requestTimeoutMs: flags.requestTimeoutMs,
     concurrency: flags.concurrency,
     sampling: flags.sampling,
+    detection,
     progress: io.progress,
   });
   const markdown = renderMarkdownReport(report);

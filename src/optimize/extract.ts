@@ -1,10 +1,16 @@
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import { createParser } from '../detect/tree-sitter.js';
-import type { Target } from '../detect/types.js';
+import type { Language, Target } from '../detect/types.js';
+import { newDependencyOf, noDependencies, type ProjectDependencies } from './dependencies.js';
+import { languageInfo } from './languages.js';
 
-export type Extraction = { ok: true; source: string } | { ok: false; reason: string };
+export type Extraction = { ok: true; source: string; imports: string[] } | { ok: false; reason: string };
 
-const javascriptFenceTags = new Set(['', 'js', 'javascript', 'jsx', 'mjs', 'cjs', 'node']);
+export interface ExtractOptions {
+  /** What the candidate may import besides the standard library; default: nothing else. */
+  dependencies?: ProjectDependencies;
+}
+
 // A fence is three or more backticks; the closing fence must be at least as long as the opening one.
 const fencePattern = /^(`{3,})[ \t]*([\w+-]*)[^\n]*\n([\s\S]*?)^\1`*[ \t]*$/gm;
 const solutionPattern = /<solution>([\s\S]*?)<\/solution>/g;
@@ -15,22 +21,25 @@ const declarationTypes = new Set([
   'variable_declarator',
   'assignment_expression',
   'pair',
+  'public_field_definition',
+  'function_definition',
 ]);
+const importTypes = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);
 
-function lastFencedBlock(text: string): string | undefined {
+function lastFencedBlock(text: string, tags: ReadonlySet<string>): string | undefined {
   let found: string | undefined;
   for (const match of text.matchAll(fencePattern)) {
-    if (javascriptFenceTags.has((match[2] ?? '').toLowerCase())) found = match[3];
+    if (tags.has((match[2] ?? '').toLowerCase())) found = match[3];
   }
   return found;
 }
 
-/** The code of an answer: the last `<solution>` (Afterburner's own models), else the last JavaScript fence. */
-function codeOf(answer: string): string | undefined {
+/** The code of an answer: the last `<solution>` (Afterburner's own models), else the last fence of the language. */
+function codeOf(answer: string, tags: ReadonlySet<string>): string | undefined {
   const solutions = [...answer.matchAll(solutionPattern)];
   const solution = solutions.at(-1)?.[1];
-  if (solution !== undefined) return lastFencedBlock(solution) ?? solution;
-  return lastFencedBlock(answer);
+  if (solution !== undefined) return lastFencedBlock(solution, tags) ?? solution;
+  return lastFencedBlock(answer, tags);
 }
 
 function indentOf(line: string): string {
@@ -59,39 +68,165 @@ function firstError(node: Node): Node | undefined {
   return undefined;
 }
 
-function declares(node: Node, name: string): boolean {
-  if (declarationTypes.has(node.type)) {
-    const declared =
-      node.childForFieldName('name') ?? node.childForFieldName('left') ?? node.childForFieldName('key');
-    if (declared && (declared.text === name || declared.text.endsWith(`.${name}`))) return true;
-  }
-  return node.children.some((child) => child !== null && declares(child, name));
+function declaredName(node: Node): string | undefined {
+  const declared =
+    node.childForFieldName('name') ??
+    node.childForFieldName('left') ??
+    node.childForFieldName('key') ??
+    node.childForFieldName('property');
+  return declared?.text;
 }
 
-/** Takes the candidate code out of a model's answer and checks it parses and still defines the target. */
-export async function extractCandidate(answer: string, target: Target): Promise<Extraction> {
-  const raw = codeOf(answer);
-  if (raw === undefined || raw.trim() === '') {
-    return { ok: false, reason: 'format error: the answer holds no JavaScript code block' };
+/** The first node (pre-order) that declares `name`, or `obj.name`. */
+function findDeclaration(node: Node, name: string): Node | undefined {
+  if (declarationTypes.has(node.type)) {
+    const declared = declaredName(node);
+    if (declared && (declared === name || declared.endsWith(`.${name}`))) return node;
   }
-  const source = matchIndentation(raw, target.source);
-  const isMember = target.kind === 'method';
-  const wrapped = isMember ? `class AfterburnerWrapper {\n${source}\n}` : source;
-  const parser = await createParser('javascript');
-  const tree = parser.parse(wrapped);
+  for (const child of node.children) {
+    const found = child && findDeclaration(child, name);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+interface Signature {
+  parameters?: string;
+  async: boolean;
+}
+
+function signatureOf(declaration: Node): Signature {
+  const value =
+    declaration.childForFieldName('value') ?? declaration.childForFieldName('right') ?? declaration;
+  const parameters = value.childForFieldName('parameters') ?? value.childForFieldName('parameter');
+  return {
+    parameters: parameters?.text.replace(/\s+/g, '').replace(/,(?=[)\]])/g, ''),
+    async: value.children.some((child) => child?.type === 'async'),
+  };
+}
+
+function exportPrefix(source: string): string {
+  return /^\s*(export\s+default\b|export\b)?/.exec(source)?.[1]?.replace(/\s+/g, ' ') ?? '';
+}
+
+function wrapForParsing(source: string, target: Target): { text: string; lineOffset: number } {
+  if (target.language === 'python') {
+    // An indented method or nested function only parses inside a block.
+    return indentOf(source) === ''
+      ? { text: source, lineOffset: 0 }
+      : { text: `class W:\n${source}`, lineOffset: 1 };
+  }
+  if (target.kind === 'method') return { text: `class AfterburnerWrapper {\n${source}\n}`, lineOffset: 1 };
+  return { text: source, lineOffset: 0 };
+}
+
+function isRequireDeclaration(node: Node): boolean {
+  return (
+    (node.type === 'lexical_declaration' || node.type === 'variable_declaration') &&
+    /^\s*(const|let|var)\s+[\s\S]*=\s*require\(\s*['"][^'"]+['"]\s*\)\s*;?\s*$/.test(node.text)
+  );
+}
+
+/** Import statements at the top of the block, and the code after them. */
+function splitImports(
+  code: string,
+  tree: Tree | null,
+  language: Language,
+): { imports: string[]; rest: string } {
+  const imports: string[] = [];
+  let cut = 0;
+  for (const node of tree?.rootNode.children ?? []) {
+    if (!node) continue;
+    const isImport = importTypes.has(node.type) || (language !== 'python' && isRequireDeclaration(node));
+    if (isImport && !node.hasError) {
+      imports.push(node.text.trim());
+      cut = node.endIndex;
+    } else if (node.type !== 'comment') {
+      break;
+    }
+  }
+  if (imports.length === 0) return { imports, rest: code };
+  return { imports, rest: code.slice(cut).replace(/^[ \t]*;?[ \t]*\n/, '') };
+}
+
+async function parse(language: Language, text: string): Promise<Tree | null> {
+  const parser = await createParser(languageInfo[language].grammar);
+  try {
+    return parser.parse(text);
+  } finally {
+    parser.delete();
+  }
+}
+
+/**
+ * Takes the candidate code out of a model's answer: the function and the import lines above it. Checks that it
+ * parses, keeps the target's name, parameters, export and async-ness, and adds no dependency the project lacks.
+ */
+export async function extractCandidate(
+  answer: string,
+  target: Target,
+  options: ExtractOptions = {},
+): Promise<Extraction> {
+  const info = languageInfo[target.language];
+  const raw = codeOf(answer, info.fenceTags);
+  if (raw === undefined || raw.trim() === '') {
+    return { ok: false, reason: `format error: the answer holds no ${info.label} code block` };
+  }
+  const whole = await parse(target.language, raw);
+  let split: { imports: string[]; rest: string };
+  try {
+    split = splitImports(raw, whole, target.language);
+  } finally {
+    whole?.delete();
+  }
+  const dependencies = options.dependencies ?? noDependencies;
+  for (const statement of split.imports) {
+    const dependency = newDependencyOf(statement, target.language, dependencies);
+    if (dependency) return { ok: false, reason: `format error: new dependency ${dependency}` };
+  }
+  const source = matchIndentation(split.rest, target.source);
+  if (source.trim() === '') return { ok: false, reason: 'format error: the code block holds only imports' };
+
+  const wrapped = wrapForParsing(source, target);
+  const original = wrapForParsing(target.source, target);
+  const tree = await parse(target.language, wrapped.text);
+  const originalTree = await parse(target.language, original.text);
   try {
     const error = tree ? firstError(tree.rootNode) : undefined;
     if (!tree || error) {
-      const line = (error?.startPosition.row ?? 0) + (isMember ? 0 : 1);
-      return { ok: false, reason: `format error: the candidate has a syntax error at its line ${line}` };
+      const line = (error?.startPosition.row ?? 0) + 1 - wrapped.lineOffset;
+      return {
+        ok: false,
+        reason: `format error: the candidate has a syntax error at its line ${Math.max(line, 1)}`,
+      };
     }
     const simpleName = target.name.split('.').at(-1) ?? target.name;
-    if (target.name !== 'default' && !declares(tree.rootNode, simpleName)) {
-      return { ok: false, reason: `format error: the candidate does not define \`${simpleName}\`` };
+    if (exportPrefix(source) !== exportPrefix(target.source)) {
+      const wanted = exportPrefix(target.source) || 'no export';
+      return { ok: false, reason: `format error: the candidate changes the export (must keep ${wanted})` };
     }
-    return { ok: true, source };
+    if (target.name === 'default') return { ok: true, source, imports: split.imports };
+    const declaration = findDeclaration(tree.rootNode, simpleName);
+    if (!declaration)
+      return { ok: false, reason: `format error: the candidate does not define \`${simpleName}\`` };
+    const originalDeclaration = originalTree && findDeclaration(originalTree.rootNode, simpleName);
+    if (originalDeclaration) {
+      const before = signatureOf(originalDeclaration);
+      const after = signatureOf(declaration);
+      if (before.parameters !== undefined && before.parameters !== after.parameters) {
+        return {
+          ok: false,
+          reason: `format error: the candidate changes the parameters of \`${simpleName}\` from ${before.parameters} to ${after.parameters ?? 'none'}`,
+        };
+      }
+      if (before.async !== after.async) {
+        const wanted = before.async ? 'async' : 'not async';
+        return { ok: false, reason: `format error: \`${simpleName}\` must stay ${wanted}` };
+      }
+    }
+    return { ok: true, source, imports: split.imports };
   } finally {
     tree?.delete();
-    parser.delete();
+    originalTree?.delete();
   }
 }

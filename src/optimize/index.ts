@@ -1,3 +1,9 @@
+export {
+  newDependencyOf,
+  noDependencies,
+  type ProjectDependencies,
+  readProjectDependencies,
+} from './dependencies.js';
 export { type Extraction, extractCandidate } from './extract.js';
 export {
   type Attempt,
@@ -6,4 +12,5 @@ export {
   type OptimizeResult,
   optimizeTarget,
 } from './loop.js';
-export { buildPrompt, type PromptInput } from './prompt.js';
+export { type Instruction, instructions, measuredInstructions, metricOf } from './metric.js';
+export { buildPrompt, defaultPromptTokens, estimateTokens, type PromptInput } from './prompt.js';

@@ -1,12 +1,18 @@
+import type { CachedOutcome, ResultCache } from '../cache/index.js';
 import type { Target } from '../detect/types.js';
 import type { Benchmark, Evaluation, Evaluator } from '../harness/types.js';
 import type { Provider, TokenUsage } from '../providers/types.js';
+import { BudgetExhaustedError } from '../providers/usage-meter.js';
+import type { CandidateMetrics, TrajectoryCandidate, TrajectorySink } from '../trajectory/types.js';
+import type { ProjectDependencies } from './dependencies.js';
 import { extractCandidate } from './extract.js';
-import { buildPrompt } from './prompt.js';
+import { type Instruction, metricOf } from './metric.js';
+import { buildPrompt, estimateTokens } from './prompt.js';
 
 export type AttemptStatus = 'verified' | 'rejected' | 'format-error' | 'duplicate';
 
 export interface Attempt {
+  /** 0 is the offline rule catalog asked before the model. */
   iteration: number;
   candidate: number;
   status: AttemptStatus;
@@ -17,6 +23,7 @@ export interface Attempt {
 
 export interface BestCandidate {
   source: string;
+  imports: string[];
   iteration: number;
   evaluation: Extract<Evaluation, { status: 'verified' }>;
 }
@@ -28,6 +35,12 @@ export interface OptimizeResult {
   usage: TokenUsage;
   /** Why no suggestion came out, when none did. */
   outcome: string;
+  /** The run's token budget ran out during this target; later targets should not start. */
+  budgetExhausted?: boolean;
+  /** Served from the result cache: no request was made. */
+  fromCache?: boolean;
+  /** Why the loop stopped before its end (provider error, budget); such results are not cached. */
+  interrupted?: string;
 }
 
 export interface OptimizeOptions {
@@ -36,11 +49,26 @@ export interface OptimizeOptions {
   evaluator: Evaluator;
   iterations: number;
   candidates: number;
+  instruction?: Instruction;
+  /** Asked once before the model (iteration 0): the offline catalog, free and often enough. */
+  seedProvider?: Provider;
+  /** Dependencies candidates may import; anything else is a "new dependency" format error. */
+  dependencies?: ProjectDependencies;
+  maxPromptTokens?: number;
+  /** Where finished outcomes are kept, under the key of this target + config + provider. */
+  cache?: { store: ResultCache; key: string };
+  trajectory?: { sink: TrajectorySink; runId: string };
   onAttempt?: (attempt: Attempt) => void;
 }
 
 // The paper's loop stops improving once a model stalls; two empty iterations in a row means stop paying.
 const maxIdleIterations = 2;
+// Test output in feedback helps the model fix its code, but a long log only costs tokens.
+const maxFeedbackChars = 1500;
+
+function clip(text: string): string {
+  return text.length <= maxFeedbackChars ? text : `${text.slice(0, maxFeedbackChars)}\n… (truncated)`;
+}
 
 function summarizeRejections(attempts: Attempt[]): string {
   const reasons = attempts.filter((a) => a.status !== 'verified' && a.reason).map((a) => a.reason as string);
@@ -49,79 +77,251 @@ function summarizeRejections(attempts: Attempt[]): string {
   return `no candidate was verified faster (${attempts.length} tried; e.g. ${first})`;
 }
 
+function metricsOf(benchmark: Benchmark | undefined): CandidateMetrics | undefined {
+  if (!benchmark) return undefined;
+  const { speedup, low, high } = benchmark.estimate;
+  return {
+    speedup,
+    low,
+    high,
+    originalMedianNs: benchmark.originalMedianNs,
+    candidateMedianNs: benchmark.candidateMedianNs,
+    verdict: benchmark.verdict,
+  };
+}
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
 /** The Afterburner loop: propose, evaluate, keep the best verified candidate, feed failures back. */
 export async function optimizeTarget(options: OptimizeOptions): Promise<OptimizeResult> {
+  const cached = options.cache ? await options.cache.store.get(options.cache.key) : undefined;
+  if (cached) {
+    const fromCache = await replayCached(options, cached);
+    if (fromCache) return fromCache;
+  }
+  const result = await runLoop(options);
+  if (options.cache && !result.interrupted) {
+    await options.cache.store.set({
+      schemaVersion: 1,
+      key: options.cache.key,
+      targetId: options.target.id,
+      createdAt: new Date().toISOString(),
+      best: result.best && {
+        source: result.best.source,
+        imports: result.best.imports,
+        iteration: result.best.iteration,
+      },
+      outcome: result.outcome,
+      usage: result.usage,
+    });
+  }
+  return result;
+}
+
+/**
+ * A cached outcome costs no tokens: its best candidate is verified and measured again (never suggested on old
+ * numbers); if that fails now, the loop runs afresh.
+ */
+async function replayCached(
+  options: OptimizeOptions,
+  cached: CachedOutcome,
+): Promise<OptimizeResult | undefined> {
+  const { target } = options;
+  const usage = { inputTokens: 0, outputTokens: 0 };
+  if (!cached.best) {
+    return { target, attempts: [], usage, outcome: `${cached.outcome} (cached result)`, fromCache: true };
+  }
+  const evaluation = await options.evaluator.evaluate({
+    source: cached.best.source,
+    imports: cached.best.imports,
+  });
+  if (evaluation.status !== 'verified') return undefined;
+  const attempt: Attempt = {
+    iteration: cached.best.iteration,
+    candidate: 0,
+    status: 'verified',
+    reason: 'cached candidate, verified again',
+    speedup: evaluation.benchmark.estimate.speedup,
+  };
+  options.onAttempt?.(attempt);
+  return {
+    target,
+    best: { ...cached.best, evaluation },
+    attempts: [attempt],
+    usage,
+    outcome: 'improved',
+    fromCache: true,
+  };
+}
+
+async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {
   const { target, provider, evaluator } = options;
+  const instruction = options.instruction ?? 'time';
   const attempts: Attempt[] = [];
   const usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
   const feedback: string[] = [];
   const seen = new Set<string>([target.source]);
   let best: BestCandidate | undefined;
-  let idle = 0;
 
   const record = (attempt: Attempt) => {
     attempts.push(attempt);
     options.onAttempt?.(attempt);
   };
+  const gainOf = (benchmark: Benchmark) => metricOf(benchmark, instruction);
 
-  for (let iteration = 1; iteration <= options.iterations && idle < maxIdleIterations; iteration++) {
-    const currentSource = best?.source ?? target.source;
-    const currentBenchmark: Benchmark | undefined = best?.evaluation.benchmark;
-    const messages = buildPrompt({ target, currentSource, currentBenchmark, feedback });
-    let answers: string[];
-    try {
-      const reply = await provider.propose({
-        target,
-        currentSource,
-        messages,
-        count: options.candidates,
-        iteration,
-      });
-      usage.inputTokens += reply.usage.inputTokens;
-      usage.outputTokens += reply.usage.outputTokens;
-      answers = reply.answers;
-    } catch (error) {
-      const reason = `provider error: ${error instanceof Error ? error.message : String(error)}`;
-      return { target, best, attempts, usage, outcome: best ? 'improved' : reason };
-    }
-    if (answers.length === 0) {
-      if (iteration === 1)
-        return { target, attempts, usage, outcome: `${provider.name} proposed no rewrite` };
-      break;
-    }
-
-    let improved = false;
+  /** Evaluates one group of answers; true when one of them became the new best. */
+  async function evaluateGroup(iteration: number, answers: string[]): Promise<TrajectoryCandidate[]> {
+    const logged: TrajectoryCandidate[] = [];
     for (const [index, answer] of answers.entries()) {
       const candidate = index + 1;
-      const extraction = await extractCandidate(answer, target);
+      const entry: TrajectoryCandidate = {
+        index: candidate,
+        answer,
+        status: 'format-error',
+        passed: false,
+        kept: false,
+      };
+      logged.push(entry);
+      const extraction = await extractCandidate(answer, target, { dependencies: options.dependencies });
       if (!extraction.ok) {
+        Object.assign(entry, { stage: 'format', reason: extraction.reason });
         record({ iteration, candidate, status: 'format-error', reason: extraction.reason });
         feedback.push(`Iteration ${iteration}, candidate ${candidate}: ${extraction.reason}`);
         continue;
       }
-      if (seen.has(extraction.source)) {
+      const identity = `${extraction.imports.join('\n')}\n${extraction.source}`;
+      if (seen.has(identity) || (extraction.imports.length === 0 && seen.has(extraction.source))) {
+        entry.status = 'duplicate';
         record({ iteration, candidate, status: 'duplicate', reason: 'same code as an earlier candidate' });
         continue;
       }
-      seen.add(extraction.source);
-      const evaluation = await evaluator.evaluate({ source: extraction.source, imports: [] });
+      seen.add(identity);
+      const evaluation = await evaluator.evaluate({ source: extraction.source, imports: extraction.imports });
       if (evaluation.status === 'rejected') {
         const speedup = evaluation.benchmark?.estimate.speedup;
+        Object.assign(entry, {
+          status: 'rejected',
+          stage: evaluation.stage,
+          reason: evaluation.reason,
+          passed: evaluation.stage === 'not-faster' || evaluation.stage === 'benchmark',
+          metrics: metricsOf(evaluation.benchmark),
+        });
         record({ iteration, candidate, status: 'rejected', reason: evaluation.reason, speedup });
-        feedback.push(`Iteration ${iteration}, candidate ${candidate} was rejected: ${evaluation.reason}`);
+        feedback.push(
+          `Iteration ${iteration}, candidate ${candidate} was rejected (${evaluation.stage}): ${clip(evaluation.reason)}`,
+        );
         continue;
       }
+      Object.assign(entry, { status: 'verified', passed: true, metrics: metricsOf(evaluation.benchmark) });
+      const gain = gainOf(evaluation.benchmark);
+      const bestGain = best && gainOf(best.evaluation.benchmark);
       const speedup = evaluation.benchmark.estimate.speedup;
-      if (!best || speedup > best.evaluation.benchmark.estimate.speedup) {
-        best = { source: extraction.source, iteration, evaluation };
-        improved = true;
+      if (!gain) {
+        const reason = `verified, but the harness does not measure ${instruction}`;
+        record({ iteration, candidate, status: 'verified', speedup, reason });
+        continue;
+      }
+      // Significant against the best so far: the new interval's lower bound must clear the best's estimate.
+      if (!best || !bestGain || gain.low > bestGain.ratio) {
+        best = { source: extraction.source, imports: extraction.imports, iteration, evaluation };
+        entry.kept = true;
         record({ iteration, candidate, status: 'verified', speedup });
       } else {
-        const reason = `verified but not better than the best so far (${speedup.toFixed(2)}×)`;
+        const reason =
+          `verified (${gain.ratio.toFixed(2)}×, 95% CI ${gain.low.toFixed(2)}–${gain.high.toFixed(2)}×) but not ` +
+          `significantly better than the best so far (${bestGain.ratio.toFixed(2)}×)`;
         record({ iteration, candidate, status: 'verified', speedup, reason });
+        feedback.push(`Iteration ${iteration}, candidate ${candidate} was ${reason}`);
       }
     }
-    idle = improved ? 0 : idle + 1;
+    return logged;
   }
-  return { target, best, attempts, usage, outcome: best ? 'improved' : summarizeRejections(attempts) };
+
+  async function iterate(
+    iteration: number,
+    source: Provider,
+  ): Promise<{ answers: number; improved: boolean }> {
+    const currentSource = best?.source ?? target.source;
+    const currentBenchmark = best?.evaluation.benchmark;
+    const messages = buildPrompt({
+      target,
+      currentSource,
+      currentImports: best?.imports,
+      currentBenchmark,
+      feedback,
+      instruction,
+      dependencies: options.dependencies,
+      maxTokens: options.maxPromptTokens,
+    });
+    const reply = await source.propose({
+      target,
+      currentSource,
+      messages,
+      count: options.candidates,
+      iteration,
+    });
+    usage.inputTokens += reply.usage.inputTokens;
+    usage.outputTokens += reply.usage.outputTokens;
+    const bestBefore = best;
+    const candidates = await evaluateGroup(iteration, reply.answers);
+    if (options.trajectory && reply.answers.length > 0) {
+      const promptText = messages.map((m) => m.content).join('\n');
+      await options.trajectory.sink.record({
+        schemaVersion: 1,
+        runId: options.trajectory.runId,
+        time: new Date().toISOString(),
+        targetId: target.id,
+        path: target.path,
+        name: target.name,
+        language: target.language,
+        instruction,
+        iteration,
+        provider: source.name,
+        model: source.model,
+        messages,
+        promptChars: promptText.length,
+        promptTokensEstimate: estimateTokens(promptText),
+        usage: reply.usage,
+        current: metricsOf(currentBenchmark),
+        candidates,
+      });
+    }
+    return { answers: reply.answers.length, improved: best !== bestBefore };
+  }
+
+  const finish = (outcome?: string, extra: Partial<OptimizeResult> = {}): OptimizeResult => ({
+    target,
+    best,
+    attempts,
+    usage,
+    outcome: best ? 'improved' : (outcome ?? summarizeRejections(attempts)),
+    ...extra,
+  });
+
+  if (options.seedProvider) {
+    try {
+      await iterate(0, options.seedProvider);
+    } catch (error) {
+      feedback.push(`The offline rule catalog failed: ${errorText(error)}`);
+    }
+  }
+  let idle = 0;
+  for (let iteration = 1; iteration <= options.iterations && idle < maxIdleIterations; iteration++) {
+    let step: { answers: number; improved: boolean };
+    try {
+      step = await iterate(iteration, provider);
+    } catch (error) {
+      if (error instanceof BudgetExhaustedError) {
+        return finish(error.message, { budgetExhausted: true, interrupted: error.message });
+      }
+      const reason = `provider error: ${errorText(error)}`;
+      return finish(reason, { interrupted: reason });
+    }
+    if (step.answers === 0) {
+      if (iteration === 1 && attempts.length === 0) return finish(`${provider.name} proposed no rewrite`);
+      break;
+    }
+    idle = step.improved ? 0 : idle + 1;
+  }
+  return finish();
 }

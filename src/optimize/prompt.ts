@@ -1,24 +1,39 @@
 import type { Target } from '../detect/types.js';
 import type { Benchmark } from '../harness/types.js';
 import type { ChatMessage } from '../providers/types.js';
-
-export type Instruction = 'time';
+import type { ProjectDependencies } from './dependencies.js';
+import { languageInfo } from './languages.js';
+import { type Instruction, instructionText, metricOf } from './metric.js';
 
 export interface PromptInput {
   target: Target;
   currentSource: string;
+  /** Imports the current best candidate added (none while it is the original). */
+  currentImports?: string[];
   /** Measurements of the current code against the original; undefined while it is the original. */
   currentBenchmark?: Benchmark;
   /** Why earlier candidates were rejected, newest last. */
   feedback: string[];
+  instruction?: Instruction;
+  /** The project's declared dependencies, which candidates may import. */
+  dependencies?: ProjectDependencies;
+  /** Upper bound on the prompt's estimated tokens; context and old feedback are trimmed to fit. */
+  maxTokens?: number;
+}
+
+export const defaultPromptTokens = 6000;
+
+/** No tokenizer ships with our dependencies; ~4 characters per token is the usual estimate for code and English. */
+export function estimateTokens(text: string): number {
+  return Math.ceil(text.length / 4);
 }
 
 const system =
-  'You are a performance engineer. You rewrite one function so that it runs faster while behaving exactly ' +
+  'You are a performance engineer. You rewrite one function so that it is more efficient while behaving exactly ' +
   'the same for every input: same return values, same thrown errors, same mutations of its arguments, same ' +
-  'order of results. You never add dependencies.';
+  'order of results. You never add third-party dependencies.';
 
-function fence(code: string, language = 'javascript'): string {
+function fence(code: string, language: string): string {
   const longest = Math.max(2, ...[...code.matchAll(/`+/g)].map((m) => m[0].length));
   const ticks = '`'.repeat(longest + 1);
   return `${ticks}${language}\n${code}\n${ticks}`;
@@ -33,38 +48,92 @@ function formatNs(ns: number): string {
 function metricsLine(benchmark: Benchmark | undefined): string {
   if (!benchmark)
     return 'Passed: yes | Time: baseline (the original) | Memory: not measured | Integral: not measured';
+  const memory = metricOf(benchmark, 'memory');
+  const integral = metricOf(benchmark, 'integral');
+  const gain = (g: typeof memory) => (g ? `${g.ratio.toFixed(2)}× better than the original` : 'not measured');
   return (
     `Passed: yes | Time: ${formatNs(benchmark.candidateMedianNs)} per round vs ${formatNs(benchmark.originalMedianNs)} ` +
-    `for the original (${benchmark.estimate.speedup.toFixed(2)}×) | Memory: not measured | Integral: not measured`
+    `for the original (${benchmark.estimate.speedup.toFixed(2)}×) | Memory: ${gain(memory)} | Integral: ${gain(integral)}`
   );
+}
+
+function importsSection(input: PromptInput): string {
+  const { target } = input;
+  const info = languageInfo[target.language];
+  const declared = target.language === 'python' ? input.dependencies?.python : input.dependencies?.node;
+  const allowed = declared?.length
+    ? `${info.standardLibrary}, the project's own modules, and its declared dependencies: ${declared.slice(0, 40).join(', ')}`
+    : `${info.standardLibrary} and the project's own modules`;
+  return (
+    `## Imports\nIf the new code needs an import, put the import lines at the top of the same code block, above the ` +
+    `function. Allowed: ${allowed}. Any other package is a new dependency and the answer is rejected.`
+  );
+}
+
+/** Pieces of the prompt that may be dropped to fit the budget, largest first. */
+interface Trimmable {
+  kind: 'context' | 'feedback';
+  index: number;
+  text: string;
 }
 
 /** The Afterburner paper's prompt (language, code, instruction, metrics line, output format) plus feedback. */
 export function buildPrompt(input: PromptInput): ChatMessage[] {
-  const { target, currentSource, currentBenchmark, feedback } = input;
-  const sections = [
-    '## Language\nJavaScript',
-    `## Code to optimize\n\`${target.name}\` in \`${target.path}\` (lines ${target.startLine}–${target.endLine}):\n${fence(currentSource)}`,
-  ];
-  if (target.context.trim())
-    sections.push(`## Context from the same file (do not repeat it)\n${fence(target.context)}`);
-  sections.push(
-    '## Instruction\nOptimize for execution time: make the code measurably faster on large inputs, ' +
-      'keeping its behaviour identical.',
-    `## Current solution\n${metricsLine(currentBenchmark)}`,
-  );
-  if (feedback.length > 0) {
+  const { target, currentSource, currentBenchmark } = input;
+  const info = languageInfo[target.language];
+  const instruction = input.instruction ?? 'time';
+  const contextParts = target.context.trim() ? target.context.split(/\n{2,}/) : [];
+  const feedback = [...input.feedback];
+  const dropped = { context: new Set<number>(), feedback: new Set<number>() };
+
+  const render = (): string => {
+    const code = input.currentImports?.length
+      ? `${input.currentImports.join('\n')}\n\n${currentSource}`
+      : currentSource;
+    const sections = [
+      `## Language\n${info.label}`,
+      `## Code to optimize\n\`${target.name}\` in \`${target.path}\` (lines ${target.startLine}–${target.endLine}):\n${fence(code, info.fenceTag)}`,
+    ];
+    const context = contextParts.filter((_, i) => !dropped.context.has(i));
+    if (context.length > 0) {
+      const note = dropped.context.size > 0 ? ' (trimmed to fit)' : '';
+      sections.push(
+        `## Context from the same file (do not repeat it)${note}\n${fence(context.join('\n\n'), info.fenceTag)}`,
+      );
+    }
     sections.push(
-      `## Feedback on earlier attempts\n${feedback.map((f) => `- ${f.replace(/\n/g, '\n  ')}`).join('\n')}`,
+      `## Instruction\n${instructionText[instruction]} Keep its behaviour identical.`,
+      `## Current solution\n${metricsLine(currentBenchmark)}`,
+      importsSection(input),
     );
+    const kept = feedback.filter((_, i) => !dropped.feedback.has(i));
+    if (kept.length > 0) {
+      sections.push(
+        `## Feedback on earlier attempts\n${kept.map((f) => `- ${f.replace(/\n/g, '\n  ')}`).join('\n')}`,
+      );
+    }
+    sections.push(
+      `## Output format\nAnswer with exactly one fenced \`\`\`${info.fenceTag} code block holding the complete replacement ` +
+        'for the lines shown (plus any import lines above it): the same function name, the same parameters, the ' +
+        'same export and async-ness, and nothing else from the file. If the current solution failed, fix it; ' +
+        'otherwise make it better under the instruction.',
+    );
+    return sections.join('\n\n');
+  };
+
+  const maxTokens = input.maxTokens ?? defaultPromptTokens;
+  let user = render();
+  const trimmable: Trimmable[] = [
+    ...contextParts.map((text, index) => ({ kind: 'context' as const, index, text })),
+    ...feedback.map((text, index) => ({ kind: 'feedback' as const, index, text })),
+  ].sort((a, b) => b.text.length - a.text.length);
+  for (const piece of trimmable) {
+    if (estimateTokens(system) + estimateTokens(user) <= maxTokens) break;
+    dropped[piece.kind].add(piece.index);
+    user = render();
   }
-  sections.push(
-    '## Output format\nAnswer with exactly one fenced ```javascript code block holding the complete replacement ' +
-      'for the lines shown: the same function name, parameters and export, and nothing else from the file. ' +
-      'If the current solution failed, fix it; otherwise make it faster.',
-  );
   return [
     { role: 'system', content: system },
-    { role: 'user', content: sections.join('\n\n') },
+    { role: 'user', content: user },
   ];
 }

@@ -1,30 +1,77 @@
 import { AfterburnerError } from '../errors.js';
-import { OpenAIProvider } from './openai-provider.js';
+import { AnthropicProvider } from './anthropic-provider.js';
+import { OpenAIProvider, type SamplingMode } from './openai-provider.js';
 import { RulesProvider } from './rules/index.js';
 import type { Provider } from './types.js';
 
-export type ProviderName = 'openai' | 'rules';
+export const providerNames = ['openai', 'github-models', 'anthropic', 'rules'] as const;
+export type ProviderName = (typeof providerNames)[number];
+
+/** GitHub Models' OpenAI-compatible inference endpoint (POST /inference/chat/completions). */
+export const githubModelsBaseUrl = 'https://models.github.ai/inference';
+export const defaultGithubModel = 'openai/gpt-4.1-mini';
 
 export interface ProviderSettings {
   provider: ProviderName;
   model?: string;
   baseUrl?: string;
   apiKey?: string;
+  timeoutMs?: number;
+  maxRetries?: number;
+  concurrency?: number;
+  sampling?: SamplingMode;
 }
 
-/** The API key comes from the environment only, never from a flag, so it stays out of shell history and logs. */
-export function apiKeyFromEnv(env: NodeJS.ProcessEnv): string | undefined {
-  return env.AFTERBURNER_API_KEY || env.OPENAI_API_KEY || undefined;
+/**
+ * The API key comes from the environment only, never from a flag, so it stays out of shell history and logs.
+ * GitHub Models takes the workflow's own GITHUB_TOKEN (with `permissions: models: read`).
+ */
+export function apiKeyFromEnv(env: NodeJS.ProcessEnv, provider: ProviderName = 'openai'): string | undefined {
+  if (env.AFTERBURNER_API_KEY) return env.AFTERBURNER_API_KEY;
+  if (provider === 'anthropic') return env.ANTHROPIC_API_KEY || undefined;
+  if (provider === 'github-models') return env.GITHUB_TOKEN || env.GH_TOKEN || undefined;
+  return env.OPENAI_API_KEY || undefined;
 }
 
 export function createProvider(settings: ProviderSettings): Provider {
-  if (settings.provider === 'rules') return new RulesProvider();
-  if (!settings.model) throw new AfterburnerError('usage', '--provider openai needs --model NAME');
+  const { provider } = settings;
+  if (provider === 'rules') return new RulesProvider();
+  const common = {
+    apiKey: settings.apiKey,
+    timeoutMs: settings.timeoutMs,
+    maxRetries: settings.maxRetries,
+    concurrency: settings.concurrency,
+  };
+  if (provider === 'github-models') {
+    if (!settings.apiKey) {
+      throw new AfterburnerError(
+        'usage',
+        '--provider github-models needs GITHUB_TOKEN (grant `models: read` to the workflow) or AFTERBURNER_API_KEY',
+      );
+    }
+    return new OpenAIProvider({
+      ...common,
+      name: 'github-models',
+      model: settings.model ?? defaultGithubModel,
+      baseURL: settings.baseUrl ?? githubModelsBaseUrl,
+      sampling: settings.sampling ?? 'separate',
+    });
+  }
+  if (!settings.model) throw new AfterburnerError('usage', `--provider ${provider} needs --model NAME`);
   if (!settings.apiKey && !settings.baseUrl) {
+    const variable = provider === 'anthropic' ? 'ANTHROPIC_API_KEY' : 'OPENAI_API_KEY';
     throw new AfterburnerError(
       'usage',
-      '--provider openai needs AFTERBURNER_API_KEY or OPENAI_API_KEY, or --base-url for a local server',
+      `--provider ${provider} needs AFTERBURNER_API_KEY or ${variable}, or --base-url for a local server`,
     );
   }
-  return new OpenAIProvider({ model: settings.model, baseURL: settings.baseUrl, apiKey: settings.apiKey });
+  if (provider === 'anthropic') {
+    return new AnthropicProvider({ ...common, model: settings.model, baseURL: settings.baseUrl });
+  }
+  return new OpenAIProvider({
+    ...common,
+    model: settings.model,
+    baseURL: settings.baseUrl,
+    sampling: settings.sampling,
+  });
 }

@@ -1,53 +1,84 @@
 import OpenAI from 'openai';
-import type { ProposalReply, ProposalRequest, Provider } from './types.js';
+import pLimit, { type LimitFunction } from 'p-limit';
+import type { ChatMessage, ProposalReply, ProposalRequest, Provider } from './types.js';
+
+/** `n`: one request asks for k choices; `separate`: k requests; `auto`: `n` on api.openai.com only. */
+export type SamplingMode = 'auto' | 'n' | 'separate';
 
 export interface OpenAIProviderOptions {
   model: string;
   baseURL?: string;
   apiKey?: string;
+  /** Per request, including the time to read the answer. */
   timeoutMs?: number;
+  /** Retries on 408/409/429/5xx and connection errors, with exponential backoff honouring Retry-After. */
   maxRetries?: number;
   temperature?: number;
+  /** Requests in flight at once, across all targets using this provider. */
+  concurrency?: number;
+  sampling?: SamplingMode;
+  /** Shown in reports: `openai`, `github-models`… */
+  name?: string;
 }
 
-/** Any endpoint that speaks OpenAI's chat-completions wire format: OpenAI, GitHub Models, vLLM, Ollama… */
+export const defaultTimeoutMs = 120_000;
+export const defaultMaxRetries = 3;
+export const defaultConcurrency = 4;
+
+/** Any endpoint that speaks OpenAI's chat-completions wire format: OpenAI, Azure, GitHub Models, vLLM, Ollama… */
 export class OpenAIProvider implements Provider {
-  readonly name = 'openai';
+  readonly name: string;
   readonly model: string;
   private readonly client: OpenAI;
   private readonly temperature: number;
+  private readonly limit: LimitFunction;
+  private readonly useN: boolean;
 
   constructor(options: OpenAIProviderOptions) {
+    this.name = options.name ?? 'openai';
     this.model = options.model;
     this.temperature = options.temperature ?? 0.7;
+    this.limit = pLimit(options.concurrency ?? defaultConcurrency);
+    const sampling = options.sampling ?? 'auto';
+    // Many compatible servers ignore `n` or reject it; OpenAI's own API supports it.
+    this.useN =
+      sampling === 'n' ||
+      (sampling === 'auto' && (!options.baseURL || new URL(options.baseURL).hostname === 'api.openai.com'));
     this.client = new OpenAI({
       // Local servers (vLLM, Ollama) accept any key, but the client refuses to start without one.
       apiKey: options.apiKey ?? 'unused',
       baseURL: options.baseURL,
-      timeout: options.timeoutMs ?? 120_000,
-      maxRetries: options.maxRetries ?? 2,
+      timeout: options.timeoutMs ?? defaultTimeoutMs,
+      maxRetries: options.maxRetries ?? defaultMaxRetries,
     });
   }
 
-  async propose(request: ProposalRequest): Promise<ProposalReply> {
-    // One request per candidate: many OpenAI-compatible servers ignore `n`, and each answer is independent.
-    const replies = await Promise.all(
-      Array.from({ length: request.count }, () =>
-        this.client.chat.completions.create({
-          model: this.model,
-          messages: request.messages,
-          temperature: this.temperature,
-        }),
-      ),
+  private ask(messages: ChatMessage[], n: number) {
+    return this.limit(() =>
+      this.client.chat.completions.create({
+        model: this.model,
+        messages,
+        temperature: this.temperature,
+        ...(n > 1 ? { n } : {}),
+      }),
     );
-    const answers: string[] = [];
-    let inputTokens = 0;
-    let outputTokens = 0;
-    for (const reply of replies) {
-      inputTokens += reply.usage?.prompt_tokens ?? 0;
-      outputTokens += reply.usage?.completion_tokens ?? 0;
-      for (const choice of reply.choices) answers.push(choice.message?.content ?? '');
-    }
-    return { answers, usage: { inputTokens, outputTokens } };
+  }
+
+  async propose(request: ProposalRequest): Promise<ProposalReply> {
+    const reply: ProposalReply = { answers: [], usage: { inputTokens: 0, outputTokens: 0 } };
+    const take = (completion: OpenAI.Chat.Completions.ChatCompletion) => {
+      reply.usage.inputTokens += completion.usage?.prompt_tokens ?? 0;
+      reply.usage.outputTokens += completion.usage?.completion_tokens ?? 0;
+      for (const choice of completion.choices) reply.answers.push(choice.message?.content ?? '');
+    };
+    if (this.useN && request.count > 1) take(await this.ask(request.messages, request.count));
+    // Servers that ignore `n` answer once; the rest of the group comes from separate requests.
+    const missing = Math.max(0, request.count - reply.answers.length);
+    const completions = await Promise.all(
+      Array.from({ length: missing }, () => this.ask(request.messages, 1)),
+    );
+    for (const completion of completions) take(completion);
+    reply.answers = reply.answers.slice(0, request.count);
+    return reply;
   }
 }

@@ -1,0 +1,7 @@
+export {
+  type CachedOutcome,
+  type CacheKeyInput,
+  cacheKey,
+  defaultCacheDir,
+  ResultCache,
+} from './result-cache.js';

@@ -1,0 +1,140 @@
+import { isAbsolute, join } from 'node:path';
+import { cacheKey, defaultCacheDir, ResultCache } from '../cache/index.js';
+import type { Target } from '../detect/types.js';
+import type { Evaluator } from '../harness/types.js';
+import { createProvider, type ProviderName } from '../providers/create-provider.js';
+import type { SamplingMode } from '../providers/openai-provider.js';
+import { RulesProvider } from '../providers/rules/index.js';
+import type { Provider } from '../providers/types.js';
+import { type Budget, MeteredProvider, type TokenPrice, UsageMeter } from '../providers/usage-meter.js';
+import { defaultTrajectoryDir, JsonlTrajectoryLog } from '../trajectory/index.js';
+import { version } from '../version.js';
+import { type ProjectDependencies, readProjectDependencies } from './dependencies.js';
+import { type Attempt, type OptimizeResult, optimizeTarget } from './loop.js';
+import type { Instruction } from './metric.js';
+
+/** `first`: the offline catalog is asked before the model (iteration 0); `only`: no model; `off`: model only. */
+export type RulesMode = 'first' | 'only' | 'off';
+
+// Bumped whenever the prompt or extraction changes what a model would be asked, so old cache entries miss.
+const promptVersion = 2;
+
+export interface OptimizeSettings {
+  provider: ProviderName;
+  model?: string;
+  baseUrl?: string;
+  apiKey?: string;
+  instruction?: Instruction;
+  rules?: RulesMode;
+  iterations: number;
+  candidates: number;
+  minSpeedup: number;
+  budget?: Budget;
+  price?: TokenPrice;
+  /** Per request, in milliseconds. */
+  requestTimeoutMs?: number;
+  concurrency?: number;
+  sampling?: SamplingMode;
+  maxPromptTokens?: number;
+  /** Result cache directory (relative to the repository), or false for none. Default `.afterburner/cache`. */
+  cacheDir?: string | false;
+  /** Trajectory log directory (relative to the repository), or false for none. Default `.afterburner/trajectories`. */
+  trajectoryDir?: string | false;
+}
+
+export interface SessionTargetOptions {
+  target: Target;
+  evaluator: Evaluator;
+  /** The head tree of the repository: where its declared dependencies are read. */
+  projectDir: string;
+  onAttempt?: (attempt: Attempt) => void;
+}
+
+/**
+ * Everything one run's optimizations share: the provider (metered against the budget), the offline catalog as
+ * iteration 0, the result cache and the trajectory log.
+ */
+export class OptimizeSession {
+  readonly provider: Provider;
+  readonly meter: UsageMeter;
+  private readonly seedProvider?: Provider;
+  private readonly cache?: ResultCache;
+  private readonly trajectory?: JsonlTrajectoryLog;
+  private readonly dependencies = new Map<string, Promise<ProjectDependencies>>();
+
+  constructor(private readonly settings: OptimizeSettings & { repo: string; runId: string }) {
+    const rules = settings.provider === 'rules' ? 'only' : (settings.rules ?? 'first');
+    this.meter = new UsageMeter(settings.budget, settings.price);
+    if (rules === 'only') {
+      this.provider = new RulesProvider();
+    } else {
+      const model = createProvider({
+        provider: settings.provider,
+        model: settings.model,
+        baseUrl: settings.baseUrl,
+        apiKey: settings.apiKey,
+        timeoutMs: settings.requestTimeoutMs,
+        concurrency: settings.concurrency,
+        sampling: settings.sampling,
+      });
+      this.provider = new MeteredProvider(model, this.meter);
+      if (rules === 'first') this.seedProvider = new RulesProvider();
+    }
+    const within = (dir: string) => (isAbsolute(dir) ? dir : join(settings.repo, dir));
+    if (settings.cacheDir !== false)
+      this.cache = new ResultCache(within(settings.cacheDir ?? defaultCacheDir));
+    if (settings.trajectoryDir !== false) {
+      this.trajectory = new JsonlTrajectoryLog(
+        within(settings.trajectoryDir ?? defaultTrajectoryDir),
+        settings.runId,
+      );
+    }
+  }
+
+  /** Why no further model request may be sent (budget spent), or undefined. */
+  get exhaustedReason(): string | undefined {
+    return this.provider instanceof MeteredProvider ? this.meter.exhaustedReason : undefined;
+  }
+
+  get trajectoryFile(): string | undefined {
+    return this.trajectory?.file;
+  }
+
+  async optimize(options: SessionTargetOptions): Promise<OptimizeResult> {
+    const { settings } = this;
+    const { target } = options;
+    let dependencies = this.dependencies.get(options.projectDir);
+    if (!dependencies) {
+      dependencies = readProjectDependencies(options.projectDir);
+      this.dependencies.set(options.projectDir, dependencies);
+    }
+    const key = cacheKey({
+      target,
+      config: {
+        tool: version,
+        promptVersion,
+        instruction: settings.instruction ?? 'time',
+        rules: this.seedProvider ? 'first' : this.provider.name === 'rules' ? 'only' : 'off',
+        iterations: settings.iterations,
+        candidates: settings.candidates,
+        minSpeedup: settings.minSpeedup,
+        maxPromptTokens: settings.maxPromptTokens,
+      },
+      provider: { name: this.provider.name, model: this.provider.model, baseUrl: settings.baseUrl },
+    });
+    return optimizeTarget({
+      target,
+      provider: this.provider,
+      seedProvider: this.seedProvider,
+      evaluator: options.evaluator,
+      iterations: settings.iterations,
+      candidates: settings.candidates,
+      instruction: settings.instruction,
+      dependencies: await dependencies,
+      maxPromptTokens: settings.maxPromptTokens,
+      cache: this.cache && { store: this.cache, key },
+      trajectory: this.trajectory && { sink: this.trajectory, runId: settings.runId },
+      onAttempt: options.onAttempt,
+    });
+  }
+}
