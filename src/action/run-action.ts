@@ -1,45 +1,293 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import { plainProgress } from '../cli/progress-printer.js';
-import { reviewCommand } from '../cli/review-command.js';
-import { pullRequestRange } from './inputs.js';
+import { detectChangedFunctions } from '../detect/index.js';
+import type { DetectResult } from '../detect/types.js';
+import { AfterburnerError } from '../errors.js';
+import { GitHubClient, httpStatus } from '../github/github-client.js';
+import { publishReview } from '../github/publish-review.js';
+import { publishSweep } from '../github/publish-sweep.js';
+import { apiKeyFromEnv } from '../providers/create-provider.js';
+import { speedupHeadline } from '../report/comment-parts.js';
+import { type RunReport, renderJsonReport, renderMarkdownReport } from '../report/index.js';
+import { type ReviewOptions, runReview } from '../run.js';
+import { mergeReports } from '../sweep/merge-reports.js';
+import { filterTargets, selectSweepTargets } from '../sweep/select-targets.js';
+import { readEvent } from './event.js';
+import { ensureCommits } from './git-commits.js';
+import { type ActionInputs, inputNames, parseInputs } from './inputs.js';
 
-/** The Action: review the pull request's changed functions and publish the report. */
+// Inputs that hold secrets; they are removed from this process's environment once read, so nothing we start
+// (git, the sandbox, the repository's tests) can inherit them.
+const secretInputs = ['api-key', 'github-token'];
+
+function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
+  const raw = Object.fromEntries(inputNames.map((name) => [name, core.getInput(name)]));
+  const inputs = parseInputs(raw);
+  for (const secret of [inputs.apiKey, inputs.githubToken]) if (secret) core.setSecret(secret);
+  for (const name of secretInputs) delete env[`INPUT_${name.toUpperCase()}`];
+  return inputs;
+}
+
+function repoOf(env: NodeJS.ProcessEnv): { owner: string; repo: string } {
+  const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
+  if (!owner || !repo) throw new AfterburnerError('usage', 'GITHUB_REPOSITORY is not set (owner/name)');
+  return { owner, repo };
+}
+
+interface Outputs {
+  report: RunReport;
+  markdownPath: string;
+  jsonPath: string;
+  posted: boolean;
+  reason?: string;
+  pullUrl?: string;
+}
+
+/** The Action: review a pull request, sweep the repository, or merge a sweep's shards, by event and inputs. */
 export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const range = await pullRequestRange(env.GITHUB_EVENT_NAME, env.GITHUB_EVENT_PATH);
+  const inputs = readInputs(env);
+  const event = await readEvent(env);
+  if (event.kind === 'ignore') {
+    core.notice(`afterburner: nothing to do: ${event.reason}`);
+    core.setOutput('suggestions', '0');
+    return;
+  }
+  const mode = inputs.mode === 'auto' ? event.kind : inputs.mode;
+  const workspace = env.GITHUB_WORKSPACE ?? process.cwd();
   const outDir = env.RUNNER_TEMP ?? process.cwd();
-  const out = join(outDir, 'afterburner-report.md');
-  const json = join(outDir, 'afterburner-report.json');
-  const input = (name: string) => core.getInput(name) || undefined;
-  const apiKey = input('api-key');
-  if (apiKey) core.setSecret(apiKey);
-  const report = await reviewCommand(
-    {
-      repo: env.GITHUB_WORKSPACE ?? '.',
-      base: range.base,
-      head: range.head,
-      out,
-      json,
-      provider: input('provider'),
-      model: input('model'),
-      baseUrl: input('base-url'),
-      iterations: input('iterations'),
-      candidates: input('candidates'),
-      minSpeedup: input('min-speedup'),
-      sandbox: input('sandbox'),
-      image: input('image'),
-      testCommand: input('test-command'),
-    },
-    {
-      env: { ...env, ...(apiKey ? { AFTERBURNER_API_KEY: apiKey } : {}) },
-      cwd: process.cwd(),
-      stdout: () => {},
-      progress: plainProgress((line) => core.info(line.trimEnd())),
-    },
-  );
-  await core.summary.addRaw(await readFile(out, 'utf8')).write();
+  const token = inputs.githubToken ?? env.GITHUB_TOKEN;
+  const client = token
+    ? new GitHubClient({
+        token,
+        baseUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
+        repo: repoOf(env),
+        log: (line) => core.warning(line),
+      })
+    : undefined;
+  const pipeline = pipelineOptions(inputs, env, token);
+
+  let outputs: Outputs;
+  if (mode === 'review') {
+    if (event.kind !== 'review') {
+      throw new AfterburnerError('usage', `input 'mode': review needs a pull_request or issue_comment event`);
+    }
+    outputs = await review({ inputs, event, client, pipeline, workspace, outDir, fork: isFork(env, event) });
+  } else {
+    const sha = event.kind === 'sweep' ? event.sha : event.head;
+    const branch = event.kind === 'sweep' ? event.branch : undefined;
+    outputs = await sweep({ inputs, mode, sha, branch, client, pipeline, workspace, outDir });
+  }
+  const { report } = outputs;
+  let summary = renderMarkdownReport(report);
+  if (!outputs.posted && outputs.reason) {
+    summary += `\n> **Not posted to GitHub:** ${outputs.reason}\n`;
+    for (const s of report.suggestions) {
+      core.notice(
+        `${s.name}: ${speedupHeadline(s)}. The replacement is in the job summary and ${outputs.jsonPath}.`,
+        {
+          title: 'afterburner: verified speedup',
+          file: s.path,
+          startLine: s.startLine,
+          endLine: s.endLine,
+        },
+      );
+    }
+    core.info(`afterburner: not posted to GitHub: ${outputs.reason}`);
+  }
+  await core.summary.addRaw(summary).write();
   core.setOutput('suggestions', String(report.suggestions.length));
-  core.setOutput('report', out);
-  core.setOutput('json', json);
+  core.setOutput('report', outputs.markdownPath);
+  core.setOutput('json', outputs.jsonPath);
+  core.setOutput('posted', String(outputs.posted));
+  if (outputs.reason) core.setOutput('reason', outputs.reason);
+  if (outputs.pullUrl) core.setOutput('pull-request', outputs.pullUrl);
+}
+
+type PipelineOptions = Omit<ReviewOptions, 'repo' | 'base' | 'head' | 'detection'>;
+
+function pipelineOptions(inputs: ActionInputs, env: NodeJS.ProcessEnv, token?: string): PipelineOptions {
+  const provider = inputs.provider ?? 'rules';
+  // GitHub Models takes the workflow token; other providers their own key (input, or the usual variables).
+  const apiKey =
+    inputs.apiKey ?? apiKeyFromEnv({ ...env, ...(token ? { GITHUB_TOKEN: token } : {}) }, provider);
+  return {
+    provider,
+    model: inputs.model,
+    baseUrl: inputs.baseUrl,
+    apiKey,
+    instruction: inputs.instruction,
+    iterations: inputs.iterations,
+    candidates: inputs.candidates,
+    minSpeedup: inputs.minSpeedup,
+    rounds: inputs.rounds,
+    sandbox: inputs.sandbox,
+    image: inputs.image,
+    testCommand: inputs.testCommand,
+    progress: plainProgress((line) => core.info(line.trimEnd())),
+  } as PipelineOptions;
+}
+
+/** The run's cost, when the provider stage priced it; never estimated here. */
+function costOf(report: RunReport): number | undefined {
+  const cost = (report.usage as unknown as { costUsd?: unknown }).costUsd;
+  return typeof cost === 'number' ? cost : undefined;
+}
+
+/** Under `pull_request`, a fork's pull request gets a read-only token and no secrets. */
+function isFork(env: NodeJS.ProcessEnv, event: { headRepo?: string; baseRepo: string }): boolean {
+  return env.GITHUB_EVENT_NAME === 'pull_request' && !!event.headRepo && event.headRepo !== event.baseRepo;
+}
+
+async function writeReports(report: RunReport, outDir: string, name: string) {
+  await mkdir(outDir, { recursive: true });
+  const markdownPath = join(outDir, `${name}.md`);
+  const jsonPath = join(outDir, `${name}.json`);
+  await writeFile(markdownPath, renderMarkdownReport(report));
+  await writeFile(jsonPath, renderJsonReport(report));
+  return { markdownPath, jsonPath };
+}
+
+async function review(input: {
+  inputs: ActionInputs;
+  event: Extract<Awaited<ReturnType<typeof readEvent>>, { kind: 'review' }>;
+  client?: GitHubClient;
+  pipeline: PipelineOptions;
+  workspace: string;
+  outDir: string;
+  fork: boolean;
+}): Promise<Outputs> {
+  const { inputs, client, workspace } = input;
+  let { event } = input;
+  if (event.needsPullLookup) {
+    if (!client)
+      throw new AfterburnerError('usage', "input 'github-token' is needed to look up the pull request");
+    const pull = await client.pull(event.pullNumber);
+    event = { ...event, base: pull.baseSha, head: pull.headSha, headRepo: pull.headRepo };
+    await ensureCommits(workspace, pull.number, [pull.baseSha, pull.headSha]);
+  }
+  const changed = await detectChangedFunctions({ repo: workspace, base: event.base, head: event.head });
+  const detection = filterTargets(changed, { ...inputs, maxFunctions: inputs.maxFunctions });
+  const report = await runReview({
+    ...input.pipeline,
+    repo: workspace,
+    base: event.base,
+    head: event.head,
+    detection,
+  });
+  const paths = await writeReports(report, input.outDir, 'afterburner-report');
+  const notPosted = (reason: string): Outputs => ({ report, ...paths, posted: false, reason });
+
+  if (inputs.commentStyle === 'none') return notPosted("comment-style is 'none'");
+  if (!client) return notPosted('no github-token was given');
+  if (input.fork) {
+    return notPosted(
+      `the pull request comes from a fork (${event.headRepo}), whose workflow token is read-only; ` +
+        'use the two-workflow pattern in the README to post from `workflow_run`',
+    );
+  }
+  try {
+    const result = await publishReview({
+      client,
+      pullNumber: event.pullNumber,
+      headSha: report.headSha,
+      report,
+      footer: {
+        version: report.tool.version,
+        provider: report.provider.name,
+        model: report.provider.model,
+        inputTokens: report.usage.inputTokens,
+        outputTokens: report.usage.outputTokens,
+        costUsd: costOf(report),
+      },
+      inline: inputs.commentStyle === 'review',
+      commentWhenEmpty: inputs.commentWhenEmpty,
+      log: (line) => core.info(`afterburner: ${line}`),
+    });
+    core.info(`afterburner: posted ${JSON.stringify(result)}`);
+    return { report, ...paths, posted: true };
+  } catch (error) {
+    const status = httpStatus(error);
+    if (status === 403 || status === 401) {
+      return notPosted(
+        `GitHub refused to post (HTTP ${status}: ${(error as Error).message.split('\n')[0]}); the token is ` +
+          'probably read-only: grant `pull-requests: write` or use the two-workflow pattern for forks',
+      );
+    }
+    throw error;
+  }
+}
+
+async function readShardReports(dir: string): Promise<RunReport[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries
+    .filter((e) => e.isFile() && e.name.endsWith('.json'))
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
+  if (files.length === 0) throw new AfterburnerError('usage', `input 'reports': no .json reports in ${dir}`);
+  return Promise.all(files.map(async (file) => JSON.parse(await readFile(file, 'utf8')) as RunReport));
+}
+
+async function sweep(input: {
+  inputs: ActionInputs;
+  mode: 'sweep' | 'merge';
+  sha: string;
+  branch?: string;
+  client?: GitHubClient;
+  pipeline: PipelineOptions;
+  workspace: string;
+  outDir: string;
+}): Promise<Outputs> {
+  const { inputs, client, workspace } = input;
+  let report: RunReport;
+  let name = 'afterburner-report';
+  if (input.mode === 'merge') {
+    if (!inputs.reports) throw new AfterburnerError('usage', "input 'reports' is needed in mode merge");
+    report = mergeReports(await readShardReports(inputs.reports));
+  } else {
+    const detection: DetectResult = await selectSweepTargets({
+      repo: workspace,
+      head: input.sha,
+      filter: { ...inputs, shard: inputs.shard },
+    });
+    report = await runReview({
+      ...input.pipeline,
+      repo: workspace,
+      base: input.sha,
+      head: input.sha,
+      detection,
+    });
+    if (inputs.shard.count > 1)
+      name = `afterburner-report-shard-${inputs.shard.index}-of-${inputs.shard.count}`;
+  }
+  const paths = await writeReports(report, input.outDir, name);
+  if (input.mode === 'sweep' && inputs.shard.count > 1) {
+    return {
+      report,
+      ...paths,
+      posted: false,
+      reason: `shard ${inputs.shard.index}/${inputs.shard.count}: upload ${paths.jsonPath} as an artifact; the merge job (mode: merge) opens the pull request`,
+    };
+  }
+  if (inputs.commentStyle === 'none')
+    return { report, ...paths, posted: false, reason: "comment-style is 'none'" };
+  if (!client) return { report, ...paths, posted: false, reason: 'no github-token was given' };
+  const baseBranch = input.branch ?? (await client.defaultBranch());
+  try {
+    const result = await publishSweep({ client, repo: workspace, report, baseBranch });
+    core.info(`afterburner: sweep ${JSON.stringify(result)}`);
+    return { report, ...paths, posted: result.pull !== undefined, pullUrl: result.pull?.url };
+  } catch (error) {
+    const status = httpStatus(error);
+    if (status === 403 || status === 401) {
+      return {
+        report,
+        ...paths,
+        posted: false,
+        reason: `GitHub refused to push the sweep branch (HTTP ${status}); grant \`contents: write\` and \`pull-requests: write\``,
+      };
+    }
+    throw error;
+  }
 }

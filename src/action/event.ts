@@ -1,0 +1,101 @@
+import { readFile } from 'node:fs/promises';
+import { AfterburnerError } from '../errors.js';
+
+/** What the triggering event asks for. */
+export type ActionEvent =
+  | {
+      kind: 'review';
+      pullNumber: number;
+      base: string;
+      head: string;
+      /** `owner/name` of the base and head repositories; they differ for pull requests from forks. */
+      baseRepo: string;
+      headRepo?: string;
+      /** issue_comment events carry no shas: they come from the API (GET pulls/{n}). */
+      needsPullLookup: boolean;
+    }
+  | { kind: 'sweep'; sha: string; branch?: string }
+  | { kind: 'ignore'; reason: string };
+
+const maintainers = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
+const command = /^\s*\/afterburner\b/;
+
+interface Payload {
+  action?: string;
+  pull_request?: {
+    number?: number;
+    base?: { sha?: string; repo?: { full_name?: string } };
+    head?: { sha?: string; repo?: { full_name?: string } | null };
+  };
+  issue?: { number?: number; pull_request?: unknown };
+  comment?: { body?: string; author_association?: string; user?: { login?: string } };
+  repository?: { full_name?: string; default_branch?: string };
+}
+
+/** Reads GITHUB_EVENT_NAME / GITHUB_EVENT_PATH into what to do; unsupported events fail with the supported ones. */
+export async function readEvent(env: NodeJS.ProcessEnv): Promise<ActionEvent> {
+  const name = env.GITHUB_EVENT_NAME;
+  const payload: Payload = env.GITHUB_EVENT_PATH
+    ? JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8'))
+    : {};
+  switch (name) {
+    case 'pull_request':
+    case 'pull_request_target': {
+      const pr = payload.pull_request;
+      const base = pr?.base?.sha;
+      const head = pr?.head?.sha;
+      if (!pr?.number || !base || !head) {
+        throw new AfterburnerError('usage', 'the event payload has no pull_request number, base and head');
+      }
+      return {
+        kind: 'review',
+        pullNumber: pr.number,
+        base,
+        head,
+        baseRepo: pr.base?.repo?.full_name ?? payload.repository?.full_name ?? '',
+        headRepo: pr.head?.repo?.full_name,
+        needsPullLookup: false,
+      };
+    }
+    case 'issue_comment': {
+      const body = payload.comment?.body ?? '';
+      if (payload.action !== 'created' || !command.test(body)) {
+        return { kind: 'ignore', reason: 'the comment is not an /afterburner command' };
+      }
+      if (!payload.issue?.pull_request || !payload.issue.number) {
+        return { kind: 'ignore', reason: '/afterburner works on pull requests, not issues' };
+      }
+      const association = payload.comment?.author_association ?? 'NONE';
+      if (!maintainers.has(association)) {
+        return {
+          kind: 'ignore',
+          reason: `/afterburner is for maintainers (owner, member, collaborator); ${payload.comment?.user?.login ?? 'the author'} is ${association}`,
+        };
+      }
+      return {
+        kind: 'review',
+        pullNumber: payload.issue.number,
+        base: '',
+        head: '',
+        baseRepo: payload.repository?.full_name ?? '',
+        needsPullLookup: true,
+      };
+    }
+    case 'schedule':
+    case 'workflow_dispatch':
+    case 'push': {
+      const sha = env.GITHUB_SHA;
+      if (!sha) throw new AfterburnerError('usage', 'GITHUB_SHA is not set');
+      const ref = env.GITHUB_REF ?? '';
+      const branch = ref.startsWith('refs/heads/')
+        ? ref.slice('refs/heads/'.length)
+        : payload.repository?.default_branch;
+      return { kind: 'sweep', sha, branch };
+    }
+    default:
+      throw new AfterburnerError(
+        'usage',
+        `event '${name ?? 'unknown'}' is not supported: use pull_request, pull_request_target, issue_comment, schedule or workflow_dispatch`,
+      );
+  }
+}
