@@ -8,6 +8,7 @@ import { addModelOptions } from './model-options.js';
 import { optimizeCommand, type RawOptimizeFlags } from './optimize-command.js';
 import type { CommandIO } from './review-command.js';
 import { reviewCommand } from './review-command.js';
+import { type RawTargetsFlags, targetsCommand } from './targets-command.js';
 
 const exitCodes = `
 Exit codes:
@@ -91,6 +92,19 @@ export function buildProgram(io: CommandIO): Command {
     .option('--out <file>', 'write JSONL here (default: standard output)')
     .action(async (options: ExportOptions) => {
       await exportCommand(options, io);
+    });
+
+  program
+    .command('targets')
+    .description(
+      'list the functions changed between merge-base(base, head) and head, and what is skipped and why',
+    )
+    .requiredOption('--base <ref>', 'base of the change (e.g. origin/main)')
+    .option('--head <ref>', 'head of the change', 'HEAD')
+    .option('--repo <dir>', 'the git repository', '.')
+    .option('--json', 'print the full result (targets with source and context, skips) as JSON')
+    .action(async (flags: RawTargetsFlags) => {
+      await targetsCommand(flags, io);
     });
 
   program

@@ -184,3 +184,8 @@ export async function readFileAt(dir: string, commit: string, path: string): Pro
   });
   return stdout;
 }
+
+/** Absolute path of the work tree's top directory. */
+export async function workTreeRoot(dir: string): Promise<string> {
+  return (await git(dir, ['rev-parse', '--show-toplevel'])).trim();
+}
