@@ -21,8 +21,9 @@ export interface ReviewComment {
   nodeId: string;
   body: string;
   path: string;
-  /** Null when GitHub marked the comment outdated. */
+  /** Null when GitHub marked the comment outdated, and for file-level comments. */
   line: number | null;
+  fileLevel: boolean;
   commitId: string;
   originalCommitId: string;
   author?: string;
@@ -132,6 +133,7 @@ export class GitHubClient {
       body: c.body,
       path: c.path,
       line: c.line ?? null,
+      fileLevel: c.subject_type === 'file',
       commitId: c.commit_id,
       originalCommitId: c.original_commit_id,
       author: c.user?.login,

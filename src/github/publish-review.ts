@@ -161,13 +161,15 @@ export async function publishReview(options: PublishReviewOptions): Promise<Publ
   const ours = (await client.reviewComments(pullNumber))
     .map((comment) => ({ comment, fingerprint: parseFingerprint(comment.body) }))
     .filter((c): c is { comment: ReviewComment; fingerprint: Fingerprint } => c.fingerprint !== undefined);
-  // Still applicable: same fingerprint and GitHub still anchors it (an outdated inline comment has no line).
   const live = (c: ReviewComment) => !c.body.includes(outdatedMarker);
+  // GitHub drops the line of an inline comment whose lines a push changed; such a comment no longer applies.
+  const anchored = (c: ReviewComment) => c.fileLevel || c.line !== null;
   const toPost = planned.filter((p) => {
-    const existing = ours.find((o) => sameFingerprint(o.fingerprint, p.fingerprint) && live(o.comment));
-    const anchored = existing && (existing.comment.line !== null || p.placement === 'file');
-    if (anchored) result.unchanged++;
-    return !anchored;
+    const existing = ours.find(
+      (o) => sameFingerprint(o.fingerprint, p.fingerprint) && live(o.comment) && anchored(o.comment),
+    );
+    if (existing) result.unchanged++;
+    return !existing;
   });
 
   const inline = toPost.filter((p) => p.placement === 'inline');
@@ -190,9 +192,11 @@ export async function publishReview(options: PublishReviewOptions): Promise<Publ
 
   for (const { comment, fingerprint } of ours) {
     if (!live(comment)) continue;
-    if (planned.some((p) => sameFingerprint(p.fingerprint, fingerprint)) && comment.line !== null) continue;
-    // Same head and no longer suggested: measurement noise, not a push; leave the comment be.
-    if (comment.originalCommitId === headSha && comment.line !== null) continue;
+    if (anchored(comment)) {
+      if (planned.some((p) => sameFingerprint(p.fingerprint, fingerprint))) continue;
+      // Same head and no longer suggested: measurement noise, not a push; leave the comment be.
+      if (comment.originalCommitId === headSha) continue;
+    }
     await client.minimizeOutdated(comment.nodeId);
     await client.updateReviewComment(
       comment.id,
