@@ -104,7 +104,8 @@ export class DockerSandbox implements Sandbox {
       WorkingDir: '/work',
       Env: ['PATH=/usr/local/bin:/usr/bin:/bin', 'HOME=/tmp', 'LANG=C.UTF-8', 'TMPDIR=/tmp'],
       Labels: { ...options.labels, [labelKey]: '1', [runLabelKey]: this.runId },
-      NetworkDisabled: true,
+      // Not NetworkDisabled: that also drops /etc/hosts, and test runners (vitest) resolve `localhost` at start.
+      // NetworkMode 'none' below leaves only the loopback interface.
       // Docker's archive API cannot write into a tmpfs or a read-only root, so the workspace is an anonymous
       // volume (filled from the snapshot's /work, when there is one).
       Volumes: { '/work': {} },

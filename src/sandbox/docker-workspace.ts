@@ -8,6 +8,9 @@ import type { ExecOptions, ExecOutcome, ExecResult, SandboxLimits, Workspace } f
 export const sandboxUser = '65534:65534';
 export const sandboxUid = 65534;
 
+const afterwardsKillAll =
+  'seconds=$1; shift; timeout -s KILL "$seconds" "$@"; status=$?; kill -9 -1 2>/dev/null; exit $status';
+
 /** Time the host waits past the in-container `timeout` before it kills the command itself. */
 const backstopGraceMs = 2_000;
 /** Time after the host-side kill before the exec stream is abandoned. */
@@ -75,8 +78,10 @@ export class DockerWorkspace implements Workspace {
     }
     const seconds = (Math.max(1, options.timeoutMs) / 1000).toFixed(3);
     const exec = await this.container.exec({
-      // `timeout` signals its whole process group; the host-side timer below is only a backstop.
-      Cmd: ['timeout', '-s', 'KILL', seconds, ...command],
+      // `timeout` signals its whole process group; the host-side timer below is only a backstop. Afterwards
+      // `kill -9 -1` ends whatever the command left running (even outside its group) so that nothing
+      // outlives it into the next candidate's measurement; it spares PID 1 and the shell itself.
+      Cmd: ['sh', '-c', afterwardsKillAll, 'sandbox', seconds, ...command],
       AttachStdin: false,
       AttachStdout: true,
       AttachStderr: true,

@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CappedOutput } from './capped-output.js';
-import { ProcMeasurement } from './proc-probe.js';
+import { execMarkerName, ProcMeasurement } from './proc-probe.js';
 import { scrubEnv } from './scrub-env.js';
 import {
   defaultLimits,
@@ -90,6 +90,8 @@ export class ProcessSandbox implements Sandbox {
   }
 }
 
+let execCount = 0;
+
 class ProcessWorkspace implements Workspace {
   private readonly running = new Set<ChildProcess>();
   private disposed = false;
@@ -119,15 +121,18 @@ class ProcessWorkspace implements Workspace {
       let outputLimited = false;
       let memoryExceeded = false;
       // Detached: the child leads a new process group, so one kill reaches everything it started.
+      const marker = `${process.pid}-${++execCount}-${Math.random().toString(36).slice(2)}`;
       const child = spawn(limited[0] as string, limited.slice(1), {
         cwd: this.resolve(options.cwd ?? '.'),
-        env: scrubEnv(process.env, options.env),
+        env: { ...scrubEnv(process.env, options.env), [execMarkerName]: marker },
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       this.running.add(child);
+      let measurement: ProcMeasurement | undefined;
       const killGroup = () => {
-        if (child.pid !== undefined) {
+        if (measurement) measurement.family.killAll();
+        else if (child.pid !== undefined) {
           try {
             process.kill(-child.pid, 'SIGKILL');
           } catch {
@@ -141,9 +146,9 @@ class ProcessWorkspace implements Workspace {
       };
       const stdout = new CappedOutput(this.limits.outputBytes, overflow);
       const stderr = new CappedOutput(this.limits.outputBytes, overflow);
-      const measurement =
+      measurement =
         child.pid !== undefined && process.platform === 'linux'
-          ? new ProcMeasurement(child.pid, (bytes) => {
+          ? new ProcMeasurement(child.pid, marker, (bytes) => {
               if (bytes > this.limits.memoryBytes && !memoryExceeded) {
                 memoryExceeded = true;
                 killGroup();
@@ -156,8 +161,12 @@ class ProcessWorkspace implements Workspace {
         timedOut = true;
         killGroup();
       }, options.timeoutMs);
-      // Background processes left behind would hold the pipes open (and outlive the candidate).
-      child.on('exit', killGroup);
+      // Background processes left behind would hold the pipes open (and outlive the candidate); the family
+      // also catches those that left the process group while we were sampling.
+      child.on('exit', () => {
+        measurement?.family.rssBytes();
+        killGroup();
+      });
       const finish = (exitCode: number | null, outcome: ExecOutcome, error?: string) => {
         clearTimeout(timer);
         this.running.delete(child);
