@@ -29,13 +29,14 @@ describe('extractCandidate', () => {
     expect(await extractCandidate(answer, target())).toEqual({
       ok: true,
       source: 'export function add(a, b) {\n  return b + a;\n}',
+      imports: [],
     });
   });
 
   it('ignores fences of other languages', async () => {
     const answer = '```javascript\nexport function add(a, b) { return a + b; }\n```\n```bash\nnpm test\n```';
     const result = await extractCandidate(answer, target());
-    expect(result).toEqual({ ok: true, source: 'export function add(a, b) { return a + b; }' });
+    expect(result).toEqual({ ok: true, source: 'export function add(a, b) { return a + b; }', imports: [] });
   });
 
   it("reads Afterburner models' <solution> tags", async () => {
@@ -81,6 +82,10 @@ describe('extractCandidate', () => {
       '```js\nget(key) {\n  return this.map.get(key) ?? null;\n}\n```',
       method,
     );
-    expect(result).toEqual({ ok: true, source: '  get(key) {\n    return this.map.get(key) ?? null;\n  }' });
+    expect(result).toEqual({
+      ok: true,
+      source: '  get(key) {\n    return this.map.get(key) ?? null;\n  }',
+      imports: [],
+    });
   });
 });

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FixtureRepo, materializeFixture } from '../../src/demo/materialize-fixture.js';
+import type { RunReport } from '../../src/report/index.js';
+import { runReview } from '../../src/run.js';
+import { type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai.js';
+import { bothSets, js } from './shared-tags-candidates.js';
+
+describe('a token budget', () => {
+  let fixture: FixtureRepo;
+  let model: FakeOpenAI;
+  let report: RunReport;
+
+  beforeAll(async () => {
+    fixture = await materializeFixture('tagged-posts');
+    model = await startFakeOpenAI(() => js(bothSets));
+    report = await runReview({
+      repo: fixture.dir,
+      base: fixture.base,
+      head: fixture.head,
+      provider: 'openai',
+      model: 'fake-coder',
+      baseUrl: model.baseUrl,
+      rules: 'off',
+      iterations: 3,
+      candidates: 1,
+      minSpeedup: 0.1,
+      rounds: 20,
+      sandbox: 'process',
+      image: 'unused',
+      // One answer costs more than this, so the run stops after the first request.
+      budget: { maxTokens: 50 },
+    });
+  }, 300_000);
+
+  afterAll(async () => {
+    await model?.close();
+    await fixture?.dispose();
+  });
+
+  it('stops asking the model once spent and still reports what it verified', () => {
+    expect(model.requests).toHaveLength(1);
+    expect(report.suggestions.map((s) => s.name)).toEqual(['sharedTags']);
+    expect(report.usage.inputTokens + report.usage.outputTokens).toBeGreaterThan(50);
+  });
+
+  it('skips the remaining functions with "budget exhausted"', () => {
+    const skipped = report.skipped.filter((s) => s.stage === 'optimize');
+    expect(skipped.map((s) => s.name)).toEqual(['indexById', 'missingIds', 'slugify']);
+    for (const skip of skipped) expect(skip.reason).toMatch(/^budget exhausted: \d+ of 50 tokens used$/);
+  });
+});
