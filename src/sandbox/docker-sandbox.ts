@@ -103,7 +103,13 @@ export class DockerSandbox implements Sandbox {
       User: sandboxUser,
       WorkingDir: '/work',
       Env: ['PATH=/usr/local/bin:/usr/bin:/bin', 'HOME=/tmp', 'LANG=C.UTF-8', 'TMPDIR=/tmp'],
-      Labels: { ...options.labels, [labelKey]: '1', [runLabelKey]: this.runId },
+      // Explicit role: a snapshot image carries the setup container's labels, and containers inherit them.
+      Labels: {
+        ...options.labels,
+        [labelKey]: '1',
+        [runLabelKey]: this.runId,
+        'afterburner.role': 'workspace',
+      },
       // Not NetworkDisabled: that also drops /etc/hosts, and test runners (vitest) resolve `localhost` at start.
       // NetworkMode 'none' below leaves only the loopback interface.
       // Docker's archive API cannot write into a tmpfs or a read-only root, so the workspace is an anonymous
