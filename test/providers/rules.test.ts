@@ -6,9 +6,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Parser } from 'web-tree-sitter';
 import { createParser } from '../../src/detect/tree-sitter.js';
 import type { Target } from '../../src/detect/types.js';
-import { RulesProvider, rewriteWithRules, ruleCatalog, rules } from '../../src/providers/rules/index.js';
-import { reduceSpreadAccumulator } from '../../src/providers/rules/reduce-spread-accumulator.js';
-import { setMembership } from '../../src/providers/rules/set-membership.js';
+import {
+  javascriptRules,
+  pythonRules,
+  RulesProvider,
+  rewriteWithRules,
+  ruleCatalog,
+  rules,
+} from '../../src/providers/rules/index.js';
+import { reduceSpreadAccumulator } from '../../src/providers/rules/javascript/reduce-spread-accumulator.js';
+import { setMembership } from '../../src/providers/rules/javascript/set-membership.js';
 import { parseFunctionSnippet } from '../../src/providers/rules/snippet.js';
 
 type Fn = (...args: unknown[]) => unknown;
@@ -549,11 +556,17 @@ describe('RulesProvider', () => {
     expect(answer?.endsWith('\n````')).toBe(true);
   });
 
-  it('exports the catalog for the README and the report', () => {
-    expect(ruleCatalog.map((rule) => rule.id)).toEqual(['set-membership', 'reduce-spread-accumulator']);
-    for (const rule of ruleCatalog) {
+  it('exports the catalog for the README and the report, grouped by language family', () => {
+    expect(ruleCatalog.javascript.map((rule) => rule.id)).toEqual(javascriptRules.map((rule) => rule.id));
+    expect(ruleCatalog.python.map((rule) => rule.id)).toEqual(pythonRules.map((rule) => rule.id));
+    expect(ruleCatalog.javascript.length).toBeGreaterThanOrEqual(10);
+    expect(ruleCatalog.python.length).toBeGreaterThanOrEqual(8);
+    const all = [...ruleCatalog.javascript, ...ruleCatalog.python];
+    expect(new Set(all.map((rule) => rule.id)).size).toBe(all.length);
+    for (const rule of all) {
       expect(rule.title).not.toBe('');
       expect(rule.description.length).toBeGreaterThan(100);
+      expect(rule.before).not.toBe(rule.after);
       expect(rule.complexity.before).not.toBe(rule.complexity.after);
       expect(rule).not.toHaveProperty('apply');
     }

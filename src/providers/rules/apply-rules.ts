@@ -1,6 +1,6 @@
 import type { Parser } from 'web-tree-sitter';
 import { applyEdits } from './edits.js';
-import type { Rule } from './rule.js';
+import type { Rule, RuleFamily } from './rule.js';
 import { parseFunctionSnippet } from './snippet.js';
 
 /** Each rule rewrites one site per pass; this bounds a rule that keeps matching its own output. */
@@ -10,27 +10,37 @@ export interface Rewrite {
   source: string;
   /** The rules that changed something, in the order they ran. */
   applied: Rule[];
+  /** Import lines the rewrite needs, deduplicated, in the order the rules ran. */
+  imports: string[];
 }
 
 /** Runs the rules one after another over a declaration snippet; null when none of them changes it. */
-export function rewriteWithRules(parser: Parser, source: string, rules: readonly Rule[]): Rewrite | null {
+export function rewriteWithRules(
+  parser: Parser,
+  source: string,
+  rules: readonly Rule[],
+  family: RuleFamily = 'javascript',
+): Rewrite | null {
   let current = source;
   const applied: Rule[] = [];
   for (const rule of rules) {
-    const rewritten = applyRule(parser, current, rule);
+    if (rule.family !== family) continue;
+    const rewritten = applyRule(parser, current, rule, family);
     if (rewritten !== null) {
       current = rewritten;
       applied.push(rule);
     }
   }
-  return applied.length > 0 ? { source: current, applied } : null;
+  if (applied.length === 0) return null;
+  const imports = [...new Set(applied.flatMap((rule) => rule.imports ?? []))];
+  return { source: current, applied, imports };
 }
 
-function applyRule(parser: Parser, source: string, rule: Rule): string | null {
+function applyRule(parser: Parser, source: string, rule: Rule, family: RuleFamily): string | null {
   let current = source;
   let changed = false;
   for (let pass = 0; pass < maxPassesPerRule; pass++) {
-    const snippet = parseFunctionSnippet(parser, current);
+    const snippet = parseFunctionSnippet(parser, current, family);
     if (!snippet) break;
     let next: string;
     try {
@@ -41,7 +51,7 @@ function applyRule(parser: Parser, source: string, rule: Rule): string | null {
       snippet.dispose();
     }
     // A rule's output must still be one clean function; anything else is a bug we refuse to suggest.
-    const check = parseFunctionSnippet(parser, next);
+    const check = parseFunctionSnippet(parser, next, family);
     if (!check) break;
     check.dispose();
     current = next;

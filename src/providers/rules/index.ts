@@ -1,31 +1,50 @@
 import type { Parser } from 'web-tree-sitter';
 import { createParser } from '../../detect/tree-sitter.js';
+import type { Language } from '../../detect/types.js';
 import type { ProposalReply, ProposalRequest, Provider } from '../types.js';
 import { type Rewrite, rewriteWithRules } from './apply-rules.js';
-import { reduceSpreadAccumulator } from './reduce-spread-accumulator.js';
-import type { Rule, RuleInfo } from './rule.js';
-import { setMembership } from './set-membership.js';
+import { javascriptRules } from './javascript/index.js';
+import { pythonRules } from './python/index.js';
+import type { Rule, RuleFamily, RuleInfo } from './rule.js';
 
+export type { Rewrite } from './apply-rules.js';
 export { rewriteWithRules } from './apply-rules.js';
-export type { Rule, RuleEdit, RuleInfo } from './rule.js';
+export { javascriptRules } from './javascript/index.js';
+export { pythonRules } from './python/index.js';
+export type { Rule, RuleEdit, RuleFamily, RuleInfo } from './rule.js';
 
-/** The offline catalog, in the order rules are combined. */
-export const rules: readonly Rule[] = [setMembership, reduceSpreadAccumulator];
+/** The offline catalog, in the order rules are combined: JavaScript/TypeScript rules, then Python rules. */
+export const rules: readonly Rule[] = [...javascriptRules, ...pythonRules];
 
-/** What the README and report show about each rule (no behaviour). */
-export const ruleCatalog: readonly RuleInfo[] = rules.map(
-  ({ id, title, description, before, after, complexity }) => ({
-    id,
-    title,
-    description,
-    before,
-    after,
-    complexity,
-  }),
-);
+/** The rule family that handles a target language: TypeScript and TSX share the JavaScript rules. */
+export function ruleFamilyOf(language: Language): RuleFamily {
+  return language === 'python' ? 'python' : 'javascript';
+}
+
+/** The rules that run on targets in `language`. */
+export function rulesFor(language: Language): readonly Rule[] {
+  return ruleFamilyOf(language) === 'python' ? pythonRules : javascriptRules;
+}
+
+function infoOf({ id, family, title, description, before, after, complexity, imports }: Rule): RuleInfo {
+  return { id, family, title, description, before, after, complexity, ...(imports ? { imports } : {}) };
+}
+
+/** What the README and report show about each rule (no behaviour), grouped by the languages it runs on. */
+export const ruleCatalog: Readonly<Record<RuleFamily, readonly RuleInfo[]>> = {
+  javascript: javascriptRules.map(infoOf),
+  python: pythonRules.map(infoOf),
+};
+
+const fenceTags: Record<Language, string> = {
+  javascript: 'javascript',
+  typescript: 'typescript',
+  tsx: 'tsx',
+  python: 'python',
+};
 
 export interface RulesProviderOptions {
-  /** Defaults to the whole catalog. */
+  /** Defaults to the whole catalog; each target only sees the rules of its language's family. */
   rules?: readonly Rule[];
 }
 
@@ -37,7 +56,7 @@ export class RulesProvider implements Provider {
   readonly name = 'rules';
   readonly model = 'offline-rules';
   private readonly rules: readonly Rule[];
-  private parser?: Promise<Parser>;
+  private readonly parsers = new Map<Language, Promise<Parser>>();
 
   constructor(options: RulesProviderOptions = {}) {
     this.rules = options.rules ?? rules;
@@ -46,36 +65,56 @@ export class RulesProvider implements Provider {
   /** Answers in order: all applicable rules combined, then each applicable rule alone; duplicates dropped. */
   async propose(request: ProposalRequest): Promise<ProposalReply> {
     const reply: ProposalReply = { answers: [], usage: { inputTokens: 0, outputTokens: 0 } };
-    if (request.count <= 0 || request.target.language !== 'javascript') return reply;
-    this.parser ??= createParser('javascript');
-    const parser = await this.parser;
-    const variants = [this.rules, ...this.rules.map((rule) => [rule])];
+    const { language } = request.target;
+    if (request.count <= 0 || !(language in fenceTags)) return reply;
+    const family = ruleFamilyOf(language);
+    const applicable = this.rules.filter((rule) => rule.family === family);
+    if (applicable.length === 0) return reply;
+    let parser = this.parsers.get(language);
+    if (!parser) {
+      parser = createParser(language);
+      this.parsers.set(language, parser);
+    }
+    const variants = [applicable, ...applicable.map((rule) => [rule])];
     const seen = new Set<string>();
     for (const variant of variants) {
       if (reply.answers.length >= request.count) break;
-      const rewrite = tryRewrite(parser, request.currentSource, variant);
+      const rewrite = tryRewrite(await parser, request.currentSource, variant, family);
       if (!rewrite || seen.has(rewrite.source)) continue;
       seen.add(rewrite.source);
-      reply.answers.push(formatAnswer(rewrite));
+      reply.answers.push(formatAnswer(rewrite, language, request.target.context));
     }
     return reply;
   }
 }
 
 /** A rule that trips over unusual code costs this target its offline candidates, not the whole run. */
-function tryRewrite(parser: Parser, source: string, variant: readonly Rule[]): Rewrite | null {
+function tryRewrite(
+  parser: Parser,
+  source: string,
+  variant: readonly Rule[],
+  family: RuleFamily,
+): Rewrite | null {
   try {
-    return rewriteWithRules(parser, source, variant);
+    return rewriteWithRules(parser, source, variant, family);
   } catch {
     return null;
   }
 }
 
-function formatAnswer({ source, applied }: Rewrite): string {
+/**
+ * One fenced block: the import lines the rewrite needs (those the file does not already hold), a blank line,
+ * then the whole rewritten declaration; the optimize stage splits the imports off.
+ */
+function formatAnswer({ source, applied, imports }: Rewrite, language: Language, context: string): string {
   const names = applied
     .map((rule) => `\`${rule.id}\` (${rule.title}, ${rule.complexity.before} → ${rule.complexity.after})`)
     .join(' and ');
-  const longestBackticks = Math.max(0, ...(source.match(/`+/g) ?? []).map((run) => run.length));
+  const presentLines = new Set(context.split(/\r?\n/).map((line) => line.trim()));
+  const missing = imports.filter((line) => !presentLines.has(line));
+  const code = missing.length > 0 ? `${missing.join('\n')}\n\n${source}` : source;
+  const longestBackticks = Math.max(0, ...(code.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(Math.max(3, longestBackticks + 1));
-  return `Offline rule${applied.length > 1 ? 's' : ''} applied: ${names}.\n\n${fence}javascript\n${source}\n${fence}`;
+  const plural = applied.length > 1 ? 's' : '';
+  return `Offline rule${plural} applied: ${names}.\n\n${fence}${fenceTags[language]}\n${code}\n${fence}`;
 }

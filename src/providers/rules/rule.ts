@@ -7,15 +7,21 @@ export interface RuleEdit {
   text: string;
 }
 
+/** Rules for `javascript` run on JavaScript, TypeScript and TSX targets, each parsed with its own grammar. */
+export type RuleFamily = 'javascript' | 'python';
+
 /** What the README and the report say about a rule. */
 export interface RuleInfo {
   id: string;
+  family: RuleFamily;
   title: string;
   /** What it rewrites, the condition under which it does, and the complexity change. */
   description: string;
   before: string;
   after: string;
   complexity: { before: string; after: string };
+  /** Import lines a rewrite by this rule needs in the target's file (`from collections import deque`). */
+  imports?: readonly string[];
 }
 
 export interface Rule extends RuleInfo {

@@ -1,4 +1,5 @@
 import type { Node, Parser, Tree } from 'web-tree-sitter';
+import type { RuleFamily } from './rule.js';
 import { descendants, isFunctionNode } from './syntax.js';
 
 /**
@@ -6,11 +7,18 @@ import { descendants, isFunctionNode } from './syntax.js';
  * own, and as a program it can even parse cleanly as something else (a call followed by a block), so each wrapper
  * is accepted only if the snippet's first function spans the whole snippet.
  */
-const wrappers = [
-  { prefix: '', suffix: '' },
-  { prefix: 'class __ {\n', suffix: '\n}' },
-  { prefix: '({\n', suffix: '\n})' },
-];
+const wrappers: Record<RuleFamily, { prefix: string; suffix: string }[]> = {
+  javascript: [
+    { prefix: '', suffix: '' },
+    { prefix: 'class __ {\n', suffix: '\n}' },
+    { prefix: '({\n', suffix: '\n})' },
+  ],
+  // An indented method (any depth) parses as the body of a class.
+  python: [
+    { prefix: '', suffix: '' },
+    { prefix: 'class __:\n', suffix: '' },
+  ],
+};
 
 /** The function a snippet declares, parsed; node offsets are shifted by `offset` from the snippet's source. */
 export class FunctionSnippet {
@@ -19,6 +27,7 @@ export class FunctionSnippet {
   readonly eol: string;
 
   constructor(
+    readonly family: RuleFamily,
     readonly source: string,
     readonly fn: Node,
     readonly offset: number,
@@ -55,20 +64,25 @@ export class FunctionSnippet {
 }
 
 /** Parses a declaration snippet; null when it does not parse cleanly as one function. Call `dispose()` after use. */
-export function parseFunctionSnippet(parser: Parser, source: string): FunctionSnippet | null {
-  for (const { prefix, suffix } of wrappers) {
+export function parseFunctionSnippet(
+  parser: Parser,
+  source: string,
+  family: RuleFamily = 'javascript',
+): FunctionSnippet | null {
+  for (const { prefix, suffix } of wrappers[family]) {
     const tree = parser.parse(prefix + source + suffix);
     if (!tree) continue;
     const fn = tree.rootNode.hasError ? undefined : descendants(tree.rootNode).find(isFunctionNode);
-    if (fn && spansRest(source, fn.endIndex - prefix.length))
-      return new FunctionSnippet(source, fn, prefix.length, tree);
+    if (fn && spansRest(source, fn.endIndex - prefix.length, family))
+      return new FunctionSnippet(family, source, fn, prefix.length, tree);
     tree.delete();
   }
   return null;
 }
 
-function spansRest(source: string, fnEnd: number): boolean {
-  const rest = source.slice(fnEnd).replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, '');
+function spansRest(source: string, fnEnd: number, family: RuleFamily): boolean {
+  const comments = family === 'python' ? /#[^\n]*/g : /\/\*[\s\S]*?\*\/|\/\/[^\n]*/g;
+  const rest = source.slice(fnEnd).replace(comments, '');
   return /^[\s;,]*$/.test(rest);
 }
 

@@ -8,6 +8,9 @@ const functionTypes = new Set([
   'generator_function',
   'arrow_function',
   'method_definition',
+  // Python
+  'function_definition',
+  'lambda',
 ]);
 
 export function isFunctionNode(node: Node): boolean {

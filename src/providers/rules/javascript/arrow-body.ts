@@ -1,8 +1,8 @@
 import type { Node } from 'web-tree-sitter';
-import { applyEdits } from './edits.js';
-import type { RuleEdit } from './rule.js';
-import type { FunctionSnippet } from './snippet.js';
-import { arrowToken } from './syntax.js';
+import { applyEdits } from '../edits.js';
+import type { RuleEdit } from '../rule.js';
+import type { FunctionSnippet } from '../snippet.js';
+import { arrowToken } from '../syntax.js';
 
 /**
  * `(a) => expr` → `(a) => {\n  <statements>\n  return <returned>;\n}`: the block closes at the indentation of the

@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { asMemberCall, descendants, isField, isFunctionNode, namedChildren } from './syntax.js';
+import { asMemberCall, descendants, isField, isFunctionNode, namedChildren } from '../syntax.js';
 
 /** Methods that change an array in place, or hand out the array itself (`valueOf`). */
 const mutatingMethods = new Set([
@@ -121,6 +121,10 @@ function isDeclaration(node: Node): boolean {
       return isField(parent, 'name', child);
     case 'formal_parameters':
       return true;
+    // TypeScript: `(a: T[], b?: U)`.
+    case 'required_parameter':
+    case 'optional_parameter':
+      return isField(parent, 'pattern', child);
     case 'arrow_function':
       return isField(parent, 'parameter', child);
     case 'catch_clause':

@@ -1,7 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { expressionBodyToBlock } from './arrow-body.js';
-import type { Rule, RuleEdit } from './rule.js';
-import type { FunctionSnippet } from './snippet.js';
+import type { Rule, RuleEdit } from '../rule.js';
+import type { FunctionSnippet } from '../snippet.js';
 import {
   asMemberCall,
   descendants,
@@ -12,10 +11,12 @@ import {
   namedChildren,
   sameNode,
   unwrapParens,
-} from './syntax.js';
+} from '../syntax.js';
+import { expressionBodyToBlock } from './arrow-body.js';
 
 export const reduceSpreadAccumulator: Rule = {
   id: 'reduce-spread-accumulator',
+  family: 'javascript',
   title: 'Spread accumulator in reduce → mutate the fresh accumulator',
   description:
     '`reduce((acc, x) => ({ ...acc, [k]: v }), {})` and `reduce((acc, x) => [...acc, v], [])` copy the whole ' +
@@ -130,7 +131,7 @@ function mentions(node: Node, name: string): boolean {
  * must not mention it at all; otherwise only as direct `acc.k` / `acc[k]` reads (all evaluated before the single
  * write).
  */
-function readsAccumulatorSafely(entries: Node[], accumulator: string, isObject: boolean): boolean {
+export function readsAccumulatorSafely(entries: Node[], accumulator: string, isObject: boolean): boolean {
   const uses = entries.flatMap((entry) =>
     descendants(entry, new Set(['identifier', 'shorthand_property_identifier'])).filter(
       (id) => id.text === accumulator,
@@ -165,7 +166,7 @@ function insideFunction(node: Node, entries: Node[]): boolean {
 }
 
 /** `k: v` → `acc.k = v;`, `'k': v` / `1: v` / `[e]: v` → `acc[…] = v;`, `k` → `acc.k = k;` */
-function assignmentFor(entry: Node, accumulator: string): string | null {
+export function assignmentFor(entry: Node, accumulator: string): string | null {
   if (entry.type === 'shorthand_property_identifier') {
     return entry.text === '__proto__' ? null : `${accumulator}.${entry.text} = ${entry.text};`;
   }
@@ -189,7 +190,7 @@ function assignmentFor(entry: Node, accumulator: string): string | null {
 }
 
 /** `[...acc, , x]` has a hole, which push would not reproduce. */
-function hasHoles(array: Node): boolean {
+export function hasHoles(array: Node): boolean {
   let previous = '';
   for (const child of array.children) {
     if (!child || child.type === 'comment') continue;

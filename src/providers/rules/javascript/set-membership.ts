@@ -1,9 +1,6 @@
 import type { Node } from 'web-tree-sitter';
-import { expressionBodyToBlock, textWithEdits } from './arrow-body.js';
-import { occurrencesOf } from './receiver-safety.js';
-import type { Rule, RuleEdit } from './rule.js';
-import type { FunctionSnippet } from './snippet.js';
-import { mayBeString } from './string-evidence.js';
+import type { Rule, RuleEdit } from '../rule.js';
+import type { FunctionSnippet } from '../snippet.js';
 import {
   asMemberCall,
   contains,
@@ -13,7 +10,11 @@ import {
   isIteratingCallback,
   namedChildren,
   sameNode,
-} from './syntax.js';
+} from '../syntax.js';
+import { expressionBodyToBlock, textWithEdits } from './arrow-body.js';
+import { occurrencesOf } from './receiver-safety.js';
+import { isRepeatedInFunction, topStatementOf, unusedName } from './scope.js';
+import { mayBeString } from './string-evidence.js';
 
 /** One `x.includes(y)` or `x.indexOf(y) !== -1` style test. */
 interface MembershipTest {
@@ -52,6 +53,7 @@ const constantTypes = new Set(['string', 'template_string', 'number', 'true', 'f
 
 export const setMembership: Rule = {
   id: 'set-membership',
+  family: 'javascript',
   title: 'Loop-invariant membership test → Set',
   description:
     'A membership test `x.includes(y)` (or `x.indexOf(y) !== -1` and its variants) on an array that does not ' +
@@ -177,38 +179,4 @@ function planReceiver(
     return [{ start: at, end: at, text: declarationText + separator }, ...replacements];
   }
   return [expressionBodyToBlock(snippet, fn, [declarationText], textWithEdits(snippet, body, replacements))];
-}
-
-/** Inside a loop's repeated part or an iterating callback, without crossing any other function boundary. */
-function isRepeatedInFunction(node: Node, fn: Node): boolean {
-  let repeated = false;
-  let child = node;
-  for (let parent = node.parent; parent && !sameNode(parent, fn); parent = parent.parent) {
-    if (isFunctionNode(parent)) {
-      // A callback that is not an iterating one may run later, after the array has changed.
-      if (!isIteratingCallback(parent)) return false;
-      repeated = true;
-    } else if (parent.type === 'class_body') {
-      return false;
-    } else if (parent.type === 'for_statement') {
-      repeated ||= !isField(parent, 'initializer', child);
-    } else if (parent.type === 'for_in_statement') {
-      repeated ||= isField(parent, 'body', child);
-    } else if (parent.type === 'while_statement' || parent.type === 'do_statement') {
-      repeated = true;
-    }
-    child = parent;
-  }
-  return repeated;
-}
-
-function topStatementOf(block: Node, node: Node): Node | null {
-  return namedChildren(block).find((statement) => contains(statement, node)) ?? null;
-}
-
-function unusedName(source: string, base: string): string {
-  const used = new Set(source.match(/[\p{ID_Continue}$]+/gu));
-  let name = base;
-  for (let n = 2; used.has(name); n++) name = `${base}${n}`;
-  return name;
 }

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
+import { asMemberCall } from '../syntax.js';
 import type { NameOccurrence } from './receiver-safety.js';
-import { asMemberCall } from './syntax.js';
 
 const stringOnlyMethods = new Set([
   'startsWith',
@@ -62,6 +62,10 @@ export function mayBeString(receiver: string, occurrences: NameOccurrence[]): bo
     use === 'declaration' ? [initializerOf(node)] : [],
   );
   if (initializers.some((initial) => initial && isStringExpression(initial))) return true;
+  const annotations = occurrences.flatMap(({ node, use }) =>
+    use === 'declaration' ? [annotationOf(node)] : [],
+  );
+  if (annotations.some((type) => type !== null && /\bstring\b/.test(type) && !isArrayType(type))) return true;
   const usedAsString = occurrences.some(({ node }) => {
     const parent = node.parent;
     return (
@@ -71,12 +75,26 @@ export function mayBeString(receiver: string, occurrences: NameOccurrence[]): bo
   });
   if (usedAsString) return true;
   if (initializers.some((initial) => initial && isArrayExpression(initial))) return false;
+  if (annotations.some((type) => type !== null && isArrayType(type))) return false;
   const words = receiver
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
   return stringNouns.has(words[words.length - 1] ?? '') || receiver === 's';
+}
+
+/** The TypeScript type annotation of a declared name, without the colon. */
+function annotationOf(declared: Node): string | null {
+  const parent = declared.parent;
+  if (!parent) return null;
+  const holders = ['required_parameter', 'optional_parameter', 'variable_declarator'];
+  if (!holders.includes(parent.type)) return null;
+  return parent.childForFieldName('type')?.text.replace(/^:\s*/, '') ?? null;
+}
+
+function isArrayType(type: string): boolean {
+  return /^(readonly\s+)?[\w.<>]+\[\]$|^(Readonly)?Array<.*>$/.test(type.trim());
 }
 
 function initializerOf(declared: Node): Node | null {

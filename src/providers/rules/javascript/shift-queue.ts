@@ -1,0 +1,100 @@
+import type { Node } from 'web-tree-sitter';
+import type { Rule, RuleEdit } from '../rule.js';
+import type { FunctionSnippet } from '../snippet.js';
+import { asMemberCall, contains, descendants, namedChildren, sameNode, unwrapParens } from '../syntax.js';
+import { occurrencesOf } from './receiver-safety.js';
+import { localDeclaration, unusedName } from './scope.js';
+
+export const shiftQueue: Rule = {
+  id: 'shift-queue',
+  family: 'javascript',
+  title: '`shift()` as a queue → a read index',
+  description:
+    '`while (queue.length) { const x = queue.shift(); … }` moves every remaining element on each `shift()` ' +
+    '(V8 does so beyond small arrays): O(n²) for n items through the queue. Reading with a head index ' +
+    '(`queue[head++]`) while `push` keeps appending is O(n). Applies only to an array declared as a literal in ' +
+    'the same block as the loop, used nowhere but in that loop: its condition tests `queue.length` (truthy, ' +
+    '`> 0`, `!== 0`, `>= 1`), its first statement takes `queue.shift()`, and the rest only `push`es. The ' +
+    'consumed items stay referenced until the function returns (memory, not results).',
+  before:
+    'const queue = [root];\nwhile (queue.length > 0) {\n  const node = queue.shift();\n  queue.push(...node.children);\n}',
+  after:
+    'const queue = [root];\nlet queueHead = 0;\nwhile (queueHead < queue.length) {\n  const node = queue[queueHead++];\n  queue.push(...node.children);\n}',
+  complexity: { before: 'O(n²)', after: 'O(n)' },
+  apply(snippet) {
+    for (const loop of descendants(snippet.fn, new Set(['while_statement']))) {
+      const edits = planLoop(snippet, loop);
+      if (edits) return edits;
+    }
+    return null;
+  },
+};
+
+const nonEmptyTests = new Set(['>0', '!==0', '!=0', '>=1']);
+
+function planLoop(snippet: FunctionSnippet, loop: Node): RuleEdit[] | null {
+  const condition = loop.childForFieldName('condition');
+  const body = loop.childForFieldName('body');
+  if (!condition || body?.type !== 'statement_block' || loop.parent?.type !== 'statement_block') return null;
+  const tested = lengthTest(unwrapParens(condition));
+  if (!tested) return null;
+  const queue = tested.receiver;
+
+  const first = namedChildren(body)[0];
+  const shift = first ? shiftCallIn(first, queue) : null;
+  if (!shift) return null;
+
+  const occurrences = occurrencesOf(snippet.fn, queue);
+  const declarator = localDeclaration(snippet.fn, occurrences);
+  const statement = declarator?.parent;
+  if (declarator?.childForFieldName('value')?.type !== 'array' || !statement) return null;
+  if (!sameNode(statement.parent, loop.parent) || statement.endIndex > loop.startIndex) return null;
+  for (const { node, use } of occurrences) {
+    if (use === 'declaration' || sameNode(node, tested.node) || contains(shift, node)) continue;
+    const call = node.parent?.parent ? asMemberCall(node.parent.parent) : null;
+    const isPush = call?.method === 'push' && sameNode(call.receiver, node);
+    if (!isPush || !contains(body, node)) return null;
+  }
+
+  const head = unusedName(snippet.source, `${queue}Head`);
+  const at = snippet.start(loop);
+  return [
+    { start: at, end: at, text: `let ${head} = 0;${snippet.eol}${snippet.indentAt(at)}` },
+    { start: snippet.start(tested.whole), end: snippet.end(tested.whole), text: `${head} < ${queue}.length` },
+    { start: snippet.start(shift), end: snippet.end(shift), text: `${queue}[${head}++]` },
+  ];
+}
+
+/** `q.length`, `q.length > 0`, … → the receiver name and its identifier node. */
+function lengthTest(condition: Node): { receiver: string; node: Node; whole: Node } | null {
+  let access = condition;
+  if (condition.type === 'binary_expression') {
+    const left = condition.childForFieldName('left');
+    const operator = condition.childForFieldName('operator')?.text ?? '';
+    const right = condition.childForFieldName('right')?.text.replace(/\s+/g, '') ?? '';
+    if (!left || !nonEmptyTests.has(operator + right)) return null;
+    access = left;
+  }
+  if (access.type !== 'member_expression' || access.childForFieldName('property')?.text !== 'length')
+    return null;
+  if (access.childForFieldName('optional_chain')) return null;
+  const object = access.childForFieldName('object');
+  if (object?.type !== 'identifier') return null;
+  return { receiver: object.text, node: object, whole: condition };
+}
+
+/** The `q.shift()` call of `const x = q.shift();` / `x = q.shift();` / `q.shift();`. */
+function shiftCallIn(statement: Node, queue: string): Node | null {
+  let value: Node | null | undefined;
+  if (statement.type === 'lexical_declaration' || statement.type === 'variable_declaration') {
+    const declarators = namedChildren(statement);
+    if (declarators.length !== 1) return null;
+    value = declarators[0]?.childForFieldName('value');
+  } else if (statement.type === 'expression_statement') {
+    const expression = namedChildren(statement)[0];
+    value = expression?.type === 'assignment_expression' ? expression.childForFieldName('right') : expression;
+  }
+  const call = value ? asMemberCall(value) : null;
+  if (call?.method !== 'shift' || call.args.length > 0 || call.receiver.text !== queue) return null;
+  return call.call;
+}
