@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
 import type { Target } from '../detect/types.js';
@@ -71,6 +72,10 @@ export class NodeHarness implements Evaluator {
   private plan: JsTestPlan | undefined;
   private esm = false;
 
+  private get typeScript(): boolean {
+    return this.target.language === 'typescript' || this.target.language === 'tsx';
+  }
+
   constructor(options: NodeHarnessOptions) {
     this.options = {
       minCapturedCalls: 1,
@@ -125,6 +130,10 @@ export class NodeHarness implements Evaluator {
     if (!testCommand) return { ok: false, reason: 'the repository has no test command (package.json scripts.test)' };
     const manifest = JSON.parse(await readFile(join(sourceDir, 'package.json'), 'utf8').catch(() => '{}')) as { type?: string };
     this.esm = isEsModule(target.path, fileText, manifest.type);
+    if (this.typeScript && !existsSync(join(sourceDir, 'node_modules', 'tsx'))) {
+      // Node cannot load TypeScript by itself; the benchmark loads the module through the project's tsx.
+      return { ok: false, reason: 'TypeScript needs the project\'s `tsx` loader installed to load the module beside a candidate' };
+    }
     this.plan = await planJsTests({ sourceDir, targetPath: target.path, script: testCommand });
     if (this.plan.runner !== 'script' && this.plan.files.length === 0) {
       return { ok: false, reason: `not covered by tests: no test file imports ${target.path}` };
@@ -237,7 +246,8 @@ export class NodeHarness implements Evaluator {
       seed,
     };
     await workspace.writeFile(`${harnessDir}/spec.json`, JSON.stringify(spec));
-    const run = await workspace.exec(['node', `${harnessDir}/verify-runner.mjs`, `${harnessDir}/spec.json`], {
+    const loader = this.typeScript ? ['--import', 'tsx'] : [];
+    const run = await workspace.exec(['node', ...loader, `${harnessDir}/verify-runner.mjs`, `${harnessDir}/spec.json`], {
       timeoutMs: this.options.benchTimeoutMs,
       env: this.env(),
     });

@@ -17,7 +17,7 @@ function finish(result) {
 }
 
 function show(value) {
-  return inspect(value, { depth: 4, breakLength: Infinity, maxArrayLength: 12, maxStringLength: 120 }).slice(0, 500);
+  return inspect(value, { depth: 4, breakLength: Infinity, compact: true, maxArrayLength: 12, maxStringLength: 120 }).slice(0, 500);
 }
 
 function readCalls(file) {
@@ -54,7 +54,8 @@ realDate.now = now;
 globalThis.Date = new Proxy(realDate, {
   construct: (target, args, newTarget) => Reflect.construct(target, args.length === 0 ? [now()] : args, newTarget),
 });
-performance.now = () => now() - 1_700_000_000_000;
+// Node 18 makes performance.now a read-only accessor; define it instead of assigning.
+Object.defineProperty(performance, 'now', { value: () => now() - 1_700_000_000_000, configurable: true, writable: true });
 
 async function load(role, path) {
   await import(pathToFileURL(resolve(path)).href);
