@@ -49,9 +49,15 @@ export async function analyzeFile(input: AnalyzeFileInput): Promise<FileResult> 
     return buildTargets(input, parsed, selected, (fn) => {
       if (!baseParsed || !baseByKey) return 'changed';
       const before = baseByKey.get(keysOf(parsed.functions).get(fn) ?? '');
-      if (before === undefined || baseParsed.tokensOf(before) !== parsed.tokensOf(fn)) return 'changed';
+      if (before === undefined) return 'changed';
+      const [beforeText, afterText] = [baseParsed.textOf(before), parsed.textOf(fn)];
       // A line shared with a changed neighbour (`const a = …; const b = …;`) leaves b itself untouched.
-      return baseParsed.textOf(before) === parsed.textOf(fn) ? 'unchanged' : 'layout';
+      if (beforeText === afterText) return 'unchanged';
+      // Walking syntax trees is the costliest step of detection: when the texts differ beyond whitespace and
+      // neither side has comments or docstrings, the code itself changed.
+      const documented = parsed.hasDocumentation(fn) || baseParsed.hasDocumentation(before);
+      if (!documented && withoutWhitespace(beforeText) !== withoutWhitespace(afterText)) return 'changed';
+      return baseParsed.tokensOf(before) === parsed.tokensOf(fn) ? 'layout' : 'changed';
     });
   } finally {
     parsed.dispose();
@@ -158,4 +164,8 @@ function counterpartsOfRemoved(
     }
   }
   return [...changed];
+}
+
+function withoutWhitespace(text: string): string {
+  return text.replace(/\s+/g, '');
 }

@@ -101,7 +101,7 @@ async function parseEcmaScript(
     const context = new ContextBuilder(imports, definitions, identifiers);
     const subjects = finder.subjects;
     const statements = finder.statements;
-    const functionStatements = new Set([...statements.values()].map((node) => node.id));
+    const nestedPlaceholders = new Map([...statements.values()].map((node) => [node.id, nestedFunction]));
     keepTree = true;
     return {
       ok: true,
@@ -113,10 +113,6 @@ async function parseEcmaScript(
       tokensOf: (fn) => {
         const statement = statements.get(fn);
         if (!statement) return '';
-        // Nested functions are targets of their own: only this function's own code counts.
-        const ignore = (node: Node): boolean | string =>
-          commentTypes.has(node.type) ||
-          (node.id !== statement.id && functionStatements.has(node.id) ? nestedFunction : false);
         const decorators: Node[] = [];
         for (
           let node = rangeStart(statement);
@@ -125,8 +121,11 @@ async function parseEcmaScript(
         ) {
           decorators.push(node);
         }
-        return [...decorators, statement].map((node) => structuralTokens(node, ignore)).join('\u0000');
+        // Nested functions are targets of their own: only this function's own code counts.
+        const options = { text, ignoredTypes: commentTypes, replaced: nestedPlaceholders };
+        return [...decorators, statement].map((node) => structuralTokens(node, options)).join('\u0000');
       },
+      hasDocumentation: (fn) => (statements.get(fn)?.descendantsOfType('comment').length ?? 0) > 0,
       textOf: (fn) => {
         const statement = statements.get(fn);
         return statement ? text.slice(rangeStart(statement).startIndex, statement.endIndex) : '';

@@ -30,6 +30,8 @@ export type ParsedSource =
        * streams on both sides of a diff mean only comments or whitespace changed.
        */
       tokensOf(fn: FoundFunction): string;
+      /** Whether `fn` holds comments or a docstring: only then can a change be more than layout yet not code. */
+      hasDocumentation(fn: FoundFunction): boolean;
       /** Exact text of `fn`'s range (from its first decorator to its end, not whole lines). */
       textOf(fn: FoundFunction): string;
       /** Frees the syntax tree; call once done with `tokensOf`. */

@@ -32,6 +32,7 @@ interface Scope {
 
 const importTypes = new Set(['import_statement', 'import_from_statement', 'future_import_statement']);
 const trailingAllowed = /^\s*(#.*)?$/;
+const commentTypes = new Set(['comment']);
 
 // Stands for a nested function in its parent's tokens: its own edits are its own, but adding or removing one
 // changes the parent.
@@ -57,7 +58,7 @@ async function parsePython(text: string): Promise<ParsedSource> {
     );
     const context = new ContextBuilder(imports, definitions, identifiers);
     const { statements, subjects } = finder;
-    const functionStatements = new Set([...statements.values()].map((node) => node.id));
+    const nestedPlaceholders = new Map([...statements.values()].map((node) => [node.id, nestedFunction]));
     keepTree = true;
     return {
       ok: true,
@@ -69,11 +70,18 @@ async function parsePython(text: string): Promise<ParsedSource> {
       tokensOf: (fn) => {
         const statement = statements.get(fn);
         if (!statement) return '';
-        const ignore = (node: Node): boolean | string =>
-          node.type === 'comment' ||
-          isDocstring(node) ||
-          (node.id !== statement.id && functionStatements.has(node.id) ? nestedFunction : false);
-        return structuralTokens(statement, ignore);
+        const docstring = docstringOf(statement);
+        const replaced = docstring
+          ? new Map([...nestedPlaceholders, [docstring.id, '']])
+          : nestedPlaceholders;
+        return structuralTokens(statement, { text, ignoredTypes: commentTypes, replaced });
+      },
+      hasDocumentation: (fn) => {
+        const statement = statements.get(fn);
+        return (
+          statement !== undefined &&
+          (docstringOf(statement) !== undefined || statement.descendantsOfType('comment').length > 0)
+        );
       },
       textOf: (fn) => statements.get(fn)?.text ?? '',
       dispose: () => tree.delete(),
@@ -206,16 +214,13 @@ function isGenerator(fn: Node): boolean {
   return false;
 }
 
-/** The first statement of a function body when it is a lone string literal. */
-function isDocstring(node: Node): boolean {
-  if (node.type !== 'expression_statement' || node.namedChildCount !== 1) return false;
-  if (node.namedChild(0)?.type !== 'string') return false;
-  const block = node.parent;
-  return (
-    block?.type === 'block' &&
-    block.parent?.type === 'function_definition' &&
-    block.namedChild(0)?.id === node.id
-  );
+/** The first statement of a function's body when it is a lone string literal. */
+function docstringOf(statement: Node): Node | undefined {
+  const definition =
+    statement.type === 'decorated_definition' ? statement.childForFieldName('definition') : statement;
+  const first = definition?.childForFieldName('body')?.namedChild(0);
+  if (first?.type !== 'expression_statement' || first.namedChildCount !== 1) return undefined;
+  return first.namedChild(0)?.type === 'string' ? first : undefined;
 }
 
 function moduleLevelSource(root: Node): { imports: string[]; definitions: ModuleDefinition[] } {

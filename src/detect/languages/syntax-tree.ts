@@ -27,37 +27,67 @@ export function firstSyntaxErrorLine(root: Node): number {
 /** Literal node types whose whole text is one token: whitespace inside them is content, not layout. */
 const literalTypes = /string|template|regex|jsx_text/;
 
+export interface TokenOptions {
+  /** The file's text, which node offsets index. */
+  text: string;
+  /** Node types left out entirely (comments). */
+  ignoredTypes: ReadonlySet<string>;
+  /** Nodes replaced by a placeholder (nested functions) or left out (`''`: a docstring), by node id. */
+  replaced: ReadonlyMap<number, string>;
+}
+
 /**
- * The code of `node` as a token stream with its tree structure, leaving out whitespace and the nodes `ignore`
- * accepts (comments, docstrings) or replaces by a placeholder string (nested functions). Two texts with equal streams differ only in layout and
- * comments. The structure is kept because layout can carry meaning: Python's indentation decides which block a
- * statement belongs to, and a JavaScript line break after `return` ends the statement.
+ * The code of `node` as a token stream with its tree structure, leaving out whitespace, the ignored node types
+ * and replaced nodes. Two texts with equal streams differ only in layout and comments. The structure is kept
+ * because layout can carry meaning: Python's indentation decides which block a statement belongs to, and a
+ * JavaScript line break after `return` ends the statement. Walks with a cursor: creating a Node object per
+ * visited node costs several times more, and every changed function is walked on both sides of the diff.
  */
-export function structuralTokens(node: Node, ignore: (node: Node) => boolean | string): string {
+export function structuralTokens(node: Node, options: TokenOptions): string {
+  const { text, ignoredTypes, replaced } = options;
   const out: string[] = [];
-  const walk = (current: Node) => {
-    const ignored = ignore(current);
-    if (typeof ignored === 'string') out.push(ignored);
-    if (ignored !== false) return;
-    if (current.childCount === 0 || literalTypes.test(current.type)) {
-      out.push(current.text);
-      return;
+  const cursor = node.walk();
+  try {
+    // Iterative pre-order walk; `ends` holds, per open node, its end offset (to emit text after its last child).
+    const ends: number[] = [];
+    let covered = cursor.startIndex;
+    const visit = (): boolean => {
+      const type = cursor.nodeType;
+      const start = cursor.startIndex;
+      const gap = text.slice(covered, start).trim();
+      if (gap && ends.length > 0) out.push(gap);
+      covered = cursor.endIndex;
+      const placeholder = ends.length > 0 ? replaced.get(cursor.nodeId) : undefined;
+      if (placeholder !== undefined) {
+        if (placeholder) out.push(placeholder);
+        return false;
+      }
+      if (ignoredTypes.has(type)) return false;
+      if (literalTypes.test(type) || !cursor.gotoFirstChild()) {
+        out.push(text.slice(start, cursor.endIndex));
+        return false;
+      }
+      out.push(`(${type}`);
+      ends.push(covered);
+      covered = start;
+      return true;
+    };
+    if (!visit()) return out.join('\u0000');
+    for (;;) {
+      if (visit()) continue;
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent() || ends.length === 0) return out.join('\u0000');
+        const end = ends.pop() ?? covered;
+        const gap = text.slice(covered, end).trim();
+        if (gap) out.push(gap);
+        covered = end;
+        out.push(')');
+        if (ends.length === 0) return out.join('\u0000');
+      }
     }
-    out.push(`(${current.type}`);
-    // Text a grammar leaves between children (rare) still counts, minus surrounding layout.
-    const text = current.text;
-    let covered = current.startIndex;
-    for (const child of current.children) {
-      if (!child) continue;
-      const gap = text.slice(covered - current.startIndex, child.startIndex - current.startIndex).trim();
-      if (gap) out.push(gap);
-      walk(child);
-      covered = child.endIndex;
-    }
-    out.push(')');
-  };
-  walk(node);
-  return out.join('\u0000');
+  } finally {
+    cursor.delete();
+  }
 }
 
 /**
