@@ -196,7 +196,13 @@ async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {
         continue;
       }
       seen.add(identity);
-      const evaluation = await evaluator.evaluate({ source: extraction.source, imports: extraction.imports });
+      let evaluation: Evaluation;
+      try {
+        evaluation = await evaluator.evaluate({ source: extraction.source, imports: extraction.imports });
+      } catch (error) {
+        // A harness failure on one candidate costs that candidate, not the target.
+        evaluation = { status: 'rejected', stage: 'benchmark', reason: `harness error: ${errorText(error)}` };
+      }
       if (evaluation.status === 'rejected') {
         const speedup = evaluation.benchmark?.estimate.speedup;
         Object.assign(entry, {
