@@ -34,7 +34,9 @@ describe.skipIf(!(await dockerAvailable()))('DockerSandbox setup, images and pla
   beforeAll(async () => {
     source = await makeSourceDir();
     await fs.writeFile(path.join(source.dir, 'package-lock.json'), '{"lockfileVersion":3}\n');
-    await docker.getImage(dockerTestImage).tag({ repo: pythonAlias.split(':')[0], tag: String(process.pid) });
+    await docker
+      .getImage(dockerTestImage)
+      .tag({ repo: pythonAlias.split(':')[0] as string, tag: String(process.pid) });
     sandbox = await DockerSandbox.connect({ image: dockerTestImage, images: { python: pythonAlias }, runId });
   });
 
