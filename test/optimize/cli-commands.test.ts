@@ -1,0 +1,110 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildProgram } from '../../src/cli/program.js';
+import { parseReviewFlags } from '../../src/config/review-flags.js';
+import { type FixtureRepo, materializeFixture } from '../../src/demo/materialize-fixture.js';
+import { silentProgress } from '../../src/progress.js';
+import type { RunReport } from '../../src/report/index.js';
+import { type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai.js';
+import { bothSets, js } from './shared-tags-candidates.js';
+
+describe('model flags', () => {
+  it('defaults to the paper loop (3 × 4), time, rules first', () => {
+    const flags = parseReviewFlags({ base: 'main', model: 'm' }, {});
+    expect(flags).toMatchObject({
+      iterations: 3,
+      candidates: 4,
+      instruction: 'time',
+      rules: 'first',
+      provider: 'openai',
+    });
+  });
+
+  it('refuses instructions the harness does not measure yet, naming the flag', () => {
+    expect(() => parseReviewFlags({ base: 'main', instruction: 'memory' }, {})).toThrow(
+      '--instruction: memory is not measured yet (the harness measures time only)',
+    );
+  });
+
+  it('parses budgets and prices, and needs a price for a cost budget', () => {
+    const flags = parseReviewFlags({ base: 'main', maxTokens: '5000', maxCost: '0.5', price: '0.4/1.6' }, {});
+    expect(flags.budget).toEqual({ maxTokens: 5000, maxCostUsd: 0.5 });
+    expect(flags.price).toEqual({ inputPerMillion: 0.4, outputPerMillion: 1.6 });
+    expect(() => parseReviewFlags({ base: 'main', maxCost: '1' }, {})).toThrow(/^--max-cost: needs --price/);
+    expect(() => parseReviewFlags({ base: 'main', price: 'cheap' }, {})).toThrow(
+      /^--price: expected INPUT\/OUTPUT/,
+    );
+    expect(() => parseReviewFlags({ base: 'main', provider: 'bard' }, {})).toThrow(/^--provider: /);
+  });
+});
+
+describe('afterburner optimize FILE:FUNCTION and afterburner export', () => {
+  let fixture: FixtureRepo;
+  let model: FakeOpenAI;
+  let report: RunReport;
+  const stdout: string[] = [];
+  const io = () => ({
+    env: { OPENAI_API_KEY: 'sk-test' },
+    cwd: fixture.dir,
+    stdout: (text: string) => void stdout.push(text),
+    progress: silentProgress,
+  });
+
+  beforeAll(async () => {
+    fixture = await materializeFixture('tagged-posts');
+    model = await startFakeOpenAI(() => js(bothSets));
+    const args = [
+      'optimize',
+      'src/posts.js:sharedTags',
+      '--base-url',
+      model.baseUrl,
+      '--model',
+      'fake-coder',
+    ];
+    const options = ['--rules', 'off', '--iterations', '1', '--candidates', '2', '--sandbox', 'process'];
+    await buildProgram(io())
+      .exitOverride()
+      .parseAsync([...args, ...options, '--json', 'out/report.json', '--out', 'out/report.md'], {
+        from: 'user',
+      });
+    report = JSON.parse(await readFile(join(fixture.dir, 'out/report.json'), 'utf8'));
+  }, 300_000);
+
+  afterAll(async () => {
+    await model?.close();
+    await fixture?.dispose();
+  });
+
+  it('optimizes the named function with the model flags', () => {
+    expect(report.provider).toEqual({ name: 'openai', model: 'fake-coder' });
+    expect(report.settings).toMatchObject({ iterations: 1, candidates: 2 });
+    expect(report.suggestions.map((s) => s.name)).toEqual(['sharedTags']);
+    expect(report.suggestions[0]?.replacement).toBe(bothSets);
+    expect(model.requests).toHaveLength(2);
+  });
+
+  it('exports the run trajectory as training data', async () => {
+    stdout.length = 0;
+    await buildProgram(io()).exitOverride().parseAsync(['export', '--format', 'sft'], { from: 'user' });
+    const records = stdout
+      .join('')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(records).toHaveLength(1);
+    expect(records[0].messages.at(-1)).toEqual({ role: 'assistant', content: js(bothSets) });
+    expect(records[0].metadata).toMatchObject({ targetId: 'src/posts.js:sharedTags', iteration: 1 });
+  });
+
+  it('fails clearly on a bad FILE:FUNCTION and skips unreadable log lines', async () => {
+    await expect(
+      buildProgram(io()).exitOverride().parseAsync(['optimize', 'src/posts.js:nope'], { from: 'user' }),
+    ).rejects.toThrow(/src\/posts.js: no function named nope \(found: sharedTags, indexById/);
+    await mkdir(join(fixture.dir, '.afterburner', 'trajectories'), { recursive: true });
+    await writeFile(join(fixture.dir, '.afterburner', 'trajectories', 'zz-broken.jsonl'), '{not json\n');
+    stdout.length = 0;
+    await buildProgram(io()).exitOverride().parseAsync(['export', '--format', 'grpo'], { from: 'user' });
+    expect(stdout.join('').trim().split('\n')).toHaveLength(1);
+  });
+});
