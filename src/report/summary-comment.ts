@@ -46,7 +46,7 @@ export function renderSummaryComment(options: SummaryCommentOptions): string {
   const { provider, usage, settings } = report;
   parts.push(
     `<sub>afterburner ${report.tool.version} · head ${report.headSha.slice(0, 7)} · ${inlineCode(provider.name)} ` +
-      `(${inlineCode(provider.model)}) · ${settings.iterations} iterations × ${settings.candidates} candidates · ` +
+      `(${inlineCode(provider.model)}) · ${plural(settings.iterations, 'iteration')} × ${plural(settings.candidates, 'candidate')} · ` +
       `tokens ${usage.inputTokens} in / ${usage.outputTokens} out · sandbox: ${tableCell(report.sandbox.description)}</sub>`,
     options.marker,
   );

@@ -84,7 +84,7 @@ export function renderSweepBody(options: SweepBodyOptions): string {
     {
       text:
         `<sub>afterburner ${report.tool.version} · ${inlineCode(provider.name)} (${inlineCode(provider.model)}) · ` +
-        `${settings.iterations} iterations × ${settings.candidates} candidates · tokens ${usage.inputTokens} in / ` +
+        `${plural(settings.iterations, 'iteration')} × ${plural(settings.candidates, 'candidate')} · tokens ${usage.inputTokens} in / ` +
         `${usage.outputTokens} out · sandbox: ${tableCell(report.sandbox.description)}</sub>`,
       keep: 8,
     },

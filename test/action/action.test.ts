@@ -1,16 +1,21 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FixtureRepo, materializeFixture } from '../../src/demo/materialize-fixture.js';
+import type { RunReport } from '../../src/report/types.js';
 import { repoRoot } from '../helpers/cli.js';
+import { type FakeGitHub, type StoredReviewComment, startFakeGitHub } from '../helpers/fake-github.js';
+import { expectGolden } from '../helpers/golden.js';
 
-interface PullRequestEvent {
-  action: string;
-  pull_request: { base: { sha: string }; head: { sha: string } };
-}
+const exec = promisify(execFile);
+// The committed test runs the bundle users get; AFTERBURNER_ACTION_ENTRY points at a fresh build while iterating.
+const actionEntry = process.env.AFTERBURNER_ACTION_ENTRY ?? join(repoRoot, 'dist', 'index.js');
+const owner = 'octo-org';
+const repoName = 'tagged-posts';
 
 // GitHub's example payloads, read as data (the package's type definitions need packages we do not install).
 const webhooks = createRequire(import.meta.url)('@octokit/webhooks-examples') as {
@@ -18,83 +23,339 @@ const webhooks = createRequire(import.meta.url)('@octokit/webhooks-examples') as
   examples: { action?: string }[];
 }[];
 
-/** GitHub's own `pull_request.opened` example, pointed at the fixture's base and head commits. */
-function pullRequestOpened(base: string, head: string): PullRequestEvent {
+interface PullRequestEvent {
+  number: number;
+  pull_request: {
+    number: number;
+    base: { sha: string; repo: { full_name: string } };
+    head: { sha: string; repo: { full_name: string } };
+  };
+  repository: { full_name: string };
+}
+
+/** GitHub's own `pull_request.opened` example, pointed at the fixture repository and its commits. */
+function pullRequestOpened(base: string, head: string, headRepo = `${owner}/${repoName}`): PullRequestEvent {
   const entry = webhooks.find((w) => w.name === 'pull_request');
   const example = entry?.examples.find((e) => e.action === 'opened');
   const event = structuredClone(example) as unknown as PullRequestEvent;
+  event.number = 12;
+  event.pull_request.number = 12;
   event.pull_request.base.sha = base;
   event.pull_request.head.sha = head;
+  event.pull_request.base.repo.full_name = `${owner}/${repoName}`;
+  event.pull_request.head.repo.full_name = headRepo;
+  event.repository.full_name = `${owner}/${repoName}`;
   return event;
 }
 
-function runAction(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
-  delete childEnv.AFTERBURNER_API_KEY;
-  delete childEnv.OPENAI_API_KEY;
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(repoRoot, 'dist', 'index.js')],
-      { env: childEnv },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
+interface ActionRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  outputs: string;
+  summary: string;
 }
 
-describe('the Action (dist/index.js) on a pull_request event', () => {
+async function runAction(runnerTemp: string, env: Record<string, string>): Promise<ActionRun> {
+  await writeFile(join(runnerTemp, 'output'), '');
+  await writeFile(join(runnerTemp, 'summary'), '');
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    GITHUB_OUTPUT: join(runnerTemp, 'output'),
+    GITHUB_STEP_SUMMARY: join(runnerTemp, 'summary'),
+    RUNNER_TEMP: runnerTemp,
+    GITHUB_REPOSITORY: `${owner}/${repoName}`,
+    INPUT_SANDBOX: 'process',
+    INPUT_ITERATIONS: '1',
+    INPUT_CANDIDATES: '1',
+    ...env,
+  };
+  for (const name of ['AFTERBURNER_API_KEY', 'OPENAI_API_KEY', 'GITHUB_TOKEN', 'CI']) delete childEnv[name];
+  const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      [actionEntry],
+      { env: childEnv, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+  return {
+    ...result,
+    outputs: await readFile(join(runnerTemp, 'output'), 'utf8'),
+    summary: await readFile(join(runnerTemp, 'summary'), 'utf8'),
+  };
+}
+
+function output(outputs: string, name: string): string | undefined {
+  const match = new RegExp(`^${name}<<(.+)\\n([\\s\\S]*?)\\n\\1$`, 'm').exec(outputs);
+  return match?.[2];
+}
+
+/** Measured numbers and commit shas change from run to run; the words and structure must not. */
+function normalize(body: string): string {
+  return body
+    .replace(/\/tmp\/afterburner-runner-\w+/g, 'RUNNER_TEMP')
+    .replace(/CI \d+(\.\d+)?–/g, 'CI N–')
+    .replace(/\d+(\.\d+)?(×| ms| µs| ns| s\b| MiB| KiB| B\b)/g, 'N$2')
+    .replace(/\b(\d+) (rounds|calls|recorded calls)/g, 'N $2')
+    .replace(/head [0-9a-f]{7}/g, 'head SHA')
+    .replace(/ at [0-9a-f]{7} /g, ' at SHA ')
+    .replace(/sandbox: [^<]*/g, 'sandbox: SANDBOX');
+}
+
+/** The code inside a comment's suggestion block. */
+function suggestionCode(body: string): string {
+  const match = /^(`{3,})suggestion\n([\s\S]*?)\n\1$/m.exec(body);
+  if (!match) throw new Error(`no suggestion block in:\n${body}`);
+  return match[2] as string;
+}
+
+async function applyComment(dir: string, comment: StoredReviewComment): Promise<void> {
+  const path = join(dir, comment.path);
+  const lines = (await readFile(path, 'utf8')).split('\n');
+  const start = comment.start_line ?? (comment.line as number);
+  lines.splice(start - 1, (comment.line as number) - start + 1, ...suggestionCode(comment.body).split('\n'));
+  await writeFile(path, lines.join('\n'));
+}
+
+describe('the Action (dist/index.js) reviewing a pull request against a fake GitHub', () => {
   let fixture: FixtureRepo;
   let runnerTemp: string;
-  let result: { code: number; stdout: string; stderr: string };
+  let fake: FakeGitHub;
+  let first: ActionRun;
+  let env: Record<string, string>;
+
+  const eventFile = async (event: PullRequestEvent) => {
+    const path = join(runnerTemp, 'event.json');
+    await writeFile(path, JSON.stringify(event));
+    return path;
+  };
 
   beforeAll(async () => {
     fixture = await materializeFixture('tagged-posts');
     runnerTemp = await mkdtemp(join(tmpdir(), 'afterburner-runner-'));
-    const eventPath = join(runnerTemp, 'event.json');
-    await writeFile(eventPath, JSON.stringify(pullRequestOpened(fixture.base, fixture.head)));
-    await writeFile(join(runnerTemp, 'output'), '');
-    await writeFile(join(runnerTemp, 'summary'), '');
-    result = await runAction({
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_EVENT_PATH: eventPath,
-      GITHUB_WORKSPACE: fixture.dir,
-      GITHUB_OUTPUT: join(runnerTemp, 'output'),
-      GITHUB_STEP_SUMMARY: join(runnerTemp, 'summary'),
-      RUNNER_TEMP: runnerTemp,
-      INPUT_SANDBOX: 'process',
-      INPUT_ITERATIONS: '1',
-      INPUT_CANDIDATES: '1',
+    fake = await startFakeGitHub({
+      owner,
+      repo: repoName,
+      gitDir: fixture.dir,
+      pull: { number: 12, base: fixture.base, head: fixture.head },
     });
+    env = {
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: await eventFile(pullRequestOpened(fixture.base, fixture.head)),
+      GITHUB_WORKSPACE: fixture.dir,
+      GITHUB_API_URL: fake.url,
+      'INPUT_GITHUB-TOKEN': fake.token,
+      // Dumps the environment the sandboxed tests see, to prove the token is not in it. ($N keeps the harness
+      // from recognising `node --test` and replacing the command with its own per-file run.)
+      'INPUT_TEST-COMMAND': `N=node; env > ${join(runnerTemp, 'sandbox-env.txt')}; $N --test test/`,
+    };
+    first = await runAction(runnerTemp, env);
   });
 
   afterAll(async () => {
-    await fixture.dispose();
+    await fake?.close();
+    await fixture?.dispose();
     await rm(runnerTemp, { recursive: true, force: true });
   });
 
-  it('succeeds and sets the outputs', async () => {
-    expect(result.code, result.stdout + result.stderr).toBe(0);
-    const outputs = await readFile(join(runnerTemp, 'output'), 'utf8');
-    expect(outputs).toMatch(/^suggestions<<.*\n3\n/m);
-    expect(outputs).toContain(join(runnerTemp, 'afterburner-report.md'));
+  it('posts one review of inline suggestions, every request valid against the OpenAPI description', async () => {
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(fake.invalid).toEqual([]);
+    expect(output(first.outputs, 'suggestions')).toBe('3');
+    expect(output(first.outputs, 'posted')).toBe('true');
+    expect(fake.reviews).toHaveLength(1);
+    expect(fake.reviews[0]?.commit_id).toBe(fixture.head);
+    const inline = fake.reviewComments.filter((c) => c.subject_type === 'line');
+    expect(inline).toHaveLength(3);
+    expect(fake.issueComments).toHaveLength(1);
+    for (const comment of inline) {
+      const name = /^\*\*`([^`]+)`/.exec(comment.body)?.[1];
+      expectGolden(`action/review-comment-${name}.md`, normalize(comment.body));
+    }
+    expectGolden('action/summary-comment.md', normalize(fake.issueComments[0]?.body ?? ''));
   });
 
-  it('writes the report to the job summary', async () => {
-    const summary = await readFile(join(runnerTemp, 'summary'), 'utf8');
-    expect(summary).toBe(await readFile(join(runnerTemp, 'afterburner-report.md'), 'utf8'));
-    expect(summary).toContain('**3 verified speedups** in 4 changed functions');
+  it('each posted suggestion, applied to the head file, leaves the fixture tests passing', async () => {
+    for (const comment of fake.reviewComments.filter((c) => c.subject_type === 'line')) {
+      const checkout = await mkdtemp(join(tmpdir(), 'afterburner-apply-'));
+      try {
+        await exec('git', ['clone', '--quiet', fixture.dir, checkout]);
+        await exec('git', ['-C', checkout, 'checkout', '--quiet', fixture.head]);
+        const before = await readFile(join(checkout, comment.path), 'utf8');
+        await applyComment(checkout, comment);
+        expect(await readFile(join(checkout, comment.path), 'utf8')).not.toBe(before);
+        await exec('node', ['--test', 'test/'], { cwd: checkout });
+      } finally {
+        await rm(checkout, { recursive: true, force: true });
+      }
+    }
   });
 
-  it('fails with the input name for a bad input', async () => {
-    const bad = await runAction({
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_EVENT_PATH: join(runnerTemp, 'event.json'),
-      GITHUB_WORKSPACE: fixture.dir,
-      INPUT_SANDBOX: 'vm',
+  it('keeps the workflow token out of the sandbox', async () => {
+    const sandboxEnv = await readFile(join(runnerTemp, 'sandbox-env.txt'), 'utf8');
+    expect(sandboxEnv.length).toBeGreaterThan(0);
+    expect(sandboxEnv).not.toContain(fake.token);
+    expect(sandboxEnv).not.toMatch(/^(INPUT_GITHUB-TOKEN|GITHUB_TOKEN)=/m);
+  });
+
+  it('a second run with the same inputs posts nothing new', async () => {
+    const seen = fake.requests.length;
+    const second = await runAction(runnerTemp, env);
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    expect(fake.invalid).toEqual([]);
+    const writes = fake.requests.slice(seen).filter((r) => r.method !== 'GET');
+    // Only the sticky summary may be edited in place (fresh measurements); nothing is created.
+    expect(writes.map((w) => w.operationId).filter((id) => id !== 'issues/update-comment')).toEqual([]);
+    expect(fake.reviews).toHaveLength(1);
+    expect(fake.issueComments).toHaveLength(1);
+  });
+
+  it('after a push that changes a function, posts its new suggestion and minimizes the outdated one', async () => {
+    const path = join(fixture.dir, 'src/posts.js');
+    const text = await readFile(path, 'utf8');
+    await writeFile(path, text.replace('const result = [];', 'const result = []; // shared, in order'));
+    const identity = ['-c', 'user.name=t', '-c', 'user.email=t@t.invalid'];
+    await exec('git', [...identity, '-C', fixture.dir, 'commit', '--quiet', '-am', 'push']);
+    const head = (await exec('git', ['-C', fixture.dir, 'rev-parse', 'HEAD'])).stdout.trim();
+    await fake.pushHead(head);
+    const before = fake.reviewComments.length;
+    const third = await runAction(runnerTemp, {
+      ...env,
+      GITHUB_EVENT_PATH: await eventFile(pullRequestOpened(fixture.base, head)),
     });
+    expect(third.code, third.stdout + third.stderr).toBe(0);
+    expect(fake.invalid).toEqual([]);
+    expect(fake.reviews).toHaveLength(2);
+    const added = fake.reviewComments.slice(before);
+    expect(added.map((c) => /^\*\*`([^`]+)`/.exec(c.body)?.[1])).toEqual(['sharedTags']);
+    const retired = fake.reviewComments.filter((c) => c.minimized);
+    expect(retired).toHaveLength(1);
+    expect(retired[0]?.body).toContain('**Outdated:**');
+    expect(fake.issueComments).toHaveLength(1);
+  });
+
+  it('with a read-only token (403) ends green with the summary, annotations and the JSON report', async () => {
+    fake.setReadOnly(true);
+    const run = await runAction(runnerTemp, {
+      ...env,
+      GITHUB_EVENT_PATH: await eventFile(pullRequestOpened(fixture.base, fixture.head)),
+    }).finally(() => fake.setReadOnly(false));
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(fake.invalid).toEqual([]);
+    expect(output(run.outputs, 'posted')).toBe('false');
+    expect(output(run.outputs, 'reason')).toMatch(/HTTP 403/);
+    expect(run.summary).toContain('**Not posted to GitHub:** GitHub refused to post (HTTP 403');
+    expect(run.stdout).toMatch(
+      /^::notice title=afterburner%3A verified speedup,file=src\/posts\.js,line=\d+,endLine=\d+::\w+: [\d.]+× faster/m,
+    );
+    const report = JSON.parse(await readFile(output(run.outputs, 'json') as string, 'utf8')) as RunReport;
+    expect(report.suggestions.length).toBeGreaterThan(0);
+  });
+
+  it('a pull request from a fork is not posted to, and says why', async () => {
+    const seen = fake.requests.length;
+    const run = await runAction(runnerTemp, {
+      ...env,
+      GITHUB_EVENT_PATH: await eventFile(
+        pullRequestOpened(fixture.base, fixture.head, 'someone/tagged-posts'),
+      ),
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(fake.requests.slice(seen)).toEqual([]);
+    expect(output(run.outputs, 'reason')).toMatch(/fork \(someone\/tagged-posts\)/);
+  });
+
+  it('fails with the input name and the allowed values for a bad input', async () => {
+    const bad = await runAction(runnerTemp, { ...env, INPUT_SANDBOX: 'vm' });
     expect(bad.code).toBe(1);
-    expect(bad.stdout).toMatch(/::error::.*--sandbox: /);
+    expect(bad.stdout).toMatch(/::error::input 'sandbox': .*"auto"\|"docker"\|"process"/);
+  });
+});
+
+describe('the Action (dist/index.js) sweeping a repository', () => {
+  let fixture: FixtureRepo;
+  let runnerTemp: string;
+  let fake: FakeGitHub;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    fixture = await materializeFixture('tagged-posts');
+    runnerTemp = await mkdtemp(join(tmpdir(), 'afterburner-sweep-'));
+    fake = await startFakeGitHub({ owner, repo: repoName, gitDir: fixture.dir });
+    const eventPath = join(runnerTemp, 'event.json');
+    await writeFile(
+      eventPath,
+      JSON.stringify({ schedule: '0 3 * * 1', repository: { full_name: `${owner}/${repoName}` } }),
+    );
+    env = {
+      GITHUB_EVENT_NAME: 'schedule',
+      GITHUB_EVENT_PATH: eventPath,
+      GITHUB_SHA: fixture.head,
+      GITHUB_REF: 'refs/heads/main',
+      GITHUB_WORKSPACE: fixture.dir,
+      GITHUB_API_URL: fake.url,
+      'INPUT_GITHUB-TOKEN': fake.token,
+    };
+  });
+
+  afterAll(async () => {
+    await fake?.close();
+    await fixture?.dispose();
+    await rm(runnerTemp, { recursive: true, force: true });
+  });
+
+  it('opens one pull request from afterburner/sweep whose commit keeps the tests passing', async () => {
+    const run = await runAction(runnerTemp, env);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(fake.invalid).toEqual([]);
+    expect(fake.pulls).toHaveLength(1);
+    expect(fake.pulls[0]).toMatchObject({ head: 'afterburner/sweep', base: 'main', state: 'open' });
+    expectGolden('action/sweep-body.md', normalize(fake.pulls[0]?.body ?? ''));
+    const commit = fake.commits.get(fake.refs.get('heads/afterburner/sweep') as string);
+    expect(commit?.parents).toEqual([fixture.head]);
+    const tree = fake.trees.get(commit?.tree as string);
+    const checkout = await mkdtemp(join(tmpdir(), 'afterburner-apply-'));
+    try {
+      await exec('git', ['clone', '--quiet', fixture.dir, checkout]);
+      for (const [path, content] of Object.entries(tree?.files ?? {}))
+        await writeFile(join(checkout, path), content);
+      expect(Object.keys(tree?.files ?? {})).toEqual(['src/posts.js']);
+      await exec('node', ['--test', 'test/'], { cwd: checkout });
+    } finally {
+      await rm(checkout, { recursive: true, force: true });
+    }
+  });
+
+  it('shards 1/2 and 2/2 cover every target once, and merging them updates the same pull request', async () => {
+    const full = JSON.parse(await readFile(join(runnerTemp, 'afterburner-report.json'), 'utf8')) as RunReport;
+    const reports = join(runnerTemp, 'shards');
+    await mkdir(reports, { recursive: true });
+    const names: string[] = [];
+    for (const shard of ['1/2', '2/2']) {
+      const run = await runAction(runnerTemp, { ...env, INPUT_SHARD: shard });
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      const path = output(run.outputs, 'json') as string;
+      const report = JSON.parse(await readFile(path, 'utf8')) as RunReport;
+      names.push(
+        ...report.suggestions.map((s) => s.name),
+        ...report.skipped.filter((s) => s.stage !== 'detect').map((s) => s.name ?? ''),
+      );
+      await writeFile(join(reports, `${shard.replace('/', '-of-')}.json`), JSON.stringify(report));
+    }
+    const everything = [
+      ...full.suggestions.map((s) => s.name),
+      ...full.skipped.filter((s) => s.stage !== 'detect').map((s) => s.name ?? ''),
+    ];
+    expect(names.sort()).toEqual(everything.sort());
+    expect(new Set(names).size).toBe(names.length);
+    expect(fake.pulls).toHaveLength(1);
+
+    const merge = await runAction(runnerTemp, { ...env, INPUT_MODE: 'merge', INPUT_REPORTS: reports });
+    expect(merge.code, merge.stdout + merge.stderr).toBe(0);
+    expect(fake.invalid).toEqual([]);
+    expect(fake.pulls).toHaveLength(1);
+    expect(fake.requests.filter((r) => r.operationId === 'pulls/update')).toHaveLength(1);
+    expect(fake.requests.filter((r) => r.operationId === 'git/update-ref')).toHaveLength(1);
   });
 });

@@ -99,13 +99,22 @@ describe('comment bodies', () => {
     expect(minimal).not.toMatch(/Correctness|\| metric/);
     expect(minimal.length).toBeLessThan(400);
     expect(minimal).toContain(marker);
-    const tooBig = renderSuggestionComment({ suggestion: rich, placement: 'inline', footer, marker, limit: 100 });
+    const tooBig = renderSuggestionComment({
+      suggestion: rich,
+      placement: 'inline',
+      footer,
+      marker,
+      limit: 100,
+    });
     expect(tooBig).not.toContain('suggestion\n');
     expect(tooBig).toContain('too large for a GitHub comment');
   });
 
   it('a real 70,000-character function gives a body under 65,536 characters without a suggestion block', () => {
-    const huge = { ...withImports, replacement: `export function f(xs) {\n${'  xs.sort();\n'.repeat(6000)}}` };
+    const huge = {
+      ...withImports,
+      replacement: `export function f(xs) {\n${'  xs.sort();\n'.repeat(6000)}}`,
+    };
     const body = renderSuggestionComment({ suggestion: huge, placement: 'inline', footer, marker });
     expect(body.length).toBeLessThan(65_536);
     expect(body).not.toContain('```suggestion');
@@ -134,7 +143,8 @@ describe('comment bodies', () => {
   });
 
   it('finds new-side hunks in a GitHub patch', () => {
-    const patch = '@@ -1,3 +1,4 @@\n a\n-b\n+c\n+d\n e\n@@ -20,2 +21,0 @@\n-x\n-y\n@@ -40 +40,2 @@\n-q\n+r\n+s';
+    const patch =
+      '@@ -1,3 +1,4 @@\n a\n-b\n+c\n+d\n e\n@@ -20,2 +21,0 @@\n-x\n-y\n@@ -40 +40,2 @@\n-q\n+r\n+s';
     const hunks = newSideHunks(patch);
     expect(hunks).toEqual([
       { start: 1, end: 4 },
@@ -148,7 +158,12 @@ describe('comment bodies', () => {
     const report = reportWith([withImports], 'f'.repeat(40));
     expectGolden(
       'github/sweep-body.md',
-      renderSweepBody({ report, applied: report.suggestions, leftOut: [], marker: '<!-- afterburner:sweep -->' }),
+      renderSweepBody({
+        report,
+        applied: report.suggestions,
+        leftOut: [],
+        marker: '<!-- afterburner:sweep -->',
+      }),
     );
   });
 });

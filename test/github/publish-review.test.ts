@@ -17,7 +17,11 @@ const footer = { version: '0.1.0', provider: 'rules', model: 'catalog', inputTok
 async function git(dir: string, ...args: string[]): Promise<string> {
   const identity = ['-c', 'user.name=t', '-c', 'user.email=t@t.invalid'];
   // Fixed dates keep commit shas, and so the golden bodies, the same on every run.
-  const env = { ...process.env, GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z', GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z' };
+  const env = {
+    ...process.env,
+    GIT_AUTHOR_DATE: '2026-01-01T00:00:00Z',
+    GIT_COMMITTER_DATE: '2026-01-01T00:00:00Z',
+  };
   return (await run('git', [...identity, '-C', dir, ...args], { env })).stdout.trim();
 }
 
@@ -25,7 +29,9 @@ async function git(dir: string, ...args: string[]): Promise<string> {
 const longFunction = (marker: string) =>
   [
     'export function longOne(items) {',
-    ...Array.from({ length: 14 }, (_, i) => (i === 7 ? `  const changed = '${marker}';` : `  const v${i} = ${i};`)),
+    ...Array.from({ length: 14 }, (_, i) =>
+      i === 7 ? `  const changed = '${marker}';` : `  const v${i} = ${i};`,
+    ),
     '  return items.filter((x) => items.indexOf(x) >= 0);',
     '}',
   ].join('\n');
@@ -55,7 +61,9 @@ describe('publishReview against the OpenAPI-validated fake', () => {
         startLine: longStart,
         endLine: longStart + 16,
         original: slice(longStart, longStart + 16),
-        replacement: slice(longStart, longStart + 14).concat('\n  const set = new Set(items);\n  return items.filter((x) => set.has(x));\n}'),
+        replacement: slice(longStart, longStart + 14).concat(
+          '\n  const set = new Set(items);\n  return items.filter((x) => set.has(x));\n}',
+        ),
       }),
       suggestionFor({
         path: 'src/m.js',
@@ -63,7 +71,8 @@ describe('publishReview against the OpenAPI-validated fake', () => {
         startLine: shortStart,
         endLine: shortStart + 2,
         original: slice(shortStart, shortStart + 2),
-        replacement: 'export function shortOne(list, wanted) {\n  const set = new Set(wanted);\n  return list.filter((x) => set.has(x));\n}',
+        replacement:
+          'export function shortOne(list, wanted) {\n  const set = new Set(wanted);\n  return list.filter((x) => set.has(x));\n}',
         speedup: 2.4,
       }),
     ];
@@ -77,11 +86,23 @@ describe('publishReview against the OpenAPI-validated fake', () => {
     await git(dir, 'add', '.');
     await git(dir, 'commit', '--quiet', '-m', 'base');
     base = await git(dir, 'rev-parse', 'HEAD');
-    await writeFile(join(dir, 'src/m.js'), fileText('b', 'return list.filter((x) => wanted.indexOf(x) !== -1);'));
+    await writeFile(
+      join(dir, 'src/m.js'),
+      fileText('b', 'return list.filter((x) => wanted.indexOf(x) !== -1);'),
+    );
     await git(dir, 'commit', '--quiet', '-am', 'head');
     head = await git(dir, 'rev-parse', 'HEAD');
-    fake = await startFakeGitHub({ owner: 'octo', repo: 'demo', gitDir: dir, pull: { number: 7, base, head } });
-    client = new GitHubClient({ token: fake.token, baseUrl: fake.url, repo: { owner: 'octo', repo: 'demo' } });
+    fake = await startFakeGitHub({
+      owner: 'octo',
+      repo: 'demo',
+      gitDir: dir,
+      pull: { number: 7, base, head },
+    });
+    client = new GitHubClient({
+      token: fake.token,
+      baseUrl: fake.url,
+      repo: { owner: 'octo', repo: 'demo' },
+    });
   });
 
   afterAll(async () => {
@@ -109,7 +130,10 @@ describe('publishReview against the OpenAPI-validated fake', () => {
   });
 
   it('after a push that changes a function, posts the new suggestion and minimizes the outdated one', async () => {
-    await writeFile(join(dir, 'src/m.js'), fileText('b', 'return list.filter((x) => wanted.lastIndexOf(x) !== -1);'));
+    await writeFile(
+      join(dir, 'src/m.js'),
+      fileText('b', 'return list.filter((x) => wanted.lastIndexOf(x) !== -1);'),
+    );
     await git(dir, 'commit', '--quiet', '-am', 'push 2');
     const newHead = await git(dir, 'rev-parse', 'HEAD');
     await fake.pushHead(newHead);
@@ -129,9 +153,18 @@ describe('publishReview against the OpenAPI-validated fake', () => {
     fake.setReadOnly(true);
     try {
       const report = reportWith(await suggestionsAt(head), head);
-      report.suggestions[1] = { ...(report.suggestions[1] as SuggestionReport), replacement: 'export const x = 1;' };
+      report.suggestions[1] = {
+        ...(report.suggestions[1] as SuggestionReport),
+        replacement: 'export const x = 1;',
+      };
       await expect(
-        publishReview({ client, pullNumber: 7, headSha: await git(dir, 'rev-parse', 'HEAD'), report, footer }),
+        publishReview({
+          client,
+          pullNumber: 7,
+          headSha: await git(dir, 'rev-parse', 'HEAD'),
+          report,
+          footer,
+        }),
       ).rejects.toMatchObject({ status: 403 });
     } finally {
       fake.setReadOnly(false);
@@ -143,7 +176,11 @@ describe('publishReview against the OpenAPI-validated fake', () => {
     const response = await fetch(`${fake.url}/repos/octo/demo/pulls/7/reviews`, {
       method: 'POST',
       headers: { authorization: `token ${fake.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ event: 'COMMENT', comments: [{ path: 'src/m.js', line: 'x', body: 'b' }], typo: 1 }),
+      body: JSON.stringify({
+        event: 'COMMENT',
+        comments: [{ path: 'src/m.js', line: 'x', body: 'b' }],
+        typo: 1,
+      }),
     });
     expect(response.status).toBe(422);
     expect(fake.invalid.slice(count).join('\n')).toMatch(/line.*integer|must be integer/);

@@ -32,7 +32,7 @@ export function suggestionFor(input: {
     } as SuggestionReport['benchmark'],
     tests: {
       command: 'npm test',
-      outcome: { exitCode: 0 } as SuggestionReport['tests']['outcome'],
+      outcome: 'ok',
       passed: true,
       durationMs: 800,
       outputTail: '',
@@ -50,12 +50,18 @@ export function reportWith(suggestions: SuggestionReport[], headSha: string): Ru
     head: headSha,
     mergeBase: '0'.repeat(40),
     headSha,
-    sandbox: { kind: 'docker', isolated: true, description: 'Docker (afterburner-sandbox:bookworm), network off' },
+    sandbox: {
+      kind: 'docker',
+      isolated: true,
+      description: 'Docker (afterburner-sandbox:bookworm), network off',
+    },
     provider: { name: 'rules', model: 'catalog' },
     settings: { iterations: 2, candidates: 2, minSpeedup: 0.1 },
     functionsAnalysed: suggestions.length + 1,
     suggestions,
-    skipped: [{ path: 'src/big.js', name: 'parse', startLine: 3, stage: 'prepare', reason: 'no test reaches it' }],
+    skipped: [
+      { path: 'src/big.js', name: 'parse', startLine: 3, stage: 'prepare', reason: 'no test reaches it' },
+    ],
     usage: { inputTokens: 0, outputTokens: 0 },
     notices: [],
   };

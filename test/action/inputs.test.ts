@@ -1,0 +1,97 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { readEvent } from '../../src/action/event.js';
+import { inputNames, parseInputs } from '../../src/action/inputs.js';
+import { defaults } from '../../src/config/defaults.js';
+import { repoRoot } from '../helpers/cli.js';
+
+describe('action inputs', () => {
+  it('action.yml declares exactly the inputs that are validated', async () => {
+    const action = parse(await readFile(join(repoRoot, 'action.yml'), 'utf8')) as {
+      inputs: Record<string, unknown>;
+    };
+    expect(Object.keys(action.inputs).sort()).toEqual([...inputNames].sort());
+  });
+
+  it('reads defaults, lists, shards and the setup command', () => {
+    const inputs = parseInputs({
+      include: 'src/**\nlib/**, extra/*.js',
+      languages: 'javascript, python',
+      shard: '2/3',
+      'setup-command': 'npm ci',
+      images: 'javascript=node:20',
+      'comment-when-empty': 'true',
+    });
+    expect(inputs).toMatchObject({
+      provider: 'rules',
+      iterations: defaults.iterations,
+      minSpeedup: 0.1,
+      include: ['src/**', 'lib/**', 'extra/*.js'],
+      languages: ['javascript', 'python'],
+      shard: { index: 2, count: 3 },
+      testCommand: 'npm ci && npm test',
+      image: 'node:20',
+      commentWhenEmpty: true,
+      mode: 'auto',
+      commentStyle: 'review',
+    });
+    expect(parseInputs({ model: 'gpt-x' }).provider).toBe('openai');
+  });
+
+  it.each([
+    [{ sandbox: 'vm' }, /^input 'sandbox': .*"auto"\|"docker"\|"process"/],
+    [{ mode: 'nightly' }, /^input 'mode': .*"review"/],
+    [{ iterations: '0' }, /^input 'iterations': /],
+    [{ 'comment-when-empty': 'yes' }, /^input 'comment-when-empty': expected true or false/],
+    [{ shard: '3/2' }, /^input shard: '3\/2' is not i\/n/],
+    [{ languages: 'cobol' }, /^input 'languages': /],
+    [{ 'base-url': 'not a url' }, /^input 'base-url': /],
+  ])('rejects %j with the input name', (raw, message) => {
+    expect(() => parseInputs(raw)).toThrow(message);
+  });
+});
+
+describe('events', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'afterburner-event-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  const eventOf = async (name: string, payload: unknown, extra: Record<string, string> = {}) => {
+    const path = join(dir, `${name}.json`);
+    await writeFile(path, JSON.stringify(payload));
+    return readEvent({ GITHUB_EVENT_NAME: name, GITHUB_EVENT_PATH: path, ...extra });
+  };
+  const comment = (association: string, body = '/afterburner please') => ({
+    action: 'created',
+    issue: { number: 5, pull_request: { url: 'x' } },
+    comment: { body, author_association: association, user: { login: 'mona' } },
+    repository: { full_name: 'o/r' },
+  });
+
+  it('/afterburner from a maintainer reviews the pull request; from others it is ignored with the reason', async () => {
+    expect(await eventOf('issue_comment', comment('MEMBER'))).toMatchObject({
+      kind: 'review',
+      pullNumber: 5,
+      needsPullLookup: true,
+    });
+    expect(await eventOf('issue_comment', comment('CONTRIBUTOR'))).toEqual({
+      kind: 'ignore',
+      reason: '/afterburner is for maintainers (owner, member, collaborator); mona is CONTRIBUTOR',
+    });
+    expect((await eventOf('issue_comment', comment('OWNER', 'looks good'))).kind).toBe('ignore');
+  });
+
+  it('schedule and workflow_dispatch sweep the pushed commit; unknown events fail with the supported list', async () => {
+    expect(
+      await eventOf('workflow_dispatch', {}, { GITHUB_SHA: 'abc', GITHUB_REF: 'refs/heads/main' }),
+    ).toEqual({ kind: 'sweep', sha: 'abc', branch: 'main' });
+    await expect(eventOf('release', {})).rejects.toThrow(
+      /not supported: use pull_request, pull_request_target/,
+    );
+  });
+});
