@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FixtureRepo, materializeFixture } from '../../src/demo/materialize-fixture.js';
 import type { RunReport } from '../../src/report/types.js';
 import { repoRoot } from '../helpers/cli.js';
+import { dockerAvailable, dockerTestImage } from '../helpers/docker.js';
 import { type FakeGitHub, type StoredReviewComment, startFakeGitHub } from '../helpers/fake-github.js';
 import { expectGolden } from '../helpers/golden.js';
 
@@ -357,5 +358,42 @@ describe('the Action (dist/index.js) sweeping a repository', () => {
     expect(fake.pulls).toHaveLength(1);
     expect(fake.requests.filter((r) => r.operationId === 'pulls/update')).toHaveLength(1);
     expect(fake.requests.filter((r) => r.operationId === 'git/update-ref')).toHaveLength(1);
+  });
+});
+
+describe('the Action (dist/index.js) with the Docker sandbox', async () => {
+  const available = await dockerAvailable();
+
+  it.skipIf(!available)('posts the same review with candidates verified in Docker', async () => {
+    const fixture = await materializeFixture('tagged-posts');
+    const runnerTemp = await mkdtemp(join(tmpdir(), 'afterburner-docker-'));
+    const fake = await startFakeGitHub({
+      owner,
+      repo: repoName,
+      gitDir: fixture.dir,
+      pull: { number: 12, base: fixture.base, head: fixture.head },
+    });
+    try {
+      const eventPath = join(runnerTemp, 'event.json');
+      await writeFile(eventPath, JSON.stringify(pullRequestOpened(fixture.base, fixture.head)));
+      const run = await runAction(runnerTemp, {
+        GITHUB_EVENT_NAME: 'pull_request',
+        GITHUB_EVENT_PATH: eventPath,
+        GITHUB_WORKSPACE: fixture.dir,
+        GITHUB_API_URL: fake.url,
+        'INPUT_GITHUB-TOKEN': fake.token,
+        INPUT_SANDBOX: 'docker',
+        INPUT_IMAGE: dockerTestImage,
+      });
+      expect(run.code, run.stdout + run.stderr).toBe(0);
+      expect(fake.invalid).toEqual([]);
+      expect(fake.reviews).toHaveLength(1);
+      expect(fake.reviewComments.filter((c) => c.subject_type === 'line')).toHaveLength(3);
+      expect(fake.issueComments[0]?.body).toMatch(/sandbox: Docker/i);
+    } finally {
+      await fake.close();
+      await fixture.dispose();
+      await rm(runnerTemp, { recursive: true, force: true });
+    }
   });
 });
