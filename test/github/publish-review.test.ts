@@ -171,6 +171,58 @@ describe('publishReview against the OpenAPI-validated fake', () => {
     }
   });
 
+  it('re-posts a comment GitHub refuses as outside the diff at file level, without failing the others', async () => {
+    await writeFile(
+      join(dir, 'src/other.js'),
+      `${shortFunction('return list.filter((x) => wanted.includes(x));')}\n`,
+    );
+    await git(dir, 'add', '.');
+    await git(dir, 'commit', '--quiet', '-m', 'other');
+    const newHead = await git(dir, 'rev-parse', 'HEAD');
+    const refusing = await startFakeGitHub({
+      owner: 'octo',
+      repo: 'demo',
+      gitDir: dir,
+      pull: { number: 7, base, head: newHead },
+      refuseInlineOn: ['src/other.js'],
+    });
+    try {
+      const refusingClient = new GitHubClient({
+        token: refusing.token,
+        baseUrl: refusing.url,
+        repo: { owner: 'octo', repo: 'demo' },
+      });
+      const other = suggestionFor({
+        path: 'src/other.js',
+        name: 'shortOne',
+        startLine: 1,
+        endLine: 3,
+        original: shortFunction('return list.filter((x) => wanted.includes(x));'),
+        replacement: shortFunction('const set = new Set(wanted);\n  return list.filter((x) => set.has(x));'),
+      });
+      const report = reportWith([...(await suggestionsAt(newHead)).slice(1), other], newHead);
+      const result = await publishReview({
+        client: refusingClient,
+        pullNumber: 7,
+        headSha: newHead,
+        report,
+        footer,
+      });
+      expect(refusing.invalid).toEqual([]);
+      expect(result).toMatchObject({ inline: 1, movedToFile: 1, fileLevel: 1 });
+      expect(refusing.reviewComments.map((c) => [c.path, c.subject_type])).toEqual([
+        ['src/m.js', 'line'],
+        ['src/other.js', 'file'],
+      ]);
+      // The refused batch created nothing; halving it found the one comment GitHub would not take.
+      expect(
+        refusing.requests.filter((r) => r.operationId === 'pulls/create-review').map((r) => r.status),
+      ).toEqual([422, 200, 422]);
+    } finally {
+      await refusing.close();
+    }
+  });
+
   it('the fake rejects requests that break the OpenAPI description', async () => {
     const count = fake.invalid.length;
     const response = await fetch(`${fake.url}/repos/octo/demo/pulls/7/reviews`, {

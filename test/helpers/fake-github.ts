@@ -197,6 +197,11 @@ export interface FakeGitHubOptions {
   pull?: { number: number; base: string; head: string; headRepo?: string };
   /** Answer every write with 403 "Resource not accessible by integration", as a read-only token gets. */
   readOnly?: boolean;
+  /**
+   * Refuse inline comments on these paths with GitHub's 422 "must be part of the diff", as GitHub does when its
+   * view of the diff differs from ours (e.g. a base branch that moved).
+   */
+  refuseInlineOn?: string[];
 }
 
 export interface FakeGitHub {
@@ -431,7 +436,8 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
           if (c.start_line !== undefined && c.start_line >= c.line)
             return unprocessable('start_line must precede line');
           const hunk = hunks.find((h) => h.start <= c.line && c.line <= h.end);
-          if (!hunk) return unprocessable('pull_request_review_thread.line must be part of the diff');
+          if (!hunk || options.refuseInlineOn?.includes(c.path))
+            return unprocessable('pull_request_review_thread.line must be part of the diff');
           if (start < hunk.start)
             return unprocessable(
               'pull_request_review_thread.start_line must be part of the same hunk as the line.',
