@@ -3,7 +3,14 @@ import { createParser, type GrammarName } from '../tree-sitter.js';
 import type { Language, TargetKind, TargetMember } from '../types.js';
 import { ContextBuilder, type ContextSubject, IdentifierIndex, type ModuleDefinition } from './context.js';
 import type { FoundFunction, LanguageSupport, ParsedSource } from './language-support.js';
-import { firstSyntaxErrorLine, namedChildrenOf, sharedLinesReason, structuralTokens } from './syntax-tree.js';
+import {
+  CommentIndex,
+  firstSyntaxErrorLine,
+  namedChildrenOf,
+  pathsTo,
+  sharedLinesReason,
+  structuralTokens,
+} from './syntax-tree.js';
 
 /**
  * The function finder shared by the ECMAScript family (JavaScript, TypeScript, TSX): their tree-sitter grammars
@@ -90,7 +97,8 @@ async function parseEcmaScript(
     const root = tree.rootNode;
     if (root.hasError) return { ok: false, syntaxErrorLine: firstSyntaxErrorLine(root) };
 
-    const finder = new FunctionFinder(text, exportedLocals(root));
+    const relevant = pathsTo(root, [...declarationTypes, 'method_definition', ...functionValueTypes]);
+    const finder = new FunctionFinder(text, exportedLocals(root), relevant);
     finder.visit(root, { prefix: [], depth: 0 });
     const { imports, definitions } = moduleLevelSource(root);
     const identifiers = new IdentifierIndex(
@@ -102,6 +110,7 @@ async function parseEcmaScript(
     const subjects = finder.subjects;
     const statements = finder.statements;
     const nestedPlaceholders = new Map([...statements.values()].map((node) => [node.id, nestedFunction]));
+    let comments: CommentIndex | undefined;
     keepTree = true;
     return {
       ok: true,
@@ -125,7 +134,13 @@ async function parseEcmaScript(
         const options = { text, ignoredTypes: commentTypes, replaced: nestedPlaceholders };
         return [...decorators, statement].map((node) => structuralTokens(node, options)).join('\u0000');
       },
-      hasDocumentation: (fn) => (statements.get(fn)?.descendantsOfType('comment').length ?? 0) > 0,
+      hasDocumentation: (fn) => {
+        const statement = statements.get(fn);
+        comments ??= new CommentIndex(root, ['comment']);
+        return (
+          statement !== undefined && comments.anyWithin(rangeStart(statement).startIndex, statement.endIndex)
+        );
+      },
       textOf: (fn) => {
         const statement = statements.get(fn);
         return statement ? text.slice(rangeStart(statement).startIndex, statement.endIndex) : '';
@@ -147,6 +162,8 @@ class FunctionFinder {
   constructor(
     private readonly text: string,
     private readonly exportsByLocal: Map<string, string>,
+    /** Nodes that are functions or hold one; nothing else needs visiting. */
+    private readonly relevant: Set<number>,
   ) {}
 
   visit(node: Node, scope: Scope): void {
@@ -154,12 +171,12 @@ class FunctionFinder {
     if (found) {
       this.record(found.fn, found.statement);
       const inner = { prefix: [...scope.prefix, found.localName], depth: scope.depth + 1 };
-      for (const child of namedChildrenOf(node)) this.visit(child, inner);
+      for (const child of namedChildrenOf(node)) if (this.relevant.has(child.id)) this.visit(child, inner);
       return;
     }
     const containerName = this.containerAt(node)?.name;
     const childScope = containerName ? { ...scope, prefix: [...scope.prefix, containerName] } : scope;
-    for (const child of namedChildrenOf(node)) this.visit(child, childScope);
+    for (const child of namedChildrenOf(node)) if (this.relevant.has(child.id)) this.visit(child, childScope);
   }
 
   private record(fn: FoundFunction, statement: Node): void {

@@ -3,7 +3,14 @@ import { createParser } from '../tree-sitter.js';
 import type { TargetKind, TargetMember } from '../types.js';
 import { ContextBuilder, type ContextSubject, IdentifierIndex, type ModuleDefinition } from './context.js';
 import type { FoundFunction, LanguageSupport, ParsedSource } from './language-support.js';
-import { firstSyntaxErrorLine, namedChildrenOf, sharedLinesReason, structuralTokens } from './syntax-tree.js';
+import {
+  CommentIndex,
+  firstSyntaxErrorLine,
+  namedChildrenOf,
+  pathsTo,
+  sharedLinesReason,
+  structuralTokens,
+} from './syntax-tree.js';
 
 /**
  * Finds Python functions: `def` and `async def` at module level, in classes (methods, including
@@ -48,7 +55,7 @@ async function parsePython(text: string): Promise<ParsedSource> {
     const root = tree.rootNode;
     if (root.hasError) return { ok: false, syntaxErrorLine: firstSyntaxErrorLine(root) };
 
-    const finder = new PythonFunctionFinder(text);
+    const finder = new PythonFunctionFinder(text, pathsTo(root, ['function_definition']));
     finder.visit(root, { prefix: [], depth: 0 });
     const { imports, definitions } = moduleLevelSource(root);
     const identifiers = new IdentifierIndex(
@@ -59,6 +66,7 @@ async function parsePython(text: string): Promise<ParsedSource> {
     const context = new ContextBuilder(imports, definitions, identifiers);
     const { statements, subjects } = finder;
     const nestedPlaceholders = new Map([...statements.values()].map((node) => [node.id, nestedFunction]));
+    let comments: CommentIndex | undefined;
     keepTree = true;
     return {
       ok: true,
@@ -96,7 +104,11 @@ class PythonFunctionFinder {
   readonly statements = new Map<FoundFunction, Node>();
   readonly subjects = new Map<FoundFunction, ContextSubject>();
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    /** Nodes that are functions or hold one; nothing else needs visiting. */
+    private readonly relevant: Set<number>,
+  ) {}
 
   visit(node: Node, scope: Scope): void {
     if (node.type === 'function_definition') {
@@ -104,7 +116,7 @@ class PythonFunctionFinder {
       if (name) {
         this.record(node, name, scope);
         const inner = { prefix: [...scope.prefix, name], depth: scope.depth + 1 };
-        for (const child of namedChildrenOf(node)) this.visit(child, inner);
+        for (const child of namedChildrenOf(node)) if (this.relevant.has(child.id)) this.visit(child, inner);
         return;
       }
     }
@@ -116,14 +128,16 @@ class PythonFunctionFinder {
         const owner = { name: qualified, ...(topLevel ? { exportName: name } : {}) };
         const body = node.childForFieldName('body');
         const inner: Scope = { prefix: [...scope.prefix, name], depth: scope.depth, owner };
-        if (body) for (const child of namedChildrenOf(body)) this.visit(child, inner);
+        if (body)
+          for (const child of namedChildrenOf(body))
+            if (this.relevant.has(child.id)) this.visit(child, inner);
         return;
       }
     }
     // Only the direct body of a class holds methods; any other block (if, try, with) keeps the scope's names.
     const childScope =
       scope.owner && node.type !== 'decorated_definition' ? { ...scope, owner: undefined } : scope;
-    for (const child of namedChildrenOf(node)) this.visit(child, childScope);
+    for (const child of namedChildrenOf(node)) if (this.relevant.has(child.id)) this.visit(child, childScope);
   }
 
   private record(node: Node, name: string, scope: Scope): void {

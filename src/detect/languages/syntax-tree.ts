@@ -5,6 +5,42 @@ export function namedChildrenOf(node: Node): Node[] {
   return node.namedChildren.filter((child): child is Node => child !== null);
 }
 
+/**
+ * Ids of the nodes of the given types and of all their ancestors: a finder descends only into these, instead of
+ * creating a Node object for every node of the file (the largest cost of detection on big changes).
+ */
+export function pathsTo(root: Node, types: string[]): Set<number> {
+  const ids = new Set<number>([root.id]);
+  for (const found of root.descendantsOfType(types)) {
+    let node: Node | null = found;
+    while (node && !ids.has(node.id)) {
+      ids.add(node.id);
+      node = node.parent;
+    }
+  }
+  return ids;
+}
+
+/** Start offsets of comment nodes in source order, to tell quickly whether a range holds any. */
+export class CommentIndex {
+  private readonly starts: number[];
+
+  constructor(root: Node, types: string[]) {
+    this.starts = root.descendantsOfType(types).flatMap((node) => (node ? [node.startIndex] : []));
+  }
+
+  anyWithin(start: number, end: number): boolean {
+    let low = 0;
+    let high = this.starts.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.starts[middle] ?? end) < start) low = middle + 1;
+      else high = middle;
+    }
+    return (this.starts[low] ?? end) < end;
+  }
+}
+
 /** 1-based line of the first ERROR or MISSING node, in source order. */
 export function firstSyntaxErrorLine(root: Node): number {
   const stack: Node[] = [root];
