@@ -73,6 +73,17 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     if (event.kind !== 'review') {
       throw new AfterburnerError('usage', `input 'mode': review needs a pull_request or issue_comment event`);
     }
+    const forkUnderTarget =
+      env.GITHUB_EVENT_NAME === 'pull_request_target' &&
+      !!event.headRepo &&
+      event.headRepo !== event.baseRepo;
+    if (forkUnderTarget && inputs.sandbox !== 'docker') {
+      // pull_request_target holds a write token and secrets; a fork's code may only run fully isolated.
+      throw new AfterburnerError(
+        'usage',
+        "input 'sandbox': a fork's pull request under pull_request_target runs untrusted code next to a write token; set sandbox: docker",
+      );
+    }
     outputs = await review({ inputs, event, client, pipeline, workspace, outDir, fork: isFork(env, event) });
   } else {
     const sha = event.kind === 'sweep' ? event.sha : event.head;
