@@ -10,7 +10,7 @@ import { type ProgressListener, silentProgress } from './progress.js';
 import type { ProviderName } from './providers/create-provider.js';
 import type { RunReport, SkipReport, SuggestionReport } from './report/index.js';
 import { createSandbox } from './sandbox/create-sandbox.js';
-import type { Sandbox, SandboxMode } from './sandbox/types.js';
+import { defaultImages, type Sandbox, type SandboxMode } from './sandbox/types.js';
 import { version } from './version.js';
 
 export interface ReviewOptions extends Omit<OptimizeSettings, 'provider'> {
@@ -28,6 +28,10 @@ export interface ReviewOptions extends Omit<OptimizeSettings, 'provider'> {
   sandbox: SandboxMode;
   image: string;
   testCommand?: string;
+  /** Sandbox image for Python targets (`image` is for JavaScript and TypeScript). */
+  pythonImage?: string;
+  /** Installs dependencies once, with network, before anything untrusted runs (e.g. `npm ci`). */
+  setupCommand?: string;
   /** Timed rounds per candidate. */
   rounds?: number;
   progress?: ProgressListener;
@@ -40,6 +44,17 @@ interface TargetOutcome {
   skip?: SkipReport;
   usage: { inputTokens: number; outputTokens: number };
 }
+
+// Files whose content decides whether an earlier setup snapshot can be reused.
+const setupLockfiles = [
+  'package-lock.json',
+  'npm-shrinkwrap.json',
+  'yarn.lock',
+  'pnpm-lock.yaml',
+  'requirements.txt',
+  'poetry.lock',
+  'pyproject.toml',
+];
 
 function skipOf(target: Target, stage: SkipReport['stage'], reason: string): SkipReport {
   return { path: target.path, name: target.name, startLine: target.startLine, stage, reason };
@@ -61,14 +76,14 @@ async function optimizeOne(
   if (target.language === 'python') {
     return { skip: skipOf(target, 'prepare', `no verification harness for ${target.language} yet`), usage };
   }
-  if (!target.exportName) {
-    const reason = 'not exported: the benchmark loads functions through their module exports';
-    return { skip: skipOf(target, 'prepare', reason), usage };
-  }
   progress.target(target, 'copying the repository into the sandbox');
   const workspace = await sandbox.open({
     sourceDir: headDir,
     labels: { 'afterburner.run': runId, 'afterburner.target': target.id },
+    language: target.language === 'tsx' ? 'typescript' : target.language,
+    setup: options.setupCommand
+      ? { command: ['sh', '-c', options.setupCommand], lockfiles: setupLockfiles }
+      : undefined,
   });
   try {
     const harness = new NodeHarness({
@@ -159,11 +174,21 @@ export async function runReview(options: ReviewOptions): Promise<RunReport> {
     report.notices.push(line);
     progress.notice(line);
   };
+  const pulling = new Set<string>();
   const sandbox = await createSandbox({
     mode: options.sandbox,
     image: options.image,
+    images: {
+      javascript: options.image,
+      typescript: options.image,
+      python: options.pythonImage ?? defaultImages.python,
+    },
     runId,
     onNotice: notice,
+    onPullProgress: ({ image }) => {
+      if (!pulling.has(image)) progress.notice(`Pulling ${image}…`);
+      pulling.add(image);
+    },
   });
   report.sandbox = { kind: sandbox.kind, isolated: sandbox.isolated, description: sandbox.description };
   progress.notice(`Sandbox: ${sandbox.description}`);

@@ -9,6 +9,7 @@ import { optimizeCommand, type RawOptimizeFlags } from './optimize-command.js';
 import type { CommandIO } from './review-command.js';
 import { reviewCommand } from './review-command.js';
 import { type RawTargetsFlags, targetsCommand } from './targets-command.js';
+import { addVerificationOptions } from './verification-options.js';
 
 const exitCodes = `
 Exit codes:
@@ -34,20 +35,7 @@ export function buildProgram(io: CommandIO): Command {
     .option('--repo <dir>', 'the git repository', '.')
     .option('--out <file>', 'write the Markdown report here (default: standard output)')
     .option('--json <file>', 'also write the report as JSON');
-  addModelOptions(review)
-    .option(
-      '--min-speedup <percent>',
-      'minimum speedup the confidence interval must clear',
-      String(defaults.minSpeedupPercent),
-    )
-    .option('--rounds <n>', 'timed rounds per candidate', String(defaults.rounds))
-    .addOption(
-      new Option('--sandbox <mode>', 'where code runs')
-        .choices(['auto', 'docker', 'process'])
-        .default(defaults.sandbox),
-    )
-    .option('--image <name>', `sandbox image (default: $AFTERBURNER_IMAGE or ${defaults.image})`)
-    .option('--test-command <cmd>', "the repository's test command (default: package.json scripts.test)")
+  addVerificationOptions(addModelOptions(review))
     .addHelpText('after', exitCodes)
     .action(async (flags) => {
       await reviewCommand(flags, io);
@@ -61,20 +49,7 @@ export function buildProgram(io: CommandIO): Command {
     .option('--repo <dir>', 'the git repository', '.')
     .option('--out <file>', 'write the Markdown report here (default: standard output)')
     .option('--json <file>', 'also write the report as JSON');
-  addModelOptions(optimize)
-    .option(
-      '--min-speedup <percent>',
-      'minimum speedup the confidence interval must clear',
-      String(defaults.minSpeedupPercent),
-    )
-    .option('--rounds <n>', 'timed rounds per candidate', String(defaults.rounds))
-    .addOption(
-      new Option('--sandbox <mode>', 'where code runs')
-        .choices(['auto', 'docker', 'process'])
-        .default(defaults.sandbox),
-    )
-    .option('--image <name>', `sandbox image (default: $AFTERBURNER_IMAGE or ${defaults.image})`)
-    .option('--test-command <cmd>', "the repository's test command (default: package.json scripts.test)")
+  addVerificationOptions(addModelOptions(optimize))
     .addHelpText('after', exitCodes)
     .action(async (spec: string, flags: RawOptimizeFlags) => {
       await optimizeCommand(spec, flags, io);

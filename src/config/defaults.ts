@@ -11,4 +11,6 @@ export const defaults = {
   sandbox: 'auto',
   /** The official image GitHub's runners pull; set --image or AFTERBURNER_IMAGE to use another. */
   image: 'node:22-bookworm-slim',
+  /** The same for Python targets: --python-image or AFTERBURNER_PYTHON_IMAGE. */
+  pythonImage: 'python:3.12-slim-bookworm',
 } as const;

@@ -24,6 +24,8 @@ export interface RawReviewFlags {
   rounds?: string;
   sandbox?: string;
   image?: string;
+  pythonImage?: string;
+  setupCommand?: string;
   testCommand?: string;
   instruction?: string;
   rules?: string;
@@ -52,6 +54,8 @@ export interface ReviewFlags {
   rounds: number;
   sandbox: SandboxMode;
   image: string;
+  pythonImage?: string;
+  setupCommand?: string;
   testCommand?: string;
   instruction: Instruction;
   rules: RulesMode;
@@ -80,6 +84,8 @@ const schema = z.strictObject({
   rounds: count(5, 1000).default(defaults.rounds),
   sandbox: z.enum(['auto', 'docker', 'process']).default(defaults.sandbox),
   image: z.string().min(1).optional(),
+  pythonImage: z.string().min(1).optional(),
+  setupCommand: z.string().min(1).optional(),
   testCommand: z.string().min(1).optional(),
   instruction: z
     .enum(instructions)
@@ -93,7 +99,9 @@ const schema = z.strictObject({
   maxCost: z.coerce.number().positive().optional(),
   price: z
     .string()
-    .regex(/^\d+(\.\d+)?\/\d+(\.\d+)?$/, { error: 'expected INPUT/OUTPUT US dollars per million tokens, e.g. 0.4/1.6' })
+    .regex(/^\d+(\.\d+)?\/\d+(\.\d+)?$/, {
+      error: 'expected INPUT/OUTPUT US dollars per million tokens, e.g. 0.4/1.6',
+    })
     .optional(),
   cache: z.boolean().default(true),
   requestTimeout: z.coerce.number().positive().max(3600).optional(),
@@ -105,6 +113,8 @@ const flagNames: Record<string, string> = {
   baseUrl: '--base-url',
   minSpeedup: '--min-speedup',
   testCommand: '--test-command',
+  pythonImage: '--python-image',
+  setupCommand: '--setup-command',
   maxTokens: '--max-tokens',
   maxCost: '--max-cost',
   requestTimeout: '--request-timeout',
@@ -135,5 +145,6 @@ export function parseReviewFlags(raw: RawReviewFlags, env: NodeJS.ProcessEnv): R
     requestTimeoutMs: requestTimeout === undefined ? undefined : requestTimeout * 1000,
     minSpeedup: flags.minSpeedup / 100,
     image: flags.image ?? env.AFTERBURNER_IMAGE ?? defaults.image,
+    pythonImage: flags.pythonImage ?? env.AFTERBURNER_PYTHON_IMAGE ?? defaults.pythonImage,
   };
 }

@@ -22,7 +22,12 @@ interface Insertion {
   text: string;
 }
 
-const functionValueTypes = new Set(['function_expression', 'function', 'arrow_function', 'generator_function']);
+const functionValueTypes = new Set([
+  'function_expression',
+  'function',
+  'arrow_function',
+  'generator_function',
+]);
 const functionDeclarationTypes = new Set(['function_declaration', 'generator_function_declaration']);
 
 function simpleName(target: Target): string {
@@ -31,7 +36,11 @@ function simpleName(target: Target): string {
 
 function unwrapExport(node: Node): Node {
   if (node.type !== 'export_statement') return node;
-  return node.childForFieldName('declaration') ?? node.namedChildren.find((c) => c?.type.endsWith('declaration')) ?? node;
+  return (
+    node.childForFieldName('declaration') ??
+    node.namedChildren.find((c) => c?.type.endsWith('declaration')) ??
+    node
+  );
 }
 
 /** The top-level statement covering the target's first line. */
@@ -44,11 +53,17 @@ function topLevelStatementAt(root: Node, line: number): Node | undefined {
 
 function declaratorNamed(statement: Node, name: string): Node | undefined {
   if (statement.type !== 'lexical_declaration' && statement.type !== 'variable_declaration') return undefined;
-  return statement.namedChildren.find((d) => d?.type === 'variable_declarator' && d.childForFieldName('name')?.text === name) ?? undefined;
+  return (
+    statement.namedChildren.find(
+      (d) => d?.type === 'variable_declarator' && d.childForFieldName('name')?.text === name,
+    ) ?? undefined
+  );
 }
 
 function isClassLike(node: Node): boolean {
-  return node.type === 'class_declaration' || node.type === 'abstract_class_declaration' || node.type === 'class';
+  return (
+    node.type === 'class_declaration' || node.type === 'abstract_class_declaration' || node.type === 'class'
+  );
 }
 
 /** The top-level statement that declares a class or object named `owner`, and whether it is an object. */
@@ -80,7 +95,9 @@ function plan(root: Node, options: InstrumentOptions, ab: string): Insertion[] |
     const own = found.object || target.member.static;
     const args = `${target.member.owner}, ${JSON.stringify(name)}, ${own}, ${JSON.stringify(target.member.accessor ?? null)}`;
     const call =
-      mode.kind === 'record' ? `${ab}.wrapMethod(${id}, ${args})` : `${ab}.registerMethod(${id}, ${JSON.stringify(mode.role)}, ${args})`;
+      mode.kind === 'record'
+        ? `${ab}.wrapMethod(${id}, ${args})`
+        : `${ab}.registerMethod(${id}, ${JSON.stringify(mode.role)}, ${args})`;
     return [{ at: found.statement.endIndex, text: `;${call};` }];
   }
   if (target.name.includes('.')) return 'nested functions cannot be called on their own';
@@ -88,26 +105,41 @@ function plan(root: Node, options: InstrumentOptions, ab: string): Insertion[] |
   if (!statement) return 'its declaration was not found at the top of the module';
   const declaration = unwrapExport(statement);
   const register = (expression: string) =>
-    mode.kind === 'register' ? [{ at: statement.endIndex, text: `;${ab}.register(${id}, ${JSON.stringify(mode.role)}, ${expression});` }] : undefined;
+    mode.kind === 'register'
+      ? [
+          {
+            at: statement.endIndex,
+            text: `;${ab}.register(${id}, ${JSON.stringify(mode.role)}, ${expression});`,
+          },
+        ]
+      : undefined;
 
-  if (functionDeclarationTypes.has(declaration.type) && declaration.childForFieldName('name')?.text === name) {
+  if (
+    functionDeclarationTypes.has(declaration.type) &&
+    declaration.childForFieldName('name')?.text === name
+  ) {
     return register(name) ?? [{ at: statement.endIndex, text: `;${name} = ${ab}.wrap(${id}, ${name});` }];
   }
   const value = declaratorNamed(declaration, name)?.childForFieldName('value');
   if (value && functionValueTypes.has(value.type)) {
-    return register(name) ?? [
-      { at: value.startIndex, text: `${ab}.wrap(${id}, ` },
-      { at: value.endIndex, text: ')' },
-    ];
+    return (
+      register(name) ?? [
+        { at: value.startIndex, text: `${ab}.wrap(${id}, ` },
+        { at: value.endIndex, text: ')' },
+      ]
+    );
   }
   const assignment = declaration.type === 'expression_statement' ? declaration.namedChildren[0] : undefined;
-  const right = assignment?.type === 'assignment_expression' ? assignment.childForFieldName('right') : undefined;
+  const right =
+    assignment?.type === 'assignment_expression' ? assignment.childForFieldName('right') : undefined;
   const left = assignment?.childForFieldName('left');
   if (right && left && functionValueTypes.has(right.type)) {
-    return register(left.text) ?? [
-      { at: right.startIndex, text: `${ab}.wrap(${id}, ` },
-      { at: right.endIndex, text: ')' },
-    ];
+    return (
+      register(left.text) ?? [
+        { at: right.startIndex, text: `${ab}.wrap(${id}, ` },
+        { at: right.endIndex, text: ')' },
+      ]
+    );
   }
   return `afterburner cannot reach a ${target.kind} declared this way`;
 }
@@ -129,7 +161,8 @@ export async function instrumentJavaScript(options: InstrumentOptions): Promise<
     for (const insertion of [...insertions].sort((a, b) => b.at - a.at)) {
       text = text.slice(0, insertion.at) + insertion.text + text.slice(insertion.at);
     }
-    if (esm) text += `${text.endsWith('\n') ? '' : '\n'}import __afterburner from ${JSON.stringify(recorderSpecifier)};\n`;
+    if (esm)
+      text += `${text.endsWith('\n') ? '' : '\n'}import __afterburner from ${JSON.stringify(recorderSpecifier)};\n`;
     return { ok: true, text };
   } finally {
     tree?.delete();

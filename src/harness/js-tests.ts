@@ -19,7 +19,19 @@ const sourcePattern = /\.(m|c)?(j|t)sx?$/;
 const testPattern = /(\.(test|spec)\.(m|c)?(j|t)sx?$)|(^|\/)(__tests__|tests?)\//;
 const skippedDirs = new Set(['node_modules', '.git', 'dist', 'build', 'coverage', '.afterburner-harness']);
 const importPattern = /(?:from\s*|import\s*\(\s*|require\s*\(\s*|import\s+)['"]([^'"]+)['"]/g;
-const resolutionSuffixes = ['', '.js', '.mjs', '.cjs', '.ts', '.tsx', '.mts', '.cts', '.jsx', '/index.js', '/index.ts'];
+const resolutionSuffixes = [
+  '',
+  '.js',
+  '.mjs',
+  '.cjs',
+  '.ts',
+  '.tsx',
+  '.mts',
+  '.cts',
+  '.jsx',
+  '/index.js',
+  '/index.ts',
+];
 export const resultsFile = '.afterburner-harness/test-results.json';
 
 async function sourceFiles(root: string, dir = ''): Promise<string[]> {
@@ -77,7 +89,8 @@ function quote(path: string): string {
 }
 
 function detectRunner(script: string, dependencies: Record<string, string>): JsTestRunner {
-  if (/\bvitest\b/.test(script) || (dependencies.vitest && !/\b(jest|mocha|node)\b/.test(script))) return 'vitest';
+  if (/\bvitest\b/.test(script) || (dependencies.vitest && !/\b(jest|mocha|node)\b/.test(script)))
+    return 'vitest';
   if (/\bjest\b/.test(script)) return 'jest';
   if (/\bmocha\b/.test(script)) return 'mocha';
   if (/\bnode\b[^&|;]*--test\b/.test(script)) return 'node:test';
@@ -100,11 +113,26 @@ export async function planJsTests(options: {
   const list = files.map(quote).join(' ');
   switch (runner) {
     case 'vitest':
-      return { runner, files, resultsFile, command: `vitest run --reporter=json --outputFile=${resultsFile} ${list}` };
+      return {
+        runner,
+        files,
+        resultsFile,
+        command: `vitest run --reporter=json --outputFile=${resultsFile} ${list}`,
+      };
     case 'jest':
-      return { runner, files, resultsFile, command: `jest --ci --json --outputFile=${resultsFile} --runTestsByPath ${list}` };
+      return {
+        runner,
+        files,
+        resultsFile,
+        command: `jest --ci --json --outputFile=${resultsFile} --runTestsByPath ${list}`,
+      };
     case 'mocha':
-      return { runner, files, resultsFile, command: `mocha --reporter json --reporter-option output=${resultsFile} ${list}` };
+      return {
+        runner,
+        files,
+        resultsFile,
+        command: `mocha --reporter json --reporter-option output=${resultsFile} ${list}`,
+      };
     case 'node:test': {
       // Keep the project's own node flags (e.g. `--import tsx`) that come before --test.
       const flags = /\bnode\s+((?:[^&|;]*?\s)?)--test\b/.exec(script)?.[1]?.trim() ?? '';
@@ -118,7 +146,9 @@ export async function planJsTests(options: {
 interface JestLikeResults {
   numPassedTests?: number;
   numFailedTests?: number;
-  testResults?: { assertionResults?: { fullName?: string; title?: string; status?: string; failureMessages?: string[] }[] }[];
+  testResults?: {
+    assertionResults?: { fullName?: string; title?: string; status?: string; failureMessages?: string[] }[];
+  }[];
 }
 
 interface MochaResults {
@@ -135,16 +165,31 @@ function parseJestLike(text: string): Pick<TestRun, 'passedCount' | 'failedCount
   const failures: TestFailure[] = [];
   for (const file of data.testResults ?? []) {
     for (const a of file.assertionResults ?? []) {
-      if (a.status === 'failed') failures.push({ name: a.fullName ?? a.title ?? '?', message: firstLines((a.failureMessages ?? []).join('\n')) });
+      if (a.status === 'failed')
+        failures.push({
+          name: a.fullName ?? a.title ?? '?',
+          message: firstLines((a.failureMessages ?? []).join('\n')),
+        });
     }
   }
-  return { passedCount: data.numPassedTests ?? 0, failedCount: data.numFailedTests ?? failures.length, failures };
+  return {
+    passedCount: data.numPassedTests ?? 0,
+    failedCount: data.numFailedTests ?? failures.length,
+    failures,
+  };
 }
 
 function parseMocha(text: string): Pick<TestRun, 'passedCount' | 'failedCount' | 'failures'> {
   const data = JSON.parse(text) as MochaResults;
-  const failures = (data.failures ?? []).map((f) => ({ name: f.fullTitle ?? '?', message: firstLines(f.err?.message ?? '') }));
-  return { passedCount: data.stats?.passes ?? 0, failedCount: data.stats?.failures ?? failures.length, failures };
+  const failures = (data.failures ?? []).map((f) => ({
+    name: f.fullTitle ?? '?',
+    message: firstLines(f.err?.message ?? ''),
+  }));
+  return {
+    passedCount: data.stats?.passes ?? 0,
+    failedCount: data.stats?.failures ?? failures.length,
+    failures,
+  };
 }
 
 /** Node's TAP reporter: `ok N - name` / `not ok N - name`, each followed by an indented YAML block. */
@@ -164,14 +209,19 @@ function parseTap(text: string): Pick<TestRun, 'passedCount' | 'failedCount' | '
     const yaml = block.slice(0, end < 0 ? undefined : end).join('\n');
     // A suite fails because a test in it failed; that test is reported on its own.
     if (/failureType:\s*'subtestsFailed'/.test(yaml)) continue;
-    const error = /error:\s*\|?-?\s*\n?([\s\S]*?)(\n\s*code:|\n\s*stack:|\n\s*name:|$)/.exec(yaml)?.[1] ?? yaml;
+    const error =
+      /error:\s*\|?-?\s*\n?([\s\S]*?)(\n\s*code:|\n\s*stack:|\n\s*name:|$)/.exec(yaml)?.[1] ?? yaml;
     failures.push({ name: (match[3] as string).trim(), message: firstLines(error.replace(/^\s+/gm, '')) });
   }
   return { passedCount, failedCount: failures.length, failures };
 }
 
 /** The outcome of a test run, with failing tests' names and first assertion lines for the model's feedback. */
-export function summarizeTestRun(plan: JsTestPlan, run: ExecResult, resultsText: string | undefined): TestRun {
+export function summarizeTestRun(
+  plan: JsTestPlan,
+  run: ExecResult,
+  resultsText: string | undefined,
+): TestRun {
   const base: TestRun = {
     command: plan.command,
     runner: plan.runner,

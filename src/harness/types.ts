@@ -34,6 +34,23 @@ export interface Benchmark {
   candidateMedianNs: number;
   estimate: SpeedupEstimate;
   verdict: Verdict;
+  /** Two-sided Mann-Whitney U test p-value: the second opinion the verdict also requires. */
+  uTestP?: number;
+  /** The ratio the interval's lower bound had to clear: max(1 + min speedup, the A/A noise floor). */
+  threshold?: number;
+  /** Memory of the whole replay process per side (the sandbox's measurement), when it could be measured. */
+  memory?: MemoryComparison;
+}
+
+export interface MemoryComparison {
+  /** Peak memory above the process's starting point, in bytes. */
+  originalPeakBytes: number;
+  candidatePeakBytes: number;
+  /** ∫ memory dt over the replay, MiB·ms (trapezoid rule, real Δt). */
+  originalIntegralMibMs: number;
+  candidateIntegralMibMs: number;
+  /** cgroup counters or /proc sampling. */
+  source: string;
 }
 
 export type RejectionStage = 'tests' | 'differential' | 'benchmark' | 'not-faster';

@@ -75,7 +75,7 @@ describe.each(modes)('afterburner review with a model, %s sandbox', (mode) => {
         '--image',
         dockerTestImage,
       ],
-      ...['--rounds', '12', '--out', out, '--json', json],
+      ...['--rounds', '12', '--out', out, '--json', json, '--rules', 'off'],
     ]);
     exitCode = result.code;
     stderr = result.stderr;

@@ -120,6 +120,10 @@ describe.each(modes)('NodeHarness on a vitest repository (%s sandbox)', (mode) =
     const verified = evaluation as Extract<Evaluation, { status: 'verified' }>;
     expect(verified.benchmark.estimate.low).toBeGreaterThan(1.1);
     expect(verified.differentialCalls).toBe(2);
+    // Each side replayed alone in its own process: the sandbox measured its peak memory and memory-time integral.
+    expect(verified.benchmark.memory?.originalIntegralMibMs).toBeGreaterThan(0);
+    expect(verified.benchmark.memory?.candidateIntegralMibMs).toBeGreaterThan(0);
+    expect(verified.benchmark.uTestP).toBeLessThan(0.05);
   });
 
   it('rejects a candidate that passes the tests but differs on one captured input, showing that input', async () => {

@@ -24,7 +24,9 @@ export function structurallyEqual(a, b, seen = new Map()) {
     if (a.size !== b.size) return false;
     const left = [...a];
     const right = [...b];
-    return left.every(([k, v], i) => structurallyEqual(k, right[i][0], seen) && structurallyEqual(v, right[i][1], seen));
+    return left.every(
+      ([k, v], i) => structurallyEqual(k, right[i][0], seen) && structurallyEqual(v, right[i][1], seen),
+    );
   }
   if (a instanceof Set) {
     if (a.size !== b.size) return false;

@@ -17,7 +17,13 @@ function finish(result) {
 }
 
 function show(value) {
-  return inspect(value, { depth: 4, breakLength: Infinity, compact: true, maxArrayLength: 12, maxStringLength: 120 }).slice(0, 500);
+  return inspect(value, {
+    depth: 4,
+    breakLength: Infinity,
+    compact: true,
+    maxArrayLength: 12,
+    maxStringLength: 120,
+  }).slice(0, 500);
 }
 
 function readCalls(file) {
@@ -52,10 +58,15 @@ const now = () => ++clock;
 realDate.now = now;
 // A Proxy keeps `instanceof Date` true for dates made before this point (e.g. deserialized arguments).
 globalThis.Date = new Proxy(realDate, {
-  construct: (target, args, newTarget) => Reflect.construct(target, args.length === 0 ? [now()] : args, newTarget),
+  construct: (target, args, newTarget) =>
+    Reflect.construct(target, args.length === 0 ? [now()] : args, newTarget),
 });
 // Node 18 makes performance.now a read-only accessor; define it instead of assigning.
-Object.defineProperty(performance, 'now', { value: () => now() - 1_700_000_000_000, configurable: true, writable: true });
+Object.defineProperty(performance, 'now', {
+  value: () => now() - 1_700_000_000_000,
+  configurable: true,
+  writable: true,
+});
 
 async function load(role, path) {
   await import(pathToFileURL(resolve(path)).href);
@@ -79,7 +90,8 @@ async function settle(value) {
   if (value && typeof value.then === 'function') value = await value;
   if (spec.generator && value && typeof value.next === 'function') {
     const items = [];
-    for (let step = await value.next(); !step.done && items.length < 10_000; step = await value.next()) items.push(step.value);
+    for (let step = await value.next(); !step.done && items.length < 10_000; step = await value.next())
+      items.push(step.value);
     return items;
   }
   return value;
@@ -91,7 +103,10 @@ async function outcome(entry, payload) {
   try {
     return { value: await settle(call()), args, self: entry.own ? undefined : self };
   } catch (error) {
-    return { error: { type: error?.constructor?.name ?? typeof error, message: String(error?.message ?? error) }, args };
+    return {
+      error: { type: error?.constructor?.name ?? typeof error, message: String(error?.message ?? error) },
+      args,
+    };
   }
 }
 
@@ -124,6 +139,20 @@ async function runBatch(entry, payloads, repeats) {
   return Number(process.hrtime.bigint() - start);
 }
 
+// Memory pass: one side alone in this process, its calls replayed a fixed number of times, so that the sandbox's
+// peak-memory and memory-time measurements of the whole process belong to that side only.
+const memoryRole = process.argv[3] === '--memory' ? process.argv[4] : undefined;
+if (memoryRole) {
+  try {
+    const entry = await load(memoryRole, memoryRole === 'original' ? spec.original : spec.candidate);
+    const calls = readCalls(spec.captureFile);
+    await runBatch(entry, calls, spec.memoryRepeats);
+    finish({ status: 'memory', calls: calls.length, repeats: spec.memoryRepeats });
+  } catch (error) {
+    finish({ status: 'error', message: String(error?.stack ?? error).slice(0, 2000) });
+  }
+}
+
 let original;
 let candidate;
 try {
@@ -139,7 +168,14 @@ for (const [i, payload] of calls.entries()) {
   const first = await outcome(original, payload);
   const second = await outcome(original, payload);
   const differs = difference(first, second);
-  if (differs) finish({ status: 'non-deterministic', call: i, what: differs, first: describe(first), second: describe(second) });
+  if (differs)
+    finish({
+      status: 'non-deterministic',
+      call: i,
+      what: differs,
+      first: describe(first),
+      second: describe(second),
+    });
 }
 if (!candidate) finish({ status: 'deterministic', calls: calls.length });
 
@@ -149,8 +185,18 @@ for (const [i, payload] of calls.entries()) {
   const differs = difference(expected, actual);
   if (differs) {
     const input = show(deserialize(payload).args);
-    const after = differs === 'argument mutation' ? ` (arguments after the call: expected ${show(expected.args)}, got ${show(actual.args)})` : '';
-    finish({ status: 'mismatch', call: i, what: differs, input, expected: describe(expected), actual: describe(actual) + after });
+    const after =
+      differs === 'argument mutation'
+        ? ` (arguments after the call: expected ${show(expected.args)}, got ${show(actual.args)})`
+        : '';
+    finish({
+      status: 'mismatch',
+      call: i,
+      what: differs,
+      input,
+      expected: describe(expected),
+      actual: describe(actual) + after,
+    });
   }
 }
 
