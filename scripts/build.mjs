@@ -61,3 +61,7 @@ for (const grammar of ['javascript', 'typescript', 'tsx', 'python']) {
   cpSync(require.resolve(`@vscode/tree-sitter-wasm/wasm/${file}`), join(wasmDir, file));
 }
 cpSync(join(root, 'src/harness/node'), join(outdir, 'harness/node'), { recursive: true });
+cpSync(join(root, 'src/harness/python'), join(outdir, 'harness/python'), {
+  recursive: true,
+  filter: (source) => !source.includes('__pycache__'),
+});

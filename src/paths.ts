@@ -11,6 +11,9 @@ const require = createRequire(import.meta.url);
 /** Directory holding the scripts that run inside the sandbox (src/harness/node in source, dist/harness/node bundled). */
 export const nodeHarnessDir = join(here, 'harness', 'node');
 
+/** Directory holding the Python scripts that run inside the sandbox (src/harness/python, or dist/harness/python). */
+export const pythonHarnessDir = join(here, 'harness', 'python');
+
 /** Absolute path of a tree-sitter wasm file: copied into dist/wasm by the build, else from node_modules. */
 export function wasmPath(file: string): string {
   const bundled = join(here, 'wasm', file);
