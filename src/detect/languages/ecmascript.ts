@@ -100,13 +100,18 @@ async function parseEcmaScript(
     const relevant = pathsTo(root, [...declarationTypes, 'method_definition', ...functionValueTypes]);
     const finder = new FunctionFinder(text, exportedLocals(root), relevant);
     finder.visit(root, { prefix: [], depth: 0 });
-    const { imports, definitions } = moduleLevelSource(root);
-    const identifiers = new IdentifierIndex(
-      root
-        .descendantsOfType(identifierTypes)
-        .flatMap((id) => (id ? [{ offset: id.startIndex, name: id.text }] : [])),
-    );
-    const context = new ContextBuilder(imports, definitions, identifiers);
+    // Built on first use: the base side of a diff never needs context.
+    let context: ContextBuilder | undefined;
+    const buildContext = () => {
+      const { imports, definitions } = moduleLevelSource(root);
+      const identifiers = new IdentifierIndex(
+        root
+          .descendantsOfType(identifierTypes)
+          .flatMap((id) => (id ? [{ offset: id.startIndex, name: id.text }] : [])),
+      );
+      return new ContextBuilder(imports, definitions, identifiers);
+    };
+
     const subjects = finder.subjects;
     const statements = finder.statements;
     const nestedPlaceholders = new Map([...statements.values()].map((node) => [node.id, nestedFunction]));
@@ -117,7 +122,9 @@ async function parseEcmaScript(
       functions: finder.functions,
       contextFor: (fn) => {
         const subject = subjects.get(fn);
-        return subject ? context.contextFor(subject) : '';
+        if (!subject) return '';
+        context ??= buildContext();
+        return context.contextFor(subject);
       },
       tokensOf: (fn) => {
         const statement = statements.get(fn);

@@ -57,13 +57,18 @@ async function parsePython(text: string): Promise<ParsedSource> {
 
     const finder = new PythonFunctionFinder(text, pathsTo(root, ['function_definition']));
     finder.visit(root, { prefix: [], depth: 0 });
-    const { imports, definitions } = moduleLevelSource(root);
-    const identifiers = new IdentifierIndex(
-      root
-        .descendantsOfType('identifier')
-        .flatMap((id) => (id ? [{ offset: id.startIndex, name: id.text }] : [])),
-    );
-    const context = new ContextBuilder(imports, definitions, identifiers);
+    // Built on first use: the base side of a diff never needs context.
+    let context: ContextBuilder | undefined;
+    const buildContext = () => {
+      const { imports, definitions } = moduleLevelSource(root);
+      const identifiers = new IdentifierIndex(
+        root
+          .descendantsOfType('identifier')
+          .flatMap((id) => (id ? [{ offset: id.startIndex, name: id.text }] : [])),
+      );
+      return new ContextBuilder(imports, definitions, identifiers);
+    };
+
     const { statements, subjects } = finder;
     const nestedPlaceholders = new Map([...statements.values()].map((node) => [node.id, nestedFunction]));
     let comments: CommentIndex | undefined;
@@ -73,7 +78,9 @@ async function parsePython(text: string): Promise<ParsedSource> {
       functions: finder.functions,
       contextFor: (fn) => {
         const subject = subjects.get(fn);
-        return subject ? context.contextFor(subject) : '';
+        if (!subject) return '';
+        context ??= buildContext();
+        return context.contextFor(subject);
       },
       tokensOf: (fn) => {
         const statement = statements.get(fn);
