@@ -19,7 +19,11 @@ import {
 
 afterAll(removeScratchDir);
 
-const range = (n: number, f: (i: number) => unknown = (i) => i) => Array.from({ length: n }, (_, i) => f(i));
+function range(n: number): number[];
+function range<T>(n: number, f: (i: number) => T): T[];
+function range(n: number, f: (i: number) => unknown = (i) => i): unknown[] {
+  return Array.from({ length: n }, (_, i) => f(i));
+}
 
 /** Wraps a function body in `async function f(xs, ys) { … }` for the negative cases. */
 async function expectNoRewrite(rule: Rule, body: string): Promise<void> {

@@ -76,12 +76,7 @@ export function mayBeString(receiver: string, occurrences: NameOccurrence[]): bo
   if (usedAsString) return true;
   if (initializers.some((initial) => initial && isArrayExpression(initial))) return false;
   if (annotations.some((type) => type !== null && isArrayType(type))) return false;
-  const words = receiver
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-  return stringNouns.has(words[words.length - 1] ?? '') || receiver === 's';
+  return hasStringLikeName(receiver);
 }
 
 /** The TypeScript type annotation of a declared name, without the colon. */
@@ -95,6 +90,16 @@ function annotationOf(declared: Node): string | null {
 
 function isArrayType(type: string): boolean {
   return /^(readonly\s+)?[\w.<>]+\[\]$|^(Readonly)?Array<.*>$/.test(type.trim());
+}
+
+/** A name whose last word usually names one string (`path`, `fileName`, `line_text`, `s`). */
+export function hasStringLikeName(name: string): boolean {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  return stringNouns.has(words[words.length - 1] ?? '') || name === 's';
 }
 
 function initializerOf(declared: Node): Node | null {
