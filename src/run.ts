@@ -5,6 +5,7 @@ import { headTree } from './detect/head-tree.js';
 import { detectChangedFunctions } from './detect/index.js';
 import type { DetectResult, Target } from './detect/types.js';
 import { NodeHarness, resolveTestCommand } from './harness/index.js';
+import { PythonHarness } from './harness/python-harness.js';
 import { OptimizeSession, type OptimizeSettings } from './optimize/session.js';
 import { type ProgressListener, silentProgress } from './progress.js';
 import type { ProviderName } from './providers/create-provider.js';
@@ -73,9 +74,6 @@ async function optimizeOne(
   const { options, session, sandbox, headDir, runId } = context;
   const progress = options.progress ?? silentProgress;
   const usage = { inputTokens: 0, outputTokens: 0 };
-  if (target.language === 'python') {
-    return { skip: skipOf(target, 'prepare', `no verification harness for ${target.language} yet`), usage };
-  }
   progress.target(target, 'copying the repository into the sandbox');
   const workspace = await sandbox.open({
     sourceDir: headDir,
@@ -86,15 +84,19 @@ async function optimizeOne(
       : undefined,
   });
   try {
-    const harness = new NodeHarness({
+    const fileText = await readFile(join(headDir, target.path), 'utf8');
+    const common = {
       workspace,
       target,
-      fileText: await readFile(join(headDir, target.path), 'utf8'),
-      testCommand: await resolveTestCommand(headDir, options.testCommand),
+      fileText,
       sourceDir: headDir,
       minSpeedup: options.minSpeedup,
       rounds: options.rounds,
-    });
+    };
+    const harness =
+      target.language === 'python'
+        ? new PythonHarness({ ...common, testCommand: options.testCommand })
+        : new NodeHarness({ ...common, testCommand: await resolveTestCommand(headDir, options.testCommand) });
     progress.target(target, 'running the tests and benchmark on the original');
     const preparation = await harness.prepare();
     if (!preparation.ok) return { skip: skipOf(target, 'prepare', preparation.reason), usage };
