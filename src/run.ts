@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { loadFileConfig } from './config/file-config.js';
 import { headTree } from './detect/head-tree.js';
 import { detectChangedFunctions } from './detect/index.js';
 import type { DetectResult, Target } from './detect/types.js';
@@ -143,6 +144,9 @@ export async function runReview(options: ReviewOptions): Promise<RunReport> {
       repo: options.repo,
       base: options.base,
       head: options.head,
+      ...(
+        await loadFileConfig(options.repo)
+      ).detect,
     }));
   const runId = randomUUID();
   const session = new OptimizeSession({ ...options, runId });

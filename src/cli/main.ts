@@ -10,7 +10,7 @@ export async function main(argv: string[]): Promise<number> {
     stdout: (text: string) => void process.stdout.write(text),
     progress: progressFor(process.stderr, process.env),
   };
-  const program = buildProgram(io).exitOverride();
+  const program = buildProgram(io);
   try {
     await program.parseAsync(argv);
     return ExitCode.ok;

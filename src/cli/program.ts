@@ -21,7 +21,9 @@ Exit codes:
 The model's API key is read from AFTERBURNER_API_KEY or OPENAI_API_KEY. AFTERBURNER_IMAGE sets the default image.`;
 
 export function buildProgram(io: CommandIO): Command {
+  // exitOverride before the subcommands exist, so they inherit it: a usage error then maps to exit code 2.
   const program = new Command('afterburner')
+    .exitOverride()
     .description('Makes the functions a change touched faster, and proves it with tests and measurements.')
     .version(version)
     .showHelpAfterError()

@@ -57,6 +57,12 @@ describe('bad input', () => {
     expect(result.stderr).toMatch(/^afterburner: --iterations: /);
   });
 
+  it('a missing required option is a usage error, exit 2', async () => {
+    const result = await runCli(['review', '--repo', fixture.dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/required option '--base <ref>' not specified/);
+  });
+
   it('documents the exit codes in --help', async () => {
     const result = await runCli(['review', '--help']);
     expect(result.code).toBe(0);
