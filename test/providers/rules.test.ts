@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -554,6 +554,17 @@ describe('RulesProvider', () => {
     const [answer] = (await propose(source, 1)).answers;
     expect(answer).toContain('````javascript\n');
     expect(answer?.endsWith('\n````')).toBe(true);
+  });
+
+  it('is listed in the README, one row per rule with its complexity change', async () => {
+    const readme = await readFile(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Offline rules'), readme.indexOf('## GitHub Action'));
+    const listed = [...section.matchAll(/^\| `([a-z-]+)` \|/gm)].map((match) => match[1]);
+    expect(listed).toEqual([...ruleCatalog.javascript, ...ruleCatalog.python].map((rule) => rule.id));
+    for (const rule of [...ruleCatalog.javascript, ...ruleCatalog.python]) {
+      const row = section.split('\n').find((line) => line.startsWith(`| \`${rule.id}\` |`)) ?? '';
+      expect(row).toContain(`| ${rule.complexity.before} → `);
+    }
   });
 
   it('exports the catalog for the README and the report, grouped by language family', () => {

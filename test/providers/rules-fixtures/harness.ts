@@ -77,7 +77,11 @@ export async function importModule(
   const javascript =
     grammar === 'javascript'
       ? code
-      : transform(code, { transforms: grammar === 'tsx' ? ['typescript', 'jsx'] : ['typescript'] }).code;
+      : transform(code, {
+          transforms: grammar === 'tsx' ? ['typescript', 'jsx'] : ['typescript'],
+          // Development mode adds line numbers to every element, which differ once lines move.
+          production: true,
+        }).code;
   const file = join(await scratchDir(), `candidate-${moduleCount++}.mjs`);
   await writeFile(file, javascript);
   return import(pathToFileURL(file).href);

@@ -42,7 +42,12 @@ function rewriteReduce(snippet: FunctionSnippet, node: Node): RuleEdit[] | null 
   const call = asMemberCall(node);
   if (!call || (call.method !== 'reduce' && call.method !== 'reduceRight') || call.args.length !== 2)
     return null;
-  const [callback, initial] = call.args;
+  const [callback, typedInitial] = call.args;
+  // TypeScript: `{} as Record<string, T>` / `[] satisfies T[]` is still a fresh literal.
+  const initial =
+    typedInitial?.type === 'as_expression' || typedInitial?.type === 'satisfies_expression'
+      ? unwrapParens(typedInitial.namedChildren[0] ?? typedInitial)
+      : typedInitial;
   if (!callback || !initial || hasComment(initial) || namedChildren(initial).length > 0) return null;
   if (initial.type !== 'object' && initial.type !== 'array') return null;
   if (!isFunctionNode(callback) || callback.type === 'method_definition' || isAsyncOrGenerator(callback))
@@ -92,7 +97,9 @@ function rewriteReduce(snippet: FunctionSnippet, node: Node): RuleEdit[] | null 
 function firstParameter(callback: Node): string | null {
   const single = callback.childForFieldName('parameter');
   const parameters = callback.childForFieldName('parameters');
-  const first = single ?? (parameters ? namedChildren(parameters)[0] : undefined);
+  let first = single ?? (parameters ? namedChildren(parameters)[0] : undefined);
+  // TypeScript: `(acc: Record<string, T>, x) => …`
+  if (first?.type === 'required_parameter') first = first.childForFieldName('pattern') ?? undefined;
   return first?.type === 'identifier' ? first.text : null;
 }
 

@@ -94,6 +94,9 @@ function shiftCallIn(statement: Node, queue: string): Node | null {
     const expression = namedChildren(statement)[0];
     value = expression?.type === 'assignment_expression' ? expression.childForFieldName('right') : expression;
   }
+  // TypeScript: `q.shift() as T`, `q.shift()!`.
+  if (value?.type === 'as_expression' || value?.type === 'non_null_expression')
+    value = value.namedChildren[0];
   const call = value ? asMemberCall(value) : null;
   if (call?.method !== 'shift' || call.args.length > 0 || call.receiver.text !== queue) return null;
   return call.call;
