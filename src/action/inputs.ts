@@ -77,11 +77,14 @@ export interface ActionInputs {
   exclude: string[];
   languages?: (typeof languages)[number][];
   sandbox: 'auto' | 'docker' | 'process';
-  /** Image for JavaScript targets (the only language with a harness so far). */
+  /** Image for JavaScript and TypeScript targets. */
   image: string;
   imagesByLanguage: Record<string, string>;
-  /** The test command, preceded by the setup command when one is given. */
+  /** Image for Python targets (`images: python=…`). */
+  pythonImage?: string;
   testCommand?: string;
+  /** Installs dependencies once, with network, before anything from the pull request runs untrusted. */
+  setupCommand?: string;
   rounds: number;
   mode: 'auto' | 'review' | 'sweep' | 'merge';
   commentStyle: 'review' | 'summary' | 'none';
@@ -132,7 +135,9 @@ export function parseInputs(raw: RawInputs): ActionInputs {
     sandbox: i.sandbox,
     image: imagesByLanguage.javascript ?? i.image ?? defaults.image,
     imagesByLanguage,
-    testCommand: setup ? `${setup} && ${test ?? 'npm test'}` : test,
+    pythonImage: imagesByLanguage.python,
+    testCommand: test,
+    setupCommand: setup,
     rounds: i.rounds,
     mode: i.mode,
     commentStyle: i['comment-style'],

@@ -135,9 +135,11 @@ function pipelineOptions(inputs: ActionInputs, env: NodeJS.ProcessEnv, token?: s
     rounds: inputs.rounds,
     sandbox: inputs.sandbox,
     image: inputs.image,
+    pythonImage: inputs.pythonImage,
     testCommand: inputs.testCommand,
+    setupCommand: inputs.setupCommand,
     progress: plainProgress((line) => core.info(line.trimEnd())),
-  } as PipelineOptions;
+  };
 }
 
 /** The run's cost, when the provider stage priced it; never estimated here. */
