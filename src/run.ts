@@ -7,6 +7,7 @@ import { detectChangedFunctions } from './detect/index.js';
 import type { DetectResult, Target } from './detect/types.js';
 import { NodeHarness, resolveTestCommand } from './harness/index.js';
 import { PythonHarness } from './harness/python-harness.js';
+import { bestPerIteration } from './optimize/loop.js';
 import { OptimizeSession, type OptimizeSettings } from './optimize/session.js';
 import { type ProgressListener, silentProgress } from './progress.js';
 import type { ProviderName } from './providers/create-provider.js';
@@ -128,6 +129,7 @@ async function optimizeOne(
       tests: evaluation.tests,
       differentialCalls: evaluation.differentialCalls,
       iteration: result.best.iteration,
+      history: bestPerIteration(result.attempts),
     };
     return { suggestion, usage: result.usage };
   } finally {
@@ -224,5 +226,7 @@ export async function runReview(options: ReviewOptions): Promise<RunReport> {
     await head.dispose();
     await sandbox.close();
   }
+  const cost = session.meter.costUsd;
+  if (cost !== undefined) report.usage.costUsd = cost;
   return report;
 }

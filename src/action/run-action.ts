@@ -142,12 +142,6 @@ function pipelineOptions(inputs: ActionInputs, env: NodeJS.ProcessEnv, token?: s
   };
 }
 
-/** The run's cost, when the provider stage priced it; never estimated here. */
-function costOf(report: RunReport): number | undefined {
-  const cost = (report.usage as unknown as { costUsd?: unknown }).costUsd;
-  return typeof cost === 'number' ? cost : undefined;
-}
-
 /** Under `pull_request`, a fork's pull request gets a read-only token and no secrets. */
 function isFork(env: NodeJS.ProcessEnv, event: { headRepo?: string; baseRepo: string }): boolean {
   return env.GITHUB_EVENT_NAME === 'pull_request' && !!event.headRepo && event.headRepo !== event.baseRepo;
@@ -212,7 +206,7 @@ async function review(input: {
         model: report.provider.model,
         inputTokens: report.usage.inputTokens,
         outputTokens: report.usage.outputTokens,
-        costUsd: costOf(report),
+        costUsd: report.usage.costUsd,
       },
       inline: inputs.commentStyle === 'review',
       commentWhenEmpty: inputs.commentWhenEmpty,

@@ -8,6 +8,7 @@ export { type Extraction, extractCandidate } from './extract.js';
 export {
   type Attempt,
   type BestCandidate,
+  bestPerIteration,
   type OptimizeOptions,
   type OptimizeResult,
   optimizeTarget,

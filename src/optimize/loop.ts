@@ -331,3 +331,16 @@ async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {
   }
   return finish();
 }
+
+/** The best verified speedup reached by the end of each iteration (the loop's progress, for charts). */
+export function bestPerIteration(attempts: readonly Attempt[]): { iteration: number; bestSpeedup: number }[] {
+  const iterations = [...new Set(attempts.map((a) => a.iteration))].sort((a, b) => a - b);
+  let best = 1;
+  return iterations.map((iteration) => {
+    for (const a of attempts) {
+      if (a.iteration === iteration && a.status === 'verified' && a.speedup !== undefined)
+        best = Math.max(best, a.speedup);
+    }
+    return { iteration, bestSpeedup: best };
+  });
+}

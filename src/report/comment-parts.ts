@@ -5,25 +5,6 @@ import type { SuggestionReport } from './types.js';
 /** GitHub rejects comment bodies of 65,536 characters or more (422 "Body is too long"). */
 export const maxCommentChars = 65_536;
 
-/**
- * Measurements other stages may attach to a benchmark; each row is rendered only when its data exists, so a
- * report never shows a number nobody measured.
- */
-interface PairedMetric {
-  original: number;
-  candidate: number;
-  /** original / candidate with its interval, when the stage computed one. */
-  estimate?: { speedup: number; low: number; high: number; confidence: number };
-}
-interface OptionalMeasurements {
-  peakMemoryBytes?: PairedMetric;
-  memoryIntegralByteSeconds?: PairedMetric;
-}
-/** Best value of the instruction's metric after each iteration, when the optimize stage records it. */
-interface OptionalHistory {
-  history?: { iteration: number; bestSpeedup: number }[];
-}
-
 export function ciText(estimate: { low: number; high: number; confidence: number }): string {
   return `${Math.round(estimate.confidence * 100)}% CI ${estimate.low.toFixed(2)}–${formatRatio(estimate.high)}`;
 }
@@ -40,41 +21,61 @@ function formatBytes(bytes: number): string {
   return `${Math.round(bytes)} B`;
 }
 
-function metricRow(label: string, metric: PairedMetric, format: (n: number) => string): string {
-  const ratio = metric.estimate?.speedup ?? metric.original / metric.candidate;
-  const interval = metric.estimate ? ciText(metric.estimate) : '—';
-  return `| ${label} | ${format(metric.original)} | ${format(metric.candidate)} | ${formatRatio(ratio)} lower | ${interval} |`;
+function memoryRow(
+  label: string,
+  original: number,
+  candidate: number,
+  format: (n: number) => string,
+): string {
+  const change = candidate > 0 ? `${formatRatio(original / candidate)} lower` : '—';
+  return `| ${label} | ${format(original)} | ${format(candidate)} | ${change} | one run each |`;
 }
 
 /** Time, and peak memory and memory integral when measured: before, after, change, interval. */
 export function benchmarkTable(s: SuggestionReport): string {
   const b = s.benchmark;
-  const extra = b as typeof b & OptionalMeasurements;
   const rows = [
     '| metric | before | after | change | interval |',
     '| --- | ---: | ---: | --- | --- |',
     `| time per pass over ${b.calls} calls (median of ${b.rounds} rounds) | ${formatDuration(b.originalMedianNs)} | ` +
       `${formatDuration(b.candidateMedianNs)} | ${formatRatio(b.estimate.speedup)} faster | ${ciText(b.estimate)} |`,
   ];
-  if (extra.peakMemoryBytes) rows.push(metricRow('peak memory', extra.peakMemoryBytes, formatBytes));
-  if (extra.memoryIntegralByteSeconds) {
-    rows.push(metricRow('memory × time', extra.memoryIntegralByteSeconds, (n) => `${formatBytes(n)}·s`));
+  if (b.memory) {
+    const m = b.memory;
+    rows.push(memoryRow('peak memory of the replay', m.originalPeakBytes, m.candidatePeakBytes, formatBytes));
+    rows.push(
+      memoryRow(
+        'memory × time of the replay',
+        m.originalIntegralMibMs,
+        m.candidateIntegralMibMs,
+        (n) => `${n.toFixed(1)} MiB·ms`,
+      ),
+    );
   }
   return rows.join('\n');
 }
 
+export function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** What was run to prove the candidate equal: the tests (by file and count) and the replayed calls. */
 export function evidenceText(s: SuggestionReport): string {
-  const calls = `${s.differentialCalls} recorded call${s.differentialCalls === 1 ? '' : 's'}`;
+  const { tests } = s;
+  const files = tests.files && tests.files.length > 0 ? ` in ${tests.files.map(inlineCode).join(', ')}` : '';
+  const passed =
+    tests.passedCount !== undefined ? `: ${plural(tests.passedCount, 'test')}${files} passed` : ' passed';
   return (
-    `**Correctness:** the repository's tests (${inlineCode(s.tests.command)}) passed with this version, and ` +
-    `${calls} replayed on it gave the same return values, errors and argument mutations as the original. ` +
-    `Found in iteration ${s.iteration}.`
+    `**Correctness:** the repository's tests (${inlineCode(tests.command)})${passed} with this version, and ` +
+    `${plural(s.differentialCalls, 'call')} recorded from those tests, replayed on it, gave the same return values, ` +
+    `errors and argument mutations as the original. Found in iteration ${s.iteration}; each timing round replayed ` +
+    `the calls ${s.benchmark.repeats}× with original and candidate interleaved.`
   );
 }
 
 /** A mermaid line chart of the best speedup after each iteration; undefined when not recorded. */
 export function iterationChart(s: SuggestionReport): string | undefined {
-  const history = (s as SuggestionReport & OptionalHistory).history;
+  const { history } = s;
   if (!history || history.length < 2) return undefined;
   const top = Math.max(...history.map((h) => h.bestSpeedup));
   return [

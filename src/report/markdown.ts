@@ -1,10 +1,6 @@
-import { fenceFor, formatDuration, formatRatio, inlineCode, tableCell } from './format.js';
+import { benchmarkTable, evidenceText, iterationChart, plural, speedupHeadline } from './comment-parts.js';
+import { fenceFor, inlineCode, tableCell } from './format.js';
 import type { RunReport, SkipReport, SuggestionReport } from './types.js';
-
-function headline(s: SuggestionReport): string {
-  const { speedup, low, high, confidence } = s.benchmark.estimate;
-  return `${formatRatio(speedup)} faster (${Math.round(confidence * 100)}% CI ${low.toFixed(2)}–${formatRatio(high)})`;
-}
 
 /** A GitHub suggestion block: committing it replaces exactly lines startLine..endLine with the candidate. */
 export function suggestionBlock(code: string): string {
@@ -12,32 +8,13 @@ export function suggestionBlock(code: string): string {
   return `${fence}suggestion\n${code}\n${fence}`;
 }
 
-function benchmarkTable(s: SuggestionReport): string {
-  const b = s.benchmark;
-  const { low, high } = b.estimate;
-  return [
-    '| metric | before | after | change |',
-    '| --- | ---: | ---: | --- |',
-    `| time per pass over the ${b.calls} captured calls (median of ${b.rounds} rounds) | ${formatDuration(b.originalMedianNs)} | ${formatDuration(b.candidateMedianNs)} | ` +
-      `${formatRatio(b.estimate.speedup)} faster (95% CI ${low.toFixed(2)}–${formatRatio(high)}) |`,
-  ].join('\n');
-}
-
 function lineRange(startLine: number, endLine: number): string {
   return startLine === endLine ? `line ${startLine}` : `lines ${startLine}–${endLine}`;
 }
 
-function testEvidence(s: SuggestionReport): string {
-  const { tests } = s;
-  const files = tests.files && tests.files.length > 0 ? ` in ${tests.files.map(inlineCode).join(', ')}` : '';
-  const count =
-    tests.passedCount !== undefined ? `${plural(tests.passedCount, 'test')}${files} passed` : 'passed';
-  return `tests: ${inlineCode(tests.command)} — ${count}`;
-}
-
 function suggestionSection(s: SuggestionReport): string {
   const parts = [
-    `### ${inlineCode(s.name)} in ${inlineCode(s.path)}: ${headline(s)}`,
+    `### ${inlineCode(s.name)} in ${inlineCode(s.path)}: ${speedupHeadline(s)}`,
     `Replaces ${lineRange(s.startLine, s.endLine)}:`,
     suggestionBlock(s.replacement),
   ];
@@ -48,12 +25,9 @@ function suggestionSection(s: SuggestionReport): string {
       suggestionBlock(replacement),
     );
   }
-  parts.push(
-    benchmarkTable(s),
-    `Evidence: ${testEvidence(s)}; return values, errors and argument mutations matched the original on ` +
-      `${plural(s.differentialCalls, 'call')} captured from the tests; found in iteration ${s.iteration}; each round ` +
-      `replayed the calls ${s.benchmark.repeats}× with original and candidate interleaved.`,
-  );
+  parts.push(benchmarkTable(s), evidenceText(s));
+  const chart = iterationChart(s);
+  if (chart) parts.push(chart);
   return parts.join('\n\n');
 }
 
@@ -63,10 +37,6 @@ function skippedTable(skipped: SkipReport[]): string {
     return `| ${s.name ? inlineCode(s.name) : '—'} | ${inlineCode(where)} | ${tableCell(s.reason)} |`;
   });
   return ['| function | where | reason |', '| --- | --- | --- |', ...rows].join('\n');
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 /** The whole run as Markdown: suggestions with their evidence, then everything skipped and why. */

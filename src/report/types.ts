@@ -18,6 +18,8 @@ export interface SuggestionReport {
   tests: TestRun;
   differentialCalls: number;
   iteration: number;
+  /** Best verified speedup at the end of each iteration (0 = the offline rules before the model). */
+  history?: { iteration: number; bestSpeedup: number }[];
 }
 
 export type SkipStage = 'detect' | 'prepare' | 'optimize';
@@ -44,6 +46,7 @@ export interface RunReport {
   functionsAnalysed: number;
   suggestions: SuggestionReport[];
   skipped: SkipReport[];
-  usage: TokenUsage;
+  /** Tokens of the whole run, and their cost when a price was configured. */
+  usage: TokenUsage & { costUsd?: number };
   notices: string[];
 }

@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
-import type { DetectResult, Language, SkippedTarget, Target } from '../detect/types.js';
 import { detectAllFunctions } from '../detect/index.js';
+import type { DetectResult, Language, SkippedTarget, Target } from '../detect/types.js';
 import { inShard, type Shard } from './shard.js';
 
 export interface TargetFilter {

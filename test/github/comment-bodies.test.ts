@@ -41,11 +41,12 @@ describe('comment bodies', () => {
       ],
       benchmark: {
         ...withImports.benchmark,
-        peakMemoryBytes: { original: 4 * 1024 * 1024, candidate: 2 * 1024 * 1024 },
-        memoryIntegralByteSeconds: {
-          original: 8 * 1024 * 1024,
-          candidate: 2 * 1024 * 1024,
-          estimate: { speedup: 4, low: 3.5, high: 4.4, confidence: 0.95 },
+        memory: {
+          originalPeakBytes: 4 * 1024 * 1024,
+          candidatePeakBytes: 2 * 1024 * 1024,
+          originalIntegralMibMs: 800,
+          candidateIntegralMibMs: 200,
+          source: 'cgroup-v1',
         },
       },
     };
@@ -59,7 +60,12 @@ describe('comment bodies', () => {
     // The code holds a run of three backticks, so the suggestion fence needs four.
     expect(body).toContain('````suggestion\n');
     expect(body).toContain('xychart-beta');
-    expect(body).toContain('| peak memory | 4.00 MiB | 2.00 MiB | 2.00× lower | — |');
+    expect(body).toContain(
+      '| peak memory of the replay | 4.00 MiB | 2.00 MiB | 2.00× lower | one run each |',
+    );
+    expect(body).toContain(
+      '| memory × time of the replay | 800.0 MiB·ms | 200.0 MiB·ms | 4.00× lower | one run each |',
+    );
     expectGolden('github/review-comment-rich.md', body);
     expectGolden(
       'github/import-comment-inline.md',
