@@ -3,11 +3,11 @@ import { basename, join, posix } from 'node:path';
 import type { Target } from '../detect/types.js';
 import { pythonHarnessDir } from '../paths.js';
 import type { ExecResult, Workspace } from '../sandbox/types.js';
-import { estimateSpeedup, median, verdictOf } from '../stats/index.js';
+import { calibrateNoiseFloor, compareSamples, median } from '../stats/index.js';
 import { applyLineEdits, type Candidate, editsOf, planCandidateEdits } from './apply-candidate.js';
 import { instrumentPython } from './instrument-python.js';
 import { type PythonTestPlan, planPythonTests, summarizePythonTestRun } from './python-tests.js';
-import type { Benchmark, Evaluation, Evaluator, Preparation, TestRun } from './types.js';
+import type { Benchmark, Evaluation, Evaluator, MemoryComparison, Preparation, TestRun } from './types.js';
 
 export interface PythonHarnessOptions {
   workspace: Workspace;
@@ -47,6 +47,7 @@ type RunnerResult =
   | { status: 'mismatch'; call: number; what: string; input: string; expected: string; actual: string }
   | { status: 'non-deterministic'; call: number; what: string; first: string; second: string }
   | { status: 'no-calls'; unreplayable?: number }
+  | { status: 'memory'; calls: number; repeats: number }
   | { status: 'error'; message: string };
 
 function tail(text: string, lines = 15): string {
@@ -76,6 +77,9 @@ function describeFailures(tests: TestRun): string {
 export class PythonHarness implements Evaluator {
   private readonly options: Required<Omit<PythonHarnessOptions, 'testCommand'>> & { testCommand?: string };
   private plan: PythonTestPlan | undefined;
+  /** Ratio identical code showed in the A/A run; a candidate's interval must clear it. */
+  private noiseFloor = 1;
+  private lastSpec: Record<string, unknown> = {};
 
   constructor(options: PythonHarnessOptions) {
     this.options = {
@@ -87,7 +91,10 @@ export class PythonHarness implements Evaluator {
       seed: 1,
       testTimeoutMs: 180_000,
       benchTimeoutMs: 180_000,
-      ...options,
+      // An option passed as undefined keeps its default.
+      ...(Object.fromEntries(
+        Object.entries(options).filter(([, value]) => value !== undefined),
+      ) as PythonHarnessOptions),
     };
   }
 
@@ -141,6 +148,13 @@ export class PythonHarness implements Evaluator {
     await workspace.writeFile(`${captureDir}/.keep`, '');
 
     const tests = await this.runTests();
+    if (!tests.passed && this.plan.runner === 'unittest' && !tests.passedCount && !tests.failedCount) {
+      const files = this.plan.files.join(', ');
+      return {
+        ok: false,
+        reason: `the sandbox's ${python} has no pytest and plain unittest found no tests in ${files}; use an image with pytest or a setup command that installs it`,
+      };
+    }
     if (!tests.passed)
       return { ok: false, reason: `the tests fail before any change: ${describeFailures(tests)}` };
 
@@ -179,7 +193,49 @@ export class PythonHarness implements Evaluator {
         reason: `not covered by tests: ${check.calls} calls captured, ${this.options.minCapturedCalls} needed`,
       };
     }
+    const calibration = await this.calibrate();
+    if (calibration) return { ok: false, reason: calibration };
     return { ok: true, tests, capturedCalls: check.calls, skippedCalls: skipped };
+  }
+
+  /**
+   * A/A run: the original against a second copy of itself, interleaved like a real comparison. The ratio it
+   * shows is this machine's noise (plus any position bias), which a candidate must clear.
+   */
+  private async calibrate(): Promise<string | undefined> {
+    await this.options.workspace.writeFile(this.copyPath('candidate'), this.options.fileText);
+    const run = await this.runVerifier(this.copyPath('candidate'), this.options.rounds);
+    if (run.status !== 'measured') return `the A/A calibration run failed: ${describeRunner(run)}`;
+    this.noiseFloor = calibrateNoiseFloor(run.originalNs, run.candidateNs, {
+      seed: this.options.seed,
+    }).noiseFloor;
+    return undefined;
+  }
+
+  /** Peak memory and memory-time integral of each side alone, replaying the calls the same number of times. */
+  private async measureMemory(originalPassNs: number): Promise<MemoryComparison | undefined> {
+    // Long enough for the sandbox's ~10 ms memory sampling to see the replay, whichever side runs it.
+    const memoryRepeats = Math.min(10_000, Math.max(1, Math.ceil(300e6 / Math.max(1, originalPassNs))));
+    const { workspace, python, benchTimeoutMs } = this.options;
+    await workspace.writeFile(`${harnessDir}/spec.json`, JSON.stringify({ ...this.lastSpec, memoryRepeats }));
+    const resources: Partial<Record<'original' | 'candidate', NonNullable<ExecResult['resources']>>> = {};
+    for (const role of ['original', 'candidate'] as const) {
+      const run = await workspace.exec(
+        [python, `${harnessDir}/verify_runner.py`, `${harnessDir}/spec.json`, '--memory', role],
+        { timeoutMs: benchTimeoutMs, env: this.env({ PYTHONHASHSEED: '0' }) },
+      );
+      if (parseRunnerOutput(run).status !== 'memory' || !run.resources) return undefined;
+      resources[role] = run.resources;
+    }
+    const { original, candidate } = resources;
+    if (!original || !candidate) return undefined;
+    return {
+      originalPeakBytes: Math.max(0, original.peakMemoryBytes - original.baselineMemoryBytes),
+      candidatePeakBytes: Math.max(0, candidate.peakMemoryBytes - candidate.baselineMemoryBytes),
+      originalIntegralMibMs: original.memoryIntegralMibMs,
+      candidateIntegralMibMs: candidate.memoryIntegralMibMs,
+      source: original.source,
+    };
   }
 
   async evaluate(candidate: Candidate): Promise<Evaluation> {
@@ -209,14 +265,27 @@ export class PythonHarness implements Evaluator {
     }
     if (result.status !== 'measured')
       return { status: 'rejected', stage: 'benchmark', reason: describeRunner(result), tests };
-    const benchmark = summarize(result, this.options.rounds, minSpeedup, this.options.seed);
+    const comparison = compareSamples(result.originalNs, result.candidateNs, {
+      minSpeedup,
+      noiseFloor: this.noiseFloor,
+      seed: this.options.seed,
+    });
+    const benchmark: Benchmark = {
+      calls: result.calls,
+      repeats: result.repeats,
+      rounds: this.options.rounds,
+      originalMedianNs: median(result.originalNs),
+      candidateMedianNs: median(result.candidateNs),
+      estimate: comparison.estimate,
+      verdict: comparison.verdict,
+      uTestP: comparison.uTest.pValue,
+      threshold: comparison.threshold,
+    };
     if (benchmark.verdict !== 'faster') {
-      const { speedup, low, high } = benchmark.estimate;
-      const reason =
-        `correct, but not significantly faster: ${speedup.toFixed(2)}× (95% CI ${low.toFixed(2)}–${high.toFixed(2)}×, ` +
-        `needs ≥ ${(1 + minSpeedup).toFixed(2)}×)`;
+      const reason = `correct, but not significantly faster: ${comparison.reason}`;
       return { status: 'rejected', stage: 'not-faster', reason, tests, benchmark };
     }
+    benchmark.memory = await this.measureMemory(benchmark.originalMedianNs);
     return { status: 'verified', tests, benchmark, differentialCalls: result.calls, edits };
   }
 
@@ -264,6 +333,7 @@ export class PythonHarness implements Evaluator {
       minRoundNs: this.options.minRoundMs * 1e6,
       seed,
     };
+    this.lastSpec = spec;
     await workspace.writeFile(`${harnessDir}/spec.json`, JSON.stringify(spec));
     const run = await workspace.exec([python, `${harnessDir}/verify_runner.py`, `${harnessDir}/spec.json`], {
       timeoutMs: this.options.benchTimeoutMs,
@@ -286,22 +356,4 @@ function parseRunnerOutput(run: ExecResult): RunnerResult {
 
 function describeRunner(result: RunnerResult): string {
   return 'message' in result ? result.message : result.status;
-}
-
-function summarize(
-  result: Extract<RunnerResult, { status: 'measured' }>,
-  rounds: number,
-  minSpeedup: number,
-  seed: number,
-): Benchmark {
-  const estimate = estimateSpeedup(result.originalNs, result.candidateNs, { seed });
-  return {
-    calls: result.calls,
-    repeats: result.repeats,
-    rounds,
-    originalMedianNs: median(result.originalNs),
-    candidateMedianNs: median(result.candidateNs),
-    estimate,
-    verdict: verdictOf(estimate, minSpeedup),
-  };
 }

@@ -88,6 +88,7 @@ const plainImport = /^[ \t]*import[ \t]+([^\n#;]*(?:\\\n[^\n#;]*)*)/gm;
 
 function importedNames(list: string): string[] {
   return list
+    .replace(/#[^\n]*/g, '')
     .replace(/[()\\]/g, ' ')
     .split(',')
     .map(
@@ -229,6 +230,7 @@ type Counts = Pick<TestRun, 'passedCount' | 'failedCount' | 'failures'>;
 
 /** pytest's JUnit XML: one `<testcase>` per test, with a `<failure>` or `<error>` child when it did not pass. */
 export function parseJunitXml(xml: string): Counts {
+  if (!/<testsuites?\b/.test(xml)) throw new Error('not JUnit XML');
   const failures: TestFailure[] = [];
   let passedCount = 0;
   for (const match of xml.matchAll(/<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase>)/g)) {
@@ -274,7 +276,7 @@ export function summarizePythonTestRun(
     outcome: run.outcome,
     passed: run.outcome === 'ok',
     durationMs: run.durationMs,
-    outputTail: `${run.stdout}\n${run.stderr}`.trimEnd().split('\n').slice(-15).join('\n'),
+    outputTail: `${run.stdout}\n${run.stderr}`.trim().split('\n').slice(-15).join('\n'),
   };
   if (!resultsText) return base;
   try {

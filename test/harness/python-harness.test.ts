@@ -1,5 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FixtureRepo, materializeFixture } from '../../src/demo/materialize-fixture.js';
 import { detectChangedFunctions } from '../../src/detect/index.js';
@@ -7,7 +10,7 @@ import type { Target } from '../../src/detect/types.js';
 import type { Evaluation, Preparation } from '../../src/harness/index.js';
 import { PythonHarness } from '../../src/harness/python-harness.js';
 import { createSandbox } from '../../src/sandbox/create-sandbox.js';
-import type { Sandbox } from '../../src/sandbox/types.js';
+import type { Sandbox, Workspace } from '../../src/sandbox/types.js';
 import { dockerAvailable, dockerTestImage } from '../helpers/docker.js';
 
 const fasterUniqueSkus = `def unique_skus(items):
@@ -86,6 +89,23 @@ const cachingCountAvailable = `    def count_available(self, wanted):
         self._stocked = set(self.skus)
         return sum(1 for sku in wanted if sku in self._stocked)`;
 
+// Serves the newest order first.
+const lastInFirstOut = `def fulfil(orders, stock):
+    queue = list(orders)
+    remaining = dict(stock)
+    shipped = []
+    backordered = []
+    while queue:
+        order = queue.pop()
+        if remaining.get(order["sku"], 0) >= order["qty"]:
+            remaining[order["sku"]] -= order["qty"]
+            shipped.append(order["id"])
+        else:
+            backordered.append(order["id"])
+    return shipped, backordered`;
+
+const run = promisify(execFile);
+
 const modes: ('process' | 'docker')[] = ['process'];
 if (await dockerAvailable()) modes.push('docker');
 
@@ -106,26 +126,42 @@ describe.each(modes)('PythonHarness on a pytest repository (%s sandbox)', (mode)
     await fixture?.dispose();
   });
 
+  // One warm workspace per target, reused for all its candidates, as the pipeline does.
+  const prepared = new Map<string, Promise<{ harness: PythonHarness; preparation: Preparation }>>();
+  const workspaces: Workspace[] = [];
+  afterAll(async () => {
+    await Promise.all(workspaces.map((w) => w.dispose()));
+  });
+
+  function prepare(name: string): Promise<{ harness: PythonHarness; preparation: Preparation }> {
+    let entry = prepared.get(name);
+    if (!entry) {
+      entry = (async () => {
+        const target = targets.find((t) => t.name === name);
+        if (!target) throw new Error(`no target ${name} among ${targets.map((t) => t.name).join(', ')}`);
+        const workspace = await sandbox.open({ sourceDir: fixture.dir });
+        workspaces.push(workspace);
+        const harness = new PythonHarness({
+          workspace,
+          target,
+          sourceDir: fixture.dir,
+          fileText: await readFile(join(fixture.dir, target.path), 'utf8'),
+          minSpeedup: 0.1,
+          rounds: 15,
+        });
+        return { harness, preparation: await harness.prepare() };
+      })();
+      prepared.set(name, entry);
+    }
+    return entry;
+  }
+
   async function withHarness<T>(
     name: string,
     use: (harness: PythonHarness, prepared: Preparation) => Promise<T>,
   ): Promise<T> {
-    const target = targets.find((t) => t.name === name);
-    if (!target) throw new Error(`no target ${name} among ${targets.map((t) => t.name).join(', ')}`);
-    const workspace = await sandbox.open({ sourceDir: fixture.dir });
-    try {
-      const harness = new PythonHarness({
-        workspace,
-        target,
-        sourceDir: fixture.dir,
-        fileText: await readFile(join(fixture.dir, target.path), 'utf8'),
-        minSpeedup: 0.1,
-        rounds: 15,
-      });
-      return await use(harness, await harness.prepare());
-    } finally {
-      await workspace.dispose();
-    }
+    const { harness, preparation } = await prepare(name);
+    return use(harness, preparation);
   }
 
   function verified(evaluation: Evaluation): Extract<Evaluation, { status: 'verified' }> {
@@ -151,7 +187,11 @@ describe.each(modes)('PythonHarness on a pytest repository (%s sandbox)', (mode)
     });
     const { benchmark, differentialCalls } = verified(evaluation);
     expect(benchmark.estimate.low).toBeGreaterThan(1.1);
+    expect(benchmark.uTestP).toBeLessThan(0.05);
     expect(differentialCalls).toBe(2);
+    // Each side replayed alone in its own process: the sandbox measured its peak memory and memory-time integral.
+    expect(benchmark.memory?.originalIntegralMibMs).toBeGreaterThan(0);
+    expect(benchmark.memory?.candidateIntegralMibMs).toBeGreaterThan(0);
   });
 
   it('rejects a candidate that passes the tests but differs on one captured input, showing that input', async () => {
@@ -265,5 +305,55 @@ describe.each(modes)('PythonHarness on a pytest repository (%s sandbox)', (mode)
       ok: false,
       reason: 'not covered by tests: no test file imports inventory.export',
     });
+  });
+});
+
+describe('PythonHarness without pytest in the sandbox (process sandbox)', () => {
+  let fixture: FixtureRepo;
+  let sandbox: Sandbox;
+  let workspace: Workspace;
+  let venv: string;
+  let harness: PythonHarness;
+
+  beforeAll(async () => {
+    fixture = await materializeFixture('py-inventory');
+    // A virtual environment without packages: the same interpreter, but `import pytest` fails.
+    venv = await mkdtemp(join(tmpdir(), 'afterburner-venv-'));
+    await run('python3', ['-m', 'venv', '--without-pip', venv]);
+    const target = (
+      await detectChangedFunctions({ repo: fixture.dir, base: fixture.base, head: fixture.head })
+    ).targets.find((t) => t.name === 'fulfil') as Target;
+    sandbox = await createSandbox({ mode: 'process', image: dockerTestImage, runId: 'py-harness-unittest' });
+    workspace = await sandbox.open({ sourceDir: fixture.dir });
+    harness = new PythonHarness({
+      workspace,
+      target,
+      sourceDir: fixture.dir,
+      fileText: await readFile(join(fixture.dir, target.path), 'utf8'),
+      minSpeedup: 0.1,
+      rounds: 10,
+      python: join(venv, 'bin', 'python3'),
+    });
+  });
+
+  afterAll(async () => {
+    await workspace?.dispose();
+    await sandbox?.close();
+    await fixture?.dispose();
+    if (venv) await rm(venv, { recursive: true, force: true });
+  });
+
+  it('runs the relevant unittest files with plain unittest and reports failing tests by name', async () => {
+    const prepared = await harness.prepare();
+    expect(prepared).toMatchObject({
+      ok: true,
+      capturedCalls: 2,
+      tests: { runner: 'unittest', files: ['tests/test_orders.py'], passedCount: 3, failedCount: 0 },
+    });
+    const evaluation = await harness.evaluate({ source: lastInFirstOut, imports: [] });
+    expect(evaluation).toMatchObject({ status: 'rejected', stage: 'tests', tests: { failedCount: 2 } });
+    expect((evaluation as { reason: string }).reason).toMatch(
+      /tests\.test_orders\.FulfilTest\.test_ships_in_order_while_stock_lasts: [\s\S]*AssertionError/,
+    );
   });
 });

@@ -16,9 +16,13 @@ def module_name(path):
 
 
 def first_lines(trace, count=6):
+    """The exception line of a traceback (after the indented frames) and the lines that follow it."""
     lines = trace.strip().splitlines()
-    # The assertion is at the end of a traceback; keep it and the line that raised it.
-    return "\n".join(lines[-count:])[:800]
+    start = next(
+        (i for i, line in enumerate(lines) if i > 0 and line and not line.startswith(" ")),
+        0,
+    )
+    return "\n".join(lines[start : start + count])[:800]
 
 
 def main():

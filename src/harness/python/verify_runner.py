@@ -3,8 +3,9 @@ candidate, loaded side by side in this process as copies of the target's module 
 imports work): checks that the original is deterministic (seeded randomness and time), that the candidate
 matches it on every call (value, exception, argument and receiver state), then times both in interleaved rounds.
 
-Usage: python3 verify_runner.py SPEC.json  ->  one `AFTERBURNER_RESULT {json}` line on stdout (same statuses and
-fields as the JavaScript runner: measured / deterministic / mismatch / non-deterministic / no-calls / error).
+Usage: python3 verify_runner.py SPEC.json [--memory original|candidate]  ->  one `AFTERBURNER_RESULT {json}` line
+on stdout (same statuses and fields as the JavaScript runner: measured / deterministic / mismatch /
+non-deterministic / no-calls / memory / error).
 """
 
 import asyncio
@@ -272,10 +273,30 @@ def run_batch(entry, calls, repeats):
         gc.enable()
 
 
+def memory_pass(role):
+    """One side alone in this process, its calls replayed a fixed number of times, so that the sandbox's
+    peak-memory and memory-time measurements of the whole process belong to that side only."""
+    try:
+        real = importlib.import_module(spec["module"])
+        entry = resolve(load_copy(role, spec["original" if role == "original" else "candidate"]), real)
+    except Exception:
+        finish({"status": "error", "message": traceback.format_exc(limit=8)[-2000:]})
+    calls, _ = read_calls(spec["captureFile"])
+    for _ in range(spec["memoryRepeats"]):
+        for payload in calls:
+            try:
+                settle(invoker(entry, payload)[1]())
+            except Exception:
+                pass
+    finish({"status": "memory", "calls": len(calls), "repeats": spec["memoryRepeats"]})
+
+
 def main():
     for path in reversed(spec["sysPath"]):
         if path not in sys.path:
             sys.path.insert(0, path)
+    if len(sys.argv) > 3 and sys.argv[2] == "--memory":
+        memory_pass(sys.argv[3])
     try:
         real = importlib.import_module(spec["module"])
         original = resolve(load_copy("original", spec["original"]), real)
@@ -328,8 +349,10 @@ def main():
                 }
             )
 
-    # Batch tiny calls so one round lasts long enough for the clock to resolve it; cap the prepared arguments.
-    max_repeats = max(1, min(100000, 200000 // len(calls)))
+    # Batch tiny calls so one round lasts long enough for the clock to resolve it. Every call gets fresh arguments,
+    # unpickled before the round starts; cap them, or a tiny call on a large receiver spends minutes unpickling.
+    payload_bytes = sum(len(payload) for payload in calls)
+    max_repeats = max(1, min(100000, 200000 // len(calls), 32 * 1024 * 1024 // payload_bytes))
     repeats = 1
     while repeats < max_repeats and run_batch(original, calls, repeats) < spec["minRoundNs"]:
         repeats *= 2
