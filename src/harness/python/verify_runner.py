@@ -352,7 +352,7 @@ def main():
     # Batch tiny calls so one round lasts long enough for the clock to resolve it. Every call gets fresh arguments,
     # unpickled before the round starts; cap them, or a tiny call on a large receiver spends minutes unpickling.
     payload_bytes = sum(len(payload) for payload in calls)
-    max_repeats = max(1, min(100000, 200000 // len(calls), 32 * 1024 * 1024 // payload_bytes))
+    max_repeats = max(1, min(100000, 200000 // len(calls), 8 * 1024 * 1024 // payload_bytes))
     repeats = 1
     while repeats < max_repeats and run_batch(original, calls, repeats) < spec["minRoundNs"]:
         repeats *= 2
