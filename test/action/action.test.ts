@@ -94,14 +94,19 @@ function output(outputs: string, name: string): string | undefined {
 
 /** Measured numbers and commit shas change from run to run; the words and structure must not. */
 function normalize(body: string): string {
-  return body
-    .replace(/\/tmp\/afterburner-runner-\w+/g, 'RUNNER_TEMP')
-    .replace(/CI \d+(\.\d+)?–/g, 'CI N–')
-    .replace(/\d+(\.\d+)?(×| ms| µs| ns| s\b| MiB| KiB| B\b)/g, 'N$2')
-    .replace(/\b(\d+) (rounds|calls|recorded calls)/g, 'N $2')
-    .replace(/head [0-9a-f]{7}/g, 'head SHA')
-    .replace(/ at [0-9a-f]{7} /g, ' at SHA ')
-    .replace(/sandbox: [^<]*/g, 'sandbox: SANDBOX');
+  return (
+    body
+      .replace(/\/tmp\/afterburner-runner-\w+/g, 'RUNNER_TEMP')
+      .replace(/CI \d+(\.\d+)?–/g, 'CI N–')
+      // Units follow the magnitude, which varies from run to run.
+      .replace(/\d+(\.\d+)?( ms| µs| ns| s\b)/g, 'N TIME')
+      .replace(/\d+(\.\d+)?( MiB| KiB| GiB| B)\b/g, 'N BYTES')
+      .replace(/\d+(\.\d+)?(×)/g, 'N$2')
+      .replace(/\b(\d+) (rounds|calls|recorded calls)/g, 'N $2')
+      .replace(/head [0-9a-f]{7}/g, 'head SHA')
+      .replace(/ at [0-9a-f]{7} /g, ' at SHA ')
+      .replace(/sandbox: [^<]*/g, 'sandbox: SANDBOX')
+  );
 }
 
 /** The code inside a comment's suggestion block. */

@@ -32,7 +32,7 @@ describe('action inputs', () => {
       include: ['src/**', 'lib/**', 'extra/*.js'],
       languages: ['javascript', 'python'],
       shard: { index: 2, count: 3 },
-      testCommand: 'npm ci && npm test',
+      setupCommand: 'npm ci',
       image: 'node:20',
       commentWhenEmpty: true,
       mode: 'auto',

@@ -1,0 +1,386 @@
+"""Runs inside the sandbox. Replays the calls captured during the repository's tests on the original and on the
+candidate, loaded side by side in this process as copies of the target's module (same package, so relative
+imports work): checks that the original is deterministic (seeded randomness and time), that the candidate
+matches it on every call (value, exception, argument and receiver state), then times both in interleaved rounds.
+
+Usage: python3 verify_runner.py SPEC.json [--memory original|candidate]  ->  one `AFTERBURNER_RESULT {json}` line
+on stdout (same statuses and fields as the JavaScript runner: measured / deterministic / mismatch /
+non-deterministic / no-calls / memory / error).
+"""
+
+import asyncio
+import asyncio.base_events
+import gc
+import importlib
+import importlib.util
+import inspect
+import json
+import os
+import pickle
+import random
+import re
+import struct
+import sys
+import time
+import traceback
+
+from afterburner_equal import equal, show, state_of
+
+with open(sys.argv[1]) as spec_file:
+    spec = json.load(spec_file)
+
+_real_stdout = sys.stdout
+_real_perf_counter_ns = time.perf_counter_ns
+_real_monotonic = time.monotonic
+# What the code under test prints is not part of the comparison and must not flood the sandbox's output.
+sys.stdout = open(os.devnull, "w")
+
+
+def finish(result):
+    _real_stdout.write("\nAFTERBURNER_RESULT " + json.dumps(result) + "\n")
+    _real_stdout.flush()
+    # Skips atexit handlers and non-daemon threads the code under test may have left behind.
+    os._exit(0)
+
+
+# A clock that advances 1 ms per reading and a seeded random module, reset before every call. Installed before
+# the modules load, so `from time import time` binds the patched function too.
+_ticks = [0]
+
+
+def _tick():
+    _ticks[0] += 1
+    return _ticks[0]
+
+
+time.time = lambda: 1_700_000_000 + _tick() / 1000
+time.time_ns = lambda: (1_700_000_000_000 + _tick()) * 1_000_000
+time.perf_counter = lambda: _tick() / 1000
+time.perf_counter_ns = lambda: _tick() * 1_000_000
+time.monotonic = lambda: _tick() / 1000
+time.monotonic_ns = lambda: _tick() * 1_000_000
+# The event loop schedules sleeps with the real clock; the patched one would stretch `await asyncio.sleep(1)`.
+asyncio.base_events.BaseEventLoop.time = lambda self: _real_monotonic()
+
+
+def reset_environment():
+    _ticks[0] = 0
+    random.seed(spec["seed"])
+
+
+target = spec["target"]
+
+
+def load_copy(role, path):
+    package = spec["package"]
+    stem = re.sub(r"\W", "_", spec["module"].rpartition(".")[2])
+    name = (package + "." if package else "") + "__afterburner_%s_%s" % (role, stem)
+    module_spec = importlib.util.spec_from_file_location(name, os.path.abspath(path))
+    module = importlib.util.module_from_spec(module_spec)
+    module.__package__ = package
+    sys.modules[name] = module
+    module_spec.loader.exec_module(module)
+    return module
+
+
+def adopt_classes(copy, real):
+    """Points the copy's classes at the real module's: captured arguments were unpickled as instances of those."""
+    for name, value in list(vars(copy).items()):
+        counterpart = getattr(real, name, None)
+        if isinstance(value, type) and value.__module__ == copy.__name__ and isinstance(counterpart, type):
+            setattr(copy, name, counterpart)
+
+
+def rebind_class_cell(fn, owner):
+    """Zero-argument super() reads the `__class__` cell; make it the real class the receiver belongs to."""
+    code = getattr(fn, "__code__", None)
+    if code is not None and "__class__" in code.co_freevars and fn.__closure__:
+        fn.__closure__[code.co_freevars.index("__class__")].cell_contents = owner
+
+
+def resolve(copy, real):
+    name = target["name"]
+    owner_name = target.get("owner")
+    if not owner_name:
+        fn = vars(copy).get(name)
+        if not callable(fn):
+            raise LookupError("%s defines no function %s" % (copy.__file__, name))
+        adopt_classes(copy, real)
+        return {"kind": "function", "fn": fn}
+    owner = vars(copy).get(owner_name)
+    real_owner = getattr(real, owner_name, None)
+    if not isinstance(owner, type) or not isinstance(real_owner, type):
+        raise LookupError("%s defines no class %s" % (copy.__file__, owner_name))
+    raw = owner.__dict__.get(name)
+    if isinstance(raw, staticmethod):
+        entry = {"kind": "static", "fn": raw.__func__}
+    elif isinstance(raw, classmethod):
+        entry = {"kind": "class", "fn": raw.__func__}
+    elif isinstance(raw, property):
+        setter = target.get("accessor") == "set"
+        entry = {"kind": "set" if setter else "get", "fn": raw.fset if setter else raw.fget}
+    elif inspect.isfunction(raw):
+        entry = {"kind": "method", "fn": raw}
+    else:
+        raise LookupError("%s.%s is not a method" % (owner_name, name))
+    adopt_classes(copy, real)
+    rebind_class_cell(entry["fn"], real_owner)
+    entry["owner"] = real_owner
+    return entry
+
+
+def read_calls(path):
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return [], 0
+    calls, unreplayable, at = [], 0, 0
+    while at + 4 <= len(data) and len(calls) < spec["maxCalls"]:
+        (size,) = struct.unpack_from("<I", data, at)
+        payload = data[at + 4 : at + 4 + size]
+        at += 4 + size
+        try:
+            pickle.loads(payload)
+            calls.append(payload)
+        except Exception:
+            unreplayable += 1
+    return calls, unreplayable
+
+
+def invoker(entry, payload):
+    """Fresh arguments for one call, and the call itself."""
+    call = pickle.loads(payload)
+    args, kwargs, receiver = call["args"], call["kwargs"], call["receiver"]
+    fn, kind = entry["fn"], entry["kind"]
+    if kind == "class":
+        owner = entry["owner"]
+        return call, lambda: fn(owner, *args, **kwargs)
+    if kind == "get":
+        return call, lambda: fn(receiver)
+    if kind == "set":
+        return call, lambda: fn(receiver, *args)
+    if kind == "method":
+        return call, lambda: fn(receiver, *args, **kwargs)
+    return call, lambda: fn(*args, **kwargs)
+
+
+async def _drain_async(iterator):
+    items = []
+    async for item in iterator:
+        items.append(item)
+        if len(items) >= 10000:
+            break
+    return items
+
+
+def settle(value):
+    if inspect.iscoroutine(value):
+        return asyncio.run(value)
+    if inspect.isasyncgen(value):
+        return asyncio.run(_drain_async(value))
+    if target.get("generator") and inspect.isgenerator(value):
+        items = []
+        for item in value:
+            items.append(item)
+            if len(items) >= 10000:
+                break
+        return items
+    return value
+
+
+def outcome(entry, payload):
+    call, run = invoker(entry, payload)
+    reset_environment()
+    try:
+        return {"value": settle(run()), "call": call}
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:
+        return {"error": (type(error).__qualname__, str(error)), "call": call}
+
+
+def difference(a, b):
+    if "error" in a or "error" in b:
+        return None if a.get("error") == b.get("error") else "thrown error"
+    if not equal(a["value"], b["value"]):
+        return "return value"
+    if not equal(a["call"]["args"], b["call"]["args"]) or not equal(a["call"]["kwargs"], b["call"]["kwargs"]):
+        return "argument mutation"
+    receiver = a["call"]["receiver"]
+    if receiver is not None and not equal(state_of(receiver), state_of(b["call"]["receiver"])):
+        return "receiver state"
+    return None
+
+
+def describe(result):
+    if "error" in result:
+        return "raises %s: %s" % result["error"]
+    return show(result["value"])
+
+
+def show_input(payload):
+    call = pickle.loads(payload)
+    text = show(call["args"])
+    if call["kwargs"]:
+        text += " kwargs " + show(call["kwargs"])
+    if call["receiver"] is not None:
+        text += " on " + show(state_of(call["receiver"]))
+    return text[:600]
+
+
+_loop = None
+
+
+async def _timed_async(runs):
+    start = _real_perf_counter_ns()
+    for run in runs:
+        try:
+            value = run()
+            if inspect.isasyncgen(value):
+                async for _ in value:
+                    pass
+            else:
+                await value
+        except Exception:
+            pass
+    return _real_perf_counter_ns() - start
+
+
+def run_batch(entry, calls, repeats):
+    global _loop
+    runs = [invoker(entry, payload)[1] for _ in range(repeats) for payload in calls]
+    reset_environment()
+    gc.collect()
+    gc.disable()
+    try:
+        if target.get("async"):
+            _loop = _loop or asyncio.new_event_loop()
+            return _loop.run_until_complete(_timed_async(runs))
+        drain = target.get("generator")
+        start = _real_perf_counter_ns()
+        for run in runs:
+            try:
+                value = run()
+                if drain:
+                    for _ in value:
+                        pass
+            except Exception:
+                # Raised exceptions are part of the behaviour being timed; the differential check compared them.
+                pass
+        return _real_perf_counter_ns() - start
+    finally:
+        gc.enable()
+
+
+def memory_pass(role):
+    """One side alone in this process, its calls replayed a fixed number of times, so that the sandbox's
+    peak-memory and memory-time measurements of the whole process belong to that side only."""
+    try:
+        real = importlib.import_module(spec["module"])
+        entry = resolve(load_copy(role, spec["original" if role == "original" else "candidate"]), real)
+    except Exception:
+        finish({"status": "error", "message": traceback.format_exc(limit=8)[-2000:]})
+    calls, _ = read_calls(spec["captureFile"])
+    for _ in range(spec["memoryRepeats"]):
+        for payload in calls:
+            try:
+                settle(invoker(entry, payload)[1]())
+            except Exception:
+                pass
+    finish({"status": "memory", "calls": len(calls), "repeats": spec["memoryRepeats"]})
+
+
+def main():
+    for path in reversed(spec["sysPath"]):
+        if path not in sys.path:
+            sys.path.insert(0, path)
+    if len(sys.argv) > 3 and sys.argv[2] == "--memory":
+        memory_pass(sys.argv[3])
+    try:
+        real = importlib.import_module(spec["module"])
+        original = resolve(load_copy("original", spec["original"]), real)
+        candidate = resolve(load_copy("candidate", spec["candidate"]), real) if spec.get("candidate") else None
+    except Exception:
+        finish({"status": "error", "message": traceback.format_exc(limit=8)[-2000:]})
+    calls, unreplayable = read_calls(spec["captureFile"])
+    if not calls:
+        finish({"status": "no-calls", "unreplayable": unreplayable})
+
+    for i, payload in enumerate(calls):
+        first, second = outcome(original, payload), outcome(original, payload)
+        differs = difference(first, second)
+        if differs:
+            finish(
+                {
+                    "status": "non-deterministic",
+                    "call": i,
+                    "what": differs,
+                    "first": describe(first),
+                    "second": describe(second),
+                }
+            )
+    if candidate is None:
+        finish({"status": "deterministic", "calls": len(calls), "unreplayable": unreplayable})
+
+    for i, payload in enumerate(calls):
+        expected, actual = outcome(original, payload), outcome(candidate, payload)
+        differs = difference(expected, actual)
+        if differs:
+            after = ""
+            if differs == "argument mutation":
+                after = " (arguments after the call: expected %s, got %s)" % (
+                    show((expected["call"]["args"], expected["call"]["kwargs"]), 300),
+                    show((actual["call"]["args"], actual["call"]["kwargs"]), 300),
+                )
+            elif differs == "receiver state":
+                after = " (receiver after the call: expected %s, got %s)" % (
+                    show(state_of(expected["call"]["receiver"]), 300),
+                    show(state_of(actual["call"]["receiver"]), 300),
+                )
+            finish(
+                {
+                    "status": "mismatch",
+                    "call": i,
+                    "what": differs,
+                    "input": show_input(payload),
+                    "expected": describe(expected),
+                    "actual": describe(actual) + after,
+                }
+            )
+
+    # Batch tiny calls so one round lasts long enough for the clock to resolve it. Every call gets fresh arguments,
+    # unpickled before the round starts; cap them, or a tiny call on a large receiver spends minutes unpickling.
+    payload_bytes = sum(len(payload) for payload in calls)
+    max_repeats = max(1, min(100000, 200000 // len(calls), 8 * 1024 * 1024 // payload_bytes))
+    repeats = 1
+    while repeats < max_repeats and run_batch(original, calls, repeats) < spec["minRoundNs"]:
+        repeats *= 2
+    order = random.Random(spec["seed"])
+    original_ns, candidate_ns = [], []
+    for round_index in range(spec["warmupRounds"] + spec["rounds"]):
+        original_first = order.random() < 0.5
+        first = run_batch(original if original_first else candidate, calls, repeats)
+        second = run_batch(candidate if original_first else original, calls, repeats)
+        if round_index < spec["warmupRounds"]:
+            continue
+        original_ns.append((first if original_first else second) / repeats)
+        candidate_ns.append((second if original_first else first) / repeats)
+    finish(
+        {
+            "status": "measured",
+            "calls": len(calls),
+            "repeats": repeats,
+            "originalNs": original_ns,
+            "candidateNs": candidate_ns,
+        }
+    )
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    except SystemExit:
+        raise
+    except BaseException:
+        finish({"status": "error", "message": traceback.format_exc(limit=8)[-2000:]})
