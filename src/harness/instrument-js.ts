@@ -1,6 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import { createParser } from '../detect/tree-sitter.js';
 import type { Target } from '../detect/types.js';
+import type { Instrumented } from './types.js';
 
 /** `record` captures calls during the tests; `register` exposes the function to the verify runner. */
 export type InstrumentMode = { kind: 'record' } | { kind: 'register'; role: 'original' | 'candidate' };
@@ -14,8 +15,6 @@ export interface InstrumentOptions {
   /** Whether the file is an ES module (else CommonJS). */
   esm: boolean;
 }
-
-export type Instrumented = { ok: true; text: string } | { ok: false; reason: string };
 
 interface Insertion {
   at: number;

@@ -1,13 +1,12 @@
 import type { Node } from 'web-tree-sitter';
 import { createParser } from '../detect/tree-sitter.js';
 import type { Target } from '../detect/types.js';
+import type { Instrumented } from './types.js';
 
 export interface InstrumentPythonOptions {
   fileText: string;
   target: Target;
 }
-
-export type InstrumentedPython = { ok: true; text: string } | { ok: false; reason: string };
 
 /** The module the instrumented file imports; the harness puts its directory on PYTHONPATH. */
 export const pythonRecorderModule = 'afterburner_recorder';
@@ -65,7 +64,7 @@ function wrapLine(root: Node, target: Target): string {
  * at the end, so line numbers in tracebacks stay right and `from module import name` in the tests, which runs
  * after the module finished loading, gets the wrapper.
  */
-export async function instrumentPython(options: InstrumentPythonOptions): Promise<InstrumentedPython> {
+export async function instrumentPython(options: InstrumentPythonOptions): Promise<Instrumented> {
   const { fileText, target } = options;
   const parser = await createParser('python');
   const tree = parser.parse(fileText);

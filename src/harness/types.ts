@@ -73,3 +73,6 @@ export interface Evaluator {
 export type Preparation =
   | { ok: true; tests: TestRun; capturedCalls: number; skippedCalls: number }
   | { ok: false; reason: string };
+
+/** A source file rewritten for the harness, or why it could not be. */
+export type Instrumented = { ok: true; text: string } | { ok: false; reason: string };

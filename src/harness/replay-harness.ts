@@ -1,0 +1,364 @@
+import { readFile } from 'node:fs/promises';
+import { basename, join, posix } from 'node:path';
+import type { Target } from '../detect/types.js';
+import type { ExecResult, Workspace } from '../sandbox/types.js';
+import { calibrateNoiseFloor, compareSamples, median } from '../stats/index.js';
+import { applyLineEdits, type Candidate, editsOf, planCandidateEdits } from './apply-candidate.js';
+import type {
+  Benchmark,
+  Evaluation,
+  Evaluator,
+  Instrumented,
+  MemoryComparison,
+  Preparation,
+  TestRun,
+} from './types.js';
+
+export interface ReplayHarnessOptions {
+  workspace: Workspace;
+  target: Target;
+  /** Host directory holding the head tree (read for manifests and the test files' imports). */
+  sourceDir: string;
+  /** Head-side text of the target's file. */
+  fileText: string;
+  /** The repository's test command (JavaScript: package.json scripts.test; Python: only when configured). */
+  testCommand?: string;
+  minSpeedup: number;
+  /** A target needs at least this many calls captured from its tests. */
+  minCapturedCalls?: number;
+  rounds?: number;
+  warmupRounds?: number;
+  minRoundMs?: number;
+  seed?: number;
+  testTimeoutMs?: number;
+  benchTimeoutMs?: number;
+}
+
+/** How the tests relevant to the target run, whatever the language. */
+export interface TestPlan {
+  runner: string;
+  files: string[];
+  command: string;
+  resultsFile?: string;
+}
+
+export const harnessDir = '.afterburner-harness';
+export const captureDir = `${harnessDir}/capture`;
+const resultMarker = 'AFTERBURNER_RESULT ';
+
+/** What the verify runners (node/verify-runner.mjs, python/verify_runner.py) print as their last line. */
+export type RunnerResult =
+  | { status: 'measured'; calls: number; repeats: number; originalNs: number[]; candidateNs: number[] }
+  | { status: 'deterministic'; calls: number; unreplayable?: number }
+  | { status: 'mismatch'; call: number; what: string; input: string; expected: string; actual: string }
+  | { status: 'non-deterministic'; call: number; what: string; first: string; second: string }
+  | { status: 'no-calls'; unreplayable?: number }
+  | { status: 'memory'; calls: number; repeats: number }
+  | { status: 'error'; message: string };
+
+function tail(text: string, lines = 15): string {
+  return text.trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/** The capture files' names; the recorders inside the sandbox sanitize the id the same way. */
+export function safeId(id: string): string {
+  return id.replace(/[^A-Za-z0-9_.-]+/g, '_');
+}
+
+function describeFailures(tests: TestRun): string {
+  if (tests.failures && tests.failures.length > 0) {
+    return tests.failures
+      .slice(0, 3)
+      .map((f) => `${f.name}: ${f.message}`)
+      .join('\n');
+  }
+  return tests.outputTail;
+}
+
+function parseRunnerOutput(run: ExecResult): RunnerResult {
+  const line = run.stdout.split('\n').findLast((l) => l.startsWith(resultMarker));
+  if (!line) {
+    return {
+      status: 'error',
+      message: `verify runner ${run.outcome} with no result:\n${tail(`${run.stdout}\n${run.stderr}`)}`,
+    };
+  }
+  return JSON.parse(line.slice(resultMarker.length)) as RunnerResult;
+}
+
+function describeRunner(result: RunnerResult): string {
+  return 'message' in result ? result.message : result.status;
+}
+
+/**
+ * Verifies candidates the way a sceptical reviewer would, in any language with a verify runner: the tests that
+ * reach the target must pass, and on every call those tests made to the original (captured by instrumenting it
+ * where it is defined), the candidate must return the same value, throw the same error and leave its arguments
+ * and receiver in the same state; then both are timed side by side on those calls, against the noise floor of
+ * an A/A run, and each side's memory is measured alone. Subclasses supply the language's parts.
+ */
+export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator {
+  protected readonly options: Required<Omit<ReplayHarnessOptions, 'testCommand'>> & { testCommand?: string };
+  protected plan: Plan | undefined;
+  /** Ratio identical code showed in the A/A run; a candidate's interval must clear it. */
+  private noiseFloor = 1;
+  private lastSpec: Record<string, unknown> = {};
+
+  constructor(options: ReplayHarnessOptions) {
+    this.options = {
+      minCapturedCalls: 1,
+      rounds: 30,
+      warmupRounds: 3,
+      minRoundMs: 5,
+      seed: 1,
+      testTimeoutMs: 180_000,
+      benchTimeoutMs: 180_000,
+      // An option passed as undefined keeps its default.
+      ...(Object.fromEntries(
+        Object.entries(options).filter(([, value]) => value !== undefined),
+      ) as ReplayHarnessOptions),
+    };
+  }
+
+  /** Where the runtime scripts are on the host, and which of them the sandbox needs. */
+  protected abstract readonly runtime: { dir: string; files: string[] };
+  /** Finds the tests that reach the target; returns why the target cannot be verified (e.g. none reach it). */
+  protected abstract planTests(): Promise<{ plan: Plan } | { reason: string }>;
+  protected abstract summarizeTests(run: ExecResult, resultsText: string | undefined): TestRun;
+  /** Environment of every command in the sandbox (which starts from a scrubbed one). */
+  protected abstract env(extra?: Record<string, string>): Record<string, string>;
+  /** The file with the target wrapped so that the tests' calls to it are recorded. */
+  protected abstract recordingCopy(fileText: string): Promise<Instrumented>;
+  /** The file as the verify runner loads it beside the other side (`startLine`: where the target starts in it). */
+  protected abstract replayCopy(
+    fileText: string,
+    role: 'original' | 'candidate',
+    startLine: number,
+  ): Promise<Instrumented>;
+  protected abstract verifierCommand(args: string[]): string[];
+  /** Language-specific fields of the verify runner's spec. */
+  protected abstract specExtras(): Record<string, unknown>;
+  /** Explains a failing baseline better than its test output can, when the language knows why. */
+  protected explainBaselineFailure(_tests: TestRun): string | undefined {
+    return undefined;
+  }
+
+  protected get target(): Target {
+    return this.options.target;
+  }
+
+  private copyPath(role: 'original' | 'candidate'): string {
+    return posix.join(posix.dirname(this.target.path), `.afterburner-${role}-${basename(this.target.path)}`);
+  }
+
+  /** Runs the original's tests, captures the calls they make to it, checks it is deterministic, calibrates. */
+  async prepare(): Promise<Preparation> {
+    const { workspace, fileText, target } = this.options;
+    const planned = await this.planTests();
+    if ('reason' in planned) return { ok: false, reason: planned.reason };
+    this.plan = planned.plan;
+    for (const file of this.runtime.files) {
+      await workspace.writeFile(
+        `${harnessDir}/${file}`,
+        await readFile(join(this.runtime.dir, file), 'utf8'),
+      );
+    }
+    await workspace.writeFile(`${captureDir}/.keep`, '');
+
+    const tests = await this.runTests();
+    if (!tests.passed) {
+      const reason =
+        this.explainBaselineFailure(tests) ?? `the tests fail before any change: ${describeFailures(tests)}`;
+      return { ok: false, reason };
+    }
+
+    const recording = await this.recordingCopy(fileText);
+    if (!recording.ok) return { ok: false, reason: `cannot capture its calls: ${recording.reason}` };
+    await workspace.writeFile(target.path, recording.text);
+    const captureRun = await this.runTests({
+      AFTERBURNER_CAPTURE_DIR: posix.join(workspace.root, captureDir),
+    });
+    await workspace.writeFile(target.path, fileText);
+    if (!captureRun.passed) {
+      return {
+        ok: false,
+        reason: `the tests fail when its calls are recorded: ${describeFailures(captureRun)}`,
+      };
+    }
+
+    const original = await this.replayCopy(fileText, 'original', target.startLine);
+    if (!original.ok) return { ok: false, reason: `cannot load it beside a candidate: ${original.reason}` };
+    await workspace.writeFile(this.copyPath('original'), original.text);
+    const check = await this.runVerifier(undefined, 0);
+    const skipped = (await this.skippedCalls()) + ('unreplayable' in check ? (check.unreplayable ?? 0) : 0);
+    if (check.status === 'no-calls') {
+      const why = skipped > 0 ? ` (${skipped} calls had arguments that cannot be recorded)` : '';
+      return { ok: false, reason: `not covered by tests: the tests never called \`${target.name}\`${why}` };
+    }
+    if (check.status === 'non-deterministic') {
+      return {
+        ok: false,
+        reason:
+          `non-deterministic: two runs of the original on captured call ${check.call} differ in ${check.what} ` +
+          `(${check.first} vs ${check.second})`,
+      };
+    }
+    if (check.status !== 'deterministic') {
+      return { ok: false, reason: `replaying its calls failed: ${describeRunner(check)}` };
+    }
+    if (check.calls < this.options.minCapturedCalls) {
+      const needed = this.options.minCapturedCalls;
+      return { ok: false, reason: `not covered by tests: ${check.calls} calls captured, ${needed} needed` };
+    }
+    const calibration = await this.calibrate();
+    if (calibration) return { ok: false, reason: calibration };
+    return { ok: true, tests, capturedCalls: check.calls, skippedCalls: skipped };
+  }
+
+  async evaluate(candidate: Candidate): Promise<Evaluation> {
+    const { workspace, target, fileText, minSpeedup } = this.options;
+    if (!this.plan) throw new Error('evaluate() needs a successful prepare() first');
+    const edits = await planCandidateEdits(fileText, target, candidate);
+    const candidateFile = applyLineEdits(fileText, editsOf(edits));
+    await workspace.writeFile(target.path, candidateFile);
+    const tests = await this.runTests();
+    await workspace.writeFile(target.path, fileText);
+    if (!tests.passed) {
+      return {
+        status: 'rejected',
+        stage: 'tests',
+        reason: `tests ${tests.outcome}:\n${describeFailures(tests)}`,
+        tests,
+      };
+    }
+    const shift = edits.imports ? edits.imports.replacement.split('\n').length - 1 : 0;
+    const copy = await this.replayCopy(candidateFile, 'candidate', target.startLine + shift);
+    if (!copy.ok) {
+      return {
+        status: 'rejected',
+        stage: 'benchmark',
+        reason: `cannot load the candidate: ${copy.reason}`,
+        tests,
+      };
+    }
+    await workspace.writeFile(this.copyPath('candidate'), copy.text);
+
+    const result = await this.runVerifier(this.copyPath('candidate'), this.options.rounds);
+    if (result.status === 'mismatch') {
+      const reason =
+        `differs from the original in its ${result.what} on captured call ${result.call}: input ${result.input}; ` +
+        `expected ${result.expected}, got ${result.actual}`;
+      return { status: 'rejected', stage: 'differential', reason, tests };
+    }
+    if (result.status !== 'measured') {
+      return { status: 'rejected', stage: 'benchmark', reason: describeRunner(result), tests };
+    }
+    const comparison = compareSamples(result.originalNs, result.candidateNs, {
+      minSpeedup,
+      noiseFloor: this.noiseFloor,
+      seed: this.options.seed,
+    });
+    const benchmark: Benchmark = {
+      calls: result.calls,
+      repeats: result.repeats,
+      rounds: this.options.rounds,
+      originalMedianNs: median(result.originalNs),
+      candidateMedianNs: median(result.candidateNs),
+      estimate: comparison.estimate,
+      verdict: comparison.verdict,
+      uTestP: comparison.uTest.pValue,
+      threshold: comparison.threshold,
+    };
+    if (benchmark.verdict !== 'faster') {
+      const reason = `correct, but not significantly faster: ${comparison.reason}`;
+      return { status: 'rejected', stage: 'not-faster', reason, tests, benchmark };
+    }
+    benchmark.memory = await this.measureMemory(benchmark.originalMedianNs);
+    return { status: 'verified', tests, benchmark, differentialCalls: result.calls, edits };
+  }
+
+  /**
+   * A/A run: the original against a second copy of itself, interleaved like a real comparison. The ratio it
+   * shows is this machine's noise (plus any position bias), which a candidate must clear.
+   */
+  private async calibrate(): Promise<string | undefined> {
+    const copy = await this.replayCopy(this.options.fileText, 'candidate', this.target.startLine);
+    if (!copy.ok) return `cannot load a second copy of the original: ${copy.reason}`;
+    await this.options.workspace.writeFile(this.copyPath('candidate'), copy.text);
+    const run = await this.runVerifier(this.copyPath('candidate'), this.options.rounds);
+    if (run.status !== 'measured') return `the A/A calibration run failed: ${describeRunner(run)}`;
+    this.noiseFloor = calibrateNoiseFloor(run.originalNs, run.candidateNs, {
+      seed: this.options.seed,
+    }).noiseFloor;
+    return undefined;
+  }
+
+  /** Peak memory and memory-time integral of each side alone, replaying the calls the same number of times. */
+  private async measureMemory(originalPassNs: number): Promise<MemoryComparison | undefined> {
+    // Long enough for the sandbox's ~10 ms memory sampling to see the replay, whichever side runs it.
+    const memoryRepeats = Math.min(10_000, Math.max(1, Math.ceil(300e6 / Math.max(1, originalPassNs))));
+    const { workspace, benchTimeoutMs } = this.options;
+    await workspace.writeFile(`${harnessDir}/spec.json`, JSON.stringify({ ...this.lastSpec, memoryRepeats }));
+    const resources: Partial<Record<'original' | 'candidate', NonNullable<ExecResult['resources']>>> = {};
+    for (const role of ['original', 'candidate'] as const) {
+      const run = await workspace.exec(this.verifierCommand([`${harnessDir}/spec.json`, '--memory', role]), {
+        timeoutMs: benchTimeoutMs,
+        env: this.env(),
+      });
+      if (parseRunnerOutput(run).status !== 'memory' || !run.resources) return undefined;
+      resources[role] = run.resources;
+    }
+    const { original, candidate } = resources;
+    if (!original || !candidate) return undefined;
+    return {
+      originalPeakBytes: Math.max(0, original.peakMemoryBytes - original.baselineMemoryBytes),
+      candidatePeakBytes: Math.max(0, candidate.peakMemoryBytes - candidate.baselineMemoryBytes),
+      originalIntegralMibMs: original.memoryIntegralMibMs,
+      candidateIntegralMibMs: candidate.memoryIntegralMibMs,
+      source: original.source,
+    };
+  }
+
+  protected async runTests(extraEnv: Record<string, string> = {}): Promise<TestRun> {
+    const plan = this.plan as Plan;
+    const { workspace, testTimeoutMs } = this.options;
+    const env = this.env(extraEnv);
+    if (plan.resultsFile) await workspace.exec(['rm', '-f', plan.resultsFile], { timeoutMs: 10_000, env });
+    const run = await workspace.exec(['sh', '-c', plan.command], { timeoutMs: testTimeoutMs, env });
+    const results = plan.resultsFile
+      ? await workspace.exec(['cat', plan.resultsFile], { timeoutMs: 10_000, env })
+      : undefined;
+    return this.summarizeTests(run, results?.outcome === 'ok' ? results.stdout : undefined);
+  }
+
+  private async skippedCalls(): Promise<number> {
+    const file = `${captureDir}/${safeId(this.target.id)}.skipped`;
+    const run = await this.options.workspace.exec(['sh', '-c', `wc -c < '${file}' 2>/dev/null || echo 0`], {
+      timeoutMs: 10_000,
+      env: this.env(),
+    });
+    return Number.parseInt(run.stdout.trim(), 10) || 0;
+  }
+
+  private async runVerifier(candidate: string | undefined, rounds: number): Promise<RunnerResult> {
+    const { workspace, seed, target } = this.options;
+    const spec = {
+      original: this.copyPath('original'),
+      candidate,
+      captureFile: `${captureDir}/${safeId(target.id)}.calls`,
+      maxCalls: 200,
+      rounds,
+      warmupRounds: this.options.warmupRounds,
+      minRoundNs: this.options.minRoundMs * 1e6,
+      seed,
+      ...this.specExtras(),
+    };
+    this.lastSpec = spec;
+    await workspace.writeFile(`${harnessDir}/spec.json`, JSON.stringify(spec));
+    const run = await workspace.exec(this.verifierCommand([`${harnessDir}/spec.json`]), {
+      timeoutMs: this.options.benchTimeoutMs,
+      env: this.env(),
+    });
+    return parseRunnerOutput(run);
+  }
+}
