@@ -8,8 +8,9 @@ import { detectChangedFunctions } from '../../src/detect/index.js';
 import type { Target } from '../../src/detect/types.js';
 import { type Evaluation, NodeHarness, type Preparation } from '../../src/harness/index.js';
 import { createSandbox } from '../../src/sandbox/create-sandbox.js';
-import type { Sandbox, Workspace } from '../../src/sandbox/types.js';
+import type { Sandbox } from '../../src/sandbox/types.js';
 import { dockerAvailable, dockerTestImage } from '../helpers/docker.js';
+import { preparedHarnesses } from '../helpers/prepared-harnesses.js';
 
 const run = promisify(execFile);
 
@@ -68,36 +69,21 @@ describe.each(modes)('NodeHarness on a vitest repository (%s sandbox)', (mode) =
     await fixture?.dispose();
   });
 
-  // One warm workspace per target, reused for all its candidates, as the pipeline does.
-  const prepared = new Map<string, Promise<{ harness: NodeHarness; preparation: Preparation }>>();
-  const workspaces: Workspace[] = [];
-  afterAll(async () => {
-    await Promise.all(workspaces.map((w) => w.dispose()));
-  });
-
-  function prepare(name: string): Promise<{ harness: NodeHarness; preparation: Preparation }> {
-    let entry = prepared.get(name);
-    if (!entry) {
-      entry = (async () => {
-        const target = targets.find((t) => t.name === name);
-        if (!target) throw new Error(`no target ${name} among ${targets.map((t) => t.name).join(', ')}`);
-        const workspace = await sandbox.open({ sourceDir: fixture.dir });
-        workspaces.push(workspace);
-        const harness = new NodeHarness({
-          workspace,
-          target,
-          sourceDir: fixture.dir,
-          fileText: await readFile(join(fixture.dir, target.path), 'utf8'),
-          testCommand: 'vitest run',
-          minSpeedup: 0.1,
-          rounds: 15,
-        });
-        return { harness, preparation: await harness.prepare() };
-      })();
-      prepared.set(name, entry);
-    }
-    return entry;
-  }
+  const harnesses = preparedHarnesses(
+    () => ({ sandbox, sourceDir: fixture.dir, targets }),
+    async (target, workspace) =>
+      new NodeHarness({
+        workspace,
+        target,
+        sourceDir: fixture.dir,
+        fileText: await readFile(join(fixture.dir, target.path), 'utf8'),
+        testCommand: 'vitest run',
+        minSpeedup: 0.1,
+        rounds: 15,
+      }),
+  );
+  afterAll(() => harnesses.dispose());
+  const prepare = (name: string) => harnesses.prepare(name);
 
   async function withHarness<T>(
     name: string,

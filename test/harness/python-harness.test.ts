@@ -12,6 +12,7 @@ import { PythonHarness } from '../../src/harness/python-harness.js';
 import { createSandbox } from '../../src/sandbox/create-sandbox.js';
 import type { Sandbox, Workspace } from '../../src/sandbox/types.js';
 import { dockerAvailable, dockerTestImage } from '../helpers/docker.js';
+import { preparedHarnesses } from '../helpers/prepared-harnesses.js';
 
 const fasterUniqueSkus = `def unique_skus(items):
     """SKUs of the items in first-seen order, each once."""
@@ -126,35 +127,20 @@ describe.each(modes)('PythonHarness on a pytest repository (%s sandbox)', (mode)
     await fixture?.dispose();
   });
 
-  // One warm workspace per target, reused for all its candidates, as the pipeline does.
-  const prepared = new Map<string, Promise<{ harness: PythonHarness; preparation: Preparation }>>();
-  const workspaces: Workspace[] = [];
-  afterAll(async () => {
-    await Promise.all(workspaces.map((w) => w.dispose()));
-  });
-
-  function prepare(name: string): Promise<{ harness: PythonHarness; preparation: Preparation }> {
-    let entry = prepared.get(name);
-    if (!entry) {
-      entry = (async () => {
-        const target = targets.find((t) => t.name === name);
-        if (!target) throw new Error(`no target ${name} among ${targets.map((t) => t.name).join(', ')}`);
-        const workspace = await sandbox.open({ sourceDir: fixture.dir });
-        workspaces.push(workspace);
-        const harness = new PythonHarness({
-          workspace,
-          target,
-          sourceDir: fixture.dir,
-          fileText: await readFile(join(fixture.dir, target.path), 'utf8'),
-          minSpeedup: 0.1,
-          rounds: 15,
-        });
-        return { harness, preparation: await harness.prepare() };
-      })();
-      prepared.set(name, entry);
-    }
-    return entry;
-  }
+  const harnesses = preparedHarnesses(
+    () => ({ sandbox, sourceDir: fixture.dir, targets }),
+    async (target, workspace) =>
+      new PythonHarness({
+        workspace,
+        target,
+        sourceDir: fixture.dir,
+        fileText: await readFile(join(fixture.dir, target.path), 'utf8'),
+        minSpeedup: 0.1,
+        rounds: 15,
+      }),
+  );
+  afterAll(() => harnesses.dispose());
+  const prepare = (name: string) => harnesses.prepare(name);
 
   async function withHarness<T>(
     name: string,
