@@ -157,24 +157,6 @@ export async function readBlobs(dir: string, objects: string[]): Promise<Map<str
   return blobs;
 }
 
-/** Mode and size of `path` (repository-relative) at `commit`, without reading its content. */
-export async function treeEntry(dir: string, commit: string, path: string): Promise<TreeEntry | undefined> {
-  // Literal pathspecs: a file named `a*.js` must not match as a glob; --full-tree: paths are not relative to cwd.
-  const out = await git(dir, [
-    '--literal-pathspecs',
-    'ls-tree',
-    '--full-tree',
-    '-l',
-    '-z',
-    commit,
-    '--',
-    path,
-  ]);
-  const match = /^(\d+) \w+ [0-9a-f]+\s+(\d+|-)\t/.exec(out);
-  if (!match?.[1] || !match[2]) return undefined;
-  return { mode: match[1], size: match[2] === '-' ? 0 : Number(match[2]) };
-}
-
 /** Raw bytes of `path` (repository-relative) at `commit`; `cat-file` never applies textconv filters. */
 export async function readFileAt(dir: string, commit: string, path: string): Promise<Buffer> {
   const { stdout } = await execFileAsync('git', ['cat-file', 'blob', `${commit}:${path}`], {

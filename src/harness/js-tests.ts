@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { ExecResult } from '../sandbox/types.js';
+import { baseTestRun, firstLines } from './test-run.js';
 import type { TestFailure, TestRun } from './types.js';
 
 export type JsTestRunner = 'vitest' | 'jest' | 'mocha' | 'node:test' | 'script';
@@ -156,10 +157,6 @@ interface MochaResults {
   failures?: { fullTitle?: string; err?: { message?: string } }[];
 }
 
-function firstLines(text: string, count = 6): string {
-  return text.split('\n').slice(0, count).join('\n').slice(0, 800);
-}
-
 function parseJestLike(text: string): Pick<TestRun, 'passedCount' | 'failedCount' | 'failures'> {
   const data = JSON.parse(text) as JestLikeResults;
   const failures: TestFailure[] = [];
@@ -222,15 +219,7 @@ export function summarizeTestRun(
   run: ExecResult,
   resultsText: string | undefined,
 ): TestRun {
-  const base: TestRun = {
-    command: plan.command,
-    runner: plan.runner,
-    files: plan.files,
-    outcome: run.outcome,
-    passed: run.outcome === 'ok',
-    durationMs: run.durationMs,
-    outputTail: `${run.stdout}\n${run.stderr}`.trimEnd().split('\n').slice(-15).join('\n'),
-  };
+  const base = baseTestRun(plan, run);
   try {
     if (plan.runner === 'node:test') return { ...base, ...parseTap(run.stdout) };
     if (!resultsText) return base;

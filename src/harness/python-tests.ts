@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { ExecResult } from '../sandbox/types.js';
+import { baseTestRun, firstLines } from './test-run.js';
 import type { TestFailure, TestRun } from './types.js';
 
 export type PythonTestRunner = 'pytest' | 'unittest' | 'script';
@@ -222,10 +223,6 @@ function attribute(tag: string, name: string): string | undefined {
   return value === undefined ? undefined : unescapeXml(value);
 }
 
-function firstLines(text: string, count = 6): string {
-  return text.split('\n').slice(0, count).join('\n').slice(0, 800);
-}
-
 type Counts = Pick<TestRun, 'passedCount' | 'failedCount' | 'failures'>;
 
 /** pytest's JUnit XML: one `<testcase>` per test, with a `<failure>` or `<error>` child when it did not pass. */
@@ -269,15 +266,7 @@ export function summarizePythonTestRun(
   run: ExecResult,
   resultsText: string | undefined,
 ): TestRun {
-  const base: TestRun = {
-    command: plan.command,
-    runner: plan.runner,
-    files: plan.files,
-    outcome: run.outcome,
-    passed: run.outcome === 'ok',
-    durationMs: run.durationMs,
-    outputTail: `${run.stdout}\n${run.stderr}`.trim().split('\n').slice(-15).join('\n'),
-  };
+  const base = baseTestRun(plan, run);
   if (!resultsText) return base;
   try {
     return {

@@ -1,4 +1,5 @@
 import type { Target } from '../detect/types.js';
+import { fenceFor } from '../fence.js';
 import type { Benchmark } from '../harness/types.js';
 import type { ChatMessage } from '../providers/types.js';
 import type { ProjectDependencies } from './dependencies.js';
@@ -34,8 +35,7 @@ const system =
   'order of results. You never add third-party dependencies.';
 
 function fence(code: string, language: string): string {
-  const longest = Math.max(2, ...[...code.matchAll(/`+/g)].map((m) => m[0].length));
-  const ticks = '`'.repeat(longest + 1);
+  const ticks = fenceFor(code);
   return `${ticks}${language}\n${code}\n${ticks}`;
 }
 

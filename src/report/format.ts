@@ -1,3 +1,4 @@
+export { fenceFor } from '../fence.js';
 export function formatDuration(ns: number): string {
   if (ns >= 1e9) return `${(ns / 1e9).toFixed(2)} s`;
   if (ns >= 1e6) return `${(ns / 1e6).toFixed(2)} ms`;
@@ -7,12 +8,6 @@ export function formatDuration(ns: number): string {
 
 export function formatRatio(ratio: number): string {
   return `${ratio.toFixed(2)}×`;
-}
-
-/** A code fence longer than any run of backticks inside the code, so the code cannot close it early. */
-export function fenceFor(code: string): string {
-  const longest = Math.max(2, ...[...code.matchAll(/`+/g)].map((m) => m[0].length));
-  return '`'.repeat(longest + 1);
 }
 
 /** Markdown inline code that survives backticks in the text. */

@@ -1,6 +1,7 @@
 import type { Parser } from 'web-tree-sitter';
 import { createParser } from '../../detect/tree-sitter.js';
 import type { Language } from '../../detect/types.js';
+import { fenceFor } from '../../fence.js';
 import type { ProposalReply, ProposalRequest, Provider } from '../types.js';
 import { type Rewrite, rewriteWithRules } from './apply-rules.js';
 import { javascriptRules } from './javascript/index.js';
@@ -113,8 +114,7 @@ function formatAnswer({ source, applied, imports }: Rewrite, language: Language,
   const presentLines = new Set(context.split(/\r?\n/).map((line) => line.trim()));
   const missing = imports.filter((line) => !presentLines.has(line));
   const code = missing.length > 0 ? `${missing.join('\n')}\n\n${source}` : source;
-  const longestBackticks = Math.max(0, ...(code.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(Math.max(3, longestBackticks + 1));
+  const fence = fenceFor(code);
   const plural = applied.length > 1 ? 's' : '';
   return `Offline rule${plural} applied: ${names}.\n\n${fence}${fenceTags[language]}\n${code}\n${fence}`;
 }

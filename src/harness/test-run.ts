@@ -1,0 +1,23 @@
+import type { ExecResult } from '../sandbox/types.js';
+import type { TestRun } from './types.js';
+
+/** What every language's test run reports before its machine-readable results are parsed. */
+export function baseTestRun(
+  plan: { command: string; runner: string; files: string[] },
+  run: ExecResult,
+): TestRun {
+  return {
+    command: plan.command,
+    runner: plan.runner,
+    files: plan.files,
+    outcome: run.outcome,
+    passed: run.outcome === 'ok',
+    durationMs: run.durationMs,
+    outputTail: `${run.stdout}\n${run.stderr}`.trim().split('\n').slice(-15).join('\n'),
+  };
+}
+
+/** The first lines of an assertion message: enough for the model's feedback, bounded. */
+export function firstLines(text: string, count = 6): string {
+  return text.split('\n').slice(0, count).join('\n').slice(0, 800);
+}
