@@ -15,6 +15,19 @@ export type ActionEvent =
       needsPullLookup: boolean;
     }
   | { kind: 'sweep'; sha: string; branch?: string }
+  | {
+      /** A `workflow_run` after the compute workflow: post the report it uploaded. */
+      kind: 'post';
+      runId: number;
+      runUrl?: string;
+      /** The commit the compute run checked out, as GitHub recorded it (not as its artifact claims). */
+      headSha: string;
+      headRepo?: string;
+      /** Pull requests GitHub linked to the run; empty for forks, so the report names its own. */
+      pullNumbers: number[];
+      /** The event that started the compute run. */
+      triggeredBy?: string;
+    }
   | { kind: 'ignore'; reason: string };
 
 const maintainers = new Set(['OWNER', 'MEMBER', 'COLLABORATOR']);
@@ -30,6 +43,15 @@ interface Payload {
   issue?: { number?: number; pull_request?: unknown };
   comment?: { body?: string; author_association?: string; user?: { login?: string } };
   repository?: { full_name?: string; default_branch?: string };
+  workflow_run?: {
+    id?: number;
+    html_url?: string;
+    event?: string;
+    conclusion?: string | null;
+    head_sha?: string;
+    head_repository?: { full_name?: string } | null;
+    pull_requests?: { number?: number }[];
+  };
 }
 
 /** Reads GITHUB_EVENT_NAME / GITHUB_EVENT_PATH into what to do; unsupported events fail with the supported ones. */
@@ -81,6 +103,27 @@ export async function readEvent(env: NodeJS.ProcessEnv): Promise<ActionEvent> {
         needsPullLookup: true,
       };
     }
+    case 'workflow_run': {
+      const run = payload.workflow_run;
+      if (!run?.id || !run.head_sha) {
+        throw new AfterburnerError('usage', 'the event payload has no workflow_run id and head_sha');
+      }
+      if (payload.action !== 'completed' || run.conclusion !== 'success') {
+        return {
+          kind: 'ignore',
+          reason: `the workflow run ${run.id} is ${payload.action ?? 'unknown'} with conclusion ${run.conclusion ?? 'none'}, not a success`,
+        };
+      }
+      return {
+        kind: 'post',
+        runId: run.id,
+        runUrl: run.html_url,
+        headSha: run.head_sha,
+        headRepo: run.head_repository?.full_name,
+        pullNumbers: (run.pull_requests ?? []).flatMap((p) => (p.number ? [p.number] : [])),
+        triggeredBy: run.event,
+      };
+    }
     case 'schedule':
     case 'workflow_dispatch':
     case 'push': {
@@ -95,7 +138,7 @@ export async function readEvent(env: NodeJS.ProcessEnv): Promise<ActionEvent> {
     default:
       throw new AfterburnerError(
         'usage',
-        `event '${name ?? 'unknown'}' is not supported: use pull_request, pull_request_target, issue_comment, schedule or workflow_dispatch`,
+        `event '${name ?? 'unknown'}' is not supported: use pull_request, pull_request_target, issue_comment, workflow_run, schedule or workflow_dispatch`,
       );
   }
 }

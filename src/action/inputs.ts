@@ -50,7 +50,7 @@ const schema = z.strictObject({
   'setup-command': optionalText,
   'test-command': optionalText,
   rounds: count(5, 1000).default(defaults.rounds),
-  mode: z.enum(['auto', 'review', 'sweep', 'merge']).default('auto'),
+  mode: z.enum(['auto', 'review', 'sweep', 'merge', 'post']).default('auto'),
   'comment-style': z.enum(['review', 'summary', 'none']).default('review'),
   'comment-when-empty': flag,
   shard: z.string().default('1/1'),
@@ -86,11 +86,11 @@ export interface ActionInputs {
   /** Installs dependencies once, with network, before anything from the pull request runs untrusted. */
   setupCommand?: string;
   rounds: number;
-  mode: 'auto' | 'review' | 'sweep' | 'merge';
+  mode: 'auto' | 'review' | 'sweep' | 'merge' | 'post';
   commentStyle: 'review' | 'summary' | 'none';
   commentWhenEmpty: boolean;
   shard: Shard;
-  /** Directory of shard JSON reports (mode merge). */
+  /** Directory of shard JSON reports (mode merge), or the downloaded report, file or directory (mode post). */
   reports?: string;
 }
 

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as core from '@actions/core';
 import { plainProgress } from '../cli/progress-printer.js';
@@ -6,17 +6,20 @@ import { detectChangedFunctions } from '../detect/index.js';
 import type { DetectResult } from '../detect/types.js';
 import { AfterburnerError } from '../errors.js';
 import { GitHubClient, httpStatus } from '../github/github-client.js';
-import { publishReview } from '../github/publish-review.js';
 import { publishSweep } from '../github/publish-sweep.js';
 import { apiKeyFromEnv } from '../providers/create-provider.js';
 import { speedupHeadline } from '../report/comment-parts.js';
-import { type RunReport, renderJsonReport, renderMarkdownReport } from '../report/index.js';
+import { type RunReport, renderMarkdownReport } from '../report/index.js';
+import { parseRunReport } from '../report/report-schema.js';
 import { type ReviewOptions, runReview } from '../run.js';
 import { mergeReports } from '../sweep/merge-reports.js';
 import { filterTargets, selectSweepTargets } from '../sweep/select-targets.js';
 import { readEvent } from './event.js';
 import { ensureCommits } from './git-commits.js';
 import { type ActionInputs, inputNames, parseInputs } from './inputs.js';
+import { type Outputs, writeReports } from './outputs.js';
+import { postReport } from './post-report.js';
+import { publishToPull } from './publish-to-pull.js';
 
 // Inputs that hold secrets; they are removed from this process's environment once read, so nothing we start
 // (git, the sandbox, the repository's tests) can inherit them.
@@ -34,15 +37,6 @@ function repoOf(env: NodeJS.ProcessEnv): { owner: string; repo: string } {
   const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
   if (!owner || !repo) throw new AfterburnerError('usage', 'GITHUB_REPOSITORY is not set (owner/name)');
   return { owner, repo };
-}
-
-interface Outputs {
-  report: RunReport;
-  markdownPath: string;
-  jsonPath: string;
-  posted: boolean;
-  reason?: string;
-  pullUrl?: string;
 }
 
 /** The Action: review a pull request, sweep the repository, or merge a sweep's shards, by event and inputs. */
@@ -85,7 +79,18 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       );
     }
     outputs = await review({ inputs, event, client, pipeline, workspace, outDir, fork: isFork(env, event) });
+  } else if (mode === 'post') {
+    if (event.kind !== 'post') {
+      throw new AfterburnerError('usage', `input 'mode': post needs a workflow_run event`);
+    }
+    outputs = await postReport({ inputs, event, client, outDir });
   } else {
+    if (event.kind === 'post') {
+      throw new AfterburnerError(
+        'usage',
+        `input 'mode': ${mode} does not run on workflow_run; use mode: post`,
+      );
+    }
     const sha = event.kind === 'sweep' ? event.sha : event.head;
     const branch = event.kind === 'sweep' ? event.branch : undefined;
     outputs = await sweep({ inputs, mode, sha, branch, client, pipeline, workspace, outDir });
@@ -147,15 +152,6 @@ function isFork(env: NodeJS.ProcessEnv, event: { headRepo?: string; baseRepo: st
   return env.GITHUB_EVENT_NAME === 'pull_request' && !!event.headRepo && event.headRepo !== event.baseRepo;
 }
 
-async function writeReports(report: RunReport, outDir: string, name: string) {
-  await mkdir(outDir, { recursive: true });
-  const markdownPath = join(outDir, `${name}.md`);
-  const jsonPath = join(outDir, `${name}.json`);
-  await writeFile(markdownPath, renderMarkdownReport(report));
-  await writeFile(jsonPath, renderJsonReport(report));
-  return { markdownPath, jsonPath };
-}
-
 async function review(input: {
   inputs: ActionInputs;
   event: Extract<Awaited<ReturnType<typeof readEvent>>, { kind: 'review' }>;
@@ -176,13 +172,16 @@ async function review(input: {
   }
   const changed = await detectChangedFunctions({ repo: workspace, base: event.base, head: event.head });
   const detection = filterTargets(changed, { ...inputs, maxFunctions: inputs.maxFunctions });
-  const report = await runReview({
-    ...input.pipeline,
-    repo: workspace,
-    base: event.base,
-    head: event.head,
-    detection,
-  });
+  const report: RunReport = {
+    ...(await runReview({
+      ...input.pipeline,
+      repo: workspace,
+      base: event.base,
+      head: event.head,
+      detection,
+    })),
+    pullRequest: { number: event.pullNumber, ...(event.headRepo ? { headRepo: event.headRepo } : {}) },
+  };
   const paths = await writeReports(report, input.outDir, 'afterburner-report');
   const notPosted = (reason: string): Outputs => ({ report, ...paths, posted: false, reason });
 
@@ -194,36 +193,11 @@ async function review(input: {
         'use the two-workflow pattern in the README to post from `workflow_run`',
     );
   }
-  try {
-    const result = await publishReview({
-      client,
-      pullNumber: event.pullNumber,
-      headSha: report.headSha,
-      report,
-      footer: {
-        version: report.tool.version,
-        provider: report.provider.name,
-        model: report.provider.model,
-        inputTokens: report.usage.inputTokens,
-        outputTokens: report.usage.outputTokens,
-        costUsd: report.usage.costUsd,
-      },
-      inline: inputs.commentStyle === 'review',
-      commentWhenEmpty: inputs.commentWhenEmpty,
-      log: (line) => core.info(`afterburner: ${line}`),
-    });
-    core.info(`afterburner: posted ${JSON.stringify(result)}`);
-    return { report, ...paths, posted: true };
-  } catch (error) {
-    const status = httpStatus(error);
-    if (status === 403 || status === 401) {
-      return notPosted(
-        `GitHub refused to post (HTTP ${status}: ${(error as Error).message.split('\n')[0]}); the token is ` +
-          'probably read-only: grant `pull-requests: write` or use the two-workflow pattern for forks',
-      );
-    }
-    throw error;
-  }
+  return {
+    report,
+    ...paths,
+    ...(await publishToPull({ client, inputs, pullNumber: event.pullNumber, report })),
+  };
 }
 
 async function readShardReports(dir: string): Promise<RunReport[]> {
@@ -233,7 +207,7 @@ async function readShardReports(dir: string): Promise<RunReport[]> {
     .map((e) => join(e.parentPath, e.name))
     .sort();
   if (files.length === 0) throw new AfterburnerError('usage', `input 'reports': no .json reports in ${dir}`);
-  return Promise.all(files.map(async (file) => JSON.parse(await readFile(file, 'utf8')) as RunReport));
+  return Promise.all(files.map(async (file) => parseRunReport(await readFile(file, 'utf8'), file)));
 }
 
 async function sweep(input: {

@@ -121,6 +121,19 @@ export class GitHubClient {
     return files.map((f) => ({ filename: f.filename, status: f.status, patch: f.patch }));
   }
 
+  /** A file's text at a commit, or undefined when it is missing, a directory or too big for the API (1 MB). */
+  async fileAt(path: string, ref: string): Promise<string | undefined> {
+    try {
+      const { data } = await this.octokit.rest.repos.getContent({ ...this.repo, path, ref });
+      if (Array.isArray(data) || data.type !== 'file' || !('content' in data)) return undefined;
+      if (data.encoding !== 'base64') return undefined;
+      return Buffer.from(data.content, 'base64').toString('utf8');
+    } catch (error) {
+      if (httpStatus(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
   async reviewComments(pullNumber: number): Promise<ReviewComment[]> {
     const comments = await this.octokit.paginate(this.octokit.rest.pulls.listReviewComments, {
       ...this.repo,

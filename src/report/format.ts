@@ -22,3 +22,16 @@ export function inlineCode(text: string): string {
 export function tableCell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
+
+/**
+ * Text from a report someone else wrote (a fork's workflow run): one line, capped, and unable to link,
+ * mention, embed HTML or format. Table pipes are left to `tableCell`.
+ */
+export function inertText(text: string, max = 500): string {
+  const line = text.replace(/\p{Cc}+/gu, ' ').slice(0, max);
+  return line
+    .replace(/[\\`*_{}[\]<>()#+!~]/g, '\\$&')
+    .replace(/@/g, '@\u200b')
+    .replace(/:\/\//g, ':/\u200b/')
+    .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}\u200b.`);
+}

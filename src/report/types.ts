@@ -39,6 +39,8 @@ export interface RunReport {
   head: string;
   mergeBase: string;
   headSha: string;
+  /** The pull request the Action reviewed, kept so that a `workflow_run` job can post the report later. */
+  pullRequest?: { number: number; headRepo?: string };
   sandbox: { kind: 'docker' | 'process'; isolated: boolean; description: string };
   provider: { name: string; model: string };
   settings: { iterations: number; candidates: number; minSpeedup: number };

@@ -1,128 +1,25 @@
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FixtureRepo, materializeFixture } from '../../src/demo/materialize-fixture.js';
 import type { RunReport } from '../../src/report/types.js';
-import { repoRoot } from '../helpers/cli.js';
+import {
+  type ActionRun,
+  applyComment,
+  exec,
+  normalize,
+  output,
+  owner,
+  type PullRequestEvent,
+  pullRequestComment,
+  pullRequestOpened,
+  repoName,
+  runAction,
+} from '../helpers/action-run.js';
 import { dockerAvailable, dockerTestImage } from '../helpers/docker.js';
-import { type FakeGitHub, type StoredReviewComment, startFakeGitHub } from '../helpers/fake-github.js';
+import { type FakeGitHub, startFakeGitHub } from '../helpers/fake-github.js';
 import { expectGolden } from '../helpers/golden.js';
-
-const exec = promisify(execFile);
-// The committed test runs the bundle users get; AFTERBURNER_ACTION_ENTRY points at a fresh build while iterating.
-const actionEntry = process.env.AFTERBURNER_ACTION_ENTRY ?? join(repoRoot, 'dist', 'index.js');
-const owner = 'octo-org';
-const repoName = 'tagged-posts';
-
-// GitHub's example payloads, read as data (the package's type definitions need packages we do not install).
-const webhooks = createRequire(import.meta.url)('@octokit/webhooks-examples') as {
-  name: string;
-  examples: { action?: string }[];
-}[];
-
-interface PullRequestEvent {
-  number: number;
-  pull_request: {
-    number: number;
-    base: { sha: string; repo: { full_name: string } };
-    head: { sha: string; repo: { full_name: string } };
-  };
-  repository: { full_name: string };
-}
-
-/** GitHub's own `pull_request.opened` example, pointed at the fixture repository and its commits. */
-function pullRequestOpened(base: string, head: string, headRepo = `${owner}/${repoName}`): PullRequestEvent {
-  const entry = webhooks.find((w) => w.name === 'pull_request');
-  const example = entry?.examples.find((e) => e.action === 'opened');
-  const event = structuredClone(example) as unknown as PullRequestEvent;
-  event.number = 12;
-  event.pull_request.number = 12;
-  event.pull_request.base.sha = base;
-  event.pull_request.head.sha = head;
-  event.pull_request.base.repo.full_name = `${owner}/${repoName}`;
-  event.pull_request.head.repo.full_name = headRepo;
-  event.repository.full_name = `${owner}/${repoName}`;
-  return event;
-}
-
-interface ActionRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-  outputs: string;
-  summary: string;
-}
-
-async function runAction(runnerTemp: string, env: Record<string, string>): Promise<ActionRun> {
-  await writeFile(join(runnerTemp, 'output'), '');
-  await writeFile(join(runnerTemp, 'summary'), '');
-  const childEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    GITHUB_OUTPUT: join(runnerTemp, 'output'),
-    GITHUB_STEP_SUMMARY: join(runnerTemp, 'summary'),
-    RUNNER_TEMP: runnerTemp,
-    GITHUB_REPOSITORY: `${owner}/${repoName}`,
-    INPUT_SANDBOX: 'process',
-    INPUT_ITERATIONS: '1',
-    INPUT_CANDIDATES: '1',
-    ...env,
-  };
-  for (const name of ['AFTERBURNER_API_KEY', 'OPENAI_API_KEY', 'GITHUB_TOKEN', 'CI']) delete childEnv[name];
-  const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      [actionEntry],
-      { env: childEnv, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-  return {
-    ...result,
-    outputs: await readFile(join(runnerTemp, 'output'), 'utf8'),
-    summary: await readFile(join(runnerTemp, 'summary'), 'utf8'),
-  };
-}
-
-function output(outputs: string, name: string): string | undefined {
-  const match = new RegExp(`^${name}<<(.+)\\n([\\s\\S]*?)\\n\\1$`, 'm').exec(outputs);
-  return match?.[2];
-}
-
-/** Measured numbers and commit shas change from run to run; the words and structure must not. */
-function normalize(body: string): string {
-  return (
-    body
-      .replace(/\/tmp\/afterburner-runner-\w+/g, 'RUNNER_TEMP')
-      .replace(/CI \d+(\.\d+)?–/g, 'CI N–')
-      // Units follow the magnitude, which varies from run to run.
-      .replace(/\d+(\.\d+)?( ms| µs| ns| s\b)/g, 'N TIME')
-      .replace(/\d+(\.\d+)?( MiB| KiB| GiB| B)\b/g, 'N BYTES')
-      .replace(/\d+(\.\d+)?(×)/g, 'N$2')
-      .replace(/\b(\d+) (rounds|calls|recorded calls)/g, 'N $2')
-      .replace(/head [0-9a-f]{7}/g, 'head SHA')
-      .replace(/ at [0-9a-f]{7} /g, ' at SHA ')
-      .replace(/sandbox: [^<]*/g, 'sandbox: SANDBOX')
-  );
-}
-
-/** The code inside a comment's suggestion block. */
-function suggestionCode(body: string): string {
-  const match = /^(`{3,})suggestion\n([\s\S]*?)\n\1$/m.exec(body);
-  if (!match) throw new Error(`no suggestion block in:\n${body}`);
-  return match[2] as string;
-}
-
-async function applyComment(dir: string, comment: StoredReviewComment): Promise<void> {
-  const path = join(dir, comment.path);
-  const lines = (await readFile(path, 'utf8')).split('\n');
-  const start = comment.start_line ?? (comment.line as number);
-  lines.splice(start - 1, (comment.line as number) - start + 1, ...suggestionCode(comment.body).split('\n'));
-  await writeFile(path, lines.join('\n'));
-}
 
 describe('the Action (dist/index.js) reviewing a pull request against a fake GitHub', () => {
   let fixture: FixtureRepo;
@@ -215,6 +112,41 @@ describe('the Action (dist/index.js) reviewing a pull request against a fake Git
     expect(writes.map((w) => w.operationId).filter((id) => id !== 'issues/update-comment')).toEqual([]);
     expect(fake.reviews).toHaveLength(1);
     expect(fake.issueComments).toHaveLength(1);
+  });
+
+  it('/afterburner from a maintainer re-runs the review: the commits come from the API, nothing is duplicated', async () => {
+    const path = join(runnerTemp, 'comment.json');
+    await writeFile(path, JSON.stringify(pullRequestComment('/afterburner', 'MEMBER')));
+    const seen = fake.requests.length;
+    const run = await runAction(runnerTemp, {
+      ...env,
+      GITHUB_EVENT_NAME: 'issue_comment',
+      GITHUB_EVENT_PATH: path,
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(fake.invalid).toEqual([]);
+    const requests = fake.requests.slice(seen);
+    expect(requests[0]?.operationId).toBe('pulls/get');
+    expect(output(run.outputs, 'suggestions')).toBe('3');
+    const writes = requests.filter((r) => r.method !== 'GET').map((r) => r.operationId);
+    expect(writes.filter((id) => id !== 'issues/update-comment')).toEqual([]);
+    expect(fake.reviews).toHaveLength(1);
+  });
+
+  it('/afterburner from someone who is not a maintainer does nothing and says why', async () => {
+    const path = join(runnerTemp, 'comment.json');
+    await writeFile(path, JSON.stringify(pullRequestComment('/afterburner', 'CONTRIBUTOR')));
+    const seen = fake.requests.length;
+    const run = await runAction(runnerTemp, {
+      ...env,
+      GITHUB_EVENT_NAME: 'issue_comment',
+      GITHUB_EVENT_PATH: path,
+    });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(
+      /::notice::afterburner: nothing to do: \/afterburner is for maintainers .* is CONTRIBUTOR/,
+    );
+    expect(fake.requests.slice(seen)).toEqual([]);
   });
 
   it('after a push that changes a function, posts its new suggestion and minimizes the outdated one', async () => {

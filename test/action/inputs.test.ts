@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -84,6 +85,34 @@ describe('events', () => {
       reason: '/afterburner is for maintainers (owner, member, collaborator); mona is CONTRIBUTOR',
     });
     expect((await eventOf('issue_comment', comment('OWNER', 'looks good'))).kind).toBe('ignore');
+  });
+
+  it('a completed, successful workflow_run posts; its pull requests and head come from GitHub, not the artifact', async () => {
+    const webhooks = createRequire(import.meta.url)('@octokit/webhooks-examples') as {
+      name: string;
+      examples: { action?: string; workflow_run?: Record<string, unknown> }[];
+    }[];
+    const examples = webhooks.find((w) => w.name === 'workflow_run')?.examples ?? [];
+    const completed = structuredClone(examples.find((e) => e.action === 'completed'));
+    const run = completed?.workflow_run as Record<string, unknown>;
+    run.conclusion = 'success';
+    run.pull_requests = [{ number: 7 }];
+    expect(await eventOf('workflow_run', completed)).toEqual({
+      kind: 'post',
+      runId: run.id,
+      runUrl: run.html_url,
+      headSha: run.head_sha,
+      headRepo: (run.head_repository as { full_name: string }).full_name,
+      pullNumbers: [7],
+      triggeredBy: run.event,
+    });
+    run.conclusion = 'failure';
+    expect(await eventOf('workflow_run', completed)).toEqual({
+      kind: 'ignore',
+      reason: `the workflow run ${run.id} is completed with conclusion failure, not a success`,
+    });
+    const requested = examples.find((e) => e.action === 'requested');
+    expect((await eventOf('workflow_run', requested)).kind).toBe('ignore');
   });
 
   it('schedule and workflow_dispatch sweep the pushed commit; unknown events fail with the supported list', async () => {

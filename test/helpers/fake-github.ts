@@ -420,6 +420,30 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         if (!pull || Number(params.pull_number) !== pull.number) return notFound;
         return { status: 200, body: await pullFiles(gitDir, pull.base, pull.head) };
       }
+      case 'repos/get-content': {
+        const ref = query.get('ref') ?? 'HEAD';
+        const content = await git(gitDir, 'show', `${ref}:${params.path}`).catch(() => undefined);
+        if (content === undefined) return notFound;
+        const sha = (await git(gitDir, 'rev-parse', `${ref}:${params.path}`)).trim();
+        const url = `${state.url}/repos/${fullName}/contents/${params.path}?ref=${ref}`;
+        return {
+          status: 200,
+          body: {
+            type: 'file',
+            encoding: 'base64',
+            size: Buffer.byteLength(content),
+            name: String(params.path).split('/').pop(),
+            path: params.path,
+            content: Buffer.from(content).toString('base64'),
+            sha,
+            url,
+            git_url: null,
+            html_url: null,
+            download_url: null,
+            _links: { self: url, git: null, html: null },
+          },
+        };
+      }
       case 'pulls/list-review-comments':
         return { status: 200, body: state.reviewComments.map(reviewCommentJson) };
       case 'pulls/create-review': {

@@ -1,0 +1,50 @@
+import * as core from '@actions/core';
+import { type GitHubClient, httpStatus } from '../github/github-client.js';
+import { publishReview } from '../github/publish-review.js';
+import type { RunReport } from '../report/index.js';
+import type { ActionInputs } from './inputs.js';
+
+/**
+ * Posts a report to its pull request as one review plus the sticky summary. A token that may not write (403/401)
+ * ends with the reason instead of failing the job: the summary, annotations and JSON report still hold it all.
+ */
+export async function publishToPull(input: {
+  client: GitHubClient;
+  inputs: Pick<ActionInputs, 'commentStyle' | 'commentWhenEmpty'>;
+  pullNumber: number;
+  report: RunReport;
+}): Promise<{ posted: true } | { posted: false; reason: string }> {
+  const { report } = input;
+  try {
+    const result = await publishReview({
+      client: input.client,
+      pullNumber: input.pullNumber,
+      headSha: report.headSha,
+      report,
+      footer: {
+        version: report.tool.version,
+        provider: report.provider.name,
+        model: report.provider.model,
+        inputTokens: report.usage.inputTokens,
+        outputTokens: report.usage.outputTokens,
+        costUsd: report.usage.costUsd,
+      },
+      inline: input.inputs.commentStyle === 'review',
+      commentWhenEmpty: input.inputs.commentWhenEmpty,
+      log: (line) => core.info(`afterburner: ${line}`),
+    });
+    core.info(`afterburner: posted ${JSON.stringify(result)}`);
+    return { posted: true };
+  } catch (error) {
+    const status = httpStatus(error);
+    if (status === 403 || status === 401) {
+      return {
+        posted: false,
+        reason:
+          `GitHub refused to post (HTTP ${status}: ${(error as Error).message.split('\n')[0]}); the token is ` +
+          'probably read-only: grant `pull-requests: write` or use the two-workflow pattern for forks',
+      };
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { AfterburnerError } from '../errors.js';
+import type { RunReport } from './types.js';
+
+// A report read back from disk may come from another job's artifact (shards, a fork's workflow run): it is
+// checked field by field before anything renders or posts it. Sizes are capped so that a hostile file cannot
+// make us post megabytes.
+const text = (max: number) => z.string().max(max);
+const count = z.number().int().min(0).max(1e9);
+const positive = z.number().finite().min(0);
+const line = z.number().int().min(1).max(10_000_000);
+const sha = z.string().regex(/^[0-9a-f]{7,64}$/, 'expected a commit sha');
+const repoName = z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'expected owner/name');
+const codeBlock = text(200_000);
+/** Names are always rendered as inline code, so only their length and line breaks matter. */
+const functionName = z.string().regex(/^\P{Cc}{1,300}$/u, 'expected a function name on one line');
+const path = z
+  .string()
+  .max(1000)
+  .refine(
+    (p) => p !== '' && !p.startsWith('/') && !p.split('/').includes('..') && !/\p{Cc}/u.test(p),
+    'expected a relative path inside the repository',
+  );
+
+const estimate = z.object({
+  speedup: positive,
+  low: positive,
+  high: positive,
+  confidence: z.number().min(0).max(1),
+  resamples: count,
+});
+
+const benchmark = z.object({
+  calls: count,
+  repeats: count,
+  rounds: count,
+  originalMedianNs: positive,
+  candidateMedianNs: positive,
+  estimate,
+  verdict: z.enum(['faster', 'slower', 'inconclusive']),
+  uTestP: z.number().min(0).max(1).optional(),
+  threshold: positive.optional(),
+  memory: z
+    .object({
+      originalPeakBytes: positive,
+      candidatePeakBytes: positive,
+      originalIntegralMibMs: positive,
+      candidateIntegralMibMs: positive,
+      source: text(200),
+    })
+    .optional(),
+});
+
+const testRun = z.object({
+  command: text(2000),
+  runner: text(100).optional(),
+  files: z.array(path).max(10_000).optional(),
+  passedCount: count.optional(),
+  failedCount: count.optional(),
+  failures: z
+    .array(z.object({ name: text(1000), message: text(4000) }))
+    .max(1000)
+    .optional(),
+  outcome: z.enum(['ok', 'failed', 'timeout', 'oom', 'crashed', 'output-limit']),
+  passed: z.boolean(),
+  durationMs: positive,
+  outputTail: text(20_000),
+});
+
+const lineEdit = z.object({ startLine: line, endLine: line, original: codeBlock, replacement: codeBlock });
+
+const suggestion = z.object({
+  path,
+  name: functionName,
+  language: z.enum(['javascript', 'typescript', 'tsx', 'python']),
+  startLine: line,
+  endLine: line,
+  original: codeBlock,
+  replacement: codeBlock,
+  importEdit: lineEdit.optional(),
+  benchmark,
+  tests: testRun,
+  differentialCalls: count,
+  iteration: count,
+  history: z
+    .array(z.object({ iteration: count, bestSpeedup: positive }))
+    .max(100)
+    .optional(),
+});
+
+const schema = z.object({
+  schemaVersion: z.literal(1),
+  tool: z.object({ name: z.literal('afterburner'), version: text(50) }),
+  base: text(300),
+  head: text(300),
+  mergeBase: sha,
+  headSha: sha,
+  pullRequest: z.object({ number: z.number().int().min(1), headRepo: repoName.optional() }).optional(),
+  sandbox: z.object({
+    kind: z.enum(['docker', 'process']),
+    isolated: z.boolean(),
+    description: text(500),
+  }),
+  provider: z.object({ name: text(100), model: text(200) }),
+  settings: z.object({ iterations: count, candidates: count, minSpeedup: positive }),
+  functionsAnalysed: count,
+  suggestions: z.array(suggestion).max(1000),
+  skipped: z
+    .array(
+      z.object({
+        path,
+        name: functionName.optional(),
+        startLine: line.optional(),
+        stage: z.enum(['detect', 'prepare', 'optimize']),
+        reason: text(2000),
+      }),
+    )
+    .max(100_000),
+  usage: z.object({ inputTokens: count, outputTokens: count, costUsd: positive.optional() }),
+  notices: z.array(text(2000)).max(1000),
+});
+
+// Fails to compile when the schema and the RunReport type drift apart.
+const _sameShape: (parsed: z.infer<typeof schema>) => RunReport = (parsed) => parsed;
+void _sameShape;
+
+/** Parses a JSON report; a file that is not one fails with where it came from and the first bad field. */
+export function parseRunReport(json: string, source: string): RunReport {
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch (error) {
+    throw new AfterburnerError('usage', `${source} is not JSON: ${(error as Error).message}`);
+  }
+  const result = schema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue?.path.length ? issue.path.join('.') : 'the top level';
+    throw new AfterburnerError(
+      'usage',
+      `${source} is not an afterburner report: ${where}: ${issue?.message ?? 'invalid'}`,
+    );
+  }
+  return result.data;
+}

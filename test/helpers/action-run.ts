@@ -1,0 +1,166 @@
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { repoRoot } from './cli.js';
+import type { StoredReviewComment } from './fake-github.js';
+
+export const exec = promisify(execFile);
+// The committed test runs the bundle users get; AFTERBURNER_ACTION_ENTRY points at a fresh build while iterating.
+const actionEntry = process.env.AFTERBURNER_ACTION_ENTRY ?? join(repoRoot, 'dist', 'index.js');
+export const owner = 'octo-org';
+export const repoName = 'tagged-posts';
+
+// GitHub's example payloads, read as data (the package's type definitions need packages we do not install).
+export const webhooks = createRequire(import.meta.url)('@octokit/webhooks-examples') as {
+  name: string;
+  examples: { action?: string }[];
+}[];
+
+export interface PullRequestEvent {
+  number: number;
+  pull_request: {
+    number: number;
+    base: { sha: string; repo: { full_name: string } };
+    head: { sha: string; repo: { full_name: string } };
+  };
+  repository: { full_name: string };
+}
+
+/** GitHub's own `pull_request.opened` example, pointed at the fixture repository and its commits. */
+export function pullRequestOpened(
+  base: string,
+  head: string,
+  headRepo = `${owner}/${repoName}`,
+): PullRequestEvent {
+  const entry = webhooks.find((w) => w.name === 'pull_request');
+  const example = entry?.examples.find((e) => e.action === 'opened');
+  const event = structuredClone(example) as unknown as PullRequestEvent;
+  event.number = 12;
+  event.pull_request.number = 12;
+  event.pull_request.base.sha = base;
+  event.pull_request.head.sha = head;
+  event.pull_request.base.repo.full_name = `${owner}/${repoName}`;
+  event.pull_request.head.repo.full_name = headRepo;
+  event.repository.full_name = `${owner}/${repoName}`;
+  return event;
+}
+
+/**
+ * GitHub's own `workflow_run.completed` example, as the post workflow receives it after a fork's compute run:
+ * GitHub links no pull request to a fork's run, so `pull_requests` is empty.
+ */
+export function workflowRunCompleted(input: {
+  headSha: string;
+  headRepo: string;
+  conclusion?: string;
+}): Record<string, unknown> {
+  const entry = webhooks.find((w) => w.name === 'workflow_run');
+  const example = entry?.examples.find((e) => e.action === 'completed');
+  const event = structuredClone(example) as unknown as { workflow_run: Record<string, unknown> };
+  Object.assign(event.workflow_run, {
+    event: 'pull_request',
+    conclusion: input.conclusion ?? 'success',
+    head_sha: input.headSha,
+    head_repository: {
+      ...(event.workflow_run.head_repository as object),
+      full_name: input.headRepo,
+    },
+    pull_requests: [],
+  });
+  return event;
+}
+
+/** GitHub's own `issue_comment.created` example, as a comment on pull request 12 of the fixture repository. */
+export function pullRequestComment(body: string, association: string): Record<string, unknown> {
+  const entry = webhooks.find((w) => w.name === 'issue_comment');
+  const example = entry?.examples.find((e) => e.action === 'created');
+  const event = structuredClone(example) as unknown as {
+    issue: Record<string, unknown>;
+    comment: Record<string, unknown>;
+    repository: Record<string, unknown>;
+  };
+  const pullUrl = `https://api.github.com/repos/${owner}/${repoName}/pulls/12`;
+  event.issue.number = 12;
+  event.issue.pull_request = { url: pullUrl, html_url: `https://github.com/${owner}/${repoName}/pull/12` };
+  event.comment.body = body;
+  event.comment.author_association = association;
+  event.repository.full_name = `${owner}/${repoName}`;
+  return event;
+}
+
+export interface ActionRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  outputs: string;
+  summary: string;
+}
+
+export async function runAction(runnerTemp: string, env: Record<string, string>): Promise<ActionRun> {
+  await writeFile(join(runnerTemp, 'output'), '');
+  await writeFile(join(runnerTemp, 'summary'), '');
+  const childEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    GITHUB_OUTPUT: join(runnerTemp, 'output'),
+    GITHUB_STEP_SUMMARY: join(runnerTemp, 'summary'),
+    RUNNER_TEMP: runnerTemp,
+    GITHUB_REPOSITORY: `${owner}/${repoName}`,
+    INPUT_SANDBOX: 'process',
+    INPUT_ITERATIONS: '1',
+    INPUT_CANDIDATES: '1',
+    ...env,
+  };
+  for (const name of ['AFTERBURNER_API_KEY', 'OPENAI_API_KEY', 'GITHUB_TOKEN', 'CI']) delete childEnv[name];
+  const result = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      [actionEntry],
+      { env: childEnv, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+  return {
+    ...result,
+    outputs: await readFile(join(runnerTemp, 'output'), 'utf8'),
+    summary: await readFile(join(runnerTemp, 'summary'), 'utf8'),
+  };
+}
+
+export function output(outputs: string, name: string): string | undefined {
+  const match = new RegExp(`^${name}<<(.+)\\n([\\s\\S]*?)\\n\\1$`, 'm').exec(outputs);
+  return match?.[2];
+}
+
+/** Measured numbers and commit shas change from run to run; the words and structure must not. */
+export function normalize(body: string): string {
+  return (
+    body
+      .replace(/\/tmp\/afterburner-runner-\w+/g, 'RUNNER_TEMP')
+      .replace(/CI \d+(\.\d+)?–/g, 'CI N–')
+      // Units follow the magnitude, which varies from run to run.
+      .replace(/\d+(\.\d+)?( ms| µs| ns| s\b)/g, 'N TIME')
+      .replace(/\d+(\.\d+)?( MiB| KiB| GiB| B)\b/g, 'N BYTES')
+      .replace(/\d+(\.\d+)?(×)/g, 'N$2')
+      .replace(/\b(\d+) (rounds|calls|recorded calls)/g, 'N $2')
+      .replace(/head [0-9a-f]{7}/g, 'head SHA')
+      .replace(/ at [0-9a-f]{7} /g, ' at SHA ')
+      .replace(/sandbox: [^<]*/g, 'sandbox: SANDBOX')
+  );
+}
+
+/** The code inside a comment's suggestion block. */
+export function suggestionCode(body: string): string {
+  const match = /^(`{3,})suggestion\n([\s\S]*?)\n\1$/m.exec(body);
+  if (!match) throw new Error(`no suggestion block in:\n${body}`);
+  return match[2] as string;
+}
+
+export async function applyComment(dir: string, comment: StoredReviewComment): Promise<void> {
+  const path = join(dir, comment.path);
+  const lines = (await readFile(path, 'utf8')).split('\n');
+  const start = comment.start_line ?? (comment.line as number);
+  lines.splice(start - 1, (comment.line as number) - start + 1, ...suggestionCode(comment.body).split('\n'));
+  await writeFile(path, lines.join('\n'));
+}
