@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { defaultConcurrency, defaultMaxRetries, defaultTimeoutMs } from './openai-provider.js';
+import { fetchWithRetryAfterCap } from './retry-after-cap.js';
 import type { ProposalReply, ProposalRequest, Provider } from './types.js';
 
 export interface AnthropicProviderOptions {
@@ -34,6 +35,7 @@ export class AnthropicProvider implements Provider {
       baseURL: options.baseURL,
       timeout: options.timeoutMs ?? defaultTimeoutMs,
       maxRetries: options.maxRetries ?? defaultMaxRetries,
+      fetch: fetchWithRetryAfterCap(),
     });
   }
 

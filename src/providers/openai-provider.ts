@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import pLimit, { type LimitFunction } from 'p-limit';
+import { fetchWithRetryAfterCap } from './retry-after-cap.js';
 import type { ChatMessage, ProposalReply, ProposalRequest, Provider } from './types.js';
 
 /** `n`: one request asks for k choices; `separate`: k requests; `auto`: `n` on api.openai.com only. */
@@ -11,7 +12,7 @@ export interface OpenAIProviderOptions {
   apiKey?: string;
   /** Per request, including the time to read the answer. */
   timeoutMs?: number;
-  /** Retries on 408/409/429/5xx and connection errors, with exponential backoff honouring Retry-After. */
+  /** Retries on 408/409/429/5xx and connection errors, with exponential backoff honouring Retry-After up to 60 s. */
   maxRetries?: number;
   temperature?: number;
   /** Requests in flight at once, across all targets using this provider. */
@@ -50,6 +51,7 @@ export class OpenAIProvider implements Provider {
       baseURL: options.baseURL,
       timeout: options.timeoutMs ?? defaultTimeoutMs,
       maxRetries: options.maxRetries ?? defaultMaxRetries,
+      fetch: fetchWithRetryAfterCap(),
     });
   }
 

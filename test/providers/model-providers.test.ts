@@ -3,6 +3,7 @@ import type { Target } from '../../src/detect/types.js';
 import { AnthropicProvider } from '../../src/providers/anthropic-provider.js';
 import { createProvider, githubModelsBaseUrl } from '../../src/providers/create-provider.js';
 import { OpenAIProvider } from '../../src/providers/openai-provider.js';
+import { retryAfterMs } from '../../src/providers/retry-after-cap.js';
 import type { ChatMessage, ProposalRequest } from '../../src/providers/types.js';
 import { BudgetExhaustedError, MeteredProvider, UsageMeter } from '../../src/providers/usage-meter.js';
 import { type FakeAnthropic, startFakeAnthropic } from '../helpers/fake-anthropic.js';
@@ -98,6 +99,17 @@ describe('OpenAIProvider against a chat-completions server', () => {
     const [first, second] = server.received;
     // Retry-After: 1 means one second; the SDK's own backoff would start at 0.5 s.
     expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(950);
+  });
+
+  it('gives up at once when Retry-After asks for longer than a minute', async () => {
+    const server = await openai(() => ({
+      status: 429,
+      body: { error: { message: 'You exceeded your quota', type: 'requests' } },
+      headers: { 'retry-after': '3600' },
+    }));
+    const provider = new OpenAIProvider({ model: 'm', baseURL: server.baseUrl, maxRetries: 3 });
+    await expect(provider.propose(request(1))).rejects.toThrow(/429/);
+    expect(server.requests).toHaveLength(1);
   });
 
   it('retries a 5xx and gives up with the status once retries are spent', async () => {
@@ -196,9 +208,29 @@ describe('AnthropicProvider against a messages server', () => {
     const [first, second] = limited.received;
     expect((second?.at ?? 0) - (first?.at ?? 0)).toBeGreaterThanOrEqual(950);
 
+    const quota = await anthropic(() => ({
+      status: 429,
+      body: { type: 'error', error: { type: 'rate_limit_error', message: 'quota' } },
+      headers: { 'retry-after': new Date(Date.now() + 3_600_000).toUTCString() },
+    }));
+    const patient = new AnthropicProvider({ model: 'c', baseURL: quota.baseUrl, maxRetries: 3 });
+    await expect(patient.propose(request(1))).rejects.toThrow(/429/);
+    expect(quota.requests).toHaveLength(1);
+
     const hung = await anthropic(() => ({ hang: true }));
     const slow = new AnthropicProvider({ model: 'c', baseURL: hung.baseUrl, timeoutMs: 300, maxRetries: 0 });
     await expect(slow.propose(request(1))).rejects.toThrow(/timed out/i);
+  });
+});
+
+describe('Retry-After', () => {
+  it('reads milliseconds, seconds and HTTP dates', () => {
+    const now = Date.parse('2026-11-22T06:00:00Z');
+    expect(retryAfterMs(new Headers({ 'retry-after-ms': '250' }), now)).toBe(250);
+    expect(retryAfterMs(new Headers({ 'retry-after': '2' }), now)).toBe(2000);
+    expect(retryAfterMs(new Headers({ 'retry-after': 'Sun, 22 Nov 2026 06:01:00 GMT' }), now)).toBe(60_000);
+    expect(retryAfterMs(new Headers({ 'retry-after': 'soon' }), now)).toBeUndefined();
+    expect(retryAfterMs(new Headers(), now)).toBeUndefined();
   });
 });
 
