@@ -114,15 +114,15 @@ describe('the Action (dist/index.js) reviewing a pull request against a fake Git
     expect(fake.issueComments).toHaveLength(1);
   });
 
-  it('/afterburner from a maintainer re-runs the review: the commits come from the API, nothing is duplicated', async () => {
+  const commentRun = async (association: string) => {
     const path = join(runnerTemp, 'comment.json');
-    await writeFile(path, JSON.stringify(pullRequestComment('/afterburner', 'MEMBER')));
+    await writeFile(path, JSON.stringify(pullRequestComment('/afterburner', association)));
+    return runAction(runnerTemp, { ...env, GITHUB_EVENT_NAME: 'issue_comment', GITHUB_EVENT_PATH: path });
+  };
+
+  it('/afterburner from a maintainer re-runs the review: the commits come from the API, nothing is duplicated', async () => {
     const seen = fake.requests.length;
-    const run = await runAction(runnerTemp, {
-      ...env,
-      GITHUB_EVENT_NAME: 'issue_comment',
-      GITHUB_EVENT_PATH: path,
-    });
+    const run = await commentRun('MEMBER');
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(fake.invalid).toEqual([]);
     const requests = fake.requests.slice(seen);
@@ -134,14 +134,8 @@ describe('the Action (dist/index.js) reviewing a pull request against a fake Git
   });
 
   it('/afterburner from someone who is not a maintainer does nothing and says why', async () => {
-    const path = join(runnerTemp, 'comment.json');
-    await writeFile(path, JSON.stringify(pullRequestComment('/afterburner', 'CONTRIBUTOR')));
     const seen = fake.requests.length;
-    const run = await runAction(runnerTemp, {
-      ...env,
-      GITHUB_EVENT_NAME: 'issue_comment',
-      GITHUB_EVENT_PATH: path,
-    });
+    const run = await commentRun('CONTRIBUTOR');
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toMatch(
       /::notice::afterburner: nothing to do: \/afterburner is for maintainers .* is CONTRIBUTOR/,
