@@ -29,6 +29,8 @@ export interface ReviewOptions extends Omit<OptimizeSettings, 'provider'> {
   /** 0.1 = a candidate must be at least 10% faster, with confidence. */
   minSpeedup: number;
   sandbox: SandboxMode;
+  /** Set where untrusted code must not run unisolated: 'auto' then fails instead of using processes. */
+  refuseProcessFallback?: string;
   image: string;
   testCommand?: string;
   /** Sandbox image for Python targets (`image` is for JavaScript and TypeScript). */
@@ -193,6 +195,7 @@ export async function runReview(options: ReviewOptions): Promise<RunReport> {
     },
     runId,
     onNotice: notice,
+    refuseProcessFallback: options.refuseProcessFallback,
     onPullProgress: ({ image }) => {
       if (!pulling.has(image)) progress.notice(`Pulling ${image}…`);
       pulling.add(image);

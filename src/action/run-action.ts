@@ -71,11 +71,11 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       env.GITHUB_EVENT_NAME === 'pull_request_target' &&
       !!event.headRepo &&
       event.headRepo !== event.baseRepo;
-    if (forkUnderTarget && inputs.sandbox !== 'docker') {
+    if (forkUnderTarget && inputs.sandbox === 'process') {
       // pull_request_target holds a write token and secrets; a fork's code may only run fully isolated.
       throw new AfterburnerError(
         'usage',
-        "input 'sandbox': a fork's pull request under pull_request_target runs untrusted code next to a write token; set sandbox: docker",
+        "input 'sandbox': a fork's pull request under pull_request_target runs untrusted code next to a write token; use sandbox: docker (or auto)",
       );
     }
     outputs = await review({ inputs, event, client, pipeline, workspace, outDir, fork: isFork(env, event) });
@@ -139,6 +139,10 @@ function pipelineOptions(inputs: ActionInputs, env: NodeJS.ProcessEnv, token?: s
     minSpeedup: inputs.minSpeedup,
     rounds: inputs.rounds,
     sandbox: inputs.sandbox,
+    // On a runner the token sits in this process's environment (/proc/PID/environ keeps it after we drop it),
+    // and pull request and model code would run with network: never unisolated unless asked for by name.
+    refuseProcessFallback:
+      "the Action does not run pull request or model code unisolated on its own: install Docker on the runner, or set input 'sandbox' to process to accept that",
     image: inputs.image,
     pythonImage: inputs.pythonImage,
     testCommand: inputs.testCommand,

@@ -16,9 +16,14 @@ export interface CreateSandboxOptions {
   runId: string;
   /** Receives one plain sentence when 'auto' falls back to the process sandbox. */
   onNotice?: (line: string) => void;
+  /** When set, 'auto' does not fall back to processes: it fails like 'docker', with this sentence added. */
+  refuseProcessFallback?: string;
 }
 
-/** 'docker' fails with `sandbox-unavailable` when Docker cannot be used; 'auto' falls back to processes. */
+/**
+ * 'docker' fails with `sandbox-unavailable` when Docker cannot be used; 'auto' falls back to processes unless
+ * told not to.
+ */
 export async function createSandbox(options: CreateSandboxOptions): Promise<Sandbox> {
   const { mode, image, images, limits, runId, onPullProgress } = options;
   if (mode === 'process') return new ProcessSandbox({ limits });
@@ -29,6 +34,12 @@ export async function createSandbox(options: CreateSandboxOptions): Promise<Sand
     const reason = error instanceof Error ? error.message : String(error);
     if (mode === 'docker') {
       throw new AfterburnerError('sandbox-unavailable', `Docker sandbox unavailable: ${reason}`);
+    }
+    if (options.refuseProcessFallback) {
+      throw new AfterburnerError(
+        'sandbox-unavailable',
+        `Docker sandbox unavailable: ${reason}; ${options.refuseProcessFallback}`,
+      );
     }
     options.onNotice?.(
       `Docker sandbox unavailable (${reason}); candidates run as plain processes instead, NOT isolated: their code runs with your user's privileges.`,

@@ -198,6 +198,34 @@ describe('the Action (dist/index.js) reviewing a pull request against a fake Git
     expect(output(run.outputs, 'reason')).toMatch(/fork \(someone\/tagged-posts\)/);
   });
 
+  it('with sandbox auto and no Docker, refuses to run the code unisolated and posts nothing', async () => {
+    const seen = fake.requests.length;
+    const run = await runAction(runnerTemp, {
+      ...env,
+      INPUT_SANDBOX: 'auto',
+      DOCKER_HOST: 'tcp://127.0.0.1:1',
+    });
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toMatch(
+      /::error::Docker sandbox unavailable: .*install Docker on the runner, or set input 'sandbox' to process/,
+    );
+    expect(fake.requests.slice(seen).filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+
+  it("refuses to run a fork's code in the process sandbox under pull_request_target", async () => {
+    const seen = fake.requests.length;
+    const run = await runAction(runnerTemp, {
+      ...env,
+      GITHUB_EVENT_NAME: 'pull_request_target',
+      GITHUB_EVENT_PATH: await eventFile(
+        pullRequestOpened(fixture.base, fixture.head, 'someone/tagged-posts'),
+      ),
+    });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/::error::input 'sandbox': a fork's pull request under pull_request_target/);
+    expect(fake.requests.slice(seen)).toEqual([]);
+  });
+
   it('fails with the input name and the allowed values for a bad input', async () => {
     const bad = await runAction(runnerTemp, { ...env, INPUT_SANDBOX: 'vm' });
     expect(bad.code).toBe(1);

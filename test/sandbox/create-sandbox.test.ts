@@ -26,13 +26,11 @@ describe('createSandbox', () => {
 
   it('fails with sandbox-unavailable when the daemon does not answer in docker mode', async () => {
     process.env.DOCKER_HOST = 'tcp://127.0.0.1:1';
-    const started = Date.now();
     const error = await createSandbox({ mode: 'docker', image: dockerTestImage, runId }).catch((e) => e);
     expect(error).toBeInstanceOf(AfterburnerError);
     expect(error).toMatchObject({ kind: 'sandbox-unavailable', exitCode: 3 });
     expect(error.message).toContain('tcp://127.0.0.1:1');
     expect(error.message).not.toContain('\n');
-    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it('gives up quickly on a daemon that accepts connections but never answers', async () => {
@@ -41,10 +39,9 @@ describe('createSandbox', () => {
     const { port } = server.address() as net.AddressInfo;
     process.env.DOCKER_HOST = `tcp://127.0.0.1:${port}`;
     try {
-      const started = Date.now();
+      // Without its own connect timeout this would wait forever (the test's timeout would fail it).
       const error = await createSandbox({ mode: 'docker', image: dockerTestImage, runId }).catch((e) => e);
       expect(error).toMatchObject({ kind: 'sandbox-unavailable' });
-      expect(Date.now() - started).toBeLessThan(5_000);
     } finally {
       server.close();
     }
@@ -62,6 +59,23 @@ describe('createSandbox', () => {
     expect(sandbox.kind).toBe('process');
     expect(notices).toHaveLength(1);
     expect(notices[0]).toMatch(/NOT isolated/);
+  });
+
+  it('does not fall back in auto mode when told not to, and says what to do instead', async () => {
+    process.env.DOCKER_HOST = 'tcp://127.0.0.1:1';
+    const notices: string[] = [];
+    const error = await createSandbox({
+      mode: 'auto',
+      image: dockerTestImage,
+      runId,
+      onNotice: (l) => notices.push(l),
+      refuseProcessFallback: 'set sandbox to process to accept that',
+    }).catch((e) => e);
+    expect(error).toMatchObject({ kind: 'sandbox-unavailable' });
+    expect(error.message).toMatch(
+      /^Docker sandbox unavailable: .*tcp:\/\/127\.0\.0\.1:1.*; set sandbox to process/,
+    );
+    expect(notices).toEqual([]);
   });
 
   describe.skipIf(!withDocker)('with a daemon', () => {
