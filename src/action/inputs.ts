@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { budgetFields, budgetOf } from '../config/budget.js';
 import { defaults } from '../config/defaults.js';
 import { AfterburnerError } from '../errors.js';
 import { providerNames } from '../providers/create-provider.js';
+import type { Budget, TokenPrice } from '../providers/usage-meter.js';
 import { parseShard, type Shard } from '../sweep/shard.js';
 
 const languages = ['javascript', 'typescript', 'tsx', 'python'] as const;
@@ -50,6 +52,9 @@ const schema = z.strictObject({
   'setup-command': optionalText,
   'test-command': optionalText,
   rounds: count(5, 1000).default(defaults.rounds),
+  'max-tokens': budgetFields.maxTokens,
+  'max-cost': budgetFields.maxCost,
+  price: budgetFields.price,
   mode: z.enum(['auto', 'review', 'sweep', 'merge', 'post']).default('auto'),
   'comment-style': z.enum(['review', 'summary', 'none']).default('review'),
   'comment-when-empty': flag,
@@ -86,6 +91,10 @@ export interface ActionInputs {
   /** Installs dependencies once, with network, before anything from the pull request runs untrusted. */
   setupCommand?: string;
   rounds: number;
+  /** Stops asking the model once spent; what was verified by then is still reported. */
+  budget: Budget;
+  /** US dollars per million tokens: turns tokens into the cost shown in every comment. */
+  price?: TokenPrice;
   mode: 'auto' | 'review' | 'sweep' | 'merge' | 'post';
   commentStyle: 'review' | 'summary' | 'none';
   commentWhenEmpty: boolean;
@@ -115,6 +124,10 @@ export function parseInputs(raw: RawInputs): ActionInputs {
   } catch (error) {
     throw new AfterburnerError('usage', `input ${(error as Error).message}`);
   }
+  const { budget, price } = budgetOf(
+    { maxTokens: i['max-tokens'], maxCost: i['max-cost'], price: i.price },
+    { maxCost: "input 'max-cost'", price: "input 'price'" },
+  );
   const imagesByLanguage = Object.fromEntries(i.images.map((line) => line.split('=', 2) as [string, string]));
   const test = i['test-command'];
   const setup = i['setup-command'];
@@ -139,6 +152,8 @@ export function parseInputs(raw: RawInputs): ActionInputs {
     testCommand: test,
     setupCommand: setup,
     rounds: i.rounds,
+    budget,
+    price,
     mode: i.mode,
     commentStyle: i['comment-style'],
     commentWhenEmpty: i['comment-when-empty'],

@@ -138,6 +138,8 @@ function pipelineOptions(inputs: ActionInputs, env: NodeJS.ProcessEnv, token?: s
     candidates: inputs.candidates,
     minSpeedup: inputs.minSpeedup,
     rounds: inputs.rounds,
+    budget: inputs.budget,
+    price: inputs.price,
     sandbox: inputs.sandbox,
     // On a runner the token sits in this process's environment (/proc/PID/environ keeps it after we drop it),
     // and pull request and model code would run with network: never unisolated unless asked for by name.

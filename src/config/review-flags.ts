@@ -6,6 +6,7 @@ import { type ProviderName, providerNames } from '../providers/create-provider.j
 import type { SamplingMode } from '../providers/openai-provider.js';
 import type { Budget, TokenPrice } from '../providers/usage-meter.js';
 import type { SandboxMode } from '../sandbox/types.js';
+import { budgetFields, budgetOf } from './budget.js';
 import { defaults } from './defaults.js';
 
 /** Flags as commander hands them over: strings, or undefined when absent. */
@@ -95,14 +96,7 @@ const schema = z.strictObject({
         `${String(issue.input)} is not measured yet (the harness measures ${measuredInstructions.join(', ')} only)`,
     }),
   rules: z.enum(['first', 'only', 'off']).default(defaults.rules),
-  maxTokens: z.coerce.number().int().positive().optional(),
-  maxCost: z.coerce.number().positive().optional(),
-  price: z
-    .string()
-    .regex(/^\d+(\.\d+)?\/\d+(\.\d+)?$/, {
-      error: 'expected INPUT/OUTPUT US dollars per million tokens, e.g. 0.4/1.6',
-    })
-    .optional(),
+  ...budgetFields,
   cache: z.boolean().default(true),
   requestTimeout: z.coerce.number().positive().max(3600).optional(),
   concurrency: count(1, 64).optional(),
@@ -130,18 +124,15 @@ export function parseReviewFlags(raw: RawReviewFlags, env: NodeJS.ProcessEnv): R
     throw new AfterburnerError('usage', `${flag}: ${issue?.message ?? 'invalid value'}`);
   }
   const flags = result.data;
-  if (flags.maxCost !== undefined && !flags.price) {
-    throw new AfterburnerError('usage', '--max-cost: needs --price INPUT/OUTPUT to turn tokens into dollars');
-  }
-  const [inputPrice, outputPrice] = (flags.price ?? '').split('/').map(Number);
-  const { maxTokens, maxCost, price, requestTimeout, ...rest } = flags;
+  const { budget, price } = budgetOf(flags, { maxCost: '--max-cost', price: '--price' });
+  const { maxTokens: _tokens, maxCost: _cost, price: _price, requestTimeout, ...rest } = flags;
   // With no model configured the offline rule catalog is the provider: no key, no network, no cost.
   const provider = flags.provider ?? (flags.model || flags.baseUrl ? 'openai' : 'rules');
   return {
     ...rest,
     provider,
-    budget: { maxTokens, maxCostUsd: maxCost },
-    price: price ? { inputPerMillion: inputPrice ?? 0, outputPerMillion: outputPrice ?? 0 } : undefined,
+    budget,
+    price,
     requestTimeoutMs: requestTimeout === undefined ? undefined : requestTimeout * 1000,
     minSpeedup: flags.minSpeedup / 100,
     image: flags.image ?? env.AFTERBURNER_IMAGE ?? defaults.image,

@@ -9,9 +9,11 @@ import {
   applyComment,
   exec,
   normalize,
+  openPullRequestRig,
   output,
   owner,
   type PullRequestEvent,
+  type PullRequestRig,
   pullRequestComment,
   pullRequestOpened,
   repoName,
@@ -22,33 +24,20 @@ import { type FakeGitHub, startFakeGitHub } from '../helpers/fake-github.js';
 import { expectGolden } from '../helpers/golden.js';
 
 describe('the Action (dist/index.js) reviewing a pull request against a fake GitHub', () => {
+  let rig: PullRequestRig;
   let fixture: FixtureRepo;
   let runnerTemp: string;
   let fake: FakeGitHub;
   let first: ActionRun;
   let env: Record<string, string>;
 
-  const eventFile = async (event: PullRequestEvent) => {
-    const path = join(runnerTemp, 'event.json');
-    await writeFile(path, JSON.stringify(event));
-    return path;
-  };
+  const eventFile = (event: PullRequestEvent) => rig.writeJson('event.json', event);
 
   beforeAll(async () => {
-    fixture = await materializeFixture('tagged-posts');
-    runnerTemp = await mkdtemp(join(tmpdir(), 'afterburner-runner-'));
-    fake = await startFakeGitHub({
-      owner,
-      repo: repoName,
-      gitDir: fixture.dir,
-      pull: { number: 12, base: fixture.base, head: fixture.head },
-    });
+    rig = await openPullRequestRig();
+    ({ fixture, runnerTemp, github: fake } = rig);
     env = {
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_EVENT_PATH: await eventFile(pullRequestOpened(fixture.base, fixture.head)),
-      GITHUB_WORKSPACE: fixture.dir,
-      GITHUB_API_URL: fake.url,
-      'INPUT_GITHUB-TOKEN': fake.token,
+      ...rig.env,
       // Dumps the environment the sandboxed tests see, to prove the token is not in it. ($N keeps the harness
       // from recognising `node --test` and replacing the command with its own per-file run.)
       'INPUT_TEST-COMMAND': `N=node; env > ${join(runnerTemp, 'sandbox-env.txt')}; $N --test test/`,
@@ -56,11 +45,7 @@ describe('the Action (dist/index.js) reviewing a pull request against a fake Git
     first = await runAction(runnerTemp, env);
   });
 
-  afterAll(async () => {
-    await fake?.close();
-    await fixture?.dispose();
-    await rm(runnerTemp, { recursive: true, force: true });
-  });
+  afterAll(() => rig?.close());
 
   it('posts one review of inline suggestions, every request valid against the OpenAPI description', async () => {
     expect(first.code, first.stdout + first.stderr).toBe(0);
@@ -324,35 +309,20 @@ describe('the Action (dist/index.js) with the Docker sandbox', async () => {
   const available = await dockerAvailable();
 
   it.skipIf(!available)('posts the same review with candidates verified in Docker', async () => {
-    const fixture = await materializeFixture('tagged-posts');
-    const runnerTemp = await mkdtemp(join(tmpdir(), 'afterburner-docker-'));
-    const fake = await startFakeGitHub({
-      owner,
-      repo: repoName,
-      gitDir: fixture.dir,
-      pull: { number: 12, base: fixture.base, head: fixture.head },
-    });
+    const rig = await openPullRequestRig();
     try {
-      const eventPath = join(runnerTemp, 'event.json');
-      await writeFile(eventPath, JSON.stringify(pullRequestOpened(fixture.base, fixture.head)));
-      const run = await runAction(runnerTemp, {
-        GITHUB_EVENT_NAME: 'pull_request',
-        GITHUB_EVENT_PATH: eventPath,
-        GITHUB_WORKSPACE: fixture.dir,
-        GITHUB_API_URL: fake.url,
-        'INPUT_GITHUB-TOKEN': fake.token,
+      const run = await runAction(rig.runnerTemp, {
+        ...rig.env,
         INPUT_SANDBOX: 'docker',
         INPUT_IMAGE: dockerTestImage,
       });
       expect(run.code, run.stdout + run.stderr).toBe(0);
-      expect(fake.invalid).toEqual([]);
-      expect(fake.reviews).toHaveLength(1);
-      expect(fake.reviewComments.filter((c) => c.subject_type === 'line')).toHaveLength(3);
-      expect(fake.issueComments[0]?.body).toMatch(/sandbox: Docker/i);
+      expect(rig.github.invalid).toEqual([]);
+      expect(rig.github.reviews).toHaveLength(1);
+      expect(rig.github.reviewComments.filter((c) => c.subject_type === 'line')).toHaveLength(3);
+      expect(rig.github.issueComments[0]?.body).toMatch(/sandbox: Docker/i);
     } finally {
-      await fake.close();
-      await fixture.dispose();
-      await rm(runnerTemp, { recursive: true, force: true });
+      await rig.close();
     }
   });
 });

@@ -42,6 +42,13 @@ describe('action inputs', () => {
     expect(parseInputs({ model: 'gpt-x' }).provider).toBe('openai');
   });
 
+  it('reads a token budget, a cost budget and the price that turns tokens into dollars', () => {
+    const inputs = parseInputs({ 'max-tokens': '50000', 'max-cost': '0.25', price: '0.4/1.6' });
+    expect(inputs.budget).toEqual({ maxTokens: 50000, maxCostUsd: 0.25 });
+    expect(inputs.price).toEqual({ inputPerMillion: 0.4, outputPerMillion: 1.6 });
+    expect(parseInputs({}).budget).toEqual({ maxTokens: undefined, maxCostUsd: undefined });
+  });
+
   it.each([
     [{ sandbox: 'vm' }, /^input 'sandbox': .*"auto"\|"docker"\|"process"/],
     [{ mode: 'nightly' }, /^input 'mode': .*"review"/],
@@ -50,6 +57,9 @@ describe('action inputs', () => {
     [{ shard: '3/2' }, /^input shard: '3\/2' is not i\/n/],
     [{ languages: 'cobol' }, /^input 'languages': /],
     [{ 'base-url': 'not a url' }, /^input 'base-url': /],
+    [{ price: 'cheap' }, /^input 'price': expected INPUT\/OUTPUT/],
+    [{ 'max-tokens': '-5' }, /^input 'max-tokens': /],
+    [{ 'max-cost': '0.5' }, /^input 'max-cost': needs input 'price'/],
   ])('rejects %j with the input name', (raw, message) => {
     expect(() => parseInputs(raw)).toThrow(message);
   });

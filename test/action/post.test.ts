@@ -2,24 +2,24 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FixtureRepo, materializeFixture } from '../../src/demo/materialize-fixture.js';
+import type { FixtureRepo } from '../../src/demo/materialize-fixture.js';
 import type { RunReport } from '../../src/report/types.js';
 import {
   normalize,
+  openPullRequestRig,
   output,
-  owner,
-  pullRequestOpened,
-  repoName,
+  type PullRequestRig,
   runAction,
   workflowRunCompleted,
 } from '../helpers/action-run.js';
-import { type FakeGitHub, startFakeGitHub } from '../helpers/fake-github.js';
+import type { FakeGitHub } from '../helpers/fake-github.js';
 import { expectGolden } from '../helpers/golden.js';
 
 const fork = 'someone/tagged-posts';
 const nameOf = (body: string) => /^\*\*`([^`]+)`/.exec(body)?.[1];
 
 describe('the fork-safe pair: pull_request computes, workflow_run posts (mode post)', () => {
+  let rig: PullRequestRig;
   let fixture: FixtureRepo;
   let runnerTemp: string;
   let fake: FakeGitHub;
@@ -27,11 +27,6 @@ describe('the fork-safe pair: pull_request computes, workflow_run posts (mode po
   /** The post job's checkout: it never holds the pull request's code. */
   let postWorkspace: string;
 
-  const writeJson = async (name: string, data: unknown) => {
-    const path = join(runnerTemp, name);
-    await writeFile(path, JSON.stringify(data));
-    return path;
-  };
   /** An artifact directory, as actions/download-artifact leaves it. */
   const artifact = async (name: string, report: RunReport) => {
     const dir = join(runnerTemp, name);
@@ -45,7 +40,7 @@ describe('the fork-safe pair: pull_request computes, workflow_run posts (mode po
   ) =>
     runAction(runnerTemp, {
       GITHUB_EVENT_NAME: 'workflow_run',
-      GITHUB_EVENT_PATH: await writeJson('workflow-run.json', event),
+      GITHUB_EVENT_PATH: await rig.writeJson('workflow-run.json', event),
       GITHUB_WORKSPACE: postWorkspace,
       GITHUB_API_URL: fake.url,
       'INPUT_GITHUB-TOKEN': fake.token,
@@ -54,25 +49,12 @@ describe('the fork-safe pair: pull_request computes, workflow_run posts (mode po
   const writesSince = (seen: number) => fake.requests.slice(seen).filter((r) => r.method !== 'GET');
 
   beforeAll(async () => {
-    fixture = await materializeFixture('tagged-posts');
-    runnerTemp = await mkdtemp(join(tmpdir(), 'afterburner-runner-'));
-    postWorkspace = await mkdtemp(join(tmpdir(), 'afterburner-post-'));
-    fake = await startFakeGitHub({
-      owner,
-      repo: repoName,
-      gitDir: fixture.dir,
-      pull: { number: 12, base: fixture.base, head: fixture.head, headRepo: fork },
-    });
     // The compute side: a fork's pull request under `pull_request` (read-only token), which posts nothing.
+    rig = await openPullRequestRig(fork);
+    ({ fixture, runnerTemp, github: fake } = rig);
+    postWorkspace = await mkdtemp(join(tmpdir(), 'afterburner-post-'));
     const compute = await runAction(runnerTemp, {
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_EVENT_PATH: await writeJson(
-        'pull-request.json',
-        pullRequestOpened(fixture.base, fixture.head, fork),
-      ),
-      GITHUB_WORKSPACE: fixture.dir,
-      GITHUB_API_URL: fake.url,
-      'INPUT_GITHUB-TOKEN': fake.token,
+      ...rig.env,
       // The command of the same-repository review test, so that both must post the very same comments.
       'INPUT_TEST-COMMAND': `N=node; env > ${join(runnerTemp, 'sandbox-env.txt')}; $N --test test/`,
     });
@@ -83,9 +65,7 @@ describe('the fork-safe pair: pull_request computes, workflow_run posts (mode po
   });
 
   afterAll(async () => {
-    await fake?.close();
-    await fixture?.dispose();
-    await rm(runnerTemp, { recursive: true, force: true });
+    await rig?.close();
     await rm(postWorkspace, { recursive: true, force: true });
   });
 

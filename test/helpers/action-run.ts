@@ -1,10 +1,12 @@
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { type FixtureRepo, materializeFixture } from '../../src/demo/materialize-fixture.js';
 import { repoRoot } from './cli.js';
-import type { StoredReviewComment } from './fake-github.js';
+import { type FakeGitHub, type StoredReviewComment, startFakeGitHub } from './fake-github.js';
 
 export const exec = promisify(execFile);
 // The committed test runs the bundle users get; AFTERBURNER_ACTION_ENTRY points at a fresh build while iterating.
@@ -163,4 +165,54 @@ export async function applyComment(dir: string, comment: StoredReviewComment): P
   const start = comment.start_line ?? (comment.line as number);
   lines.splice(start - 1, (comment.line as number) - start + 1, ...suggestionCode(comment.body).split('\n'));
   await writeFile(path, lines.join('\n'));
+}
+
+/** A runner for one pull request: the fixture repository, RUNNER_TEMP, a fake GitHub, and the event's env. */
+export interface PullRequestRig {
+  fixture: FixtureRepo;
+  runnerTemp: string;
+  github: FakeGitHub;
+  /** The environment of a `pull_request.opened` run with a token for the fake GitHub. */
+  env: Record<string, string>;
+  /** Writes an event or report into RUNNER_TEMP and returns its path. */
+  writeJson(name: string, data: unknown): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Pull request 12 of the tagged-posts fixture, from `headRepo` (a fork when it is not the fixture's own). */
+export async function openPullRequestRig(headRepo = `${owner}/${repoName}`): Promise<PullRequestRig> {
+  const fixture = await materializeFixture('tagged-posts');
+  const runnerTemp = await mkdtemp(join(tmpdir(), 'afterburner-runner-'));
+  const github = await startFakeGitHub({
+    owner,
+    repo: repoName,
+    gitDir: fixture.dir,
+    pull: { number: 12, base: fixture.base, head: fixture.head, headRepo },
+  });
+  const writeJson = async (name: string, data: unknown) => {
+    const path = join(runnerTemp, name);
+    await writeFile(path, JSON.stringify(data));
+    return path;
+  };
+  return {
+    fixture,
+    runnerTemp,
+    github,
+    writeJson,
+    env: {
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_EVENT_PATH: await writeJson(
+        'event.json',
+        pullRequestOpened(fixture.base, fixture.head, headRepo),
+      ),
+      GITHUB_WORKSPACE: fixture.dir,
+      GITHUB_API_URL: github.url,
+      'INPUT_GITHUB-TOKEN': github.token,
+    },
+    close: async () => {
+      await github.close();
+      await fixture.dispose();
+      await rm(runnerTemp, { recursive: true, force: true });
+    },
+  };
 }
