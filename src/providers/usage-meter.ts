@@ -21,10 +21,17 @@ export class BudgetExhaustedError extends Error {
   }
 }
 
+/** About four characters a token: the usual rule of thumb for English and code, good enough for a budget. */
+export function approxTokens(text: string): number {
+  return Math.ceil(text.length / 4);
+}
+
 /** Tokens and cost of one run, checked against its budget before every request. */
 export class UsageMeter {
   readonly usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
   requests = 0;
+  /** Answers received so far: their average length predicts the next ones. */
+  answers = 0;
 
   constructor(
     private readonly budget: Budget = {},
@@ -32,17 +39,53 @@ export class UsageMeter {
   ) {}
 
   get costUsd(): number | undefined {
+    return this.cost(this.usage);
+  }
+
+  record(usage: TokenUsage, answers = 0): void {
+    this.usage.inputTokens += usage.inputTokens;
+    this.usage.outputTokens += usage.outputTokens;
+    this.answers += answers;
+  }
+
+  private cost(usage: TokenUsage): number | undefined {
     if (!this.price) return undefined;
     return (
-      (this.usage.inputTokens * this.price.inputPerMillion +
-        this.usage.outputTokens * this.price.outputPerMillion) /
+      (usage.inputTokens * this.price.inputPerMillion + usage.outputTokens * this.price.outputPerMillion) /
       1e6
     );
   }
 
-  record(usage: TokenUsage): void {
-    this.usage.inputTokens += usage.inputTokens;
-    this.usage.outputTokens += usage.outputTokens;
+  /**
+   * What a request will probably use: its prompt once per answer (providers without `n` send it each time), and
+   * per answer the longer of the answers so far and the code being rewritten (an answer restates the function).
+   */
+  estimate(request: ProposalRequest): TokenUsage {
+    const prompt = request.messages.reduce((sum, m) => sum + approxTokens(m.content), 0);
+    const seen = this.answers > 0 ? Math.ceil(this.usage.outputTokens / this.answers) : 0;
+    const perAnswer = Math.max(seen, approxTokens(request.currentSource));
+    return { inputTokens: prompt * request.count, outputTokens: perAnswer * request.count };
+  }
+
+  /** Why a request of this estimated size may not be sent (it would take the run past its budget), if so. */
+  overrunReason(next: TokenUsage): string | undefined {
+    const { maxTokens, maxCostUsd } = this.budget;
+    const spent = this.usage.inputTokens + this.usage.outputTokens;
+    const needed = next.inputTokens + next.outputTokens;
+    if (maxTokens !== undefined && spent + needed > maxTokens) {
+      return `budget would run out: the next request needs about ${needed} tokens, ${maxTokens - spent} of ${maxTokens} left`;
+    }
+    const spentCost = this.costUsd;
+    const neededCost = this.cost(next);
+    if (maxCostUsd !== undefined && spentCost !== undefined && neededCost !== undefined) {
+      if (spentCost + neededCost > maxCostUsd) {
+        return (
+          `budget would run out: the next request costs about $${neededCost.toFixed(4)}, ` +
+          `$${(maxCostUsd - spentCost).toFixed(4)} of $${maxCostUsd.toFixed(2)} left`
+        );
+      }
+    }
+    return undefined;
   }
 
   /** Why no further request may be sent, or undefined while the budget lasts. */
@@ -61,8 +104,9 @@ export class UsageMeter {
 }
 
 /**
- * Counts a provider's tokens on the run's meter and refuses requests once the budget is spent. Requests already
- * in flight finish, so a run can overshoot its budget by at most one group of candidates.
+ * Counts a provider's tokens on the run's meter and refuses a request once the budget is spent or when its
+ * estimated size would go past it. The estimate can be short (a long answer), so a run can still go past its
+ * budget by what one request used beyond its estimate.
  */
 export class MeteredProvider implements Provider {
   readonly name: string;
@@ -79,9 +123,11 @@ export class MeteredProvider implements Provider {
   async propose(request: ProposalRequest): Promise<ProposalReply> {
     const exhausted = this.meter.exhaustedReason;
     if (exhausted) throw new BudgetExhaustedError(exhausted);
+    const overrun = this.meter.overrunReason(this.meter.estimate(request));
+    if (overrun) throw new BudgetExhaustedError(overrun);
     this.meter.requests++;
     const reply = await this.inner.propose(request);
-    this.meter.record(reply.usage);
+    this.meter.record(reply.usage, reply.answers.length);
     return reply;
   }
 }

@@ -12,7 +12,8 @@ describe('a token budget', () => {
 
   beforeAll(async () => {
     fixture = await materializeFixture('tagged-posts');
-    model = await startFakeOpenAI(() => js(bothSets));
+    // A long answer (prose after the code) spends the whole budget in one request.
+    model = await startFakeOpenAI(() => `${js(bothSets)}\n\n${'Why this is faster. '.repeat(2000)}`);
     report = await runReview({
       repo: fixture.dir,
       base: fixture.base,
@@ -27,8 +28,8 @@ describe('a token budget', () => {
       rounds: 20,
       sandbox: 'process',
       image: 'unused',
-      // One answer costs more than this, so the run stops after the first request.
-      budget: { maxTokens: 50 },
+      // The first request fits; its answer spends more than this, so the run stops after it.
+      budget: { maxTokens: 5000 },
     });
   }, 300_000);
 
@@ -40,12 +41,56 @@ describe('a token budget', () => {
   it('stops asking the model once spent and still reports what it verified', () => {
     expect(model.requests).toHaveLength(1);
     expect(report.suggestions.map((s) => s.name)).toEqual(['sharedTags']);
-    expect(report.usage.inputTokens + report.usage.outputTokens).toBeGreaterThan(50);
+    expect(report.usage.inputTokens + report.usage.outputTokens).toBeGreaterThan(5000);
   });
 
   it('skips the remaining functions with "budget exhausted"', () => {
     const skipped = report.skipped.filter((s) => s.stage === 'optimize');
     expect(skipped.map((s) => s.name)).toEqual(['indexById', 'missingIds', 'slugify']);
-    for (const skip of skipped) expect(skip.reason).toMatch(/^budget exhausted: \d+ of 50 tokens used$/);
+    for (const skip of skipped) expect(skip.reason).toMatch(/^budget exhausted: \d+ of 5000 tokens used$/);
+  });
+});
+
+describe('a token budget smaller than the next request', () => {
+  let fixture: FixtureRepo;
+  let model: FakeOpenAI;
+  let report: RunReport;
+
+  beforeAll(async () => {
+    fixture = await materializeFixture('tagged-posts');
+    model = await startFakeOpenAI(() => js(bothSets));
+    report = await runReview({
+      repo: fixture.dir,
+      base: fixture.base,
+      head: fixture.head,
+      provider: 'openai',
+      model: 'fake-coder',
+      baseUrl: model.baseUrl,
+      rules: 'first',
+      iterations: 3,
+      candidates: 2,
+      minSpeedup: 0.1,
+      rounds: 20,
+      sandbox: 'process',
+      image: 'unused',
+      // Every prompt alone is longer than this.
+      budget: { maxTokens: 50 },
+    });
+  }, 300_000);
+
+  afterAll(async () => {
+    await model?.close();
+    await fixture?.dispose();
+  });
+
+  it('sends nothing that would go past it, and still reports what the offline rules verified', () => {
+    expect(model.requests).toEqual([]);
+    expect(report.usage).toMatchObject({ inputTokens: 0, outputTokens: 0 });
+    expect(report.suggestions.map((s) => s.name).sort()).toEqual(['indexById', 'missingIds', 'sharedTags']);
+    const skipped = report.skipped.filter((s) => s.stage === 'optimize');
+    expect(skipped.map((s) => s.name)).toEqual(['slugify']);
+    expect(skipped[0]?.reason).toMatch(
+      /^budget would run out: the next request needs about \d+ tokens, 50 of 50 left$/,
+    );
   });
 });

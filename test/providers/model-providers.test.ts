@@ -247,6 +247,21 @@ describe('MeteredProvider', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('refuses a request whose estimated size would go past the budget', async () => {
+    const server = await openai(() => 'x'.repeat(400));
+    const meter = new UsageMeter({ maxTokens: 200 });
+    const provider = new MeteredProvider(new OpenAIProvider({ model: 'm', baseURL: server.baseUrl }), meter);
+    // The prompt and the function are short: the first request is estimated well under the budget.
+    expect(meter.overrunReason(meter.estimate(request(1)))).toBeUndefined();
+    await provider.propose(request(1));
+    // Now an answer is known to take 100 tokens: two more would not fit, though the budget is not spent yet.
+    expect(meter.exhaustedReason).toBeUndefined();
+    await expect(provider.propose(request(2))).rejects.toThrow(
+      /^budget would run out: the next request needs about \d+ tokens, \d+ of 200 left$/,
+    );
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('stops on a cost budget', () => {
     const meter = new UsageMeter({ maxCostUsd: 0.01 }, { inputPerMillion: 1000, outputPerMillion: 0 });
     meter.record({ inputTokens: 5, outputTokens: 0 });
