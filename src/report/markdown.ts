@@ -62,7 +62,7 @@ export function renderMarkdownReport(report: RunReport): string {
   parts.push(
     '---',
     `afterburner ${report.tool.version} · provider ${inlineCode(provider.name)} (${inlineCode(provider.model)}) · ` +
-      `${settings.iterations} iterations × ${settings.candidates} candidates · minimum speedup ` +
+      `${plural(settings.iterations, 'iteration')} × ${plural(settings.candidates, 'candidate')} · minimum speedup ` +
       `${Math.round(settings.minSpeedup * 100)}% · tokens ${usage.inputTokens} in / ${usage.outputTokens} out · ` +
       `sandbox: ${report.sandbox.description}`,
   );

@@ -1,4 +1,4 @@
-import { ciText } from './comment-parts.js';
+import { ciText, plural } from './comment-parts.js';
 import { formatRatio, inlineCode, tableCell } from './format.js';
 import type { RunReport } from './types.js';
 
@@ -8,10 +8,6 @@ export interface SummaryCommentOptions {
   marker: string;
   /** Why nothing was posted inline (read-only token, fork…), when that happened. */
   postingNote?: string;
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 /** The sticky summary comment: what was found, what was skipped and why, in a few lines. */

@@ -8,6 +8,7 @@ import {
   functionPatch,
   lineSpan,
   maxCommentChars,
+  plural,
   speedupHeadline,
 } from './comment-parts.js';
 import { inlineCode, tableCell } from './format.js';
@@ -20,10 +21,6 @@ export interface SweepBodyOptions {
   leftOut: SuggestionReport[];
   marker: string;
   limit?: number;
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 /** The sweep pull request's body: the report of the changes it holds, trimmed in a fixed order to fit. */

@@ -181,6 +181,8 @@ describe('the Action (dist/index.js) reviewing a pull request against a fake Git
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(fake.requests.slice(seen)).toEqual([]);
     expect(output(run.outputs, 'reason')).toMatch(/fork \(someone\/tagged-posts\)/);
+    // The job summary is all such a run leaves besides the artifact: the report and why nothing was posted.
+    expectGolden('action/job-summary-fork.md', normalize(run.summary));
   });
 
   it('with sandbox auto and no Docker, refuses to run the code unisolated and posts nothing', async () => {

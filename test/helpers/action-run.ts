@@ -147,8 +147,9 @@ export function normalize(body: string): string {
       .replace(/\d+(\.\d+)?(×)/g, 'N$2')
       .replace(/\b(\d+) (rounds|calls|recorded calls)/g, 'N $2')
       .replace(/head [0-9a-f]{7}/g, 'head SHA')
+      .replace(/\b[0-9a-f]{7}…[0-9a-f]{7}\b/g, 'SHA…SHA')
       .replace(/ at [0-9a-f]{7} /g, ' at SHA ')
-      .replace(/sandbox: [^<]*/g, 'sandbox: SANDBOX')
+      .replace(/sandbox: [^<\n]*/g, 'sandbox: SANDBOX')
   );
 }
 
