@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import * as core from '@actions/core';
 import { AfterburnerError } from '../errors.js';
 import type { GitHubClient } from '../github/github-client.js';
-import { inertText } from '../report/format.js';
+import { inertText, inlineCode } from '../report/format.js';
 import type { RunReport, SuggestionReport } from '../report/index.js';
 import { parseRunReport } from '../report/report-schema.js';
 import type { ActionEvent } from './event.js';
@@ -99,6 +99,20 @@ function inert(report: RunReport): RunReport {
 }
 
 /**
+ * A fork controls the run that measured its code, so its comments say so: the code was checked against the pull
+ * request here, the figures could not be.
+ */
+function provenanceOf(event: PostEvent, pull: { headRepo?: string; baseRepo: string }): string | undefined {
+  if (!pull.headRepo || pull.headRepo === pull.baseRepo) return undefined;
+  const url = event.runUrl && /^https:\/\/[^\s()]+$/.test(event.runUrl) ? event.runUrl : undefined;
+  const run = url ? `[workflow run ${event.runId}](${url})` : `workflow run ${event.runId}`;
+  return (
+    `Measured by ${run} on ${inlineCode(pull.headRepo)}, a fork, which controls that run: afterburner checked ` +
+    'that this code is what the pull request holds, not the figures. Read the change before committing it.'
+  );
+}
+
+/**
  * mode post, on `workflow_run`: posts the report that a `pull_request` run computed and uploaded. The artifact is
  * untrusted (a fork controls its own workflow run), so it is tied to what GitHub itself says: the run's head
  * commit, the pull request's current head, the files it changes and their contents at that commit. Nothing from
@@ -185,6 +199,12 @@ export async function postReport(input: {
     `afterburner: posting the report of workflow run ${event.runId} (${event.runUrl ?? 'no url'}) to #${pullNumber}: ` +
       `${kept.length} of ${report.suggestions.length} suggestions match the head commit`,
   );
-  const result = await publishToPull({ client, inputs, pullNumber, report: checked });
+  const result = await publishToPull({
+    client,
+    inputs,
+    pullNumber,
+    report: checked,
+    provenance: provenanceOf(event, pull),
+  });
   return { report: checked, ...paths, ...result };
 }

@@ -13,6 +13,8 @@ export async function publishToPull(input: {
   inputs: Pick<ActionInputs, 'commentStyle' | 'commentWhenEmpty'>;
   pullNumber: number;
   report: RunReport;
+  /** Where the figures were measured, when not in this run; shown in every comment. */
+  provenance?: string;
 }): Promise<{ posted: true } | { posted: false; reason: string }> {
   const { report } = input;
   try {
@@ -28,6 +30,7 @@ export async function publishToPull(input: {
         inputTokens: report.usage.inputTokens,
         outputTokens: report.usage.outputTokens,
         costUsd: report.usage.costUsd,
+        ...(input.provenance ? { provenance: input.provenance } : {}),
       },
       inline: input.inputs.commentStyle === 'review',
       commentWhenEmpty: input.inputs.commentWhenEmpty,

@@ -208,7 +208,11 @@ export async function publishReview(options: PublishReviewOptions): Promise<Publ
   result.summary = await upsertSummary({
     client,
     pullNumber,
-    body: renderSummaryComment({ report, marker: summaryMarker }),
+    body: renderSummaryComment({
+      report,
+      marker: summaryMarker,
+      ...(footer.provenance ? { postingNote: footer.provenance } : {}),
+    }),
     create: report.suggestions.length > 0 || options.commentWhenEmpty === true,
   });
   return result;

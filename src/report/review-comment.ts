@@ -24,6 +24,8 @@ export interface CommentFooter {
   outputTokens: number;
   /** Only when the provider reported a price; never estimated here. */
   costUsd?: number;
+  /** Where the figures were measured, when that was not this run (a fork's workflow run, for mode post). */
+  provenance?: string;
 }
 
 export interface SuggestionCommentOptions {
@@ -46,6 +48,7 @@ function suggestion(code: string): string {
 function footerText(f: CommentFooter): string {
   const cost = f.costUsd !== undefined ? ` · cost $${f.costUsd.toFixed(4)}` : '';
   return (
+    (f.provenance ? `> ${f.provenance}\n\n` : '') +
     `<sub>afterburner ${f.version} · ${inlineCode(f.provider)} (${inlineCode(f.model)}) · tokens for this run ` +
     `${f.inputTokens} in / ${f.outputTokens} out${cost}</sub>`
   );

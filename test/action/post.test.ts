@@ -121,7 +121,7 @@ describe('the fork-safe pair: pull_request computes, workflow_run posts (mode po
     );
     const summary = fake.issueComments[0]?.body ?? '';
     expect(summary).toContain('ping @\u200bocto');
-    expect(summary).not.toMatch(/@octocat|https:\/\//);
+    expect(summary).not.toMatch(/@octocat|https:\/\/evil/);
   });
 
   it('posts the genuine report as the same review a same-repository run posts, every request valid', async () => {
@@ -134,12 +134,30 @@ describe('the fork-safe pair: pull_request computes, workflow_run posts (mode po
     expect(fake.reviews[1]?.commit_id).toBe(fixture.head);
     const inline = fake.reviewComments.filter((c) => c.subject_type === 'line');
     expect(inline.map((c) => nameOf(c.body)).sort()).toEqual(['indexById', 'missingIds', 'sharedTags']);
-    // The same words and tables as the review the Action posts from a same-repository pull request.
+    // Each comment says the figures come from the fork's own run, which GitHub names (not the artifact) …
+    const runId = (
+      workflowRunCompleted({ headSha: fixture.head, headRepo: fork }).workflow_run as { id: number }
+    ).id;
+    const provenance = new RegExp(
+      `^> Measured by \\[workflow run ${runId}\\]\\(https://github\\.com/[^)]+/actions/runs/${runId}\\) on \`someone/tagged-posts\`, a fork, which controls that run: .*\\n\\n`,
+      'm',
+    );
+    const withoutProvenance = (body: string) => {
+      expect(body).toMatch(provenance);
+      return body.replace(provenance, '');
+    };
+    // … and otherwise holds the same words and tables as the review of a same-repository pull request.
     for (const comment of inline) {
-      expectGolden(`action/review-comment-${nameOf(comment.body)}.md`, normalize(comment.body));
+      expectGolden(
+        `action/review-comment-${nameOf(comment.body)}.md`,
+        normalize(withoutProvenance(comment.body)),
+      );
     }
     expect(fake.issueComments).toHaveLength(1);
-    expectGolden('action/summary-comment.md', normalize(fake.issueComments[0]?.body ?? ''));
+    expectGolden(
+      'action/summary-comment.md',
+      normalize(withoutProvenance(fake.issueComments[0]?.body ?? '')),
+    );
     const created = writesSince(seen).map((r) => r.operationId);
     expect(created).toEqual(['pulls/create-review', 'issues/update-comment']);
     expect(await readdir(postWorkspace)).toEqual([]);
