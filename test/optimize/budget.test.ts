@@ -5,6 +5,30 @@ import { runReview } from '../../src/run.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai.js';
 import { bothSets, js } from './shared-tags-candidates.js';
 
+/** The tagged-posts pull request under a model that gives every function the same answer, with a budget. */
+function review(
+  fixture: FixtureRepo,
+  model: FakeOpenAI,
+  settings: { rules: 'first' | 'off'; candidates: number; maxTokens: number },
+): Promise<RunReport> {
+  return runReview({
+    repo: fixture.dir,
+    base: fixture.base,
+    head: fixture.head,
+    provider: 'openai',
+    model: 'fake-coder',
+    baseUrl: model.baseUrl,
+    rules: settings.rules,
+    iterations: 3,
+    candidates: settings.candidates,
+    minSpeedup: 0.1,
+    rounds: 20,
+    sandbox: 'process',
+    image: 'unused',
+    budget: { maxTokens: settings.maxTokens },
+  });
+}
+
 describe('a token budget', () => {
   let fixture: FixtureRepo;
   let model: FakeOpenAI;
@@ -14,23 +38,8 @@ describe('a token budget', () => {
     fixture = await materializeFixture('tagged-posts');
     // A long answer (prose after the code) spends the whole budget in one request.
     model = await startFakeOpenAI(() => `${js(bothSets)}\n\n${'Why this is faster. '.repeat(2000)}`);
-    report = await runReview({
-      repo: fixture.dir,
-      base: fixture.base,
-      head: fixture.head,
-      provider: 'openai',
-      model: 'fake-coder',
-      baseUrl: model.baseUrl,
-      rules: 'off',
-      iterations: 3,
-      candidates: 1,
-      minSpeedup: 0.1,
-      rounds: 20,
-      sandbox: 'process',
-      image: 'unused',
-      // The first request fits; its answer spends more than this, so the run stops after it.
-      budget: { maxTokens: 5000 },
-    });
+    // The first request fits; its answer spends more than this, so the run stops after it.
+    report = await review(fixture, model, { rules: 'off', candidates: 1, maxTokens: 5000 });
   }, 300_000);
 
   afterAll(async () => {
@@ -59,23 +68,8 @@ describe('a token budget smaller than the next request', () => {
   beforeAll(async () => {
     fixture = await materializeFixture('tagged-posts');
     model = await startFakeOpenAI(() => js(bothSets));
-    report = await runReview({
-      repo: fixture.dir,
-      base: fixture.base,
-      head: fixture.head,
-      provider: 'openai',
-      model: 'fake-coder',
-      baseUrl: model.baseUrl,
-      rules: 'first',
-      iterations: 3,
-      candidates: 2,
-      minSpeedup: 0.1,
-      rounds: 20,
-      sandbox: 'process',
-      image: 'unused',
-      // Every prompt alone is longer than this.
-      budget: { maxTokens: 50 },
-    });
+    // Every prompt alone is longer than this.
+    report = await review(fixture, model, { rules: 'first', candidates: 2, maxTokens: 50 });
   }, 300_000);
 
   afterAll(async () => {
