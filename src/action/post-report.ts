@@ -1,29 +1,23 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import * as core from '@actions/core';
 import { AfterburnerError } from '../errors.js';
 import type { GitHubClient } from '../github/github-client.js';
 import { inertText, inlineCode } from '../report/format.js';
 import type { RunReport, SuggestionReport } from '../report/index.js';
-import { parseRunReport } from '../report/report-schema.js';
 import type { ActionEvent } from './event.js';
 import type { ActionInputs } from './inputs.js';
 import { type Outputs, writeReports } from './outputs.js';
 import { publishToPull } from './publish-to-pull.js';
+import { jsonFilesUnder, readReportFile } from './report-files.js';
 
 type PostEvent = Extract<ActionEvent, { kind: 'post' }>;
-
-/** The biggest report file we read: far above any real one, far below what would hurt. */
-const maxReportBytes = 20 * 1024 * 1024;
 
 async function reportFile(location: string): Promise<string> {
   const info = await stat(location).catch(() => undefined);
   if (!info) throw new AfterburnerError('usage', `input 'reports': ${location} does not exist`);
   if (info.isFile()) return location;
-  const entries = await readdir(location, { recursive: true, withFileTypes: true });
-  const files = entries
-    .filter((e) => e.isFile() && e.name.endsWith('.json'))
-    .map((e) => join(e.parentPath, e.name));
+  const files = await jsonFilesUnder(location);
   const preferred = files.filter((f) => basename(f) === 'afterburner-report.json');
   const chosen = preferred.length === 1 ? preferred : files;
   if (chosen.length !== 1) {
@@ -33,15 +27,6 @@ async function reportFile(location: string): Promise<string> {
     );
   }
   return chosen[0] as string;
-}
-
-async function loadReport(location: string): Promise<{ report: RunReport; file: string }> {
-  const file = await reportFile(location);
-  const { size } = await stat(file);
-  if (size > maxReportBytes) {
-    throw new AfterburnerError('usage', `${file} is ${size} bytes; a report is never over ${maxReportBytes}`);
-  }
-  return { report: parseRunReport(await readFile(file, 'utf8'), file), file };
 }
 
 function linesOf(text: string, start: number, end: number): string {
@@ -131,7 +116,8 @@ export async function postReport(input: {
       "input 'reports' is needed in mode post: the path where the compute run's report was downloaded",
     );
   }
-  const { report: claimed, file } = await loadReport(inputs.reports);
+  const file = await reportFile(inputs.reports);
+  const claimed = await readReportFile(file);
   const pullNumber = claimed.pullRequest?.number;
   if (!pullNumber) {
     throw new AfterburnerError('usage', `${file} names no pull request: it was not written by mode review`);

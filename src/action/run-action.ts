@@ -1,5 +1,3 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import * as core from '@actions/core';
 import { plainProgress } from '../cli/progress-printer.js';
 import { detectChangedFunctions } from '../detect/index.js';
@@ -10,7 +8,6 @@ import { publishSweep } from '../github/publish-sweep.js';
 import { apiKeyFromEnv } from '../providers/create-provider.js';
 import { speedupHeadline } from '../report/comment-parts.js';
 import { type RunReport, renderMarkdownReport } from '../report/index.js';
-import { parseRunReport } from '../report/report-schema.js';
 import { type ReviewOptions, runReview } from '../run.js';
 import { mergeReports } from '../sweep/merge-reports.js';
 import { filterTargets, selectSweepTargets } from '../sweep/select-targets.js';
@@ -20,6 +17,7 @@ import { type ActionInputs, inputNames, parseInputs } from './inputs.js';
 import { type Outputs, writeReports } from './outputs.js';
 import { postReport } from './post-report.js';
 import { publishToPull } from './publish-to-pull.js';
+import { jsonFilesUnder, readReportFile } from './report-files.js';
 
 // Inputs that hold secrets; they are removed from this process's environment once read, so nothing we start
 // (git, the sandbox, the repository's tests) can inherit them.
@@ -207,13 +205,9 @@ async function review(input: {
 }
 
 async function readShardReports(dir: string): Promise<RunReport[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files = entries
-    .filter((e) => e.isFile() && e.name.endsWith('.json'))
-    .map((e) => join(e.parentPath, e.name))
-    .sort();
+  const files = await jsonFilesUnder(dir);
   if (files.length === 0) throw new AfterburnerError('usage', `input 'reports': no .json reports in ${dir}`);
-  return Promise.all(files.map(async (file) => parseRunReport(await readFile(file, 'utf8'), file)));
+  return Promise.all(files.map(readReportFile));
 }
 
 async function sweep(input: {
