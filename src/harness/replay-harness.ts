@@ -231,7 +231,12 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
         tests,
       };
     }
-    const shift = edits.imports ? edits.imports.replacement.split('\n').length - 1 : 0;
+    // Lines the new imports push the function down by, whether they sit above it or open its own edit.
+    const lineCount = (text: string) => text.split('\n').length;
+    const shift =
+      (edits.imports ? lineCount(edits.imports.replacement) - 1 : 0) +
+      lineCount(edits.function.replacement) -
+      lineCount(candidate.source);
     const copy = await this.replayCopy(candidateFile, 'candidate', target.startLine + shift);
     if (!copy.ok) {
       return {
