@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -22,15 +22,23 @@ async function git(dir: string, ...args: string[]): Promise<string> {
   return stdout.trim();
 }
 
+/** What the head commit adds: `src/`, or the top-level entries a fixture's `fixture.json` lists under `head`. */
+async function headPaths(dir: string): Promise<string[]> {
+  const manifest = await readFile(join(dir, 'fixture.json'), 'utf8').catch(() => undefined);
+  if (manifest === undefined) return ['src'];
+  return (JSON.parse(manifest) as { head: string[] }).head;
+}
+
 /**
  * Turns a bundled fixture into a git repository shaped like a pull request: the base commit holds everything
- * but `src/`, the head commit adds `src/`, so every function in src/ is a changed function.
+ * but `src/` (or what `fixture.json` names), the head commit adds it, so every function in it is a changed function.
  */
 export async function materializeFixture(name: string, into?: string): Promise<FixtureRepo> {
   const dir = into ?? (await mkdtemp(join(tmpdir(), `afterburner-${name}-`)));
   await cp(join(fixturesDir, name), dir, { recursive: true });
   await git(dir, 'init', '--quiet', '--initial-branch=main');
-  const entries = (await readdir(dir)).filter((e) => e !== '.git' && e !== 'src');
+  const headOnly = await headPaths(dir);
+  const entries = (await readdir(dir)).filter((e) => e !== '.git' && !headOnly.includes(e));
   await git(dir, 'add', '--', ...entries);
   await git(dir, 'commit', '--quiet', '-m', 'base');
   const base = await git(dir, 'rev-parse', 'HEAD');

@@ -56,6 +56,11 @@ export type RunnerResult =
   | { status: 'memory'; calls: number; repeats: number }
   | { status: 'error'; message: string };
 
+interface SkippedCalls {
+  count: number;
+  reasons: Map<string, number>;
+}
+
 function tail(text: string, lines = 15): string {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
@@ -190,10 +195,26 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     if (!original.ok) return { ok: false, reason: `cannot load it beside a candidate: ${original.reason}` };
     await workspace.writeFile(this.copyPath('original'), original.text);
     const check = await this.runVerifier(undefined, 0);
-    const skipped = (await this.skippedCalls()) + ('unreplayable' in check ? (check.unreplayable ?? 0) : 0);
+    const unkept = await this.skippedCalls();
+    if ('unreplayable' in check && check.unreplayable) {
+      const reason = 'a callback the replay cannot answer (called after the call returned, or not by the function)';
+      unkept.reasons.set(reason, check.unreplayable);
+      unkept.count += check.unreplayable;
+    }
+    const skipped = unkept.count;
     if (check.status === 'no-calls') {
-      const why = skipped > 0 ? ` (${skipped} calls had arguments that cannot be recorded)` : '';
-      return { ok: false, reason: `not covered by tests: the tests never called \`${target.name}\`${why}` };
+      if (unkept.count === 0) {
+        return { ok: false, reason: `not covered by tests: the tests never called \`${target.name}\`` };
+      }
+      const why = [...unkept.reasons]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3)
+        .map(([reason, n]) => `${n}× ${reason}`)
+        .join(', ');
+      return {
+        ok: false,
+        reason: `cannot be replayed: the tests called \`${target.name}\` ${unkept.count} times, but with arguments afterburner cannot record (${why})`,
+      };
     }
     if (check.status === 'non-deterministic') {
       return {
@@ -336,13 +357,22 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     return this.summarizeTests(run, results?.outcome === 'ok' ? results.stdout : undefined);
   }
 
-  private async skippedCalls(): Promise<number> {
+  /** Calls the recorder could not keep, and why (one reason a line; Python writes one `x` a call). */
+  private async skippedCalls(): Promise<SkippedCalls> {
     const file = `${captureDir}/${safeId(this.target.id)}.skipped`;
-    const run = await this.options.workspace.exec(['sh', '-c', `wc -c < '${file}' 2>/dev/null || echo 0`], {
+    const run = await this.options.workspace.exec(['sh', '-c', `cat '${file}' 2>/dev/null || true`], {
       timeoutMs: 10_000,
       env: this.env(),
     });
-    return Number.parseInt(run.stdout.trim(), 10) || 0;
+    const reasons = new Map<string, number>();
+    let count = 0;
+    for (const line of run.stdout.split('\n')) {
+      if (!line.trim()) continue;
+      const [reason, n] = /^x+$/.test(line) ? ['arguments that cannot be pickled', line.length] : [line.trim(), 1];
+      reasons.set(reason, (reasons.get(reason) ?? 0) + n);
+      count += n;
+    }
+    return { count, reasons };
   }
 
   private async runVerifier(candidate: string | undefined, rounds: number): Promise<RunnerResult> {

@@ -26,6 +26,7 @@ function show(value) {
   }).slice(0, 500);
 }
 
+/** The recorded top-level calls (at most spec.maxCalls), each with the calls the tests made to what it returned. */
 function readCalls(file) {
   let buffer;
   try {
@@ -34,12 +35,117 @@ function readCalls(file) {
     return [];
   }
   const calls = [];
-  for (let at = 0; at + 4 <= buffer.length && calls.length < spec.maxCalls; ) {
+  const byKey = new Map();
+  for (let at = 0; at + 4 <= buffer.length; ) {
     const size = buffer.readUInt32LE(at);
-    calls.push(buffer.subarray(at + 4, at + 4 + size));
+    const record = deserialize(buffer.subarray(at + 4, at + 4 + size));
     at += 4 + size;
+    if (record.amends !== undefined) {
+      const amended = byKey.get(record.amends);
+      if (amended) amended.callbacks = record.callbacks;
+      continue;
+    }
+    record.followUps = [];
+    byKey.set(record.key, record);
+    if (record.parent === undefined) {
+      if (calls.length < spec.maxCalls) calls.push(record);
+    } else {
+      byKey.get(record.parent)?.followUps.push(record);
+    }
   }
   return calls;
+}
+
+const callbackKey = '__afterburnerCallback';
+
+function rebuildError({ type, message }) {
+  const Type = typeof globalThis[type] === 'function' ? globalThis[type] : Error;
+  return new Type(message);
+}
+
+const refKey = '__afterburnerRef';
+
+function isMarked(value, key) {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && key in value;
+}
+
+/** The object at a recorded place in the replay's own arguments. */
+function at(args, place) {
+  let value = args;
+  for (const key of place) value = value?.[key];
+  return value;
+}
+
+/**
+ * A stand-in for a callback the tests passed: it answers from what the real callback answered during the
+ * recorded call. The candidate may call it in another order or fewer times, but only with arguments the original
+ * passed (compared on the callback's declared parameters); anything else is a behaviour change we cannot vouch for.
+ * Arguments that are objects of the call's input are matched by identity through nested Maps (cheap enough not to
+ * drown the function's own time); others by structural equality.
+ */
+function answerer({ arity, calls }, args) {
+  const decode = (value) => (isMarked(value, refKey) ? at(args, value[refKey]) : value);
+  const compared = (list) => (arity > 0 ? list.slice(0, arity) : list);
+  const byIdentity = new Map();
+  const structural = [];
+  for (const call of calls) {
+    const entry = deserialize(call);
+    const entryArgs = compared(entry.args.map(decode));
+    const answer = 'result' in entry.answer ? { result: decode(entry.answer.result) } : entry.answer;
+    const shared = entry.answer.result !== null && typeof entry.answer.result === 'object' && !isMarked(entry.answer.result, refKey);
+    const item = { answer, shared };
+    const plain = entryArgs.every((arg, i) => arg === null || typeof arg !== 'object' || isMarked(entry.args[i], refKey));
+    if (!plain) {
+      structural.push({ args: entryArgs, item });
+      continue;
+    }
+    let level = byIdentity;
+    for (const arg of entryArgs) {
+      if (!level.has(arg)) level.set(arg, new Map());
+      level = level.get(arg);
+    }
+    if (!level.has(leaf)) level.set(leaf, { items: [], next: 0 });
+    level.get(leaf).items.push(item);
+  }
+  let cursor = 0;
+  const respond = ({ answer, shared }) => {
+    if (answer.error) throw rebuildError(answer.error);
+    return shared ? structuredClone(answer.result) : answer.result;
+  };
+  const stub = (...given) => {
+    const key = compared(given);
+    let level = byIdentity;
+    for (const arg of key) level = level?.get(arg);
+    const found = level?.get(leaf);
+    if (found) {
+      const item = found.items[found.next % found.items.length];
+      found.next++;
+      return respond(item);
+    }
+    for (let n = 0; n < structural.length; n++) {
+      const i = (cursor + n) % structural.length;
+      if (!structurallyEqual(structural[i].args, key)) continue;
+      cursor = i + 1;
+      return respond(structural[i].item);
+    }
+    stub.unseen ??= given;
+    throw new Error('afterburner: the callback was called with arguments the original never passed');
+  };
+  return stub;
+}
+
+const leaf = Symbol('answers');
+
+/** A recorded call's arguments, with each callback placeholder replaced by its stand-in. */
+function materialize(record) {
+  const { args, receiver } = deserialize(record.pre);
+  const stubs = record.callbacks.map((log) => answerer(log, args));
+  const live = args.map((arg) => (isMarked(arg, callbackKey) ? stubs[arg[callbackKey]] : arg));
+  return { args: live, receiver, stubs };
+}
+
+function unseenCallback(stubs) {
+  return stubs.find((stub) => stub.unseen)?.unseen;
 }
 
 // Seeded randomness and a clock that advances 1 ms per reading, reset before every call.
@@ -75,15 +181,40 @@ async function load(role, path) {
   return entry;
 }
 
-function invoker(entry, payload) {
-  const { args, receiver } = deserialize(payload);
-  if (entry.kind === 'function') return { args, self: undefined, call: () => entry.fn(...args) };
+function invoker(entry, record) {
+  const { args, receiver, stubs } = materialize(record);
+  if (entry.kind === 'function') return { args, stubs, self: undefined, call: () => entry.fn(...args) };
   const holder = entry.own ? entry.owner : entry.owner.prototype;
   const self = entry.own ? entry.owner : Object.assign(Object.create(entry.owner.prototype), receiver);
   const descriptor = Object.getOwnPropertyDescriptor(holder, entry.key);
-  if (entry.accessor === 'get') return { args, self, call: () => descriptor.get.call(self) };
-  if (entry.accessor === 'set') return { args, self, call: () => descriptor.set.call(self, args[0]) };
-  return { args, self, call: () => descriptor.value.apply(self, args) };
+  if (entry.accessor === 'get') return { args, stubs, self, call: () => descriptor.get.call(self) };
+  if (entry.accessor === 'set') return { args, stubs, self, call: () => descriptor.set.call(self, args[0]) };
+  return { args, stubs, self, call: () => descriptor.value.apply(self, args) };
+}
+
+function describeError(error) {
+  return { type: error?.constructor?.name ?? typeof error, message: String(error?.message ?? error) };
+}
+
+/** Replays the calls the tests made to a function (or an object's method) that a call returned. */
+async function followUps(value, records) {
+  const outcomes = [];
+  for (const record of records) {
+    const fn = record.member === undefined ? value : value?.[record.member];
+    const { args, stubs } = materialize(record);
+    let result;
+    try {
+      if (typeof fn !== 'function') throw new TypeError('what it returned is not a function');
+      result = { value: await settle(fn.apply(record.member === undefined ? undefined : value, args)), args };
+    } catch (error) {
+      result = { error: describeError(error), args };
+    }
+    const unseen = unseenCallback(stubs);
+    if (unseen) result.callback = unseen;
+    if (record.followUps.length > 0 && !result.error) result.followUps = await followUps(result.value, record.followUps);
+    outcomes.push(result);
+  }
+  return outcomes;
 }
 
 async function settle(value) {
@@ -97,20 +228,23 @@ async function settle(value) {
   return value;
 }
 
-async function outcome(entry, payload) {
-  const { args, self, call } = invoker(entry, payload);
+async function outcome(entry, record) {
+  const { args, self, call, stubs } = invoker(entry, record);
   resetEnvironment();
+  let result;
   try {
-    return { value: await settle(call()), args, self: entry.own ? undefined : self };
+    result = { value: await settle(call()), args, self: entry.own ? undefined : self };
   } catch (error) {
-    return {
-      error: { type: error?.constructor?.name ?? typeof error, message: String(error?.message ?? error) },
-      args,
-    };
+    result = { error: describeError(error), args };
   }
+  const unseen = unseenCallback(stubs);
+  if (unseen) result.callback = unseen;
+  if (record.followUps.length > 0 && !result.error) result.followUps = await followUps(result.value, record.followUps);
+  return result;
 }
 
 function difference(a, b) {
+  if (a.callback || b.callback) return 'callback calls';
   if (a.error || b.error) {
     if (!a.error || !b.error) return 'thrown error';
     return a.error.type === b.error.type && a.error.message === b.error.message ? undefined : 'thrown error';
@@ -118,20 +252,50 @@ function difference(a, b) {
   if (!structurallyEqual(a.value, b.value)) return 'return value';
   if (!structurallyEqual(a.args, b.args)) return 'argument mutation';
   if (!structurallyEqual(a.self, b.self)) return 'receiver state';
+  for (const [i, next] of (a.followUps ?? []).entries()) {
+    const differs = difference(next, b.followUps?.[i] ?? { error: { type: 'missing', message: '' } });
+    if (differs) return `${differs} when the function it returned was called (follow-up call ${i + 1})`;
+  }
   return undefined;
 }
 
 function describe(o) {
+  if (o.callback) return `calls a callback with ${show(o.callback)}, which the original never did`;
   return o.error ? `throws ${o.error.type}: ${o.error.message}` : show(o.value);
 }
 
-async function runBatch(entry, payloads, repeats) {
+/** Follow-up calls with their arguments decoded ahead of time, so that decoding is not timed. */
+function prepareFollowUps(records) {
+  return records.map((record) => ({
+    member: record.member,
+    args: materialize(record).args,
+    followUps: prepareFollowUps(record.followUps),
+  }));
+}
+
+async function runFollowUps(value, prepared) {
+  for (const next of prepared) {
+    const fn = next.member === undefined ? value : value?.[next.member];
+    const result = await settle(fn.apply(next.member === undefined ? undefined : value, next.args));
+    if (next.followUps.length > 0) await runFollowUps(result, next.followUps);
+  }
+}
+
+/** One replay of a recorded call and of the calls made to what it returned, for timing (nothing compared). */
+function timedCall(entry, record) {
+  const { call } = invoker(entry, record);
+  const followUps = prepareFollowUps(record.followUps);
+  if (followUps.length === 0) return () => settle(call());
+  return async () => runFollowUps(await settle(call()), followUps);
+}
+
+async function runBatch(entry, records, repeats) {
   const calls = [];
-  for (let r = 0; r < repeats; r++) for (const p of payloads) calls.push(invoker(entry, p).call);
+  for (let r = 0; r < repeats; r++) for (const record of records) calls.push(timedCall(entry, record));
   const start = process.hrtime.bigint();
   for (const call of calls) {
     try {
-      await settle(call());
+      await call();
     } catch {
       // Thrown errors are part of the behaviour being timed; the differential check compared them.
     }
@@ -164,9 +328,17 @@ try {
 const calls = readCalls(spec.captureFile);
 if (calls.length === 0) finish({ status: 'no-calls' });
 
-for (const [i, payload] of calls.entries()) {
-  const first = await outcome(original, payload);
-  const second = await outcome(original, payload);
+// A call on which the original itself asks a callback something the recording never saw (a callback called
+// after the test moved on, or not by the target) cannot be replayed faithfully: it is left out.
+const replayable = [];
+for (const record of calls) if (!(await outcome(original, record)).callback) replayable.push(record);
+const unreplayable = calls.length - replayable.length;
+calls.splice(0, calls.length, ...replayable);
+if (calls.length === 0) finish({ status: 'no-calls', unreplayable });
+
+for (const [i, record] of calls.entries()) {
+  const first = await outcome(original, record);
+  const second = await outcome(original, record);
   const differs = difference(first, second);
   if (differs)
     finish({
@@ -177,14 +349,14 @@ for (const [i, payload] of calls.entries()) {
       second: describe(second),
     });
 }
-if (!candidate) finish({ status: 'deterministic', calls: calls.length });
+if (!candidate) finish({ status: 'deterministic', calls: calls.length, unreplayable });
 
-for (const [i, payload] of calls.entries()) {
-  const expected = await outcome(original, payload);
-  const actual = await outcome(candidate, payload);
+for (const [i, record] of calls.entries()) {
+  const expected = await outcome(original, record);
+  const actual = await outcome(candidate, record);
   const differs = difference(expected, actual);
   if (differs) {
-    const input = show(deserialize(payload).args);
+    const input = show(materialize(record).args);
     const after =
       differs === 'argument mutation'
         ? ` (arguments after the call: expected ${show(expected.args)}, got ${show(actual.args)})`

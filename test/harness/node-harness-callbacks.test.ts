@@ -1,0 +1,145 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FixtureRepo, materializeFixture } from '../../src/demo/materialize-fixture.js';
+import { detectChangedFunctions } from '../../src/detect/index.js';
+import type { Target } from '../../src/detect/types.js';
+import { type Evaluation, NodeHarness } from '../../src/harness/index.js';
+import { createSandbox } from '../../src/sandbox/create-sandbox.js';
+import type { Sandbox } from '../../src/sandbox/types.js';
+import { dockerAvailable, dockerTestImage } from '../helpers/docker.js';
+import { preparedHarnesses } from '../helpers/prepared-harnesses.js';
+
+const fasterUniqBy = `function uniqBy(items, iteratee) {
+  const keys = new Set();
+  const result = [];
+  for (const item of items) {
+    const key = iteratee(item);
+    if (!keys.has(key)) {
+      keys.add(key);
+      result.push(item);
+    }
+  }
+  return result;
+}`;
+
+// Same results, but asks the iteratee about an item the original never passed it.
+const probingUniqBy = `function uniqBy(items, iteratee) {
+  iteratee({ probe: true });
+  const keys = new Set();
+  return items.filter((item) => {
+    const key = iteratee(item);
+    return keys.has(key) ? false : (keys.add(key), true);
+  });
+}`;
+
+const fasterIndexBy = `function indexBy(records, field) {
+  const index = new Map();
+  for (const record of records) if (!index.has(record[field])) index.set(record[field], record);
+  return function lookup(value) {
+    return index.get(value);
+  };
+}`;
+
+// The returned lookup answers null instead of undefined for a missing value.
+const nullIndexBy = `function indexBy(records, field) {
+  return function lookup(value) {
+    return records.find((record) => record[field] === value) ?? null;
+  };
+}`;
+
+const negatedCountWhere = `function countWhere(predicate) {
+  return (items) => items.filter((item) => !predicate(item)).length;
+}`;
+
+const loopCountWhere = `function countWhere(predicate) {
+  return (items) => {
+    let count = 0;
+    for (const item of items) if (predicate(item)) count++;
+    return count;
+  };
+}`;
+
+const modes: ('process' | 'docker')[] = ['process'];
+if (await dockerAvailable()) modes.push('docker');
+
+describe.each(modes)('NodeHarness on callbacks and returned functions, a file at the root (%s sandbox)', (mode) => {
+  let fixture: FixtureRepo;
+  let sandbox: Sandbox;
+  let targets: Target[];
+
+  beforeAll(async () => {
+    fixture = await materializeFixture('collection-helpers');
+    targets = (await detectChangedFunctions({ repo: fixture.dir, base: fixture.base, head: fixture.head }))
+      .targets;
+    sandbox = await createSandbox({ mode, image: dockerTestImage, runId: `callbacks-test-${mode}` });
+  });
+
+  afterAll(async () => {
+    await harnesses.dispose();
+    await sandbox?.close();
+    await fixture?.dispose();
+  });
+
+  const harnesses = preparedHarnesses(
+    () => ({ sandbox, sourceDir: fixture.dir, targets }),
+    async (target, workspace) =>
+      new NodeHarness({
+        workspace,
+        target,
+        sourceDir: fixture.dir,
+        fileText: await readFile(join(fixture.dir, target.path), 'utf8'),
+        testCommand: 'node --test test/',
+        minSpeedup: 0.1,
+        rounds: 15,
+      }),
+  );
+
+  async function evaluate(name: string, source: string): Promise<Evaluation> {
+    const { harness, preparation } = await harnesses.prepare(name);
+    expect(preparation, JSON.stringify(preparation)).toMatchObject({ ok: true });
+    return harness.evaluate({ source, imports: [] });
+  }
+
+  it('finds the three functions of index.js at the repository root', () => {
+    expect(targets.map((t) => `${t.path}:${t.name}`).sort()).toEqual([
+      'index.js:countWhere',
+      'index.js:indexBy',
+      'index.js:uniqBy',
+    ]);
+  });
+
+  it('records calls whose argument is a callback and verifies a faster rewrite on them', async () => {
+    const { preparation } = await harnesses.prepare('uniqBy');
+    expect(preparation).toMatchObject({ ok: true, capturedCalls: 2, skippedCalls: 0 });
+    const evaluation = await evaluate('uniqBy', fasterUniqBy);
+    expect(evaluation.status, JSON.stringify(evaluation)).toBe('verified');
+  });
+
+  it('rejects a candidate that calls the callback with something the original never passed', async () => {
+    const evaluation = await evaluate('uniqBy', probingUniqBy);
+    expect(evaluation).toMatchObject({ status: 'rejected', stage: 'differential' });
+    expect((evaluation as { reason: string }).reason).toMatch(
+      /callback calls on captured call 0: .*calls a callback with \[ \{ probe: true \} \], which the original never did/,
+    );
+  });
+
+  it('compares returned functions by replaying the calls the tests made to them', async () => {
+    const verified = await evaluate('indexBy', fasterIndexBy);
+    expect(verified.status, JSON.stringify(verified)).toBe('verified');
+    const wrong = await evaluate('indexBy', nullIndexBy);
+    expect(wrong).toMatchObject({ status: 'rejected', stage: 'differential' });
+    expect((wrong as { reason: string }).reason).toMatch(
+      /return value when the function it returned was called \(follow-up call \d+\).*expected .*got /,
+    );
+  });
+
+  it('answers a curried function’s callback from what it said when the returned function called it', async () => {
+    const wrong = await evaluate('countWhere', negatedCountWhere);
+    expect(wrong).toMatchObject({ status: 'rejected', stage: 'differential' });
+    expect((wrong as { reason: string }).reason).toMatch(/when the function it returned was called/);
+    const same = await evaluate('countWhere', loopCountWhere);
+    expect(['verified', 'rejected']).toContain(same.status);
+    expect((same as { stage?: string }).stage ?? 'benchmark').not.toBe('differential');
+  });
+});
