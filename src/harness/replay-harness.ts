@@ -197,7 +197,8 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     const check = await this.runVerifier(undefined, 0);
     const unkept = await this.skippedCalls();
     if ('unreplayable' in check && check.unreplayable) {
-      const reason = 'a callback the replay cannot answer (called after the call returned, or not by the function)';
+      const reason =
+        'a callback the replay cannot answer (called after the call returned, or not by the function)';
       unkept.reasons.set(reason, check.unreplayable);
       unkept.count += check.unreplayable;
     }
@@ -368,7 +369,9 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     let count = 0;
     for (const line of run.stdout.split('\n')) {
       if (!line.trim()) continue;
-      const [reason, n] = /^x+$/.test(line) ? ['arguments that cannot be pickled', line.length] : [line.trim(), 1];
+      const [reason, n] = /^x+$/.test(line)
+        ? ['arguments that cannot be pickled', line.length]
+        : [line.trim(), 1];
       reasons.set(reason, (reasons.get(reason) ?? 0) + n);
       count += n;
     }

@@ -48,8 +48,9 @@ const nullIndexBy = `function indexBy(records, field) {
   };
 }`;
 
-const negatedCountWhere = `function countWhere(predicate) {
-  return (items) => items.filter((item) => !predicate(item)).length;
+// Counts right (the tests pass) but sorts the caller's list in place.
+const sortingCountWhere = `function countWhere(predicate) {
+  return (items) => items.sort((a, b) => a.age - b.age).filter((item) => predicate(item)).length;
 }`;
 
 const loopCountWhere = `function countWhere(predicate) {
@@ -63,83 +64,88 @@ const loopCountWhere = `function countWhere(predicate) {
 const modes: ('process' | 'docker')[] = ['process'];
 if (await dockerAvailable()) modes.push('docker');
 
-describe.each(modes)('NodeHarness on callbacks and returned functions, a file at the root (%s sandbox)', (mode) => {
-  let fixture: FixtureRepo;
-  let sandbox: Sandbox;
-  let targets: Target[];
+describe.each(modes)(
+  'NodeHarness on callbacks and returned functions, a file at the root (%s sandbox)',
+  (mode) => {
+    let fixture: FixtureRepo;
+    let sandbox: Sandbox;
+    let targets: Target[];
 
-  beforeAll(async () => {
-    fixture = await materializeFixture('collection-helpers');
-    targets = (await detectChangedFunctions({ repo: fixture.dir, base: fixture.base, head: fixture.head }))
-      .targets;
-    sandbox = await createSandbox({ mode, image: dockerTestImage, runId: `callbacks-test-${mode}` });
-  });
+    beforeAll(async () => {
+      fixture = await materializeFixture('collection-helpers');
+      targets = (await detectChangedFunctions({ repo: fixture.dir, base: fixture.base, head: fixture.head }))
+        .targets;
+      sandbox = await createSandbox({ mode, image: dockerTestImage, runId: `callbacks-test-${mode}` });
+    });
 
-  afterAll(async () => {
-    await harnesses.dispose();
-    await sandbox?.close();
-    await fixture?.dispose();
-  });
+    afterAll(async () => {
+      await harnesses.dispose();
+      await sandbox?.close();
+      await fixture?.dispose();
+    });
 
-  const harnesses = preparedHarnesses(
-    () => ({ sandbox, sourceDir: fixture.dir, targets }),
-    async (target, workspace) =>
-      new NodeHarness({
-        workspace,
-        target,
-        sourceDir: fixture.dir,
-        fileText: await readFile(join(fixture.dir, target.path), 'utf8'),
-        testCommand: 'node --test test/',
-        minSpeedup: 0.1,
-        rounds: 15,
-      }),
-  );
-
-  async function evaluate(name: string, source: string): Promise<Evaluation> {
-    const { harness, preparation } = await harnesses.prepare(name);
-    expect(preparation, JSON.stringify(preparation)).toMatchObject({ ok: true });
-    return harness.evaluate({ source, imports: [] });
-  }
-
-  it('finds the three functions of index.js at the repository root', () => {
-    expect(targets.map((t) => `${t.path}:${t.name}`).sort()).toEqual([
-      'index.js:countWhere',
-      'index.js:indexBy',
-      'index.js:uniqBy',
-    ]);
-  });
-
-  it('records calls whose argument is a callback and verifies a faster rewrite on them', async () => {
-    const { preparation } = await harnesses.prepare('uniqBy');
-    expect(preparation).toMatchObject({ ok: true, capturedCalls: 2, skippedCalls: 0 });
-    const evaluation = await evaluate('uniqBy', fasterUniqBy);
-    expect(evaluation.status, JSON.stringify(evaluation)).toBe('verified');
-  });
-
-  it('rejects a candidate that calls the callback with something the original never passed', async () => {
-    const evaluation = await evaluate('uniqBy', probingUniqBy);
-    expect(evaluation).toMatchObject({ status: 'rejected', stage: 'differential' });
-    expect((evaluation as { reason: string }).reason).toMatch(
-      /callback calls on captured call 0: .*calls a callback with \[ \{ probe: true \} \], which the original never did/,
+    const harnesses = preparedHarnesses(
+      () => ({ sandbox, sourceDir: fixture.dir, targets }),
+      async (target, workspace) =>
+        new NodeHarness({
+          workspace,
+          target,
+          sourceDir: fixture.dir,
+          fileText: await readFile(join(fixture.dir, target.path), 'utf8'),
+          testCommand: 'node --test test/',
+          minSpeedup: 0.1,
+          rounds: 15,
+        }),
     );
-  });
 
-  it('compares returned functions by replaying the calls the tests made to them', async () => {
-    const verified = await evaluate('indexBy', fasterIndexBy);
-    expect(verified.status, JSON.stringify(verified)).toBe('verified');
-    const wrong = await evaluate('indexBy', nullIndexBy);
-    expect(wrong).toMatchObject({ status: 'rejected', stage: 'differential' });
-    expect((wrong as { reason: string }).reason).toMatch(
-      /return value when the function it returned was called \(follow-up call \d+\).*expected .*got /,
-    );
-  });
+    async function evaluate(name: string, source: string): Promise<Evaluation> {
+      const { harness, preparation } = await harnesses.prepare(name);
+      expect(preparation, JSON.stringify(preparation)).toMatchObject({ ok: true });
+      return harness.evaluate({ source, imports: [] });
+    }
 
-  it('answers a curried function’s callback from what it said when the returned function called it', async () => {
-    const wrong = await evaluate('countWhere', negatedCountWhere);
-    expect(wrong).toMatchObject({ status: 'rejected', stage: 'differential' });
-    expect((wrong as { reason: string }).reason).toMatch(/when the function it returned was called/);
-    const same = await evaluate('countWhere', loopCountWhere);
-    expect(['verified', 'rejected']).toContain(same.status);
-    expect((same as { stage?: string }).stage ?? 'benchmark').not.toBe('differential');
-  });
-});
+    it('finds the three functions of index.js at the repository root', () => {
+      expect(targets.map((t) => `${t.path}:${t.name}`).sort()).toEqual([
+        'index.js:countWhere',
+        'index.js:indexBy',
+        'index.js:uniqBy',
+      ]);
+    });
+
+    it('records calls whose argument is a callback and verifies a faster rewrite on them', async () => {
+      const { preparation } = await harnesses.prepare('uniqBy');
+      expect(preparation).toMatchObject({ ok: true, capturedCalls: 2, skippedCalls: 0 });
+      const evaluation = await evaluate('uniqBy', fasterUniqBy);
+      expect(evaluation.status, JSON.stringify(evaluation)).toBe('verified');
+    });
+
+    it('rejects a candidate that calls the callback with something the original never passed', async () => {
+      const evaluation = await evaluate('uniqBy', probingUniqBy);
+      expect(evaluation).toMatchObject({ status: 'rejected', stage: 'differential' });
+      expect((evaluation as { reason: string }).reason).toMatch(
+        /callback calls on captured call 0: .*calls a callback with \[ \{ probe: true \} \], which the original never did/,
+      );
+    });
+
+    it('compares returned functions by replaying the calls the tests made to them', async () => {
+      const verified = await evaluate('indexBy', fasterIndexBy);
+      expect(verified.status, JSON.stringify(verified)).toBe('verified');
+      const wrong = await evaluate('indexBy', nullIndexBy);
+      expect(wrong).toMatchObject({ status: 'rejected', stage: 'differential' });
+      expect((wrong as { reason: string }).reason).toMatch(
+        /return value when the function it returned was called \(follow-up call \d+\).*expected .*got /,
+      );
+    });
+
+    it('answers a curried function’s callback from what it said when the returned function called it', async () => {
+      const wrong = await evaluate('countWhere', sortingCountWhere);
+      expect(wrong).toMatchObject({ status: 'rejected', stage: 'differential' });
+      expect((wrong as { reason: string }).reason).toMatch(
+        /argument mutation when the function it returned was called \(follow-up call 1\)/,
+      );
+      const same = await evaluate('countWhere', loopCountWhere);
+      expect(['verified', 'rejected']).toContain(same.status);
+      expect((same as { stage?: string }).stage ?? 'benchmark').not.toBe('differential');
+    });
+  },
+);

@@ -126,7 +126,8 @@ function beginCall(id, receiver, args, parent) {
     const file = fileFor(id, 'calls');
     if (fs.existsSync(file) && fs.statSync(file).size >= maxTotalBytes) return undefined;
     const callbacks = [];
-    const places = typeof args.find((arg) => typeof arg === 'function') === 'function' ? placesOf(args) : undefined;
+    const places =
+      typeof args.find((arg) => typeof arg === 'function') === 'function' ? placesOf(args) : undefined;
     const callArgs = args.map((arg) => {
       if (typeof arg !== 'function') return arg;
       callbacks.push({ calls: [], arity: arg.length, broken: undefined, places });
@@ -150,7 +151,9 @@ function logCallback(fn, log) {
     try {
       result = fn.apply(this, args);
     } catch (error) {
-      note(log, args, { error: { type: error?.constructor?.name ?? typeof error, message: String(error?.message ?? error) } });
+      note(log, args, {
+        error: { type: error?.constructor?.name ?? typeof error, message: String(error?.message ?? error) },
+      });
       throw error;
     }
     note(log, args, { result });
@@ -165,7 +168,8 @@ function note(log, args, answer) {
     return;
   }
   try {
-    if (answer.result && typeof answer.result.then === 'function') throw new Unrecordable('an async callback');
+    if (answer.result && typeof answer.result.then === 'function')
+      throw new Unrecordable('an async callback');
     const encode = (value) => {
       const place = log.places?.get(value);
       return place ? { [refKey]: place } : value;
@@ -173,7 +177,8 @@ function note(log, args, answer) {
     const encoded = 'result' in answer ? { result: encode(answer.result) } : answer;
     log.calls.push(snapshot({ args: args.map(encode), answer: encoded }));
   } catch (error) {
-    log.broken = error instanceof Unrecordable ? `a callback's ${error.message}` : 'a callback that cannot be recorded';
+    log.broken =
+      error instanceof Unrecordable ? `a callback's ${error.message}` : 'a callback that cannot be recorded';
   }
 }
 

@@ -92,9 +92,14 @@ function answerer({ arity, calls }, args) {
     const entry = deserialize(call);
     const entryArgs = compared(entry.args.map(decode));
     const answer = 'result' in entry.answer ? { result: decode(entry.answer.result) } : entry.answer;
-    const shared = entry.answer.result !== null && typeof entry.answer.result === 'object' && !isMarked(entry.answer.result, refKey);
+    const shared =
+      entry.answer.result !== null &&
+      typeof entry.answer.result === 'object' &&
+      !isMarked(entry.answer.result, refKey);
     const item = { answer, shared };
-    const plain = entryArgs.every((arg, i) => arg === null || typeof arg !== 'object' || isMarked(entry.args[i], refKey));
+    const plain = entryArgs.every(
+      (arg, i) => arg === null || typeof arg !== 'object' || isMarked(entry.args[i], refKey),
+    );
     if (!plain) {
       structural.push({ args: entryArgs, item });
       continue;
@@ -202,6 +207,7 @@ async function followUps(value, records) {
   for (const record of records) {
     const fn = record.member === undefined ? value : value?.[record.member];
     const { args, stubs } = materialize(record);
+    const input = show(args);
     let result;
     try {
       if (typeof fn !== 'function') throw new TypeError('what it returned is not a function');
@@ -209,9 +215,11 @@ async function followUps(value, records) {
     } catch (error) {
       result = { error: describeError(error), args };
     }
+    result.input = input;
     const unseen = unseenCallback(stubs);
     if (unseen) result.callback = unseen;
-    if (record.followUps.length > 0 && !result.error) result.followUps = await followUps(result.value, record.followUps);
+    if (record.followUps.length > 0 && !result.error)
+      result.followUps = await followUps(result.value, record.followUps);
     outcomes.push(result);
   }
   return outcomes;
@@ -239,22 +247,31 @@ async function outcome(entry, record) {
   }
   const unseen = unseenCallback(stubs);
   if (unseen) result.callback = unseen;
-  if (record.followUps.length > 0 && !result.error) result.followUps = await followUps(result.value, record.followUps);
+  if (record.followUps.length > 0 && !result.error)
+    result.followUps = await followUps(result.value, record.followUps);
   return result;
 }
 
+/** How two outcomes differ, and the (follow-up) outcomes where they do; undefined when they agree. */
 function difference(a, b) {
-  if (a.callback || b.callback) return 'callback calls';
+  const at = (what) => ({ what, a, b });
+  if (a.callback || b.callback) return at('callback calls');
   if (a.error || b.error) {
-    if (!a.error || !b.error) return 'thrown error';
-    return a.error.type === b.error.type && a.error.message === b.error.message ? undefined : 'thrown error';
+    if (!a.error || !b.error) return at('thrown error');
+    return a.error.type === b.error.type && a.error.message === b.error.message
+      ? undefined
+      : at('thrown error');
   }
-  if (!structurallyEqual(a.value, b.value)) return 'return value';
-  if (!structurallyEqual(a.args, b.args)) return 'argument mutation';
-  if (!structurallyEqual(a.self, b.self)) return 'receiver state';
+  if (!structurallyEqual(a.value, b.value)) return at('return value');
+  if (!structurallyEqual(a.args, b.args)) return at('argument mutation');
+  if (!structurallyEqual(a.self, b.self)) return at('receiver state');
   for (const [i, next] of (a.followUps ?? []).entries()) {
-    const differs = difference(next, b.followUps?.[i] ?? { error: { type: 'missing', message: '' } });
-    if (differs) return `${differs} when the function it returned was called (follow-up call ${i + 1})`;
+    const inner = difference(next, b.followUps?.[i] ?? { error: { type: 'missing', message: '' } });
+    if (inner)
+      return {
+        ...inner,
+        what: `${inner.what} when the function it returned was called (follow-up call ${i + 1})`,
+      };
   }
   return undefined;
 }
@@ -344,9 +361,9 @@ for (const [i, record] of calls.entries()) {
     finish({
       status: 'non-deterministic',
       call: i,
-      what: differs,
-      first: describe(first),
-      second: describe(second),
+      what: differs.what,
+      first: describe(differs.a),
+      second: describe(differs.b),
     });
 }
 if (!candidate) finish({ status: 'deterministic', calls: calls.length, unreplayable });
@@ -356,19 +373,12 @@ for (const [i, record] of calls.entries()) {
   const actual = await outcome(candidate, record);
   const differs = difference(expected, actual);
   if (differs) {
-    const input = show(materialize(record).args);
-    const after =
-      differs === 'argument mutation'
-        ? ` (arguments after the call: expected ${show(expected.args)}, got ${show(actual.args)})`
-        : '';
-    finish({
-      status: 'mismatch',
-      call: i,
-      what: differs,
-      input,
-      expected: describe(expected),
-      actual: describe(actual) + after,
-    });
+    const { what, a, b } = differs;
+    const input = a.input ?? show(materialize(record).args);
+    const after = what.startsWith('argument mutation')
+      ? ` (arguments after the call: expected ${show(a.args)}, got ${show(b.args)})`
+      : '';
+    finish({ status: 'mismatch', call: i, what, input, expected: describe(a), actual: describe(b) + after });
   }
 }
 

@@ -1,0 +1,104 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FixtureRepo, materializeFixture } from '../../src/demo/materialize-fixture.js';
+import type { RunReport } from '../../src/report/index.js';
+import { runCli } from '../helpers/cli.js';
+import { dockerAvailable, dockerTestImage } from '../helpers/docker.js';
+import { type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai.js';
+
+// Real projects keep helpers in a CommonJS index.js at the root, take callbacks, return closures, and curry.
+const answers: Record<string, string> = {
+  uniqBy: `function uniqBy(items, iteratee) {
+  const keys = new Set();
+  const result = [];
+  for (const item of items) {
+    const key = iteratee(item);
+    if (!keys.has(key)) {
+      keys.add(key);
+      result.push(item);
+    }
+  }
+  return result;
+}`,
+  indexBy: `function indexBy(records, field) {
+  const index = new Map();
+  for (const record of records) if (!index.has(record[field])) index.set(record[field], record);
+  return function lookup(value) {
+    return index.get(value);
+  };
+}`,
+  // Passes the tests (they never look at the list afterwards) but sorts the caller's list in place.
+  countWhere: `function countWhere(predicate) {
+  return (items) => items.sort((a, b) => a.age - b.age).filter((item) => predicate(item)).length;
+}`,
+};
+
+const modes: ('process' | 'docker')[] = ['process'];
+if (await dockerAvailable()) modes.push('docker');
+
+describe.each(modes)(
+  'afterburner review of a root CommonJS file with callbacks and closures, %s sandbox',
+  (mode) => {
+    let fixture: FixtureRepo;
+    let model: FakeOpenAI;
+    let report: RunReport;
+    let exitCode: number;
+    let stderr: string;
+
+    beforeAll(async () => {
+      fixture = await materializeFixture('collection-helpers');
+      model = await startFakeOpenAI((request) => {
+        const prompt = request.messages.map((m) => m.content).join('\n');
+        const name = Object.keys(answers).find((n) => prompt.includes(`\`${n}\``)) as string;
+        return `\`\`\`javascript\n${answers[name]}\n\`\`\``;
+      });
+      const json = join(fixture.dir, '..', `${mode}-helpers.json`);
+      const result = await runCli([
+        'review',
+        ...['--repo', fixture.dir, '--base', fixture.base, '--head', fixture.head],
+        ...[
+          '--base-url',
+          model.baseUrl,
+          '--model',
+          'fake-coder',
+          '--sandbox',
+          mode,
+          '--image',
+          dockerTestImage,
+        ],
+        ...['--rounds', '20', '--iterations', '1', '--candidates', '1', '--rules', 'off'],
+        ...['--out', join(fixture.dir, '..', `${mode}-helpers.md`), '--json', json],
+      ]);
+      exitCode = result.code;
+      stderr = result.stderr;
+      report = JSON.parse(await readFile(json, 'utf8').catch(() => '{}')) as RunReport;
+    });
+
+    afterAll(async () => {
+      await model?.close();
+      await fixture?.dispose();
+    });
+
+    it('completes in the requested sandbox', () => {
+      expect(exitCode, stderr).toBe(0);
+      expect(report.sandbox.kind).toBe(mode);
+    });
+
+    it('suggests the callback helper and the closure factory, verified on the calls the tests made', () => {
+      expect(report.suggestions.map((s) => s.name).sort()).toEqual(['indexBy', 'uniqBy']);
+      for (const suggestion of report.suggestions) {
+        expect(suggestion.path).toBe('index.js');
+        expect(suggestion.replacement).toBe(answers[suggestion.name]);
+        expect(suggestion.benchmark.verdict).toBe('faster');
+      }
+    });
+
+    it('rejects the curried rewrite whose returned function differs, naming the follow-up call', () => {
+      const skip = report.skipped.find((s) => s.name === 'countWhere');
+      expect(skip?.reason).toMatch(
+        /argument mutation when the function it returned was called \(follow-up call 1\)/,
+      );
+    });
+  },
+);
