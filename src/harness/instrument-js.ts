@@ -14,6 +14,8 @@ export interface InstrumentOptions {
   recorderSpecifier: string;
   /** Whether the file is an ES module (else CommonJS). */
   esm: boolean;
+  /** Register mode: module-scope names (classes of recorded arguments) to expose to the verify runner. */
+  scopeNames?: string[];
 }
 
 interface Insertion {
@@ -159,6 +161,12 @@ export async function instrumentJavaScript(options: InstrumentOptions): Promise<
     let text = fileText;
     for (const insertion of [...insertions].sort((a, b) => b.at - a.at)) {
       text = text.slice(0, insertion.at) + insertion.text + text.slice(insertion.at);
+    }
+    const { mode, scopeNames = [] } = options;
+    if (mode.kind === 'register' && scopeNames.length > 0) {
+      // `typeof` keeps a name the module does not declare from throwing; at the end, every class is initialized.
+      const entries = scopeNames.map((n) => `${n}: typeof ${n} === 'undefined' ? undefined : ${n}`);
+      text += `${text.endsWith('\n') ? '' : '\n'};${ab}.registerScope(${JSON.stringify(mode.role)}, { ${entries.join(', ')} });\n`;
     }
     if (esm)
       text += `${text.endsWith('\n') ? '' : '\n'}import __afterburner from ${JSON.stringify(recorderSpecifier)};\n`;

@@ -91,6 +91,7 @@ export class NodeHarness extends ReplayHarness<JsTestPlan> {
       mode: { kind: 'register', role },
       esm: this.esm,
       recorderSpecifier: this.recorderSpecifier(),
+      scopeNames: this.scopeNames,
     });
   }
 

@@ -107,6 +107,8 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
   protected plan: Plan | undefined;
   /** Ratio identical code showed in the A/A run; a candidate's interval must clear it. */
   private noiseFloor = 1;
+  /** Names of the classes the recorded arguments are instances of, which the replay copies expose. */
+  protected scopeNames: string[] = [];
   private lastSpec: Record<string, unknown> = {};
 
   constructor(options: ReplayHarnessOptions) {
@@ -184,6 +186,7 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
       AFTERBURNER_CAPTURE_DIR: posix.join(workspace.root, captureDir),
     });
     await workspace.writeFile(target.path, fileText);
+    this.scopeNames = await this.recordedClassNames();
     if (!captureRun.passed) {
       return {
         ok: false,
@@ -356,6 +359,17 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
       ? await workspace.exec(['cat', plan.resultsFile], { timeoutMs: 10_000, env })
       : undefined;
     return this.summarizeTests(run, results?.outcome === 'ok' ? results.stdout : undefined);
+  }
+
+  /** Classes whose instances the recorded calls hold (the recorder notes them one a line). */
+  private async recordedClassNames(): Promise<string[]> {
+    const file = `${captureDir}/${safeId(this.target.id)}.classes`;
+    const run = await this.options.workspace.exec(['sh', '-c', `cat '${file}' 2>/dev/null || true`], {
+      timeoutMs: 10_000,
+      env: this.env(),
+    });
+    const names = run.stdout.split('\n').filter((name) => /^[A-Za-z_$][\w$]*$/.test(name));
+    return [...new Set(names)].slice(0, 50);
   }
 
   /** Calls the recorder could not keep, and why (one reason a line; Python writes one `x` a call). */

@@ -34,6 +34,25 @@ const answers: Record<string, string> = {
 }`,
 };
 
+answers.graphOf = `function graphOf(pairs) {
+  const graph = new Graph();
+  for (const [from, to] of pairs) graph.addEdge(from, to);
+  return graph;
+}`;
+answers.reachable = `function reachable(graph, start) {
+  const seen = new Set([start]);
+  const order = [start];
+  for (let head = 0; head < order.length; head++) {
+    for (const next of graph.neighbors(order[head])) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        order.push(next);
+      }
+    }
+  }
+  return order;
+}`;
+
 const modes: ('process' | 'docker')[] = ['process'];
 if (await dockerAvailable()) modes.push('docker');
 
@@ -85,8 +104,8 @@ describe.each(modes)(
       expect(report.sandbox.kind).toBe(mode);
     });
 
-    it('suggests the callback helper and the closure factory, verified on the calls the tests made', () => {
-      expect(report.suggestions.map((s) => s.name).sort()).toEqual(['indexBy', 'uniqBy']);
+    it('suggests the callback helper, the closure factory and the graph walk, verified on the calls the tests made', () => {
+      expect(report.suggestions.map((s) => s.name).sort()).toEqual(['indexBy', 'reachable', 'uniqBy']);
       for (const suggestion of report.suggestions) {
         expect(suggestion.path).toBe('index.js');
         expect(suggestion.replacement).toBe(answers[suggestion.name]);

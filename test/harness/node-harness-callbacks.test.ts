@@ -61,6 +61,35 @@ const loopCountWhere = `function countWhere(predicate) {
   };
 }`;
 
+const fasterReachable = `function reachable(graph, start) {
+  const seen = new Set([start]);
+  const order = [start];
+  for (let head = 0; head < order.length; head++) {
+    for (const next of graph.neighbors(order[head])) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        order.push(next);
+      }
+    }
+  }
+  return order;
+}`;
+
+// Same order, but leaves a visited flag on the caller's graph.
+const markingReachable = `function reachable(graph, start) {
+  const order = [start];
+  graph.visited = { [start]: true };
+  for (let head = 0; head < order.length; head++) {
+    for (const next of graph.neighbors(order[head])) {
+      if (!graph.visited[next]) {
+        graph.visited[next] = true;
+        order.push(next);
+      }
+    }
+  }
+  return order;
+}`;
+
 const modes: ('process' | 'docker')[] = ['process'];
 if (await dockerAvailable()) modes.push('docker');
 
@@ -104,10 +133,12 @@ describe.each(modes)(
       return harness.evaluate({ source, imports: [] });
     }
 
-    it('finds the three functions of index.js at the repository root', () => {
+    it('finds the functions of index.js at the repository root', () => {
       expect(targets.map((t) => `${t.path}:${t.name}`).sort()).toEqual([
         'index.js:countWhere',
+        'index.js:graphOf',
         'index.js:indexBy',
+        'index.js:reachable',
         'index.js:uniqBy',
       ]);
     });
@@ -146,6 +177,16 @@ describe.each(modes)(
       const same = await evaluate('countWhere', loopCountWhere);
       expect(['verified', 'rejected']).toContain(same.status);
       expect((same as { stage?: string }).stage ?? 'benchmark').not.toBe('differential');
+    });
+
+    it('rebuilds class instances passed as arguments on their class, and checks their state afterwards', async () => {
+      const { preparation } = await harnesses.prepare('reachable');
+      expect(preparation).toMatchObject({ ok: true, capturedCalls: 2, skippedCalls: 0 });
+      const verified = await evaluate('reachable', fasterReachable);
+      expect(verified.status, JSON.stringify(verified)).toBe('verified');
+      const marking = await evaluate('reachable', markingReachable);
+      expect(marking).toMatchObject({ status: 'rejected', stage: 'differential' });
+      expect((marking as { reason: string }).reason).toMatch(/argument mutation on captured call 0/);
     });
   },
 );

@@ -18,69 +18,121 @@ const maxFollowUps = 200;
 const maxFollowUpDepth = 3;
 const maxCallbackCalls = 10_000;
 
-const plainPrototypes = new Set([Object.prototype, null, Array.prototype, Map.prototype, Set.prototype]);
 const valueClasses = [Date, RegExp, ArrayBuffer, DataView, Error];
 const typedArray = Object.getPrototypeOf(Int8Array);
 const callbackKey = '__afterburnerCallback';
 
+const instanceKey = '__afterburnerInstance';
+const bufferKey = '__afterburnerBuffer';
+
 /**
- * Why a value cannot be recorded, or undefined when it can: v8.serialize keeps only structured-clone data, so a
- * class instance would come back as a plain object and a function not at all.
+ * A copy of `value` that v8.serialize keeps faithfully: it keeps only structured-clone data, so a class instance
+ * becomes a marker naming its class beside its own state (the replay rebuilds it on the class's prototype), and a
+ * Buffer a marker around its bytes. Throws Unrecordable for what cannot be replayed outside the test.
  */
-function unreplayable(value, seen = new Set()) {
+function encodeValue(value, copies, classes) {
   const type = typeof value;
-  if (type === 'function') return 'a function inside an argument';
-  if (type === 'symbol') return 'a symbol';
-  if (value === null || type !== 'object') return undefined;
-  if (seen.has(value)) return undefined;
-  seen.add(value);
-  if (value instanceof typedArray || valueClasses.some((c) => value instanceof c)) return undefined;
+  if (type === 'function') throw new Unrecordable('a function inside an argument');
+  if (type === 'symbol') throw new Unrecordable('a symbol');
+  if (value === null || type !== 'object') return value;
+  if (copies.has(value)) return copies.get(value);
+  if (Buffer.isBuffer(value)) return { [bufferKey]: new Uint8Array(value) };
   const prototype = Object.getPrototypeOf(value);
-  if (!plainPrototypes.has(prototype)) {
-    const name = prototype?.constructor?.name;
-    if (typeof value.then === 'function') return 'a promise';
-    return name ? `a \`${name}\` instance` : 'an object with a custom prototype';
+  if (value instanceof typedArray || valueClasses.some((c) => value instanceof c)) {
+    if (standardPrototypes.has(prototype)) return value;
   }
-  if (value instanceof Map) {
-    for (const [k, v] of value) {
-      const why = unreplayable(k, seen) ?? unreplayable(v, seen);
-      if (why) return why;
-    }
-    return undefined;
+  if (typeof value.then === 'function') throw new Unrecordable('a promise');
+  const name = prototype?.constructor?.name;
+  if (prototype === Map.prototype || prototype === Set.prototype) {
+    const copy = prototype === Map.prototype ? new Map() : new Set();
+    copies.set(value, copy);
+    if (copy instanceof Map)
+      for (const [k, v] of value) copy.set(encodeValue(k, copies, classes), encodeValue(v, copies, classes));
+    else for (const v of value) copy.add(encodeValue(v, copies, classes));
+    return copy;
   }
-  if (value instanceof Set) {
-    for (const v of value) {
-      const why = unreplayable(v, seen);
-      if (why) return why;
-    }
-    return undefined;
+  const plain = prototype === Object.prototype || prototype === null || prototype === Array.prototype;
+  if (!plain && (!name || builtinWithSlots.some((c) => value instanceof c))) {
+    throw new Unrecordable(name ? `a \`${name}\` instance` : 'an object with a custom prototype');
   }
+  const state =
+    prototype === Array.prototype ? new Array(value.length) : prototype === null ? Object.create(null) : {};
+  const copy = plain ? state : { [instanceKey]: name, state };
+  if (!plain) classes.add(name);
+  copies.set(value, copy);
   for (const key of Reflect.ownKeys(value)) {
-    if (typeof key === 'symbol') return 'a symbol-keyed property';
+    if (typeof key === 'symbol') throw new Unrecordable('a symbol-keyed property');
+    if (prototype === Array.prototype && key === 'length') continue;
     const descriptor = Object.getOwnPropertyDescriptor(value, key);
-    if (descriptor.get || descriptor.set) return 'an accessor property';
-    const why = unreplayable(descriptor.value, seen);
-    if (why) return why;
+    if (descriptor.get || descriptor.set) throw new Unrecordable('an accessor property');
+    state[key] = encodeValue(descriptor.value, copies, classes);
   }
-  return undefined;
+  return copy;
+}
+
+const standardPrototypes = new Set(
+  [
+    Date,
+    RegExp,
+    ArrayBuffer,
+    DataView,
+    Error,
+    EvalError,
+    RangeError,
+    ReferenceError,
+    SyntaxError,
+    TypeError,
+    URIError,
+    ...[
+      Int8Array,
+      Uint8Array,
+      Uint8ClampedArray,
+      Int16Array,
+      Uint16Array,
+      Int32Array,
+      Uint32Array,
+      Float32Array,
+      Float64Array,
+      BigInt64Array,
+      BigUint64Array,
+    ],
+  ].map((c) => c.prototype),
+);
+// Subclasses of these keep their data in internal slots that own properties do not show.
+const builtinWithSlots = [
+  Map,
+  Set,
+  Array,
+  Date,
+  RegExp,
+  ArrayBuffer,
+  DataView,
+  typedArray,
+  Promise,
+  WeakMap,
+  WeakSet,
+];
+
+class Unrecordable extends Error {}
+
+/** The serialized copy of a value, with the names of the classes whose instances it holds. */
+function snapshot(value, classes = new Set(), limit = maxCallBytes) {
+  const data = v8.serialize(encodeValue(value, new Map(), classes));
+  if (data.length > limit) throw new Unrecordable('arguments over the size limit');
+  return data;
 }
 
 function replayable(value) {
-  return unreplayable(value) === undefined;
+  try {
+    encodeValue(value, new Map(), new Set());
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function fileFor(id, suffix) {
   return path.join(captureDir, `${id.replace(/[^\w.-]+/g, '_')}.${suffix}`);
-}
-
-class Unrecordable extends Error {}
-
-function snapshot(value, limit = maxCallBytes) {
-  const why = unreplayable(value);
-  if (why) throw new Unrecordable(why);
-  const data = v8.serialize(value);
-  if (data.length > limit) throw new Unrecordable('arguments over the size limit');
-  return data;
 }
 
 const refKey = '__afterburnerRef';
@@ -126,19 +178,20 @@ function beginCall(id, receiver, args, parent) {
     const file = fileFor(id, 'calls');
     if (fs.existsSync(file) && fs.statSync(file).size >= maxTotalBytes) return undefined;
     const callbacks = [];
+    const classes = new Set();
     const places =
       typeof args.find((arg) => typeof arg === 'function') === 'function' ? placesOf(args) : undefined;
     const callArgs = args.map((arg) => {
       if (typeof arg !== 'function') return arg;
-      callbacks.push({ calls: [], arity: arg.length, broken: undefined, places });
+      callbacks.push({ calls: [], arity: arg.length, broken: undefined, places, classes });
       return logCallback(arg, callbacks[callbacks.length - 1]);
     });
     let index = -1;
     const placeholders = args.map((arg) => (typeof arg === 'function' ? { [callbackKey]: ++index } : arg));
     const state = receiver === undefined ? undefined : { ...receiver };
-    const pre = snapshot({ args: placeholders, receiver: state });
+    const pre = snapshot({ args: placeholders, receiver: state }, classes);
     if (parent === undefined) recorded++;
-    return { id, key: `${processKey}:${nextKey++}`, parent, pre, callbacks, callArgs, followUps: 0 };
+    return { id, key: `${processKey}:${nextKey++}`, parent, pre, callbacks, classes, callArgs, followUps: 0 };
   } catch (error) {
     skip(id, error instanceof Unrecordable ? error.message : 'arguments that cannot be serialized');
     return undefined;
@@ -175,7 +228,7 @@ function note(log, args, answer) {
       return place ? { [refKey]: place } : value;
     };
     const encoded = 'result' in answer ? { result: encode(answer.result) } : answer;
-    log.calls.push(snapshot({ args: args.map(encode), answer: encoded }));
+    log.calls.push(snapshot({ args: args.map(encode), answer: encoded }, log.classes));
   } catch (error) {
     log.broken =
       error instanceof Unrecordable ? `a callback's ${error.message}` : 'a callback that cannot be recorded';
@@ -194,17 +247,44 @@ function callbackLogs(call) {
   return call.callbacks.map((c) => ({ arity: c.arity, calls: c.calls }));
 }
 
-function endCall(call) {
+/**
+ * Writes the call's record once it has settled. A call that hands the replay live values (callbacks, class
+ * instances) also keeps what it returned, so that the replay can prove it reproduces the test's call before
+ * the call is used as evidence.
+ */
+function endCall(call, settled) {
   if (!call) return;
   const broken = call.callbacks.find((c) => c.broken)?.broken;
   if (broken) return skip(call.id, broken);
   try {
     const { key, parent, member, pre } = call;
-    append(call.id, { key, parent, member, pre, callbacks: callbackLogs(call) });
+    const live = call.callbacks.length > 0 || call.classes.size > 0;
+    const outcome = live ? recordedOutcome(settled, call.classes) : undefined;
+    append(call.id, { key, parent, member, pre, callbacks: callbackLogs(call), outcome });
     call.written = call.callbacks.reduce((n, c) => n + c.calls.length, 0);
+    noteClasses(call.id, call.classes);
   } catch (error) {
     skip(call.id, error instanceof Unrecordable ? error.message : 'arguments that cannot be serialized');
   }
+}
+
+function recordedOutcome(settled, classes) {
+  if (settled.threw) return { threw: true };
+  try {
+    return { threw: false, result: snapshot(settled.value, classes) };
+  } catch {
+    return { threw: false };
+  }
+}
+
+const notedClasses = new Set();
+
+/** Class names the replay must find; the harness exposes those names from the module's scope. */
+function noteClasses(id, classes) {
+  const fresh = [...classes].filter((name) => !notedClasses.has(`${id}\0${name}`));
+  if (fresh.length === 0) return;
+  for (const name of fresh) notedClasses.add(`${id}\0${name}`);
+  fs.appendFileSync(fileFor(id, 'classes'), `${fresh.join('\n')}\n`);
 }
 
 /**
@@ -259,17 +339,17 @@ function complete(call, run, level) {
   try {
     result = run();
   } catch (error) {
-    endCall(call);
+    endCall(call, { threw: true });
     throw error;
   }
   if (result && typeof result.then === 'function') {
     result.then(
-      () => endCall(call),
-      () => endCall(call),
+      (value) => endCall(call, { threw: false, value }),
+      () => endCall(call, { threw: true }),
     );
     return result;
   }
-  endCall(call);
+  endCall(call, { threw: false, value: result });
   return followResult(call, result, level);
 }
 
@@ -323,4 +403,10 @@ function registerMethod(id, role, owner, key, own, accessor) {
   registry[role] = { kind: 'method', owner, key, own, accessor };
 }
 
-module.exports = { wrap, wrapMethod, register, registerMethod, replayable, callbackKey };
+/** Names from the module's own scope (classes its calls' arguments are instances of), for the verify runner. */
+function registerScope(role, scope) {
+  registry.scopes ??= {};
+  registry.scopes[role] = scope;
+}
+
+module.exports = { wrap, wrapMethod, register, registerMethod, registerScope, replayable, callbackKey };

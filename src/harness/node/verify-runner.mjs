@@ -3,6 +3,7 @@
 // time), that the candidate matches it on every call (value, error, argument and receiver mutation), then times
 // both in interleaved rounds. Usage: node verify-runner.mjs SPEC.json → one `AFTERBURNER_RESULT {json}` line.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
@@ -84,14 +85,14 @@ function at(args, place) {
  * drown the function's own time); others by structural equality.
  */
 function answerer({ arity, calls }, args) {
-  const decode = (value) => (isMarked(value, refKey) ? at(args, value[refKey]) : value);
+  const resolve = (value) => (isMarked(value, refKey) ? at(args, value[refKey]) : value);
   const compared = (list) => (arity > 0 ? list.slice(0, arity) : list);
   const byIdentity = new Map();
   const structural = [];
   for (const call of calls) {
-    const entry = deserialize(call);
-    const entryArgs = compared(entry.args.map(decode));
-    const answer = 'result' in entry.answer ? { result: decode(entry.answer.result) } : entry.answer;
+    const entry = decode(call);
+    const entryArgs = compared(entry.args.map(resolve));
+    const answer = 'result' in entry.answer ? { result: resolve(entry.answer.result) } : entry.answer;
     const shared =
       entry.answer.result !== null &&
       typeof entry.answer.result === 'object' &&
@@ -141,9 +142,69 @@ function answerer({ arity, calls }, args) {
 
 const leaf = Symbol('answers');
 
+const instanceKey = '__afterburnerInstance';
+const bufferKey = '__afterburnerBuffer';
+const requireFromHere = createRequire(import.meta.url);
+
+/**
+ * The class an argument was an instance of, by name: from the scope of the loaded module copies (the harness
+ * exposes the recorded names there), else a global (URL…), else an export of an already loaded CommonJS module.
+ */
+function findClass(name) {
+  for (const scope of Object.values(globalThis.__afterburnerRegistry?.scopes ?? {})) {
+    if (typeof scope?.[name] === 'function') return scope[name];
+  }
+  if (typeof globalThis[name] === 'function') return globalThis[name];
+  for (const module of Object.values(requireFromHere.cache)) {
+    const exported = module?.exports;
+    if (typeof exported === 'function' && exported.name === name) return exported;
+    if (exported && typeof exported[name] === 'function' && exported[name].prototype) return exported[name];
+  }
+  return undefined;
+}
+
+/** Rebuilds the class instances and Buffers a deserialized record marks, in place. */
+function revive(value, seen = new Map()) {
+  if (value === null || typeof value !== 'object') return value;
+  if (seen.has(value)) return seen.get(value);
+  if (isMarked(value, bufferKey)) return Buffer.from(value[bufferKey]);
+  if (isMarked(value, instanceKey)) {
+    const Class = findClass(value[instanceKey]);
+    if (!Class) throw new Error(`afterburner: class \`${value[instanceKey]}\` not found for the replay`);
+    const instance = Object.create(Class.prototype);
+    seen.set(value, instance);
+    for (const key of Object.keys(value.state)) {
+      Object.defineProperty(instance, key, {
+        value: revive(value.state[key], seen),
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    }
+    return instance;
+  }
+  seen.set(value, value);
+  if (value instanceof Map) {
+    const entries = [...value].map(([k, v]) => [revive(k, seen), revive(v, seen)]);
+    value.clear();
+    for (const [k, v] of entries) value.set(k, v);
+  } else if (value instanceof Set) {
+    const items = [...value].map((v) => revive(v, seen));
+    value.clear();
+    for (const v of items) value.add(v);
+  } else {
+    for (const key of Object.keys(value)) value[key] = revive(value[key], seen);
+  }
+  return value;
+}
+
+function decode(data) {
+  return revive(deserialize(data));
+}
+
 /** A recorded call's arguments, with each callback placeholder replaced by its stand-in. */
 function materialize(record) {
-  const { args, receiver } = deserialize(record.pre);
+  const { args, receiver } = decode(record.pre);
   const stubs = record.callbacks.map((log) => answerer(log, args));
   const live = args.map((arg) => (isMarked(arg, callbackKey) ? stubs[arg[callbackKey]] : arg));
   return { args: live, receiver, stubs };
@@ -308,7 +369,15 @@ function timedCall(entry, record) {
 
 async function runBatch(entry, records, repeats) {
   const calls = [];
-  for (let r = 0; r < repeats; r++) for (const record of records) calls.push(timedCall(entry, record));
+  for (let r = 0; r < repeats; r++) {
+    for (const record of records) {
+      try {
+        calls.push(timedCall(entry, record));
+      } catch {
+        // A call whose live values cannot be rebuilt (the prepare step left such calls out).
+      }
+    }
+  }
   const start = process.hrtime.bigint();
   for (const call of calls) {
     try {
@@ -347,8 +416,28 @@ if (calls.length === 0) finish({ status: 'no-calls' });
 
 // A call on which the original itself asks a callback something the recording never saw (a callback called
 // after the test moved on, or not by the target) cannot be replayed faithfully: it is left out.
+// A call replayed with live values (callbacks answered from a recording, class instances rebuilt from their
+// state) is evidence only if the original, replayed, ends as it did in the test: same error or same value.
+function faithful(record, replayed) {
+  if (replayed.callback) return false;
+  if (!record.outcome) return true;
+  if (record.outcome.threw !== Boolean(replayed.error)) return false;
+  if (!record.outcome.result) return true;
+  try {
+    return structurallyEqual(decode(record.outcome.result), replayed.value);
+  } catch {
+    return false;
+  }
+}
+
 const replayable = [];
-for (const record of calls) if (!(await outcome(original, record)).callback) replayable.push(record);
+for (const record of calls) {
+  try {
+    if (faithful(record, await outcome(original, record))) replayable.push(record);
+  } catch {
+    // A class the replay cannot find: the call is left out.
+  }
+}
 const unreplayable = calls.length - replayable.length;
 calls.splice(0, calls.length, ...replayable);
 if (calls.length === 0) finish({ status: 'no-calls', unreplayable });
