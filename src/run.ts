@@ -100,7 +100,10 @@ async function optimizeOne(
     const harness =
       target.language === 'python'
         ? new PythonHarness({ ...common, testCommand: options.testCommand })
-        : new NodeHarness({ ...common, testCommand: await resolveTestCommand(headDir, options.testCommand) });
+        : new NodeHarness({
+            ...common,
+            testCommand: await resolveTestCommand(headDir, options.testCommand, target.path),
+          });
     progress.target(target, 'running the tests and benchmark on the original');
     const preparation = await harness.prepare();
     if (!preparation.ok) return { skip: skipOf(target, 'prepare', preparation.reason), usage };
