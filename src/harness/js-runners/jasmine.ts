@@ -66,7 +66,7 @@ export const jasmine: JsRunner = {
     return [
       'jasmine',
       ...options,
-      `--reporter=${quote(reporter.startsWith('.') ? reporter : `./${reporter}`)}`,
+      `--reporter=${quote(/^\.\.?\//.test(reporter) ? reporter : `./${reporter}`)}`,
       ...context.files.map(quote),
     ].join(' ');
   },
