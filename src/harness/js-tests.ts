@@ -28,7 +28,9 @@ export interface JsTestPlan {
 }
 
 const sourcePattern = /\.(m|c)?(j|t)sx?$/;
-const testPattern = /(\.(test|spec)\.(m|c)?(j|t)sx?$)|(^|\/)(__tests__|tests?)\//;
+// `test.js` beside the code is AVA's and many small packages' single test file.
+const testPattern =
+  /(\.(test|spec)\.(m|c)?(j|t)sx?$)|(^|\/)(__tests__|tests?)\/|(^|\/)tests?\.(m|c)?(j|t)sx?$/;
 const skippedDirs = new Set(['node_modules', '.git', 'dist', 'build', 'coverage', '.afterburner-harness']);
 const importPattern = /(?:from\s*|import\s*\(\s*|require\s*\(\s*|import\s+)['"]([^'"]+)['"]/g;
 const resolutionSuffixes = [
@@ -117,6 +119,18 @@ function detectRunner(script: string, dependencies: Record<string, string>): JsT
   return 'script';
 }
 
+/** The script with `npm run x` / `yarn x` / `pnpm run x` replaced by the package's script `x`, to find the runner. */
+export function expandScripts(script: string, scripts: Record<string, string> = {}, depth = 0): string {
+  if (depth >= 3) return script;
+  return script.replace(
+    /\b(?:npm run(?:-script)?|yarn(?: run)?|pnpm(?: run)?)\s+([\w:.-]+)/g,
+    (call, name: string) => {
+      const body = scripts[name];
+      return body !== undefined ? `(${expandScripts(body, scripts, depth + 1)})` : call;
+    },
+  );
+}
+
 /**
  * How to run the tests relevant to one file: the runner named by the test script of the package that owns it,
  * on the files that reach it, from that package's directory.
@@ -132,12 +146,14 @@ export async function planJsTests(options: {
   const cwd = owner.testScript === script ? owner.dir : '';
   const manifest =
     cwd === owner.dir ? owner.manifest : (await owningPackage(sourceDir, 'package.json')).manifest;
-  const runner = runners[detectRunner(script, { ...manifest.dependencies, ...manifest.devDependencies })];
+  // `"test": "npm run build && npm run test:unit"` is run by the runner `test:unit` names.
+  const expanded = expandScripts(script, manifest.scripts);
+  const runner = runners[detectRunner(expanded, { ...manifest.dependencies, ...manifest.devDependencies })];
   const packageDir = join(sourceDir, cwd);
   const fromPackage = (path: string) => posix.relative(cwd || '.', path) || '.';
   const context = {
     files: await relevantTestFiles(packageDir, fromPackage(targetPath)),
-    script,
+    script: runner.name === 'script' ? script : expanded,
     resultsFile: fromPackage(resultsFile),
     harnessDir: fromPackage(harnessDir),
     packageDir,

@@ -1,8 +1,10 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAvaTap } from '../../src/harness/js-runners/ava.js';
 import { parseJasmine } from '../../src/harness/js-runners/jasmine.js';
-import { planJsTests, summarizeTestRun } from '../../src/harness/js-tests.js';
+import { expandScripts, planJsTests, summarizeTestRun } from '../../src/harness/js-tests.js';
 import { resolveTestCommand } from '../../src/harness/test-command.js';
 import type { ExecResult } from '../../src/sandbox/types.js';
 import { repoRoot } from '../helpers/cli.js';
@@ -168,6 +170,28 @@ describe('planJsTests', () => {
     });
     expect(plan.cwd).toBeUndefined();
     expect(plan.files).toEqual(['packages/words/test/words.test.js']);
+  });
+
+  it('counts a root `test.js` as a test file (AVA and many small packages keep their tests there)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'afterburner-root-test-'));
+    try {
+      await writeFile(join(dir, 'index.js'), 'export default function f() {}\n');
+      await writeFile(join(dir, 'test.js'), "import test from 'ava';\nimport f from './index.js';\n");
+      const plan = await planJsTests({ sourceDir: dir, targetPath: 'index.js', script: 'xo && ava && tsd' });
+      expect(plan).toMatchObject({ runner: 'ava', files: ['test.js'], command: "ava --tap 'test.js'" });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('finds the runner behind `npm run` indirections and keeps its options', async () => {
+    const scripts = { 'test:unit': 'jasmine --config=unit.json', build: 'tsc' };
+    expect(expandScripts('npm run build && npm run test:unit', scripts)).toBe(
+      '(tsc) && (jasmine --config=unit.json)',
+    );
+    expect(expandScripts('yarn test:unit && pnpm run lint', scripts)).toBe(
+      '(jasmine --config=unit.json) && pnpm run lint',
+    );
   });
 
   it('falls back to the whole test script for a runner it cannot read', async () => {
