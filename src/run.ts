@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadFileConfig } from './config/file-config.js';
+import { describeHeadDependencies } from './detect/head-dependencies.js';
 import { headTree } from './detect/head-tree.js';
 import { detectChangedFunctions } from './detect/index.js';
 import type { DetectResult, Target } from './detect/types.js';
@@ -100,7 +102,10 @@ async function optimizeOne(
     const harness =
       target.language === 'python'
         ? new PythonHarness({ ...common, testCommand: options.testCommand })
-        : new NodeHarness({ ...common, testCommand: await resolveTestCommand(headDir, options.testCommand) });
+        : new NodeHarness({
+            ...common,
+            testCommand: await resolveTestCommand(headDir, options.testCommand, target.path),
+          });
     progress.target(target, 'running the tests and benchmark on the original');
     const preparation = await harness.prepare();
     if (!preparation.ok) return { skip: skipOf(target, 'prepare', preparation.reason), usage };
@@ -203,7 +208,17 @@ export async function runReview(options: ReviewOptions): Promise<RunReport> {
   });
   report.sandbox = { kind: sandbox.kind, isolated: sandbox.isolated, description: sandbox.description };
   progress.notice(`Sandbox: ${sandbox.description}`);
-  const head = await headTree(options.repo, detection.headSha);
+  // A setup command installs head's own dependencies; otherwise an export borrows the work tree's.
+  const head = await headTree(options.repo, detection.headSha, { dependencies: !options.setupCommand });
+  if (head.dependencies && detection.targets.some((t) => t.language !== 'python')) {
+    const javascript = existsSync(join(head.dir, 'package.json'));
+    const line = describeHeadDependencies({
+      headSha: detection.headSha,
+      dependencies: head.dependencies,
+      javascript,
+    });
+    if (line) notice(line);
+  }
   try {
     for (const target of detection.targets) {
       let outcome: TargetOutcome;

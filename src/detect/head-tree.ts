@@ -4,11 +4,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { extract } from 'tar-fs';
+import { bringDependencies, type HeadDependencies } from './head-dependencies.js';
 
 export interface HeadTree {
   dir: string;
   /** True when dir is a fresh export of the commit (no node_modules or untracked files). */
   exported: boolean;
+  /** An export's dependencies, brought from the work tree (absent when head is the work tree or not asked for). */
+  dependencies?: HeadDependencies;
+  /** The work tree the repository is checked out in. */
+  workTree: string;
   dispose(): Promise<void>;
 }
 
@@ -25,12 +30,17 @@ async function gitOutput(repo: string, args: string[]): Promise<string> {
 
 /**
  * The files of the head commit. When head is what is checked out (the Action's case) the work tree itself is used,
- * so installed dependencies come along; otherwise the commit is exported with `git archive` into a temp dir.
+ * so installed dependencies come along; otherwise the commit is exported with `git archive` into a temp dir and,
+ * unless a setup command will install them, gets the node_modules installed in the work tree.
  */
-export async function headTree(repo: string, headSha: string): Promise<HeadTree> {
+export async function headTree(
+  repo: string,
+  headSha: string,
+  options: { dependencies?: boolean } = {},
+): Promise<HeadTree> {
   const top = await gitOutput(repo, ['rev-parse', '--show-toplevel']);
   const checkedOut = await gitOutput(repo, ['rev-parse', 'HEAD']).catch(() => '');
-  if (checkedOut === headSha) return { dir: top, exported: false, dispose: async () => {} };
+  if (checkedOut === headSha) return { dir: top, exported: false, workTree: top, dispose: async () => {} };
 
   const dir = await mkdtemp(join(tmpdir(), 'afterburner-head-'));
   const child = spawn('git', ['-C', repo, 'archive', '--format=tar', headSha], {
@@ -38,6 +48,17 @@ export async function headTree(repo: string, headSha: string): Promise<HeadTree>
   });
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
   await pipeline(child.stdout, extract(dir));
-  if ((await exited) !== 0) throw new Error(`git archive ${headSha} failed`);
-  return { dir, exported: true, dispose: () => rm(dir, { recursive: true, force: true }) };
+  const dispose = () => rm(dir, { recursive: true, force: true });
+  if ((await exited) !== 0) {
+    await dispose();
+    throw new Error(`git archive ${headSha} failed`);
+  }
+  let dependencies: HeadDependencies | undefined;
+  try {
+    if (options.dependencies !== false) dependencies = await bringDependencies(top, dir);
+  } catch (error) {
+    await dispose();
+    throw error;
+  }
+  return { dir, exported: true, workTree: top, dependencies, dispose };
 }

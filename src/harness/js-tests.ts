@@ -1,23 +1,36 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { ExecResult } from '../sandbox/types.js';
-import { baseTestRun, firstLines } from './test-run.js';
-import type { TestFailure, TestRun } from './types.js';
+import { owningPackage } from './js-package.js';
+import { ava } from './js-runners/ava.js';
+import { jasmine } from './js-runners/jasmine.js';
+import { jest, vitest } from './js-runners/jest-like.js';
+import { mocha } from './js-runners/mocha.js';
+import { nodeTest } from './js-runners/node-test.js';
+import { script as wholeScript } from './js-runners/script.js';
+import type { JsRunner, JsTestRunner } from './js-runners/types.js';
+import { harnessDir } from './replay-harness.js';
+import { baseTestRun } from './test-run.js';
+import type { TestRun } from './types.js';
 
-export type JsTestRunner = 'vitest' | 'jest' | 'mocha' | 'node:test' | 'script';
+export type { JsTestRunner } from './js-runners/types.js';
 
 export interface JsTestPlan {
   runner: JsTestRunner;
-  /** Test files that import the target's module, directly or through other modules. */
+  /** Test files that import the target's module, directly or through other modules (relative to `cwd`). */
   files: string[];
-  /** Shell command run in the workspace root. */
+  /** Shell command run in `cwd`. */
   command: string;
   /** Where the runner writes machine-readable results (workspace-relative), if not to stdout. */
   resultsFile?: string;
+  /** The package the command runs in, workspace-relative ('' or absent: the root). */
+  cwd?: string;
 }
 
 const sourcePattern = /\.(m|c)?(j|t)sx?$/;
-const testPattern = /(\.(test|spec)\.(m|c)?(j|t)sx?$)|(^|\/)(__tests__|tests?)\//;
+// `test.js` beside the code is AVA's and many small packages' single test file.
+const testPattern =
+  /(\.(test|spec)\.(m|c)?(j|t)sx?$)|(^|\/)(__tests__|tests?)\/|(^|\/)tests?\.(m|c)?(j|t)sx?$/;
 const skippedDirs = new Set(['node_modules', '.git', 'dist', 'build', 'coverage', '.afterburner-harness']);
 const importPattern = /(?:from\s*|import\s*\(\s*|require\s*\(\s*|import\s+)['"]([^'"]+)['"]/g;
 const resolutionSuffixes = [
@@ -33,7 +46,7 @@ const resolutionSuffixes = [
   '/index.js',
   '/index.ts',
 ];
-export const resultsFile = '.afterburner-harness/test-results.json';
+export const resultsFile = `${harnessDir}/test-results.json`;
 
 async function sourceFiles(root: string, dir = ''): Promise<string[]> {
   const entries = await readdir(join(root, dir), { withFileTypes: true }).catch(() => []);
@@ -85,132 +98,89 @@ export async function relevantTestFiles(root: string, targetPath: string): Promi
   return files.filter((f) => f !== targetPath && reached.has(f) && testPattern.test(f)).sort();
 }
 
-function quote(path: string): string {
-  return `'${path.replace(/'/g, "'\\''")}'`;
-}
+const runners: Record<JsTestRunner, JsRunner> = {
+  vitest,
+  jest,
+  mocha,
+  'node:test': nodeTest,
+  jasmine,
+  ava,
+  script: wholeScript,
+};
 
 function detectRunner(script: string, dependencies: Record<string, string>): JsTestRunner {
-  if (/\bvitest\b/.test(script) || (dependencies.vitest && !/\b(jest|mocha|node)\b/.test(script)))
+  if (/\bvitest\b/.test(script) || (dependencies.vitest && !/\b(jest|mocha|node|jasmine|ava)\b/.test(script)))
     return 'vitest';
   if (/\bjest\b/.test(script)) return 'jest';
   if (/\bmocha\b/.test(script)) return 'mocha';
+  if (/(^|[\s/;&|])jasmine(\s|$)/.test(script)) return 'jasmine';
+  if (/(^|[\s/;&|])ava(\s|$)/.test(script)) return 'ava';
   if (/\bnode\b[^&|;]*--test\b/.test(script)) return 'node:test';
   return 'script';
 }
 
-/** How to run the tests relevant to one file: the runner named by package.json, on the files that reach it. */
+/** The script with `npm run x` / `yarn x` / `pnpm run x` replaced by the package's script `x`, to find the runner. */
+export function expandScripts(script: string, scripts: Record<string, string> = {}, depth = 0): string {
+  if (depth >= 3) return script;
+  return script.replace(
+    /\b(?:npm run(?:-script)?|yarn(?: run)?|pnpm(?: run)?)\s+([\w:.-]+)/g,
+    (call, name: string) => {
+      const body = scripts[name];
+      return body !== undefined ? `(${expandScripts(body, scripts, depth + 1)})` : call;
+    },
+  );
+}
+
+/**
+ * How to run the tests relevant to one file: the runner named by the test script of the package that owns it,
+ * on the files that reach it, from that package's directory.
+ */
 export async function planJsTests(options: {
   sourceDir: string;
   targetPath: string;
   script: string;
 }): Promise<JsTestPlan> {
   const { sourceDir, targetPath, script } = options;
-  const manifest = JSON.parse(await readFile(join(sourceDir, 'package.json'), 'utf8').catch(() => '{}')) as {
-    dependencies?: Record<string, string>;
-    devDependencies?: Record<string, string>;
+  const owner = await owningPackage(sourceDir, targetPath);
+  // A command given by the user (not the package's own script) runs from the root, as they would run it.
+  const cwd = owner.testScript === script ? owner.dir : '';
+  const manifest =
+    cwd === owner.dir ? owner.manifest : (await owningPackage(sourceDir, 'package.json')).manifest;
+  // `"test": "npm run build && npm run test:unit"` is run by the runner `test:unit` names.
+  const expanded = expandScripts(script, manifest.scripts);
+  const runner = runners[detectRunner(expanded, { ...manifest.dependencies, ...manifest.devDependencies })];
+  const packageDir = join(sourceDir, cwd);
+  const fromPackage = (path: string) => posix.relative(cwd || '.', path) || '.';
+  const context = {
+    files: await relevantTestFiles(packageDir, fromPackage(targetPath)),
+    script: runner.name === 'script' ? script : expanded,
+    resultsFile: fromPackage(resultsFile),
+    harnessDir: fromPackage(harnessDir),
+    packageDir,
   };
-  const runner = detectRunner(script, { ...manifest.dependencies, ...manifest.devDependencies });
-  const files = await relevantTestFiles(sourceDir, targetPath);
-  const list = files.map(quote).join(' ');
-  switch (runner) {
-    case 'vitest':
-      return {
-        runner,
-        files,
-        resultsFile,
-        command: `vitest run --reporter=json --outputFile=${resultsFile} ${list}`,
-      };
-    case 'jest':
-      return {
-        runner,
-        files,
-        resultsFile,
-        command: `jest --ci --json --outputFile=${resultsFile} --runTestsByPath ${list}`,
-      };
-    case 'mocha':
-      return {
-        runner,
-        files,
-        resultsFile,
-        command: `mocha --reporter json --reporter-option output=${resultsFile} ${list}`,
-      };
-    case 'node:test': {
-      // Keep the project's own node flags (e.g. `--import tsx`) that come before --test.
-      const flags = /\bnode\s+((?:[^&|;]*?\s)?)--test\b/.exec(script)?.[1]?.trim() ?? '';
-      return { runner, files, command: `node ${flags ? `${flags} ` : ''}--test --test-reporter=tap ${list}` };
-    }
-    default:
-      return { runner, files, command: script };
-  }
-}
-
-interface JestLikeResults {
-  numPassedTests?: number;
-  numFailedTests?: number;
-  testResults?: {
-    assertionResults?: { fullName?: string; title?: string; status?: string; failureMessages?: string[] }[];
-  }[];
-}
-
-interface MochaResults {
-  stats?: { passes?: number; failures?: number };
-  failures?: { fullTitle?: string; err?: { message?: string } }[];
-}
-
-function parseJestLike(text: string): Pick<TestRun, 'passedCount' | 'failedCount' | 'failures'> {
-  const data = JSON.parse(text) as JestLikeResults;
-  const failures: TestFailure[] = [];
-  for (const file of data.testResults ?? []) {
-    for (const a of file.assertionResults ?? []) {
-      if (a.status === 'failed')
-        failures.push({
-          name: a.fullName ?? a.title ?? '?',
-          message: firstLines((a.failureMessages ?? []).join('\n')),
-        });
-    }
-  }
+  if (runner.acceptFiles) context.files = await runner.acceptFiles(context.files, context);
   return {
-    passedCount: data.numPassedTests ?? 0,
-    failedCount: data.numFailedTests ?? failures.length,
-    failures,
+    runner: runner.name,
+    files: context.files,
+    command: runner.command(context),
+    ...(runner.writesResults ? { resultsFile } : {}),
+    ...(cwd ? { cwd } : {}),
   };
 }
 
-function parseMocha(text: string): Pick<TestRun, 'passedCount' | 'failedCount' | 'failures'> {
-  const data = JSON.parse(text) as MochaResults;
-  const failures = (data.failures ?? []).map((f) => ({
-    name: f.fullTitle ?? '?',
-    message: firstLines(f.err?.message ?? ''),
-  }));
-  return {
-    passedCount: data.stats?.passes ?? 0,
-    failedCount: data.stats?.failures ?? failures.length,
-    failures,
-  };
-}
-
-/** Node's TAP reporter: `ok N - name` / `not ok N - name`, each followed by an indented YAML block. */
-function parseTap(text: string): Pick<TestRun, 'passedCount' | 'failedCount' | 'failures'> {
-  const lines = text.split('\n');
-  const failures: TestFailure[] = [];
-  let passedCount = 0;
-  for (const [i, line] of lines.entries()) {
-    const match = /^(\s*)(not ok|ok) \d+ - (.*?)(\s+#\s*(SKIP|TODO).*)?$/.exec(line);
-    if (!match) continue;
-    if (match[2] === 'ok') {
-      passedCount++;
-      continue;
-    }
-    const block = lines.slice(i + 1, i + 40);
-    const end = block.findIndex((l) => /^\s*\.\.\.\s*$/.test(l));
-    const yaml = block.slice(0, end < 0 ? undefined : end).join('\n');
-    // A suite fails because a test in it failed; that test is reported on its own.
-    if (/failureType:\s*'subtestsFailed'/.test(yaml)) continue;
-    const error =
-      /error:\s*\|?-?\s*\n?([\s\S]*?)(\n\s*code:|\n\s*stack:|\n\s*name:|$)/.exec(yaml)?.[1] ?? yaml;
-    failures.push({ name: (match[3] as string).trim(), message: firstLines(error.replace(/^\s+/gm, '')) });
-  }
-  return { passedCount, failedCount: failures.length, failures };
+/** Explains a runner the shell could not find: the tree under test has no installed dependencies. */
+function missingCommand(run: ExecResult): TestRun['failures'] {
+  // POSIX shells exit 127 for a command they cannot find.
+  const name = /(?:^|\n)sh: (?:\d+: )?([^\s:]+): not found/.exec(run.stderr)?.[1];
+  if (run.exitCode !== 127 || !name) return undefined;
+  return [
+    {
+      name: `\`${name}\` is not installed`,
+      message:
+        `the test command needs \`${name}\`, which is not in node_modules/.bin of the tree under test: install the ` +
+        "project's dependencies where it is checked out (e.g. `npm ci`), or pass a setup command (`--setup-command 'npm ci'`)",
+    },
+  ];
 }
 
 /** The outcome of a test run, with failing tests' names and first assertion lines for the model's feedback. */
@@ -220,10 +190,11 @@ export function summarizeTestRun(
   resultsText: string | undefined,
 ): TestRun {
   const base = baseTestRun(plan, run);
+  const missing = missingCommand(run);
+  if (missing) return { ...base, failures: missing };
   try {
-    if (plan.runner === 'node:test') return { ...base, ...parseTap(run.stdout) };
-    if (!resultsText) return base;
-    return { ...base, ...(plan.runner === 'mocha' ? parseMocha(resultsText) : parseJestLike(resultsText)) };
+    const counts = runners[plan.runner].parse(run.stdout, resultsText);
+    return counts ? { ...base, ...counts } : base;
   } catch {
     return base;
   }

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { nodeHarnessDir } from '../paths.js';
 import type { ExecResult } from '../sandbox/types.js';
 import { instrumentJavaScript, isEsModule } from './instrument-js.js';
+import { binDirs, nearestPackageType } from './js-package.js';
 import { type JsTestPlan, planJsTests, summarizeTestRun } from './js-tests.js';
 import { harnessDir, ReplayHarness, type ReplayHarnessOptions } from './replay-harness.js';
 import type { Instrumented, TestRun } from './types.js';
@@ -18,7 +18,7 @@ export type NodeHarnessOptions = ReplayHarnessOptions;
 export class NodeHarness extends ReplayHarness<JsTestPlan> {
   protected readonly runtime = {
     dir: nodeHarnessDir,
-    files: ['recorder.cjs', 'recorder.mjs', 'equal.mjs', 'verify-runner.mjs'],
+    files: ['recorder.cjs', 'recorder.mjs', 'equal.mjs', 'verify-runner.mjs', 'jasmine-reporter.cjs'],
   };
   private esm = false;
 
@@ -29,12 +29,7 @@ export class NodeHarness extends ReplayHarness<JsTestPlan> {
   protected async planTests(): Promise<{ plan: JsTestPlan } | { reason: string }> {
     const { testCommand, fileText, sourceDir, target } = this.options;
     if (!testCommand) return { reason: 'the repository has no test command (package.json scripts.test)' };
-    const manifest = JSON.parse(
-      await readFile(join(sourceDir, 'package.json'), 'utf8').catch(() => '{}'),
-    ) as {
-      type?: string;
-    };
-    this.esm = isEsModule(target.path, fileText, manifest.type);
+    this.esm = isEsModule(target.path, fileText, await nearestPackageType(sourceDir, target.path));
     if (this.typeScript && !existsSync(join(sourceDir, 'node_modules', 'tsx'))) {
       // Node cannot load TypeScript by itself; the benchmark loads the module through the project's tsx.
       return {
@@ -54,8 +49,9 @@ export class NodeHarness extends ReplayHarness<JsTestPlan> {
 
   protected env(extra: Record<string, string> = {}): Record<string, string> {
     const root = this.options.workspace.root;
+    const bins = binDirs(this.plan?.cwd ?? '').map((dir) => join(root, dir, 'node_modules', '.bin'));
     return {
-      PATH: `${join(root, 'node_modules', '.bin')}:/usr/local/bin:/usr/bin:/bin`,
+      PATH: `${bins.join(':')}:/usr/local/bin:/usr/bin:/bin`,
       HOME: '/tmp',
       CI: 'true',
       NODE_ENV: 'test',

@@ -40,6 +40,8 @@ export interface TestPlan {
   files: string[];
   command: string;
   resultsFile?: string;
+  /** Workspace-relative directory the command runs in (a monorepo's package); the root when absent. */
+  cwd?: string;
 }
 
 export const harnessDir = '.afterburner-harness';
@@ -354,7 +356,11 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     const { workspace, testTimeoutMs } = this.options;
     const env = this.env(extraEnv);
     if (plan.resultsFile) await workspace.exec(['rm', '-f', plan.resultsFile], { timeoutMs: 10_000, env });
-    const run = await workspace.exec(['sh', '-c', plan.command], { timeoutMs: testTimeoutMs, env });
+    const run = await workspace.exec(['sh', '-c', plan.command], {
+      timeoutMs: testTimeoutMs,
+      env,
+      cwd: plan.cwd,
+    });
     const results = plan.resultsFile
       ? await workspace.exec(['cat', plan.resultsFile], { timeoutMs: 10_000, env })
       : undefined;

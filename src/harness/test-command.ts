@@ -1,23 +1,15 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-
-// `npm init` writes this placeholder; running it only proves that there are no tests.
-const npmPlaceholder = /no test specified/;
+import { owningPackage } from './js-package.js';
 
 /**
- * The repository's own test command: the `test` script of package.json, run with `sh -c` and node_modules/.bin
- * on PATH (what `npm test` does), so the sandbox image needs Node but not npm.
+ * The repository's own test command: the `test` script of the package that owns the file (the nearest package.json
+ * above it with one: a monorepo's workspace, else the root), run with `sh -c` in that package and its
+ * node_modules/.bin on PATH (what `npm test` does), so the sandbox image needs Node but not npm.
  */
-export async function resolveTestCommand(sourceDir: string, override?: string): Promise<string | undefined> {
+export async function resolveTestCommand(
+  sourceDir: string,
+  override?: string,
+  filePath = 'package.json',
+): Promise<string | undefined> {
   if (override) return override;
-  try {
-    const manifest = JSON.parse(await readFile(join(sourceDir, 'package.json'), 'utf8')) as {
-      scripts?: Record<string, string>;
-    };
-    const script = manifest.scripts?.test;
-    if (!script || npmPlaceholder.test(script)) return undefined;
-    return script;
-  } catch {
-    return undefined;
-  }
+  return (await owningPackage(sourceDir, filePath)).testScript;
 }

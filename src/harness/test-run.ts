@@ -1,15 +1,18 @@
+import { posix } from 'node:path';
 import type { ExecResult } from '../sandbox/types.js';
 import type { TestRun } from './types.js';
 
 /** What every language's test run reports before its machine-readable results are parsed. */
 export function baseTestRun(
-  plan: { command: string; runner: string; files: string[] },
+  plan: { command: string; runner: string; files: string[]; cwd?: string },
   run: ExecResult,
 ): TestRun {
+  // Reports name files from the repository root, and a command that runs in a package says where it runs.
+  const { cwd } = plan;
   return {
-    command: plan.command,
+    command: cwd ? `cd ${cwd} && ${plan.command}` : plan.command,
     runner: plan.runner,
-    files: plan.files,
+    files: cwd ? plan.files.map((f) => posix.join(cwd, f)) : plan.files,
     outcome: run.outcome,
     passed: run.outcome === 'ok',
     durationMs: run.durationMs,

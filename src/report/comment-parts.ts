@@ -65,8 +65,13 @@ export function evidenceText(s: SuggestionReport): string {
   const files = tests.files && tests.files.length > 0 ? ` in ${tests.files.map(inlineCode).join(', ')}` : '';
   const passed =
     tests.passedCount !== undefined ? `: ${plural(tests.passedCount, 'test')}${files} passed` : ' passed';
+  const testsText =
+    tests.runner === 'script'
+      ? `no per-test results: the whole test command (${inlineCode(tests.command)}) ran and passed with this ` +
+        'version; its exit code is the only evidence from the tests. Also, '
+      : `the repository's tests (${inlineCode(tests.command)})${passed} with this version, and `;
   return (
-    `**Correctness:** the repository's tests (${inlineCode(tests.command)})${passed} with this version, and ` +
+    `**Correctness:** ${testsText}` +
     `${plural(s.differentialCalls, 'call')} recorded from those tests, replayed on it, gave the same return values, ` +
     `errors and argument mutations as the original. Found in iteration ${s.iteration}; each timing round replayed ` +
     `the calls ${s.benchmark.repeats}× with original and candidate interleaved.`

@@ -49,6 +49,25 @@ describe('Markdown report', () => {
     expect(suggestionBlock('a ````` b').startsWith('``````suggestion')).toBe(true);
   });
 
+  it('says plainly when the only evidence from the tests is the exit code of the whole test command', () => {
+    const suggestion = {
+      ...sampleSuggestion,
+      tests: {
+        ...sampleSuggestion.tests,
+        command: 'tape test/*.js',
+        runner: 'script',
+        passedCount: undefined,
+        failedCount: undefined,
+      },
+    };
+    const markdown = renderMarkdownReport(sampleReport({ suggestions: [suggestion] }));
+    expect(markdown).toContain(
+      '**Correctness:** no per-test results: the whole test command (`tape test/*.js`) ran and passed with this ' +
+        'version; its exit code is the only evidence from the tests. Also, 2 calls recorded from those tests',
+    );
+    expect(markdown).not.toContain("the repository's tests (`tape");
+  });
+
   it('writes JSON that round-trips the report', () => {
     const report = sampleReport();
     expect(JSON.parse(renderJsonReport(report))).toEqual(report);

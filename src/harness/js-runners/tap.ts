@@ -1,0 +1,36 @@
+import type { TestFailure } from '../types.js';
+import type { RunnerCounts } from './types.js';
+
+export interface TapFailure {
+  name: string;
+  /** The YAML diagnostic block under the failing line, indentation kept. */
+  yaml: string;
+}
+
+/**
+ * TAP 13 as node:test and AVA print it: `ok N - name` / `not ok N - name`, a failing line followed by an indented
+ * YAML block closed by `...`. Skipped and todo tests count as neither passed nor failed.
+ */
+export function readTap(
+  text: string,
+  failureOf: (failure: TapFailure) => TestFailure | undefined,
+): RunnerCounts {
+  const lines = text.split('\n');
+  const failures: TestFailure[] = [];
+  let passedCount = 0;
+  for (const [i, line] of lines.entries()) {
+    const match = /^(\s*)(not ok|ok) \d+(?: - (.*?))?(\s+#\s*(SKIP|TODO)\b.*)?$/i.exec(line);
+    if (!match) continue;
+    if (match[4]) continue;
+    if (match[2] === 'ok') {
+      passedCount++;
+      continue;
+    }
+    const block = lines.slice(i + 1, i + 60);
+    const end = block.findIndex((l) => /^\s*\.\.\.\s*$/.test(l));
+    const yaml = block.slice(0, end < 0 ? undefined : end).join('\n');
+    const failure = failureOf({ name: (match[3] ?? '').trim(), yaml });
+    if (failure) failures.push(failure);
+  }
+  return { passedCount, failedCount: failures.length, failures };
+}
