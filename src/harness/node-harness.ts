@@ -66,7 +66,7 @@ export class NodeHarness extends ReplayHarness<JsTestPlan> {
   private recorderSpecifier(): string {
     const file = `${harnessDir}/${this.esm ? 'recorder.mjs' : 'recorder.cjs'}`;
     const relative = posix.relative(posix.dirname(this.target.path), file);
-    return relative.startsWith('.') ? relative : `./${relative}`;
+    return relative.startsWith('../') ? relative : `./${relative}`;
   }
 
   protected recordingCopy(fileText: string): Promise<Instrumented> {

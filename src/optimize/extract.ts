@@ -1,7 +1,9 @@
 import type { Node, Tree } from 'web-tree-sitter';
+import { wrappedDefinitionsIn } from '../detect/languages/wrapped-definition.js';
 import { createParser } from '../detect/tree-sitter.js';
 import type { Language, Target } from '../detect/types.js';
 import { newDependencyOf, noDependencies, type ProjectDependencies } from './dependencies.js';
+import { keepWrapper } from './keep-wrapper.js';
 import { languageInfo } from './languages.js';
 
 export type Extraction = { ok: true; source: string; imports: string[] } | { ok: false; reason: string };
@@ -184,32 +186,46 @@ export async function extractCandidate(
     const dependency = newDependencyOf(statement, target.language, dependencies);
     if (dependency) return { ok: false, reason: `format error: new dependency ${dependency}` };
   }
-  const source = matchIndentation(split.rest, target.source);
+  let source = matchIndentation(split.rest, target.source);
   if (source.trim() === '') return { ok: false, reason: 'format error: the code block holds only imports' };
 
-  const wrapped = wrapForParsing(source, target);
   const original = wrapForParsing(target.source, target);
-  const tree = await parse(target.language, wrapped.text);
+  let tree = await parse(target.language, wrapForParsing(source, target).text);
   const originalTree = await parse(target.language, original.text);
   try {
     const error = tree ? firstError(tree.rootNode) : undefined;
     if (!tree || error) {
-      const line = (error?.startPosition.row ?? 0) + 1 - wrapped.lineOffset;
+      const line = (error?.startPosition.row ?? 0) + 1 - wrapForParsing(source, target).lineOffset;
       return {
         ok: false,
         reason: `format error: the candidate has a syntax error at its line ${Math.max(line, 1)}`,
       };
+    }
+    if (target.wrapper !== undefined && originalTree) {
+      const rewrapped = keepWrapper(source, tree, target, originalTree);
+      if (!rewrapped.ok) return rewrapped;
+      if (rewrapped.source !== source) {
+        source = rewrapped.source;
+        tree.delete();
+        tree = await parse(target.language, wrapForParsing(source, target).text);
+        if (!tree) return { ok: false, reason: 'format error: the candidate could not be parsed' };
+      }
     }
     const simpleName = target.name.split('.').at(-1) ?? target.name;
     if (exportPrefix(source) !== exportPrefix(target.source)) {
       const wanted = exportPrefix(target.source) || 'no export';
       return { ok: false, reason: `format error: the candidate changes the export (must keep ${wanted})` };
     }
-    if (target.name === 'default') return { ok: true, source, imports: split.imports };
-    const declaration = findDeclaration(tree.rootNode, simpleName);
+    if (target.name === 'default' && target.wrapper === undefined) {
+      return { ok: true, source, imports: split.imports };
+    }
+    // A wrapped definition's name is checked with the code around it; its signature is the inner function's.
+    const declarationIn = (root: Node) =>
+      target.wrapper !== undefined ? wrappedDefinitionsIn(root)[0]?.inner : findDeclaration(root, simpleName);
+    const declaration = declarationIn(tree.rootNode);
     if (!declaration)
       return { ok: false, reason: `format error: the candidate does not define \`${simpleName}\`` };
-    const originalDeclaration = originalTree && findDeclaration(originalTree.rootNode, simpleName);
+    const originalDeclaration = originalTree && declarationIn(originalTree.rootNode);
     if (originalDeclaration) {
       const before = signatureOf(originalDeclaration);
       const after = signatureOf(declaration);
