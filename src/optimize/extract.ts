@@ -3,7 +3,7 @@ import { wrappedDefinitionsIn } from '../detect/languages/wrapped-definition.js'
 import { createParser } from '../detect/tree-sitter.js';
 import type { Language, Target } from '../detect/types.js';
 import { newDependencyOf, noDependencies, type ProjectDependencies } from './dependencies.js';
-import { keepWrapper } from './keep-wrapper.js';
+import { insideWrapper, originalInner, wrapperChange } from './keep-wrapper.js';
 import { languageInfo } from './languages.js';
 
 export type Extraction = { ok: true; source: string; imports: string[] } | { ok: false; reason: string };
@@ -111,15 +111,37 @@ function exportPrefix(source: string): string {
   return /^\s*(export\s+default\b|export\b)?/.exec(source)?.[1]?.replace(/\s+/g, ' ') ?? '';
 }
 
-function wrapForParsing(source: string, target: Target): { text: string; lineOffset: number } {
+type Holder = 'class' | 'object' | undefined;
+
+function wrapForParsing(
+  source: string,
+  target: Target,
+  holder: Holder,
+): { text: string; lineOffset: number } {
   if (target.language === 'python') {
     // An indented method or nested function only parses inside a block.
     return indentOf(source) === ''
       ? { text: source, lineOffset: 0 }
       : { text: `class W:\n${source}`, lineOffset: 1 };
   }
-  if (target.kind === 'method') return { text: `class AfterburnerWrapper {\n${source}\n}`, lineOffset: 1 };
+  if (holder === 'object') return { text: `({\n${source}\n})`, lineOffset: 1 };
+  if (holder === 'class') return { text: `class AfterburnerWrapper {\n${source}\n}`, lineOffset: 1 };
   return { text: source, lineOffset: 0 };
+}
+
+/**
+ * What a member's lines parse inside: a class if they can (private names and fields parse only there), else an
+ * object literal (`uniq(xs) {…},` and `run: function (…) {…},` with their trailing commas).
+ */
+async function holderOf(target: Target): Promise<Holder> {
+  if (target.language === 'python' || (!target.member && target.kind !== 'method')) return undefined;
+  for (const holder of ['class', 'object'] as const) {
+    const tree = await parse(target.language, wrapForParsing(target.source, target, holder).text);
+    const clean = tree !== null && !tree.rootNode.hasError;
+    tree?.delete();
+    if (clean) return holder;
+  }
+  return target.kind === 'method' ? 'class' : undefined;
 }
 
 function isRequireDeclaration(node: Node): boolean {
@@ -189,27 +211,39 @@ export async function extractCandidate(
   let source = matchIndentation(split.rest, target.source);
   if (source.trim() === '') return { ok: false, reason: 'format error: the code block holds only imports' };
 
-  const original = wrapForParsing(target.source, target);
-  let tree = await parse(target.language, wrapForParsing(source, target).text);
+  const holder = await holderOf(target);
+  const original = wrapForParsing(target.source, target, holder);
   const originalTree = await parse(target.language, original.text);
+  if (target.wrapper !== undefined && originalTree) {
+    // Only the inner function answered: it goes back inside the original call.
+    const inner = originalInner(originalTree, original.text.indexOf(target.source));
+    const alone = await parse(target.language, source);
+    const spliced = alone && inner ? insideWrapper(source, alone, target, inner) : undefined;
+    alone?.delete();
+    if (spliced !== undefined) source = spliced;
+  }
+  // Object members end with the comma that separates them from the next one; a candidate must keep it.
+  if (holder === 'object' && target.source.trimEnd().endsWith(',') && !source.trimEnd().endsWith(',')) {
+    source = `${source.trimEnd()},`;
+  }
+  const wrapped = wrapForParsing(source, target, holder);
+  const tree = await parse(target.language, wrapped.text);
   try {
     const error = tree ? firstError(tree.rootNode) : undefined;
     if (!tree || error) {
-      const line = (error?.startPosition.row ?? 0) + 1 - wrapForParsing(source, target).lineOffset;
+      const line = (error?.startPosition.row ?? 0) + 1 - wrapped.lineOffset;
       return {
         ok: false,
         reason: `format error: the candidate has a syntax error at its line ${Math.max(line, 1)}`,
       };
     }
     if (target.wrapper !== undefined && originalTree) {
-      const rewrapped = keepWrapper(source, tree, target, originalTree);
-      if (!rewrapped.ok) return rewrapped;
-      if (rewrapped.source !== source) {
-        source = rewrapped.source;
-        tree.delete();
-        tree = await parse(target.language, wrapForParsing(source, target).text);
-        if (!tree) return { ok: false, reason: 'format error: the candidate could not be parsed' };
-      }
+      const reason = wrapperChange(
+        { text: wrapped.text, tree },
+        { text: original.text, tree: originalTree },
+        target,
+      );
+      if (reason) return { ok: false, reason };
     }
     const simpleName = target.name.split('.').at(-1) ?? target.name;
     if (exportPrefix(source) !== exportPrefix(target.source)) {
