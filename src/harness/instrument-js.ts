@@ -125,9 +125,15 @@ function notCreatedAtLoad(node: Node): string | undefined {
  */
 function planWrapped(root: Node, options: InstrumentOptions, ab: string): Insertion[] | string {
   const { target, mode } = options;
+  // Only the start is known in a candidate's copy: its function may be longer or shorter than the original.
   const first = target.startLine - 1;
-  const wrapped = wrappedDefinitionsIn(root).find((w) => w.call.startPosition.row >= first);
-  if (!wrapped || wrapped.inner.endPosition.row > target.endLine - 1) {
+  const statement = topLevelStatementAt(root, first);
+  const wrapped =
+    statement &&
+    wrappedDefinitionsIn(statement).find(
+      (w) => w.call.startPosition.row >= first && w.call.endIndex <= statement.endIndex,
+    );
+  if (!wrapped) {
     return `its definition inside \`${target.wrapper}(…)\` was not found`;
   }
   const unreachable = notCreatedAtLoad(wrapped.call);

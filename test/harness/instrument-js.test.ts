@@ -176,6 +176,24 @@ describe('instrumentJavaScript on wrapped definitions, CommonJS exports and memb
     expect(await recorded('Box.make', `require('./lib.js').Box.make(5);`)).toEqual([[5]]);
   });
 
+  it("finds the inner function in a candidate's copy that is longer than the original", async () => {
+    const longer = lib.replace(
+      '  const out = {};\n',
+      '  const drop = new Set(names);\n  const out = {};\n  // a longer body\n',
+    );
+    const target = targets.get('omit') as Target;
+    const result = await instrumentJavaScript({
+      fileText: longer,
+      target,
+      mode: { kind: 'register', role: 'candidate' },
+      esm: false,
+      recorderSpecifier: './r.cjs',
+    });
+    expect(result.ok && result.text.split('\n')[target.startLine - 1]).toBe(
+      'const omit = curry(((f) => (require("./r.cjs").register("lib.js:omit", "candidate", f), f))(function omit(names, obj) {',
+    );
+  });
+
   it('says plainly why a method of an object a factory returns cannot be reached', async () => {
     const target = targets.get('factory.hidden') as Target;
     const result = await instrumentJavaScript({
