@@ -111,6 +111,7 @@ function buildTargets(
       async: fn.async,
       generator: fn.generator,
       ...(fn.member ? { member: fn.member } : {}),
+      ...(fn.wrapper !== undefined ? { wrapper: fn.wrapper } : {}),
       context: parsed.contextFor(fn),
     });
   }

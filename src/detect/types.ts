@@ -33,6 +33,12 @@ export interface Target {
   generator: boolean;
   /** Set for class and object-literal members (methods, accessors, function-valued fields and properties). */
   member?: TargetMember;
+  /**
+   * Set for a wrapped definition, a function defined inside a call (`const omit = curry(function omit(a, b) {…})`,
+   * `export default memo(function Card(p) {…})`): the outermost call's callee (`curry`, `memo`). The target is
+   * the inner function (its kind, parameters, calls); its range still covers the whole binding statement.
+   */
+  wrapper?: string;
   /** Extra source the model may need (the file's imports, referenced module-level definitions); bounded. */
   context: string;
 }

@@ -1,4 +1,6 @@
 import type { Node } from 'web-tree-sitter';
+import { commonJsTarget } from '../detect/languages/ecmascript.js';
+import { functionValueTypes, wrappedDefinitionsIn } from '../detect/languages/wrapped-definition.js';
 import { createParser } from '../detect/tree-sitter.js';
 import type { Target } from '../detect/types.js';
 import type { Instrumented } from './types.js';
@@ -23,12 +25,6 @@ interface Insertion {
   text: string;
 }
 
-const functionValueTypes = new Set([
-  'function_expression',
-  'function',
-  'arrow_function',
-  'generator_function',
-]);
 const functionDeclarationTypes = new Set(['function_declaration', 'generator_function_declaration']);
 
 function simpleName(target: Target): string {
@@ -67,42 +63,126 @@ function isClassLike(node: Node): boolean {
   );
 }
 
-/** The top-level statement that declares a class or object named `owner`, and whether it is an object. */
-function ownerStatement(root: Node, owner: string): { statement: Node; object: boolean } | undefined {
+interface Owner {
+  statement: Node;
+  /** Whether the owner is an object literal (its members are own properties) rather than a class. */
+  object: boolean;
+  /** How code after the statement refers to the owner. */
+  expression: string;
+}
+
+/**
+ * The top-level statement that declares the class or object `owner`: `class Owner`, `const owner = {…}`, or a
+ * CommonJS export (`module.exports = {…}` for the owner `module.exports`, `exports.owner = {…}`).
+ */
+function ownerStatement(root: Node, owner: string): Owner | undefined {
   for (const child of root.namedChildren) {
     if (!child) continue;
     const declaration = unwrapExport(child);
     if (isClassLike(declaration) && declaration.childForFieldName('name')?.text === owner) {
-      return { statement: child, object: false };
+      return { statement: child, object: false, expression: owner };
     }
     const declarator = declaratorNamed(declaration, owner);
     const value = declarator?.childForFieldName('value');
-    if (value && isClassLike(value)) return { statement: child, object: false };
-    if (value?.type === 'object') return { statement: child, object: true };
+    if (value && isClassLike(value)) return { statement: child, object: false, expression: owner };
+    if (value?.type === 'object') return { statement: child, object: true, expression: owner };
+    const assignment = declaration.type === 'expression_statement' ? declaration.namedChildren[0] : undefined;
+    const left = assignment?.type === 'assignment_expression' ? assignment.childForFieldName('left') : null;
+    const right = assignment?.childForFieldName('right');
+    if (!left || !right || (right.type !== 'object' && !isClassLike(right))) continue;
+    const exported = commonJsTarget(left.text);
+    if ((exported === 'module' && owner === 'module.exports') || exported === owner) {
+      return { statement: child, object: right.type === 'object', expression: left.text };
+    }
   }
   return undefined;
+}
+
+const enclosingFunctionTypes = new Set([
+  ...functionValueTypes,
+  ...functionDeclarationTypes,
+  'method_definition',
+]);
+
+/** Why a wrapped definition's inner function is not created when the module loads, if it is not. */
+function notCreatedAtLoad(node: Node): string | undefined {
+  for (let up = node.parent; up; up = up.parent) {
+    if (enclosingFunctionTypes.has(up.type)) {
+      const name = up.childForFieldName('name')?.text;
+      const where = name ? `inside \`${name}\`` : 'inside another function';
+      return `it is defined ${where}, so it exists only while that function runs and cannot be loaded on its own`;
+    }
+    const isField = up.type === 'field_definition' || up.type === 'public_field_definition';
+    if (isField && !up.children.some((c) => c?.type === 'static')) {
+      return 'it is an instance field, created anew for each instance, so it cannot be loaded on its own';
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A wrapped definition (`const omit = curry(function omit(a, b) {…})`): the inner function is wrapped in place,
+ * so the calls that reach it are recorded (for a curried function, its full-arity calls), and the inner function
+ * is what the verify runner replays them on.
+ */
+function planWrapped(root: Node, options: InstrumentOptions, ab: string): Insertion[] | string {
+  const { target, mode } = options;
+  // Only the start is known in a candidate's copy: its function may be longer or shorter than the original.
+  const first = target.startLine - 1;
+  const statement = topLevelStatementAt(root, first);
+  const wrapped =
+    statement &&
+    wrappedDefinitionsIn(statement).find(
+      (w) => w.call.startPosition.row >= first && w.call.endIndex <= statement.endIndex,
+    );
+  if (!wrapped) {
+    return `its definition inside \`${target.wrapper}(…)\` was not found`;
+  }
+  const unreachable = notCreatedAtLoad(wrapped.call);
+  if (unreachable) return unreachable;
+  const id = JSON.stringify(target.id);
+  const open =
+    mode.kind === 'record'
+      ? `${ab}.wrap(${id}, `
+      : `((f) => (${ab}.register(${id}, ${JSON.stringify(mode.role)}, f), f))(`;
+  return [
+    { at: wrapped.inner.startIndex, text: open },
+    { at: wrapped.inner.endIndex, text: ')' },
+  ];
 }
 
 function plan(root: Node, options: InstrumentOptions, ab: string): Insertion[] | string {
   const { target, mode } = options;
   const id = JSON.stringify(target.id);
   const name = simpleName(target);
+  if (target.wrapper !== undefined) return planWrapped(root, options, ab);
   if (target.member) {
+    const { owner } = target.member;
     if (name.startsWith('#')) return 'private methods cannot be reached from outside their class';
-    if (target.member.owner.includes('.')) return 'members of nested objects are not reachable yet';
-    const found = ownerStatement(root, target.member.owner);
-    if (!found) return `its owner \`${target.member.owner}\` is not declared at the top of the module`;
-    if (target.name.split('.').length !== 2) return 'nested members are not reachable yet';
+    if (owner === '(anonymous)') {
+      return 'it is a member of an object or class without a name (one a function returns, or one passed to a call), so nothing outside can reach it';
+    }
+    const found = ownerStatement(root, owner);
+    if (!found && owner.includes('.')) {
+      return `its owner \`${owner}\` is nested inside \`${owner.split('.')[0]}\`, which afterburner cannot reach yet`;
+    }
+    if (!found) return `its owner \`${owner}\` is not declared at the top of the module`;
     const own = found.object || target.member.static;
-    const args = `${target.member.owner}, ${JSON.stringify(name)}, ${own}, ${JSON.stringify(target.member.accessor ?? null)}`;
+    const args = `${found.expression}, ${JSON.stringify(name)}, ${own}, ${JSON.stringify(target.member.accessor ?? null)}`;
     const call =
       mode.kind === 'record'
         ? `${ab}.wrapMethod(${id}, ${args})`
         : `${ab}.registerMethod(${id}, ${JSON.stringify(mode.role)}, ${args})`;
     return [{ at: found.statement.endIndex, text: `;${call};` }];
   }
-  if (target.name.includes('.')) return 'nested functions cannot be called on their own';
   const statement = topLevelStatementAt(root, target.startLine - 1);
+  if (target.name.includes('.')) {
+    if (statement?.startPosition.row === target.startLine - 1 && statement.type === 'expression_statement') {
+      return `it is assigned to \`${target.name}\`, and afterburner cannot rebuild the object it is called on yet`;
+    }
+    const outer = target.name.split('.').slice(0, -1).join('.');
+    return `it is defined inside \`${outer}\`, so it exists only while that function runs and cannot be called on its own`;
+  }
   if (!statement) return 'its declaration was not found at the top of the module';
   const declaration = unwrapExport(statement);
   const register = (expression: string) =>

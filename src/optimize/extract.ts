@@ -1,7 +1,9 @@
 import type { Node, Tree } from 'web-tree-sitter';
+import { wrappedDefinitionsIn } from '../detect/languages/wrapped-definition.js';
 import { createParser } from '../detect/tree-sitter.js';
 import type { Language, Target } from '../detect/types.js';
 import { newDependencyOf, noDependencies, type ProjectDependencies } from './dependencies.js';
+import { insideWrapper, originalInner, wrapperChange } from './keep-wrapper.js';
 import { languageInfo } from './languages.js';
 
 export type Extraction = { ok: true; source: string; imports: string[] } | { ok: false; reason: string };
@@ -109,15 +111,37 @@ function exportPrefix(source: string): string {
   return /^\s*(export\s+default\b|export\b)?/.exec(source)?.[1]?.replace(/\s+/g, ' ') ?? '';
 }
 
-function wrapForParsing(source: string, target: Target): { text: string; lineOffset: number } {
+type Holder = 'class' | 'object' | undefined;
+
+function wrapForParsing(
+  source: string,
+  target: Target,
+  holder: Holder,
+): { text: string; lineOffset: number } {
   if (target.language === 'python') {
     // An indented method or nested function only parses inside a block.
     return indentOf(source) === ''
       ? { text: source, lineOffset: 0 }
       : { text: `class W:\n${source}`, lineOffset: 1 };
   }
-  if (target.kind === 'method') return { text: `class AfterburnerWrapper {\n${source}\n}`, lineOffset: 1 };
+  if (holder === 'object') return { text: `({\n${source}\n})`, lineOffset: 1 };
+  if (holder === 'class') return { text: `class AfterburnerWrapper {\n${source}\n}`, lineOffset: 1 };
   return { text: source, lineOffset: 0 };
+}
+
+/**
+ * What a member's lines parse inside: a class if they can (private names and fields parse only there), else an
+ * object literal (`uniq(xs) {…},` and `run: function (…) {…},` with their trailing commas).
+ */
+async function holderOf(target: Target): Promise<Holder> {
+  if (target.language === 'python' || (!target.member && target.kind !== 'method')) return undefined;
+  for (const holder of ['class', 'object'] as const) {
+    const tree = await parse(target.language, wrapForParsing(target.source, target, holder).text);
+    const clean = tree !== null && !tree.rootNode.hasError;
+    tree?.delete();
+    if (clean) return holder;
+  }
+  return target.kind === 'method' ? 'class' : undefined;
 }
 
 function isRequireDeclaration(node: Node): boolean {
@@ -184,13 +208,26 @@ export async function extractCandidate(
     const dependency = newDependencyOf(statement, target.language, dependencies);
     if (dependency) return { ok: false, reason: `format error: new dependency ${dependency}` };
   }
-  const source = matchIndentation(split.rest, target.source);
+  let source = matchIndentation(split.rest, target.source);
   if (source.trim() === '') return { ok: false, reason: 'format error: the code block holds only imports' };
 
-  const wrapped = wrapForParsing(source, target);
-  const original = wrapForParsing(target.source, target);
-  const tree = await parse(target.language, wrapped.text);
+  const holder = await holderOf(target);
+  const original = wrapForParsing(target.source, target, holder);
   const originalTree = await parse(target.language, original.text);
+  if (target.wrapper !== undefined && originalTree) {
+    // Only the inner function answered: it goes back inside the original call.
+    const inner = originalInner(originalTree, original.text.indexOf(target.source));
+    const alone = await parse(target.language, source);
+    const spliced = alone && inner ? insideWrapper(source, alone, target, inner) : undefined;
+    alone?.delete();
+    if (spliced !== undefined) source = spliced;
+  }
+  // Object members end with the comma that separates them from the next one; a candidate must keep it.
+  if (holder === 'object' && target.source.trimEnd().endsWith(',') && !source.trimEnd().endsWith(',')) {
+    source = `${source.trimEnd()},`;
+  }
+  const wrapped = wrapForParsing(source, target, holder);
+  const tree = await parse(target.language, wrapped.text);
   try {
     const error = tree ? firstError(tree.rootNode) : undefined;
     if (!tree || error) {
@@ -200,16 +237,29 @@ export async function extractCandidate(
         reason: `format error: the candidate has a syntax error at its line ${Math.max(line, 1)}`,
       };
     }
+    if (target.wrapper !== undefined && originalTree) {
+      const reason = wrapperChange(
+        { text: wrapped.text, tree },
+        { text: original.text, tree: originalTree },
+        target,
+      );
+      if (reason) return { ok: false, reason };
+    }
     const simpleName = target.name.split('.').at(-1) ?? target.name;
     if (exportPrefix(source) !== exportPrefix(target.source)) {
       const wanted = exportPrefix(target.source) || 'no export';
       return { ok: false, reason: `format error: the candidate changes the export (must keep ${wanted})` };
     }
-    if (target.name === 'default') return { ok: true, source, imports: split.imports };
-    const declaration = findDeclaration(tree.rootNode, simpleName);
+    if (target.name === 'default' && target.wrapper === undefined) {
+      return { ok: true, source, imports: split.imports };
+    }
+    // A wrapped definition's name is checked with the code around it; its signature is the inner function's.
+    const declarationIn = (root: Node) =>
+      target.wrapper !== undefined ? wrappedDefinitionsIn(root)[0]?.inner : findDeclaration(root, simpleName);
+    const declaration = declarationIn(tree.rootNode);
     if (!declaration)
       return { ok: false, reason: `format error: the candidate does not define \`${simpleName}\`` };
-    const originalDeclaration = originalTree && findDeclaration(originalTree.rootNode, simpleName);
+    const originalDeclaration = originalTree && declarationIn(originalTree.rootNode);
     if (originalDeclaration) {
       const before = signatureOf(originalDeclaration);
       const after = signatureOf(declaration);

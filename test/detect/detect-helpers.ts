@@ -20,7 +20,7 @@ export async function detectBetween(
 }
 
 export type ExpectedTarget = Pick<Target, 'name' | 'kind' | 'startLine' | 'endLine' | 'changedLines'> &
-  Partial<Pick<Target, 'exportName' | 'async' | 'generator' | 'member'>>;
+  Partial<Pick<Target, 'exportName' | 'async' | 'generator' | 'member' | 'wrapper'>>;
 
 export interface ShapeCase {
   name: string;

@@ -11,6 +11,7 @@ import {
   sharedLinesReason,
   structuralTokens,
 } from './syntax-tree.js';
+import { functionValueTypes, wrappedDefinition } from './wrapped-definition.js';
 
 /**
  * The function finder shared by the ECMAScript family (JavaScript, TypeScript, TSX): their tree-sitter grammars
@@ -18,8 +19,11 @@ import {
  * as class-body siblings). Each language's plug-in file passes its grammar and extensions.
  *
  * Finds functions that can be replaced as a whole: declarations, function-valued variables,
- * class and object members, CommonJS `exports.x = …` assignments and default exports. Anonymous functions
- * (callbacks, IIFEs) are not targets of their own; a change inside one belongs to the named function around it.
+ * class and object members, CommonJS `exports.x = …` assignments and default exports, and wrapped definitions
+ * (`const omit = curry(function omit(a, b) {…})`: the inner function is the target, named after the binding,
+ * or after its own name for `export default memo(function Card…)` and `module.exports = curry(function f…)` as
+ * for unwrapped default exports). Anonymous functions (callbacks, IIFEs) are not targets of their own; a change
+ * inside one belongs to the named function around it.
  *
  * Ranges cover the declaration statement's whole lines (`export`, `const f =` and the trailing `;` included)
  * but never the comments or JSDoc above it: a candidate replacing the range keeps the original documentation.
@@ -54,6 +58,8 @@ interface Binding {
   statement: Node;
   exportName?: string;
   unsafeReason?: string;
+  /** Callee of the call the function is defined inside, for wrapped definitions. */
+  wrapper?: string;
 }
 
 interface FoundAt {
@@ -72,7 +78,6 @@ interface Container {
   isModuleExports: boolean;
 }
 
-const functionValueTypes = new Set(['function_expression', 'generator_function', 'arrow_function']);
 const declarationTypes = new Set(['function_declaration', 'generator_function_declaration']);
 const javascriptIdentifierTypes = ['identifier', 'shorthand_property_identifier'];
 const classTypes = new Set(['class', 'class_declaration', 'abstract_class_declaration']);
@@ -228,7 +233,7 @@ class FunctionFinder {
   }
 
   private functionValue(node: Node, scope: Scope): FoundAt | undefined {
-    const binding = this.bindingOf(node);
+    const binding = this.bindingOf(node) ?? this.wrappedBinding(node);
     if (!binding) return undefined;
     const kind: TargetKind =
       node.type === 'arrow_function'
@@ -254,6 +259,7 @@ class FunctionFinder {
       exportName?: string;
       member?: TargetMember;
       unsafeReason?: string;
+      wrapper?: string;
     },
   ): FoundFunction {
     const start = rangeStart(statement);
@@ -270,15 +276,23 @@ class FunctionFinder {
       depth: scope.depth,
       ...(about.exportName !== undefined ? { exportName: about.exportName } : {}),
       ...(about.member ? { member: about.member } : {}),
+      ...(about.wrapper !== undefined ? { wrapper: about.wrapper } : {}),
       ...(unsafeReason ? { unsafeReason } : {}),
     };
   }
 
+  /** `const f = curry(function f(…) {…})`: the binding of the outermost call, named like an unwrapped value. */
+  private wrappedBinding(fn: Node): Binding | undefined {
+    const wrapped = wrappedDefinition(fn);
+    if (!wrapped) return undefined;
+    const binding = this.bindingOf(wrapped.call, fn.childForFieldName('name')?.text);
+    return binding ? { ...binding, wrapper: wrapped.wrapper } : undefined;
+  }
+
   /** Name and statement of a function or class value, or undefined for anonymous values such as callbacks. */
-  private bindingOf(value: Node): Binding | undefined {
+  private bindingOf(value: Node, ownName = value.childForFieldName('name')?.text): Binding | undefined {
     const parent = value.parent;
     if (!parent) return undefined;
-    const ownName = value.childForFieldName('name')?.text;
     switch (parent.type) {
       case 'variable_declarator':
         return this.variableBinding(parent, value);
@@ -395,7 +409,7 @@ function memberOf(
 }
 
 /** `module.exports` → 'module'; `module.exports.f` / `exports.f` → 'f'; anything else → undefined. */
-function commonJsTarget(left: string): string | undefined {
+export function commonJsTarget(left: string): string | undefined {
   if (left === 'module.exports') return 'module';
   return /^(?:module\.)?exports\.([A-Za-z_$][\w$]*)$/.exec(left)?.[1];
 }

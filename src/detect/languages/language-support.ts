@@ -12,6 +12,8 @@ export interface FoundFunction {
   generator: boolean;
   exportName?: string;
   member?: TargetMember;
+  /** As in `Target.wrapper`. */
+  wrapper?: string;
   /** Number of found functions enclosing this one; the deepest one holding a changed line owns it. */
   depth: number;
   /** Why replacing startLine..endLine would not be a clean edit; such functions are reported as skipped. */

@@ -1,0 +1,231 @@
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { deserialize } from 'node:v8';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { javascript } from '../../src/detect/languages/javascript.js';
+import type { Target } from '../../src/detect/types.js';
+import { type InstrumentMode, instrumentJavaScript } from '../../src/harness/instrument-js.js';
+import { nodeHarnessDir } from '../../src/paths.js';
+
+const run = promisify(execFile);
+
+// A root-level CommonJS module with the shapes people write: a curried helper (its own small curry), CommonJS
+// assignments, object-literal methods of module.exports and of an exports.x object, a static member.
+const lib = `'use strict';
+function curry(fn) {
+  return function curried(...args) {
+    return args.length >= fn.length ? fn(...args) : (...more) => curried(...args, ...more);
+  };
+}
+const omit = curry(function omit(names, obj) {
+  const out = {};
+  for (const key of Object.keys(obj)) if (!names.includes(key)) out[key] = obj[key];
+  return out;
+});
+module.exports.parse = function (text) {
+  return text.split(',');
+};
+module.exports.nth = curry(function nth(offset, list) {
+  return list[offset];
+});
+exports.api = {
+  twice(x) {
+    return x * 2;
+  },
+};
+class Box {
+  static make(x) {
+    return [x];
+  }
+}
+module.exports.omit = omit;
+module.exports.Box = Box;
+function factory() {
+  return {
+    hidden(x) {
+      return x;
+    },
+  };
+}
+module.exports.factory = factory;
+`;
+
+const exportsObject = `module.exports = {
+  uniq(xs) {
+    return [...new Set(xs)];
+  },
+};
+`;
+
+async function targetsOf(text: string, path: string): Promise<Map<string, Target>> {
+  const parsed = await javascript.parse(text);
+  if (!parsed.ok) throw new Error('syntax error');
+  const lines = text.split('\n');
+  const targets = parsed.functions.map(
+    (fn): Target => ({
+      ...fn,
+      id: `${path}:${fn.name}`,
+      path,
+      language: 'javascript',
+      source: lines.slice(fn.startLine - 1, fn.endLine).join('\n'),
+      changedLines: [],
+      context: '',
+    }),
+  );
+  parsed.dispose();
+  return new Map(targets.map((t) => [t.name, t]));
+}
+
+async function instrument(text: string, target: Target, mode: InstrumentMode): Promise<string> {
+  const result = await instrumentJavaScript({
+    fileText: text,
+    target,
+    mode,
+    esm: false,
+    recorderSpecifier: './.afterburner-harness/recorder.cjs',
+  });
+  if (!result.ok) throw new Error(result.reason);
+  return result.text;
+}
+
+describe('instrumentJavaScript on wrapped definitions, CommonJS exports and members', () => {
+  let dir: string;
+  let targets: Map<string, Target>;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'afterburner-instrument-'));
+    await mkdir(join(dir, '.afterburner-harness'));
+    await copyFile(join(nodeHarnessDir, 'recorder.cjs'), join(dir, '.afterburner-harness', 'recorder.cjs'));
+    targets = new Map([...(await targetsOf(lib, 'lib.js')), ...(await targetsOf(exportsObject, 'obj.js'))]);
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  /** Runs `script` in a fresh Node with `file` instrumented to record `name`; returns the recorded arguments. */
+  async function recorded(name: string, script: string): Promise<unknown[][]> {
+    const target = targets.get(name) as Target;
+    const text = target.path === 'lib.js' ? lib : exportsObject;
+    const instrumented = await instrument(text, target, { kind: 'record' });
+    expect(instrumented.split('\n').length).toBe(text.split('\n').length);
+    await writeFile(join(dir, target.path), instrumented);
+    const capture = join(dir, `capture-${name}`);
+    await mkdir(capture, { recursive: true });
+    await run(process.execPath, ['-e', script], { cwd: dir, env: { AFTERBURNER_CAPTURE_DIR: capture } });
+    const files = await readdir(capture);
+    if (files.length === 0) return [];
+    const buffer = await readFile(join(capture, files[0] as string));
+    const calls: unknown[][] = [];
+    for (let at = 0; at < buffer.length; ) {
+      const size = buffer.readUInt32LE(at);
+      calls.push((deserialize(buffer.subarray(at + 4, at + 4 + size)) as { args: unknown[] }).args);
+      at += 4 + size;
+    }
+    return calls;
+  }
+
+  /** What the verify runner calls with `args`: the registered function, loaded from the instrumented file. */
+  async function replayed(name: string, args: unknown[]): Promise<unknown> {
+    const target = targets.get(name) as Target;
+    const text = target.path === 'lib.js' ? lib : exportsObject;
+    await writeFile(
+      join(dir, target.path),
+      await instrument(text, target, { kind: 'register', role: 'original' }),
+    );
+    const script = `require('./${target.path}');
+      const entry = globalThis.__afterburnerRegistry.original;
+      const args = ${JSON.stringify(args)};
+      const result = entry.kind === 'function' ? entry.fn(...args)
+        : Object.getOwnPropertyDescriptor(entry.own ? entry.owner : entry.owner.prototype, entry.key).value.apply(entry.owner, args);
+      process.stdout.write(JSON.stringify({ kind: entry.kind, arity: entry.fn?.length, result }));`;
+    const { stdout } = await run(process.execPath, ['-e', script], { cwd: dir });
+    return JSON.parse(stdout);
+  }
+
+  it('records the full-arity calls that reach a curried function, however the tests call it', async () => {
+    const calls = await recorded(
+      'omit',
+      `const { omit } = require('./lib.js'); omit(['a'], { a: 1, b: 2 }); omit(['b'])({ b: 3, c: 4 });`,
+    );
+    expect(calls).toEqual([
+      [['a'], { a: 1, b: 2 }],
+      [['b'], { b: 3, c: 4 }],
+    ]);
+  });
+
+  it('registers the inner function of a curried one, so a recorded call replays in full', async () => {
+    expect(await replayed('omit', [['a'], { a: 1, b: 2 }])).toEqual({
+      kind: 'function',
+      arity: 2,
+      result: { b: 2 },
+    });
+    expect(await replayed('nth', [1, ['x', 'y']])).toEqual({ kind: 'function', arity: 2, result: 'y' });
+  });
+
+  it('records and replays module.exports.x = function', async () => {
+    expect(await recorded('parse', `require('./lib.js').parse('a,b');`)).toEqual([['a,b']]);
+    expect(await replayed('parse', ['a,b'])).toMatchObject({ result: ['a', 'b'] });
+  });
+
+  it('records and replays methods of module.exports = {…} and of exports.x = {…}, and static members', async () => {
+    expect(await recorded('uniq', `require('./obj.js').uniq([1, 1, 2]);`)).toEqual([[[1, 1, 2]]]);
+    expect(await replayed('uniq', [[1, 1, 2]])).toMatchObject({ kind: 'method', result: [1, 2] });
+    expect(await recorded('api.twice', `require('./lib.js').api.twice(4);`)).toEqual([[4]]);
+    expect(await replayed('api.twice', [4])).toMatchObject({ kind: 'method', result: 8 });
+    expect(await recorded('Box.make', `require('./lib.js').Box.make(5);`)).toEqual([[5]]);
+  });
+
+  it("finds the inner function in a candidate's copy that is longer than the original", async () => {
+    const longer = lib.replace(
+      '  const out = {};\n',
+      '  const drop = new Set(names);\n  const out = {};\n  // a longer body\n',
+    );
+    const target = targets.get('omit') as Target;
+    const result = await instrumentJavaScript({
+      fileText: longer,
+      target,
+      mode: { kind: 'register', role: 'candidate' },
+      esm: false,
+      recorderSpecifier: './r.cjs',
+    });
+    expect(result.ok && result.text.split('\n')[target.startLine - 1]).toBe(
+      'const omit = curry(((f) => (require("./r.cjs").register("lib.js:omit", "candidate", f), f))(function omit(names, obj) {',
+    );
+  });
+
+  it('says plainly why a method of an object a factory returns cannot be reached', async () => {
+    const target = targets.get('factory.hidden') as Target;
+    const result = await instrumentJavaScript({
+      fileText: lib,
+      target,
+      mode: { kind: 'record' },
+      esm: false,
+      recorderSpecifier: './r.cjs',
+    });
+    expect(result).toEqual({
+      ok: false,
+      reason:
+        'it is a member of an object or class without a name (one a function returns, or one passed to a call), so nothing outside can reach it',
+    });
+  });
+
+  it('says plainly why a wrapped function inside another function cannot be loaded on its own', async () => {
+    const text =
+      'function outer() {\n  const inner = memo(function () {\n    return 1;\n  });\n  return inner;\n}\n';
+    const inner = (await targetsOf(text, 'o.js')).get('outer.inner') as Target;
+    expect(inner.wrapper).toBe('memo');
+    const result = await instrumentJavaScript({
+      fileText: text,
+      target: inner,
+      mode: { kind: 'register', role: 'original' },
+      esm: false,
+      recorderSpecifier: './r.cjs',
+    });
+    expect(result).toEqual({
+      ok: false,
+      reason:
+        'it is defined inside `outer`, so it exists only while that function runs and cannot be loaded on its own',
+    });
+  });
+});
