@@ -5,7 +5,13 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { compiledExtensions, formatFor, resolveFallback, resolvePaths, transformOptions } from './ts-resolve.mjs';
+import {
+  compiledExtensions,
+  formatFor,
+  resolveFallback,
+  resolvePaths,
+  transformOptions,
+} from './ts-resolve.mjs';
 
 const { transform } = createRequire(import.meta.url)('./sucrase.cjs');
 let fallbackFormat = 'commonjs';

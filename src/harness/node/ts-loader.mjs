@@ -28,7 +28,8 @@ for (const extension of compiledExtensions) {
 
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, parent, ...rest) {
-  const from = parent?.filename && !parent.filename.includes('/node_modules/') ? dirname(parent.filename) : undefined;
+  const from =
+    parent?.filename && !parent.filename.includes('/node_modules/') ? dirname(parent.filename) : undefined;
   const aliased = from && resolvePaths(request, from);
   if (aliased) return aliased;
   try {

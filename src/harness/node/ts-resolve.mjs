@@ -43,7 +43,8 @@ export function probeFile(path) {
   }
   for (const added of probeExtensions) if (isFile(path + added)) return path + added;
   if (isDirectory(path)) {
-    for (const added of probeExtensions) if (isFile(join(path, `index${added}`))) return join(path, `index${added}`);
+    for (const added of probeExtensions)
+      if (isFile(join(path, `index${added}`))) return join(path, `index${added}`);
   }
   return undefined;
 }
@@ -171,7 +172,8 @@ export function resolvePaths(specifier, fromDir) {
  */
 export function resolveFallback(specifier, fromDir) {
   if (specifier.startsWith('file:')) return probeFile(fileURLToPath(specifier));
-  if (!isBare(specifier)) return /^[a-z][a-z0-9+.-]*:/i.test(specifier) ? undefined : probeFile(resolve(fromDir, specifier));
+  if (!isBare(specifier))
+    return /^[a-z][a-z0-9+.-]*:/i.test(specifier) ? undefined : probeFile(resolve(fromDir, specifier));
   const { baseUrl } = tsconfigFor(fromDir);
   return baseUrl ? probeFile(resolve(baseUrl, specifier)) : undefined;
 }
