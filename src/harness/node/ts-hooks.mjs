@@ -13,7 +13,12 @@ import {
   transformOptions,
 } from './ts-resolve.mjs';
 
-const { transform } = createRequire(import.meta.url)('./sucrase.cjs');
+const require = createRequire(import.meta.url);
+let sucrase;
+function transform(code, options) {
+  sucrase ??= require('./sucrase.cjs');
+  return sucrase.transform(code, options);
+}
 let fallbackFormat = 'commonjs';
 
 export function initialize(data) {

@@ -17,7 +17,13 @@ import { compiledExtensions, resolveFallback, resolvePaths, transformOptions } f
 const fallbackFormat = process.env.AFTERBURNER_TS_FORMAT === 'module' ? 'module' : 'commonjs';
 register('./ts-hooks.mjs', import.meta.url, { data: { fallbackFormat } });
 
-const { transform } = createRequire(import.meta.url)('./sucrase.cjs');
+const require = createRequire(import.meta.url);
+let sucrase;
+/** Loaded on first use: a run that compiles nothing to CommonJS never pays for it on this thread. */
+function transform(code, options) {
+  sucrase ??= require('./sucrase.cjs');
+  return sucrase.transform(code, options);
+}
 
 for (const extension of compiledExtensions) {
   Module._extensions[extension] = (module, filename) => {
