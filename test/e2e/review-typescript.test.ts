@@ -65,13 +65,13 @@ describe.each(['ts-vitest-words', 'ts-jest-words'])('afterburner review of %s', 
           '--image',
           dockerTestImage,
         ],
-        ...['--rounds', '12', '--iterations', '1', '--candidates', '1', '--rules', 'off', '--no-cache'],
+        ...['--rounds', '20', '--iterations', '1', '--candidates', '1', '--rules', 'off', '--no-cache'],
         ...['--out', join(fixture.dir, '..', `${name}-${mode}-report.md`), '--json', json],
       ]);
       exitCode = result.code;
       stderr = result.stderr;
       report = JSON.parse(await readFile(json, 'utf8').catch(() => '{}')) as RunReport;
-    });
+    }, 900_000);
 
     afterAll(async () => {
       await model?.close();

@@ -3,6 +3,7 @@ import { copyFile, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { transform } from 'sucrase';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Target } from '../../src/detect/types.js';
@@ -81,25 +82,37 @@ describe('recording a TypeScript function', () => {
     expect(diagnostics).toEqual([]);
   });
 
-  it('records the calls made through the exports when compiled to CommonJS the way ts-jest does', async () => {
-    const compiled = ts.transpileModule(recording, {
-      compilerOptions: {
-        module: ts.ModuleKind.CommonJS,
-        esModuleInterop: true,
-        target: ts.ScriptTarget.ES2020,
-      },
-    }).outputText;
-    await writeFile(join(root, 'src', 'join.cjs'), compiled);
-    const script = `console.log(require(${JSON.stringify(join(root, 'src', 'join.cjs'))}).joinAll(['a', 'b']));`;
-    const { stdout } = await run(process.execPath, ['-e', script], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        AFTERBURNER_CAPTURE_DIR: join(root, '.afterburner-harness', 'capture'),
-      },
-    });
-    expect(stdout.trim()).toBe('a/b');
-    expect(await readdir(join(root, '.afterburner-harness', 'capture'))).toEqual([
-      'src_join.ts_joinAll.calls',
-    ]);
-  });
+  // ts-jest compiles with TypeScript; babel-jest (like sucrase, and our own loader) moves imports and rewrites
+  // assignments to exported names the Babel way.
+  const compilers: [string, (text: string) => string][] = [
+    [
+      'TypeScript (ts-jest)',
+      (text) =>
+        ts.transpileModule(text, {
+          compilerOptions: {
+            module: ts.ModuleKind.CommonJS,
+            esModuleInterop: true,
+            target: ts.ScriptTarget.ES2020,
+          },
+        }).outputText,
+    ],
+    ['sucrase (Babel-style)', (text) => transform(text, { transforms: ['typescript', 'imports'] }).code],
+  ];
+
+  it.each(compilers)(
+    'records the calls made through the exports when compiled to CommonJS by %s',
+    async (name, compile) => {
+      const tag = name.split(' ')[0] as string;
+      const capture = join(root, `capture-${tag}`);
+      await mkdir(capture);
+      const file = join(root, 'src', `join-${tag}.cjs`);
+      await writeFile(file, compile(recording));
+      const script = `console.log(require(${JSON.stringify(file)}).joinAll(['a', 'b']));`;
+      const { stdout } = await run(process.execPath, ['-e', script], {
+        env: { PATH: process.env.PATH ?? '', AFTERBURNER_CAPTURE_DIR: capture },
+      });
+      expect(stdout.trim()).toBe('a/b');
+      expect(await readdir(capture)).toEqual(['src_join.ts_joinAll.calls']);
+    },
+  );
 });
