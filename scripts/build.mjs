@@ -60,7 +60,26 @@ for (const grammar of ['javascript', 'typescript', 'tsx', 'python']) {
   const file = `tree-sitter-${grammar}.wasm`;
   cpSync(require.resolve(`@vscode/tree-sitter-wasm/wasm/${file}`), join(wasmDir, file));
 }
-cpSync(join(root, 'src/harness/node'), join(outdir, 'harness/node'), { recursive: true });
+cpSync(join(root, 'src/harness/node'), join(outdir, 'harness/node'), {
+  recursive: true,
+  filter: (source) => !source.endsWith('sucrase.cjs'),
+});
+// The sandbox's TypeScript transpiler (src/harness/sucrase-bundle.ts bundles the same entry when run from source).
+await build({
+  stdin: {
+    contents: "module.exports = { transform: require('sucrase').transform };",
+    resolveDir: root,
+    loader: 'js',
+  },
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node18',
+  minify: true,
+  legalComments: 'none',
+  logLevel: 'warning',
+  outfile: join(outdir, 'harness/node/sucrase.cjs'),
+});
 cpSync(join(root, 'src/harness/python'), join(outdir, 'harness/python'), {
   recursive: true,
   filter: (source) => !source.includes('__pycache__'),

@@ -226,8 +226,22 @@ function plan(root: Node, options: InstrumentOptions, ab: string): Insertion[] |
 }
 
 /**
+ * TypeScript is compiled by the project's runner, often to CommonJS (ts-jest, babel-jest), where TypeScript and
+ * sucrase leave each `require` where its import was: the recorder's import goes before the first line, beside the
+ * pragma that keeps a type-checking runner (ts-jest) from failing on the inserted code. `import * as` of the .cjs
+ * recorder works from ESM (vitest, Node) and from CommonJS (jest cannot load .mjs from CommonJS). The pragma must
+ * be a leading comment on its own line: every line moves down by one.
+ */
+function typeScriptHeader(text: string, esm: boolean, recorderSpecifier: string): string {
+  const shebang = text.startsWith('#!') ? text.slice(0, text.indexOf('\n') + 1 || text.length) : '';
+  const importLine = esm ? `import * as __afterburner from ${JSON.stringify(recorderSpecifier)};` : '';
+  return `${shebang}// @ts-nocheck\n${importLine}${text.slice(shebang.length)}`;
+}
+
+/**
  * Adds a call to the recorder right at the target's definition without moving any line: insertions go on the
- * lines they follow, and the ES module import is appended at the end (imports are hoisted).
+ * lines they follow, and the ES module import is appended at the end (imports are hoisted); TypeScript files
+ * get a header instead (see typeScriptHeader).
  */
 export async function instrumentJavaScript(options: InstrumentOptions): Promise<Instrumented> {
   const { fileText, target, esm, recorderSpecifier } = options;
@@ -248,6 +262,8 @@ export async function instrumentJavaScript(options: InstrumentOptions): Promise<
       const entries = scopeNames.map((n) => `${n}: typeof ${n} === 'undefined' ? undefined : ${n}`);
       text += `${text.endsWith('\n') ? '' : '\n'};${ab}.registerScope(${JSON.stringify(mode.role)}, { ${entries.join(', ')} });\n`;
     }
+    if (target.language === 'typescript' || target.language === 'tsx')
+      return { ok: true, text: typeScriptHeader(text, esm, recorderSpecifier) };
     if (esm)
       text += `${text.endsWith('\n') ? '' : '\n'}import __afterburner from ${JSON.stringify(recorderSpecifier)};\n`;
     return { ok: true, text };

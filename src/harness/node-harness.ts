@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { nodeHarnessDir } from '../paths.js';
 import type { ExecResult } from '../sandbox/types.js';
@@ -6,36 +5,38 @@ import { instrumentJavaScript, isEsModule } from './instrument-js.js';
 import { binDirs, nearestPackageType } from './js-package.js';
 import { type JsTestPlan, planJsTests, summarizeTestRun } from './js-tests.js';
 import { harnessDir, ReplayHarness, type ReplayHarnessOptions } from './replay-harness.js';
+import { ensureSucraseBundle, typeScriptLoaderFiles } from './sucrase-bundle.js';
 import type { Instrumented, TestRun } from './types.js';
 
 export type NodeHarnessOptions = ReplayHarnessOptions;
 
 /**
  * JavaScript and TypeScript: tests run by the project's runner (vitest, jest, mocha, node:test), calls recorded
- * by a wrapper inserted at the definition (recorder.cjs), replayed by node/verify-runner.mjs; TypeScript modules
- * load through the project's own tsx.
+ * by a wrapper inserted at the definition (recorder.cjs), replayed by node/verify-runner.mjs; TypeScript and JSX
+ * modules load through our own loader (node/ts-loader.mjs), compiled to the format the project's tests use.
  */
 export class NodeHarness extends ReplayHarness<JsTestPlan> {
-  protected readonly runtime = {
-    dir: nodeHarnessDir,
-    files: ['recorder.cjs', 'recorder.mjs', 'equal.mjs', 'verify-runner.mjs', 'jasmine-reporter.cjs'],
-  };
   private esm = false;
+
+  protected get runtime(): { dir: string; files: string[] } {
+    const files = ['recorder.cjs', 'recorder.mjs', 'equal.mjs', 'verify-runner.mjs', 'jasmine-reporter.cjs'];
+    return { dir: nodeHarnessDir, files: this.compiled ? [...files, ...typeScriptLoaderFiles] : files };
+  }
 
   private get typeScript(): boolean {
     return this.target.language === 'typescript' || this.target.language === 'tsx';
+  }
+
+  /** Whether Node needs our loader for the module: TypeScript, or JSX. */
+  private get compiled(): boolean {
+    return this.typeScript || this.target.path.endsWith('.jsx');
   }
 
   protected async planTests(): Promise<{ plan: JsTestPlan } | { reason: string }> {
     const { testCommand, fileText, sourceDir, target } = this.options;
     if (!testCommand) return { reason: 'the repository has no test command (package.json scripts.test)' };
     this.esm = isEsModule(target.path, fileText, await nearestPackageType(sourceDir, target.path));
-    if (this.typeScript && !existsSync(join(sourceDir, 'node_modules', 'tsx'))) {
-      // Node cannot load TypeScript by itself; the benchmark loads the module through the project's tsx.
-      return {
-        reason: "TypeScript needs the project's `tsx` loader installed to load the module beside a candidate",
-      };
-    }
+    if (this.compiled) await ensureSucraseBundle();
     const plan = await planJsTests({ sourceDir, targetPath: target.path, script: testCommand });
     if (plan.runner !== 'script' && plan.files.length === 0) {
       return { reason: `not covered by tests: no test file imports ${target.path}` };
@@ -55,12 +56,15 @@ export class NodeHarness extends ReplayHarness<JsTestPlan> {
       HOME: '/tmp',
       CI: 'true',
       NODE_ENV: 'test',
+      // What the TypeScript loader compiles a file to when neither its extension nor its package decides.
+      AFTERBURNER_TS_FORMAT: this.plan?.runner === 'vitest' ? 'module' : 'commonjs',
       ...extra,
     };
   }
 
   private recorderSpecifier(): string {
-    const file = `${harnessDir}/${this.esm ? 'recorder.mjs' : 'recorder.cjs'}`;
+    // TypeScript imports the CommonJS recorder whatever it compiles to (see instrument-js.ts).
+    const file = `${harnessDir}/${this.esm && !this.typeScript ? 'recorder.mjs' : 'recorder.cjs'}`;
     const relative = posix.relative(posix.dirname(this.target.path), file);
     // A bare `.afterburner-harness/…` (a file at the root) would resolve as a package name.
     return relative.startsWith('../') ? relative : `./${relative}`;
@@ -92,7 +96,7 @@ export class NodeHarness extends ReplayHarness<JsTestPlan> {
   }
 
   protected verifierCommand(args: string[]): string[] {
-    const loader = this.typeScript ? ['--import', 'tsx'] : [];
+    const loader = this.compiled ? ['--import', `./${harnessDir}/ts-loader.mjs`] : [];
     return ['node', ...loader, `${harnessDir}/verify-runner.mjs`, ...args];
   }
 
