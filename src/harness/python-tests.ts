@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { ExecResult } from '../sandbox/types.js';
+import { findPytestConfig, pytestFileFilter } from './pytest-config.js';
 import { baseTestRun, firstLines } from './test-run.js';
 import type { TestFailure, TestRun } from './types.js';
 
@@ -130,7 +131,11 @@ export function importedModules(text: string, module: PythonModule): string[] {
 }
 
 /** Test files from which the target's file is reachable through imports (conftest.py reaching it covers its directory). */
-export async function relevantPythonTestFiles(root: string, targetPath: string): Promise<string[]> {
+export async function relevantPythonTestFiles(
+  root: string,
+  targetPath: string,
+  isTest: (path: string) => boolean = isPythonTestFile,
+): Promise<string[]> {
   const files = await pythonFiles(root);
   const known = new Set(files);
   const byName = new Map<string, string[]>();
@@ -163,13 +168,74 @@ export async function relevantPythonTestFiles(root: string, targetPath: string):
     .filter((f) => posix.basename(f) === 'conftest.py')
     .map((f) => posix.dirname(f));
   const underConftest = (f: string) => conftestDirs.some((d) => d === '.' || f.startsWith(`${d}/`));
-  return files
-    .filter((f) => f !== targetPath && isPythonTestFile(f) && (reached.has(f) || underConftest(f)))
-    .sort();
+  return files.filter((f) => f !== targetPath && isTest(f) && (reached.has(f) || underConftest(f))).sort();
 }
 
 function quote(path: string): string {
   return `'${path.replace(/'/g, "'\\''")}'`;
+}
+
+function pytestCommand(python: string, list: string): string {
+  // afterburner_pytest names the running test for the recorder (python/afterburner_pytest.py).
+  return `${python} -m pytest -q -p no:cacheprovider -p afterburner_pytest --junitxml=${junitFile} ${list}`;
+}
+
+function unittestCommand(python: string, list: string): string {
+  return `${python} .afterburner-harness/run_unittest.py ${unittestResultsFile} ${list}`;
+}
+
+/** Test files of the plan that import the target's module by name (not only through a package that does). */
+export async function directPythonTestFiles(root: string, plan: PythonTestPlan): Promise<string[]> {
+  const known = new Set(await pythonFiles(root));
+  const direct: string[] = [];
+  for (const file of plan.files) {
+    const text = await readFile(join(root, file), 'utf8').catch(() => '');
+    if (importedModules(text, moduleOf(file, known)).includes(plan.module.name)) direct.push(file);
+  }
+  return direct;
+}
+
+// Ids pytest can take back on a command line; parametrized ids with other characters fall back to their file.
+const plainNodeId = /^[\w./-]+\.py(::[\w.-]+)+(\[[\w.,+-]*\])?$/;
+
+/**
+ * The plan cut down to the tests seen calling the target (ids written by the recorder) plus the test files that
+ * import its module directly; undefined when nothing was attributed or nothing would be left out.
+ */
+export function narrowPythonPlan(
+  plan: PythonTestPlan,
+  attributed: string[],
+  directFiles: string[],
+  python: string,
+): PythonTestPlan | undefined {
+  if (plan.runner === 'script' || attributed.length === 0) return undefined;
+  const fileOf = (id: string) =>
+    plan.runner === 'pytest' ? id.split('::')[0] : unittestFile(id, plan.files);
+  const wholeFiles = new Set(directFiles);
+  const ids = new Map<string, string>();
+  for (const id of attributed) {
+    const file = fileOf(id);
+    if (!file || !plan.files.includes(file)) continue;
+    if (plan.runner === 'unittest' || plainNodeId.test(id)) ids.set(id, file);
+    else wholeFiles.add(file);
+  }
+  const single = [...ids].filter(([, file]) => !wholeFiles.has(file));
+  const files = plan.files.filter((f) => wholeFiles.has(f) || single.some(([, file]) => file === f));
+  if (files.length === 0 || (single.length === 0 && files.length === plan.files.length)) return undefined;
+  const selection = [...plan.files.filter((f) => wholeFiles.has(f)), ...single.map(([id]) => id).sort()];
+  const list = selection.map(quote).join(' ');
+  return {
+    ...plan,
+    files,
+    command: plan.runner === 'pytest' ? pytestCommand(python, list) : unittestCommand(python, list),
+  };
+}
+
+/** The file of a unittest id (`tests.test_x.TestX.test_y`): the plan's file whose module name begins it. */
+function unittestFile(id: string, files: string[]): string | undefined {
+  return files
+    .filter((f) => id.startsWith(`${f.replace(/\.py$/, '').replaceAll('/', '.')}.`))
+    .sort((a, b) => b.length - a.length)[0];
 }
 
 /** How to run the tests relevant to one file: pytest or unittest on the files that reach it, or the repository's command. */
@@ -183,7 +249,12 @@ export async function planPythonTests(options: {
   python: string;
 }): Promise<PythonTestPlan> {
   const { sourceDir, targetPath, testCommand, runner, python } = options;
-  const files = await relevantPythonTestFiles(sourceDir, targetPath);
+  const config = await findPytestConfig(sourceDir, targetPath);
+  const files = await relevantPythonTestFiles(
+    sourceDir,
+    targetPath,
+    config ? pytestFileFilter(config) : isPythonTestFile,
+  );
   const known = new Set(await pythonFiles(sourceDir));
   known.add(targetPath);
   const module = moduleOf(targetPath, known);
@@ -196,14 +267,14 @@ export async function planPythonTests(options: {
       ...base,
       runner,
       resultsFile: junitFile,
-      command: `${python} -m pytest -q -p no:cacheprovider --junitxml=${junitFile} ${list}`,
+      command: pytestCommand(python, list),
     };
   }
   return {
     ...base,
     runner,
     resultsFile: unittestResultsFile,
-    command: `${python} .afterburner-harness/run_unittest.py ${unittestResultsFile} ${list}`,
+    command: unittestCommand(python, list),
   };
 }
 

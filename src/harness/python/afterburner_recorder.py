@@ -4,7 +4,8 @@ The instrumentation appends `NAME = __afterburner.wrap(ID, NAME)` (or `wrap_meth
 `from module import NAME` in the tests sees the wrapper. Each outermost call of the target is pickled *before* it
 runs (arguments, keyword arguments and, for instance methods, the receiver) into
 `$AFTERBURNER_CAPTURE_DIR/<id>.calls` as length-prefixed records; calls that cannot be pickled or are too large
-are counted in `<id>.skipped`.
+are counted in `<id>.skipped`. The tests that called it (AFTERBURNER_CURRENT_TEST, set by the pytest plugin
+afterburner_pytest.py or by run_unittest.py) are listed once each in `<id>.tests`, calls past the limits included.
 """
 
 import contextvars
@@ -24,6 +25,7 @@ _max_total_bytes = int(os.environ.get("AFTERBURNER_CAPTURE_MAX_BYTES") or 32 * 1
 # record its own inner calls. A context variable keeps concurrent asyncio tasks apart.
 _depth = contextvars.ContextVar("afterburner_depth", default=0)
 _recorded = {}
+_attributed = set()
 
 
 def _file(target_id, suffix):
@@ -35,7 +37,18 @@ def _skip(target_id):
         handle.write("x")
 
 
+def _attribute(target_id):
+    test = os.environ.get("AFTERBURNER_CURRENT_TEST")
+    if not test or (target_id, test) in _attributed:
+        return
+    _attributed.add((target_id, test))
+    with open(_file(target_id, "tests"), "a") as handle:
+        handle.write(test.replace("\n", " ") + "\n")
+
+
 def _record(target_id, args, kwargs, receiver=None):
+    if _capture_dir and _depth.get() == 0:
+        _attribute(target_id)
     if not _capture_dir or _depth.get() > 0 or _recorded.get(target_id, 0) >= _max_calls:
         return
     path = _file(target_id, "calls")
