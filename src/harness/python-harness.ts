@@ -77,6 +77,7 @@ export class PythonHarness extends ReplayHarness<PythonTestPlan> {
     const plan = await planPythonTests({
       sourceDir,
       targetPath: target.path,
+      targetName: target.name.split('.').at(-1),
       testCommand,
       runner,
       python: this.python,

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { ExecResult } from '../sandbox/types.js';
 import { findPytestConfig, pytestFileFilter } from './pytest-config.js';
+import { callerNames, mentionsName } from './python-name-reach.js';
 import { baseTestRun, firstLines } from './test-run.js';
 import type { TestFailure, TestRun } from './types.js';
 
@@ -242,22 +243,58 @@ function unittestFile(id: string, files: string[]): string | undefined {
     .sort((a, b) => b.length - a.length)[0];
 }
 
+// Past this many test files, a package whose __init__ imports everything would have its whole suite recorded.
+const nameFilterAbove = 20;
+
+/**
+ * When many test files reach the module only through imports, those whose text mentions the target or a function
+ * that (by text) calls it, directly or through others; the recording run then finds out which really do.
+ */
+async function mentioningTestFiles(
+  root: string,
+  files: string[],
+  target: { path: string; name?: string },
+  isTest: (path: string) => boolean,
+): Promise<string[]> {
+  if (!target.name || files.length <= nameFilterAbove) return files;
+  const all = await pythonFiles(root);
+  const known = new Set(all);
+  const importRoot = moduleOf(target.path, known).importRoot;
+  // Callers that count: the package's own code beside the target, and conftest.py fixtures (tests take those by
+  // name); not other tests, examples or scripts, whose throwaway names (`G = ...`) would match everything.
+  const sources = all.filter(
+    (f) =>
+      posix.basename(f) === 'conftest.py' || (!isTest(f) && moduleOf(f, known).importRoot === importRoot),
+  );
+  const read = (f: string) => readFile(join(root, f), 'utf8').catch(() => '');
+  const names = callerNames(await Promise.all(sources.map(read)), target.name);
+  if (!names) return files;
+  const kept: string[] = [];
+  for (const file of files) if (mentionsName(await read(file), names)) kept.push(file);
+  return kept.length > 0 ? kept : files;
+}
+
 /** How to run the tests relevant to one file: pytest or unittest on the files that reach it, or the repository's command. */
 export async function planPythonTests(options: {
   sourceDir: string;
   targetPath: string;
   /** The repository's own test command (configured); it runs the whole suite. */
   testCommand?: string;
+  /** The target's own name (a method's, without its class): large suites are cut to the tests that mention it. */
+  targetName?: string;
   /** Which runner the sandbox has, when no command is configured. */
   runner: 'pytest' | 'unittest';
   python: string;
 }): Promise<PythonTestPlan> {
-  const { sourceDir, targetPath, testCommand, runner, python } = options;
+  const { sourceDir, targetPath, testCommand, targetName, runner, python } = options;
   const config = await findPytestConfig(sourceDir, targetPath);
-  const files = await relevantPythonTestFiles(
+  const isTest = config ? pytestFileFilter(config) : isPythonTestFile;
+  const reaching = await relevantPythonTestFiles(sourceDir, targetPath, isTest);
+  const files = await mentioningTestFiles(
     sourceDir,
-    targetPath,
-    config ? pytestFileFilter(config) : isPythonTestFile,
+    reaching,
+    { path: targetPath, name: targetName },
+    isTest,
   );
   const known = new Set(await pythonFiles(sourceDir));
   known.add(targetPath);

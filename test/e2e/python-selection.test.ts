@@ -8,7 +8,8 @@ import { type CliResult, runCli } from '../helpers/cli.js';
 import { dockerAvailable, dockerTestImage } from '../helpers/docker.js';
 
 // Names no other run uses: a second tag of the test image for Python, and a Node image that does not exist.
-const pythonOnlyImage = `afterburner-python-only:e2e-${process.pid}`;
+const pythonOnlyRepo = 'afterburner-python-only';
+const pythonOnlyImage = `${pythonOnlyRepo}:e2e-${process.pid}`;
 const missingImage = `afterburner-no-such-image:e2e-${process.pid}`;
 
 const modes: ('process' | 'docker')[] = ['process'];
@@ -27,9 +28,7 @@ describe.each(modes)('afterburner review of a Python package, %s sandbox', (mode
 
   beforeAll(async () => {
     if (mode === 'docker')
-      await new Docker()
-        .getImage(dockerTestImage)
-        .tag({ repo: pythonOnlyImage.split(':')[0], tag: pythonOnlyImage.split(':')[1] });
+      await new Docker().getImage(dockerTestImage).tag({ repo: pythonOnlyRepo, tag: `e2e-${process.pid}` });
     fixture = await materializeFixture('py-ledger');
     const out = join(fixture.dir, '..', `${mode}-ledger.md`);
     const json = join(fixture.dir, '..', `${mode}-ledger.json`);
