@@ -4,7 +4,14 @@ import type { Target } from '../detect/types.js';
 import type { ExecResult, Workspace } from '../sandbox/types.js';
 import { calibrateNoiseFloor, compareSamples, median } from '../stats/index.js';
 import { applyLineEdits, type Candidate, editsOf, planCandidateEdits } from './apply-candidate.js';
-import { describeFailures, judgeRun, openGate, preexistingNames, type TestGate } from './test-gate.js';
+import {
+  describeFailures,
+  endedHow,
+  judgeRun,
+  openGate,
+  preexistingNames,
+  type TestGate,
+} from './test-gate.js';
 import type {
   Benchmark,
   Evaluation,
@@ -32,6 +39,11 @@ export interface ReplayHarnessOptions {
   minRoundMs?: number;
   seed?: number;
   testTimeoutMs?: number;
+  /**
+   * Time for the original's runs over every test that may reach the target (once per target, before the tests
+   * that call it are known; default 3 × testTimeoutMs). Candidates' runs, usually of fewer tests, get testTimeoutMs.
+   */
+  prepareTimeoutMs?: number;
   benchTimeoutMs?: number;
 }
 
@@ -105,6 +117,7 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
       minRoundMs: 5,
       seed: 1,
       testTimeoutMs: 180_000,
+      prepareTimeoutMs: 3 * (options.testTimeoutMs ?? 180_000),
       benchTimeoutMs: 180_000,
       // An option passed as undefined keeps its default.
       ...(Object.fromEntries(
@@ -165,7 +178,8 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     }
     await workspace.writeFile(`${captureDir}/.keep`, '');
 
-    let tests = await this.runTests();
+    const long = this.options.prepareTimeoutMs;
+    let tests = await this.runTests({}, long);
     const opened = openGate(tests);
     if ('reason' in opened) return { ok: false, reason: this.explainBaselineFailure(tests) ?? opened.reason };
     this.gate = opened.gate;
@@ -173,15 +187,19 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     const recording = await this.recordingCopy(fileText);
     if (!recording.ok) return { ok: false, reason: `cannot capture its calls: ${recording.reason}` };
     await workspace.writeFile(target.path, recording.text);
-    const captureRun = await this.runTests({
-      AFTERBURNER_CAPTURE_DIR: posix.join(workspace.root, captureDir),
-    });
+    const captureRun = await this.runTests(
+      { AFTERBURNER_CAPTURE_DIR: posix.join(workspace.root, captureDir) },
+      long,
+    );
     await workspace.writeFile(target.path, fileText);
     const recorded = judgeRun(this.gate, captureRun);
     if (!recorded.passed) {
       return {
         ok: false,
-        reason: `the tests fail when its calls are recorded: ${describeFailures(captureRun, recorded.newFailures)}`,
+        reason:
+          captureRun.outcome === 'failed' || captureRun.outcome === 'ok'
+            ? `the tests fail when its calls are recorded: ${describeFailures(captureRun, recorded.newFailures)}`
+            : `the tests ${endedHow(captureRun)} when its calls are recorded: ${captureRun.outputTail}`,
       };
     }
 
@@ -248,7 +266,7 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
       return {
         status: 'rejected',
         stage: 'tests',
-        reason: `tests ${verdict.why}:\n${describeFailures(tests, verdict.newFailures)}`,
+        reason: `tests ${verdict.why === tests.outcome ? endedHow(tests) : verdict.why}:\n${describeFailures(tests, verdict.newFailures)}`,
         tests,
       };
     }
@@ -346,12 +364,15 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     return names.length > 0 ? { ...run, preexistingFailures: names } : run;
   }
 
-  protected async runTests(extraEnv: Record<string, string> = {}): Promise<TestRun> {
+  protected async runTests(
+    extraEnv: Record<string, string> = {},
+    timeoutMs = this.options.testTimeoutMs,
+  ): Promise<TestRun> {
     const plan = this.plan as Plan;
-    const { workspace, testTimeoutMs } = this.options;
+    const { workspace } = this.options;
     const env = this.env(extraEnv);
     if (plan.resultsFile) await workspace.exec(['rm', '-f', plan.resultsFile], { timeoutMs: 10_000, env });
-    const run = await workspace.exec(['sh', '-c', plan.command], { timeoutMs: testTimeoutMs, env });
+    const run = await workspace.exec(['sh', '-c', plan.command], { timeoutMs, env });
     const results = plan.resultsFile
       ? await workspace.exec(['cat', plan.resultsFile], { timeoutMs: 10_000, env })
       : undefined;

@@ -24,6 +24,9 @@ export function hasPerTestResults(run: TestRun): boolean {
 export function openGate(baseline: TestRun): { gate: TestGate } | { reason: string } {
   if (!hasPerTestResults(baseline)) {
     if (baseline.passed) return { gate: { kind: 'whole-run' } };
+    if (baseline.outcome !== 'failed') {
+      return { reason: `the tests ${endedHow(baseline)} before any change: ${baseline.outputTail}` };
+    }
     return { reason: `the tests fail before any change: ${describeFailures(baseline)}` };
   }
   const passedCount = baseline.passedCount ?? 0;
@@ -58,6 +61,22 @@ export function judgeRun(gate: TestGate, run: TestRun): GateVerdict {
 /** Names of the tests the gate leaves out because they fail on the original. */
 export function preexistingNames(gate: TestGate): string[] {
   return gate.kind === 'per-test' ? gate.preexisting.map((f) => f.name) : [];
+}
+
+/** `timed out after 540 s`, `ran out of memory`, … for a run that did not finish on its own. */
+export function endedHow(run: TestRun): string {
+  switch (run.outcome) {
+    case 'timeout':
+      return `timed out after ${Math.round(run.durationMs / 1000)} s`;
+    case 'oom':
+      return 'ran out of memory';
+    case 'output-limit':
+      return 'printed past the output limit';
+    case 'crashed':
+      return 'crashed';
+    default:
+      return 'failed';
+  }
 }
 
 export function describeFailures(tests: TestRun, failures = tests.failures): string {
