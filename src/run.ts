@@ -15,6 +15,7 @@ import { type ProgressListener, silentProgress } from './progress.js';
 import type { ProviderName } from './providers/create-provider.js';
 import type { RunReport, SkipReport, SuggestionReport } from './report/index.js';
 import { createSandbox } from './sandbox/create-sandbox.js';
+import type { RequiredImage } from './sandbox/docker-sandbox.js';
 import { defaultImages, type Sandbox, type SandboxMode } from './sandbox/types.js';
 import { version } from './version.js';
 
@@ -37,6 +38,8 @@ export interface ReviewOptions extends Omit<OptimizeSettings, 'provider'> {
   testCommand?: string;
   /** Sandbox image for Python targets (`image` is for JavaScript and TypeScript). */
   pythonImage?: string;
+  /** Where the user sets each image, named when it is missing (default: the CLI's flags). */
+  imageSettings?: { javascript: string; python: string };
   /** Installs dependencies once, with network, before anything untrusted runs (e.g. `npm ci`). */
   setupCommand?: string;
   /** Timed rounds per candidate. */
@@ -144,6 +147,29 @@ async function optimizeOne(
   }
 }
 
+const cliImageSettings = {
+  javascript: '--image or $AFTERBURNER_IMAGE',
+  python: '--python-image or $AFTERBURNER_PYTHON_IMAGE',
+};
+
+/** The images the targets' languages need, and only those: a Python-only review never needs the Node image. */
+function requiredImages(options: ReviewOptions, targets: Target[]): RequiredImage[] {
+  const settings = options.imageSettings ?? cliImageSettings;
+  const required: RequiredImage[] = [];
+  if (targets.some((t) => t.language !== 'python')) {
+    required.push({
+      image: options.image,
+      use: 'JavaScript/TypeScript targets',
+      setting: settings.javascript,
+    });
+  }
+  if (targets.some((t) => t.language === 'python')) {
+    const image = options.pythonImage ?? defaultImages.python;
+    required.push({ image, use: 'Python targets', setting: settings.python });
+  }
+  return required;
+}
+
 /** The review pipeline: detect changed functions, optimize each in the sandbox, return the report. */
 export async function runReview(options: ReviewOptions): Promise<RunReport> {
   const progress = options.progress ?? silentProgress;
@@ -190,14 +216,16 @@ export async function runReview(options: ReviewOptions): Promise<RunReport> {
     progress.notice(line);
   };
   const pulling = new Set<string>();
+  const images = requiredImages(options, detection.targets);
   const sandbox = await createSandbox({
     mode: options.sandbox,
-    image: options.image,
+    image: images[0]?.image ?? options.image,
     images: {
       javascript: options.image,
       typescript: options.image,
       python: options.pythonImage ?? defaultImages.python,
     },
+    required: images,
     runId,
     onNotice: notice,
     refuseProcessFallback: options.refuseProcessFallback,

@@ -145,6 +145,10 @@ function pipelineOptions(inputs: ActionInputs, env: NodeJS.ProcessEnv, token?: s
       "the Action does not run pull request or model code unisolated on its own: install Docker on the runner, or set input 'sandbox' to process to accept that",
     image: inputs.image,
     pythonImage: inputs.pythonImage,
+    imageSettings: {
+      javascript: "input 'image' (or 'images': javascript=IMAGE)",
+      python: "input 'images' (python=IMAGE)",
+    },
     testCommand: inputs.testCommand,
     setupCommand: inputs.setupCommand,
     progress: plainProgress((line) => core.info(line.trimEnd())),

@@ -2,8 +2,20 @@ import { posix } from 'node:path';
 import { pythonHarnessDir } from '../paths.js';
 import type { ExecResult } from '../sandbox/types.js';
 import { instrumentPython } from './instrument-python.js';
-import { type PythonTestPlan, planPythonTests, summarizePythonTestRun } from './python-tests.js';
-import { harnessDir, ReplayHarness, type ReplayHarnessOptions } from './replay-harness.js';
+import {
+  directPythonTestFiles,
+  narrowPythonPlan,
+  type PythonTestPlan,
+  planPythonTests,
+  summarizePythonTestRun,
+} from './python-tests.js';
+import {
+  captureDir,
+  harnessDir,
+  ReplayHarness,
+  type ReplayHarnessOptions,
+  safeId,
+} from './replay-harness.js';
 import type { Instrumented, TestRun } from './types.js';
 
 export interface PythonHarnessOptions extends ReplayHarnessOptions {
@@ -19,7 +31,13 @@ export interface PythonHarnessOptions extends ReplayHarnessOptions {
 export class PythonHarness extends ReplayHarness<PythonTestPlan> {
   protected readonly runtime = {
     dir: pythonHarnessDir,
-    files: ['afterburner_recorder.py', 'afterburner_equal.py', 'verify_runner.py', 'run_unittest.py'],
+    files: [
+      'afterburner_recorder.py',
+      'afterburner_equal.py',
+      'afterburner_pytest.py',
+      'verify_runner.py',
+      'run_unittest.py',
+    ],
   };
   private readonly python: string;
 
@@ -59,6 +77,7 @@ export class PythonHarness extends ReplayHarness<PythonTestPlan> {
     const plan = await planPythonTests({
       sourceDir,
       targetPath: target.path,
+      targetName: target.name.split('.').at(-1),
       testCommand,
       runner,
       python: this.python,
@@ -67,6 +86,20 @@ export class PythonHarness extends ReplayHarness<PythonTestPlan> {
       return { reason: `not covered by tests: no test file imports ${plan.module.name}` };
     }
     return { plan };
+  }
+
+  /** The tests the recorder saw calling the target, plus the files that import its module directly. */
+  protected override async narrowPlan(): Promise<PythonTestPlan | undefined> {
+    const plan = this.plan as PythonTestPlan;
+    if (plan.runner === 'script') return undefined;
+    const file = `${captureDir}/${safeId(this.target.id)}.tests`;
+    const read = await this.options.workspace.exec(['sh', '-c', `cat '${file}' 2>/dev/null || true`], {
+      timeoutMs: 10_000,
+      env: this.env(),
+    });
+    const attributed = [...new Set(read.stdout.split('\n').filter(Boolean))];
+    const direct = await directPythonTestFiles(this.options.sourceDir, plan);
+    return narrowPythonPlan(plan, attributed, direct, this.python);
   }
 
   protected override explainBaselineFailure(tests: TestRun): string | undefined {

@@ -1,6 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { ExecResult } from '../sandbox/types.js';
+import { findPytestConfig, pytestFileFilter } from './pytest-config.js';
+import { callerNames, mentionsName } from './python-name-reach.js';
 import { baseTestRun, firstLines } from './test-run.js';
 import type { TestFailure, TestRun } from './types.js';
 
@@ -130,7 +132,11 @@ export function importedModules(text: string, module: PythonModule): string[] {
 }
 
 /** Test files from which the target's file is reachable through imports (conftest.py reaching it covers its directory). */
-export async function relevantPythonTestFiles(root: string, targetPath: string): Promise<string[]> {
+export async function relevantPythonTestFiles(
+  root: string,
+  targetPath: string,
+  isTest: (path: string) => boolean = isPythonTestFile,
+): Promise<string[]> {
   const files = await pythonFiles(root);
   const known = new Set(files);
   const byName = new Map<string, string[]>();
@@ -163,13 +169,109 @@ export async function relevantPythonTestFiles(root: string, targetPath: string):
     .filter((f) => posix.basename(f) === 'conftest.py')
     .map((f) => posix.dirname(f));
   const underConftest = (f: string) => conftestDirs.some((d) => d === '.' || f.startsWith(`${d}/`));
-  return files
-    .filter((f) => f !== targetPath && isPythonTestFile(f) && (reached.has(f) || underConftest(f)))
-    .sort();
+  return files.filter((f) => f !== targetPath && isTest(f) && (reached.has(f) || underConftest(f))).sort();
 }
 
 function quote(path: string): string {
   return `'${path.replace(/'/g, "'\\''")}'`;
+}
+
+function pytestCommand(python: string, list: string): string {
+  // afterburner_pytest names the running test for the recorder (python/afterburner_pytest.py). A test file that
+  // cannot be imported here (an optional dependency missing) must not stop the others: the gate leaves it out.
+  return (
+    `${python} -m pytest -q -p no:cacheprovider -p afterburner_pytest --continue-on-collection-errors ` +
+    `--junitxml=${junitFile} ${list}`
+  );
+}
+
+function unittestCommand(python: string, list: string): string {
+  return `${python} .afterburner-harness/run_unittest.py ${unittestResultsFile} ${list}`;
+}
+
+/** Test files of the plan that import the target's module by name (not only through a package that does). */
+export async function directPythonTestFiles(root: string, plan: PythonTestPlan): Promise<string[]> {
+  const known = new Set(await pythonFiles(root));
+  const direct: string[] = [];
+  for (const file of plan.files) {
+    const text = await readFile(join(root, file), 'utf8').catch(() => '');
+    if (importedModules(text, moduleOf(file, known)).includes(plan.module.name)) direct.push(file);
+  }
+  return direct;
+}
+
+// Ids pytest can take back on a command line; parametrized ids with other characters fall back to their file.
+const plainNodeId = /^[\w./-]+\.py(::[\w.-]+)+(\[[\w.,+-]*\])?$/;
+
+/**
+ * The plan cut down to the tests seen calling the target (ids written by the recorder) plus the test files that
+ * import its module directly; undefined when nothing was attributed or nothing would be left out.
+ */
+export function narrowPythonPlan(
+  plan: PythonTestPlan,
+  attributed: string[],
+  directFiles: string[],
+  python: string,
+): PythonTestPlan | undefined {
+  if (plan.runner === 'script' || attributed.length === 0) return undefined;
+  const fileOf = (id: string) =>
+    plan.runner === 'pytest' ? id.split('::')[0] : unittestFile(id, plan.files);
+  const wholeFiles = new Set(directFiles);
+  const ids = new Map<string, string>();
+  for (const id of attributed) {
+    const file = fileOf(id);
+    if (!file || !plan.files.includes(file)) continue;
+    if (plan.runner === 'unittest' || plainNodeId.test(id)) ids.set(id, file);
+    else wholeFiles.add(file);
+  }
+  const single = [...ids].filter(([, file]) => !wholeFiles.has(file));
+  const files = plan.files.filter((f) => wholeFiles.has(f) || single.some(([, file]) => file === f));
+  if (files.length === 0 || (single.length === 0 && files.length === plan.files.length)) return undefined;
+  const selection = [...plan.files.filter((f) => wholeFiles.has(f)), ...single.map(([id]) => id).sort()];
+  const list = selection.map(quote).join(' ');
+  return {
+    ...plan,
+    files,
+    command: plan.runner === 'pytest' ? pytestCommand(python, list) : unittestCommand(python, list),
+  };
+}
+
+/** The file of a unittest id (`tests.test_x.TestX.test_y`): the plan's file whose module name begins it. */
+function unittestFile(id: string, files: string[]): string | undefined {
+  return files
+    .filter((f) => id.startsWith(`${f.replace(/\.py$/, '').replaceAll('/', '.')}.`))
+    .sort((a, b) => b.length - a.length)[0];
+}
+
+// Past this many test files, a package whose __init__ imports everything would have its whole suite recorded.
+const nameFilterAbove = 20;
+
+/**
+ * When many test files reach the module only through imports, those whose text mentions the target or a function
+ * that (by text) calls it, directly or through others; the recording run then finds out which really do.
+ */
+async function mentioningTestFiles(
+  root: string,
+  files: string[],
+  target: { path: string; name?: string },
+  isTest: (path: string) => boolean,
+): Promise<string[]> {
+  if (!target.name || files.length <= nameFilterAbove) return files;
+  const all = await pythonFiles(root);
+  const known = new Set(all);
+  const importRoot = moduleOf(target.path, known).importRoot;
+  // Callers that count: the package's own code beside the target, and conftest.py fixtures (tests take those by
+  // name); not other tests, examples or scripts, whose throwaway names (`G = ...`) would match everything.
+  const sources = all.filter(
+    (f) =>
+      posix.basename(f) === 'conftest.py' || (!isTest(f) && moduleOf(f, known).importRoot === importRoot),
+  );
+  const read = (f: string) => readFile(join(root, f), 'utf8').catch(() => '');
+  const names = callerNames(await Promise.all(sources.map(read)), target.name);
+  if (!names) return files;
+  const kept: string[] = [];
+  for (const file of files) if (mentionsName(await read(file), names)) kept.push(file);
+  return kept.length > 0 ? kept : files;
 }
 
 /** How to run the tests relevant to one file: pytest or unittest on the files that reach it, or the repository's command. */
@@ -178,12 +280,22 @@ export async function planPythonTests(options: {
   targetPath: string;
   /** The repository's own test command (configured); it runs the whole suite. */
   testCommand?: string;
+  /** The target's own name (a method's, without its class): large suites are cut to the tests that mention it. */
+  targetName?: string;
   /** Which runner the sandbox has, when no command is configured. */
   runner: 'pytest' | 'unittest';
   python: string;
 }): Promise<PythonTestPlan> {
-  const { sourceDir, targetPath, testCommand, runner, python } = options;
-  const files = await relevantPythonTestFiles(sourceDir, targetPath);
+  const { sourceDir, targetPath, testCommand, targetName, runner, python } = options;
+  const config = await findPytestConfig(sourceDir, targetPath);
+  const isTest = config ? pytestFileFilter(config) : isPythonTestFile;
+  const reaching = await relevantPythonTestFiles(sourceDir, targetPath, isTest);
+  const files = await mentioningTestFiles(
+    sourceDir,
+    reaching,
+    { path: targetPath, name: targetName },
+    isTest,
+  );
   const known = new Set(await pythonFiles(sourceDir));
   known.add(targetPath);
   const module = moduleOf(targetPath, known);
@@ -196,14 +308,14 @@ export async function planPythonTests(options: {
       ...base,
       runner,
       resultsFile: junitFile,
-      command: `${python} -m pytest -q -p no:cacheprovider --junitxml=${junitFile} ${list}`,
+      command: pytestCommand(python, list),
     };
   }
   return {
     ...base,
     runner,
     resultsFile: unittestResultsFile,
-    command: `${python} .afterburner-harness/run_unittest.py ${unittestResultsFile} ${list}`,
+    command: unittestCommand(python, list),
   };
 }
 

@@ -4,6 +4,14 @@ import type { Target } from '../detect/types.js';
 import type { ExecResult, Workspace } from '../sandbox/types.js';
 import { calibrateNoiseFloor, compareSamples, median } from '../stats/index.js';
 import { applyLineEdits, type Candidate, editsOf, planCandidateEdits } from './apply-candidate.js';
+import {
+  describeFailures,
+  endedHow,
+  judgeRun,
+  openGate,
+  preexistingNames,
+  type TestGate,
+} from './test-gate.js';
 import type {
   Benchmark,
   Evaluation,
@@ -31,6 +39,11 @@ export interface ReplayHarnessOptions {
   minRoundMs?: number;
   seed?: number;
   testTimeoutMs?: number;
+  /**
+   * Time for the original's runs over every test that may reach the target (once per target, before the tests
+   * that call it are known; default 3 × testTimeoutMs). Candidates' runs, usually of fewer tests, get testTimeoutMs.
+   */
+  prepareTimeoutMs?: number;
   benchTimeoutMs?: number;
 }
 
@@ -72,16 +85,6 @@ export function safeId(id: string): string {
   return id.replace(/[^A-Za-z0-9_.-]+/g, '_');
 }
 
-function describeFailures(tests: TestRun): string {
-  if (tests.failures && tests.failures.length > 0) {
-    return tests.failures
-      .slice(0, 3)
-      .map((f) => `${f.name}: ${f.message}`)
-      .join('\n');
-  }
-  return tests.outputTail;
-}
-
 function parseRunnerOutput(run: ExecResult): RunnerResult {
   const line = run.stdout.split('\n').findLast((l) => l.startsWith(resultMarker));
   if (!line) {
@@ -112,6 +115,8 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
   /** Names of the classes the recorded arguments are instances of, which the replay copies expose. */
   protected scopeNames: string[] = [];
   private lastSpec: Record<string, unknown> = {};
+  /** Which tests a candidate's run is judged by: those that pass on the original (see test-gate.ts). */
+  private gate: TestGate = { kind: 'whole-run' };
 
   constructor(options: ReplayHarnessOptions) {
     this.options = {
@@ -121,6 +126,7 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
       minRoundMs: 5,
       seed: 1,
       testTimeoutMs: 180_000,
+      prepareTimeoutMs: 3 * (options.testTimeoutMs ?? 180_000),
       benchTimeoutMs: 180_000,
       // An option passed as undefined keeps its default.
       ...(Object.fromEntries(
@@ -147,6 +153,13 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
   protected abstract verifierCommand(args: string[]): string[];
   /** Language-specific fields of the verify runner's spec. */
   protected abstract specExtras(): Record<string, unknown>;
+  /**
+   * After the recording run: a smaller plan with only the tests that were seen calling the target (plus any the
+   * language must keep), or undefined to keep the plan.
+   */
+  protected async narrowPlan(): Promise<Plan | undefined> {
+    return undefined;
+  }
   /** Explains a failing baseline better than its test output can, when the language knows why. */
   protected explainBaselineFailure(_tests: TestRun): string | undefined {
     return undefined;
@@ -174,26 +187,46 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     }
     await workspace.writeFile(`${captureDir}/.keep`, '');
 
-    const tests = await this.runTests();
-    if (!tests.passed) {
-      const reason =
-        this.explainBaselineFailure(tests) ?? `the tests fail before any change: ${describeFailures(tests)}`;
-      return { ok: false, reason };
-    }
+    const long = this.options.prepareTimeoutMs;
+    let tests = await this.runTests({}, long);
+    const opened = openGate(tests);
+    if ('reason' in opened) return { ok: false, reason: this.explainBaselineFailure(tests) ?? opened.reason };
+    this.gate = opened.gate;
 
     const recording = await this.recordingCopy(fileText);
     if (!recording.ok) return { ok: false, reason: `cannot capture its calls: ${recording.reason}` };
     await workspace.writeFile(target.path, recording.text);
-    const captureRun = await this.runTests({
-      AFTERBURNER_CAPTURE_DIR: posix.join(workspace.root, captureDir),
-    });
+    const captureRun = await this.runTests(
+      { AFTERBURNER_CAPTURE_DIR: posix.join(workspace.root, captureDir) },
+      long,
+    );
     await workspace.writeFile(target.path, fileText);
     this.scopeNames = await this.recordedClassNames();
-    if (!captureRun.passed) {
+    const recorded = judgeRun(this.gate, captureRun);
+    if (!recorded.passed) {
       return {
         ok: false,
-        reason: `the tests fail when its calls are recorded: ${describeFailures(captureRun)}`,
+        reason:
+          captureRun.outcome === 'failed' || captureRun.outcome === 'ok'
+            ? `the tests fail when its calls are recorded: ${describeFailures(captureRun, recorded.newFailures)}`
+            : `the tests ${endedHow(captureRun)} when its calls are recorded: ${captureRun.outputTail}`,
       };
+    }
+
+    const narrowed = await this.narrowPlan();
+    if (narrowed) {
+      // A subset can behave differently from the whole (tests that depend on others' side effects), so the
+      // original runs again on exactly the subset the candidates will run; if that does not hold, keep the whole.
+      const broad = { plan: this.plan, gate: this.gate, tests };
+      this.plan = narrowed;
+      const subset = await this.runTests();
+      const reopened = openGate(subset);
+      if ('gate' in reopened) {
+        this.gate = reopened.gate;
+        tests = subset;
+      } else {
+        ({ plan: this.plan, gate: this.gate, tests } = broad);
+      }
     }
 
     const original = await this.replayCopy(fileText, 'original', target.startLine);
@@ -239,7 +272,12 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     }
     const calibration = await this.calibrate();
     if (calibration) return { ok: false, reason: calibration };
-    return { ok: true, tests, capturedCalls: check.calls, skippedCalls: skipped };
+    return {
+      ok: true,
+      tests: this.withPreexisting(tests),
+      capturedCalls: check.calls,
+      skippedCalls: skipped,
+    };
   }
 
   async evaluate(candidate: Candidate): Promise<Evaluation> {
@@ -248,13 +286,14 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     const edits = await planCandidateEdits(fileText, target, candidate);
     const candidateFile = applyLineEdits(fileText, editsOf(edits));
     await workspace.writeFile(target.path, candidateFile);
-    const tests = await this.runTests();
+    const tests = this.withPreexisting(await this.runTests());
     await workspace.writeFile(target.path, fileText);
-    if (!tests.passed) {
+    const verdict = judgeRun(this.gate, tests);
+    if (!verdict.passed) {
       return {
         status: 'rejected',
         stage: 'tests',
-        reason: `tests ${tests.outcome}:\n${describeFailures(tests)}`,
+        reason: `tests ${verdict.why === tests.outcome ? endedHow(tests) : verdict.why}:\n${describeFailures(tests, verdict.newFailures)}`,
         tests,
       };
     }
@@ -351,16 +390,21 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     };
   }
 
-  protected async runTests(extraEnv: Record<string, string> = {}): Promise<TestRun> {
+  /** The run, marked with the tests left out of the gate because they fail on the original. */
+  private withPreexisting(run: TestRun): TestRun {
+    const names = preexistingNames(this.gate);
+    return names.length > 0 ? { ...run, preexistingFailures: names } : run;
+  }
+
+  protected async runTests(
+    extraEnv: Record<string, string> = {},
+    timeoutMs = this.options.testTimeoutMs,
+  ): Promise<TestRun> {
     const plan = this.plan as Plan;
-    const { workspace, testTimeoutMs } = this.options;
+    const { workspace } = this.options;
     const env = this.env(extraEnv);
     if (plan.resultsFile) await workspace.exec(['rm', '-f', plan.resultsFile], { timeoutMs: 10_000, env });
-    const run = await workspace.exec(['sh', '-c', plan.command], {
-      timeoutMs: testTimeoutMs,
-      env,
-      cwd: plan.cwd,
-    });
+    const run = await workspace.exec(['sh', '-c', plan.command], { timeoutMs, env, cwd: plan.cwd });
     const results = plan.resultsFile
       ? await workspace.exec(['cat', plan.resultsFile], { timeoutMs: 10_000, env })
       : undefined;

@@ -17,6 +17,8 @@ export interface TestRun {
   passedCount?: number;
   failedCount?: number;
   failures?: TestFailure[];
+  /** Tests that fail on the original too: left out of the pass-to-pass gate, not used as evidence. */
+  preexistingFailures?: string[];
   outcome: ExecOutcome;
   passed: boolean;
   durationMs: number;

@@ -74,8 +74,18 @@ export function evidenceText(s: SuggestionReport): string {
     `**Correctness:** ${testsText}` +
     `${plural(s.differentialCalls, 'call')} recorded from those tests, replayed on it, gave the same return values, ` +
     `errors and argument mutations as the original. Found in iteration ${s.iteration}; each timing round replayed ` +
-    `the calls ${s.benchmark.repeats}× with original and candidate interleaved.`
+    `the calls ${s.benchmark.repeats}× with original and candidate interleaved.` +
+    preexistingText(tests.preexistingFailures)
   );
+}
+
+/** Tests that failed before any change: named, so a reader knows they were not evidence. */
+function preexistingText(names: string[] | undefined): string {
+  if (!names || names.length === 0) return '';
+  const shown = names.slice(0, 5).map(inlineCode).join(', ');
+  const more = names.length > 5 ? ` and ${names.length - 5} more` : '';
+  const verb = names.length === 1 ? 'fails' : 'fail';
+  return ` ${plural(names.length, 'test')} ${verb} before any change; not used as evidence: ${shown}${more}.`;
 }
 
 /** A mermaid line chart of the best speedup after each iteration; undefined when not recorded. */

@@ -61,6 +61,7 @@ const testRun = z.object({
     .array(z.object({ name: text(1000), message: text(4000) }))
     .max(1000)
     .optional(),
+  preexistingFailures: z.array(text(1000)).max(10_000).optional(),
   outcome: z.enum(['ok', 'failed', 'timeout', 'oom', 'crashed', 'output-limit']),
   passed: z.boolean(),
   durationMs: positive,

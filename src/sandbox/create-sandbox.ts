@@ -1,6 +1,6 @@
 import { AfterburnerError } from '../errors.js';
 import type { PullProgress } from './docker-images.js';
-import { DockerSandbox } from './docker-sandbox.js';
+import { DockerSandbox, type RequiredImage } from './docker-sandbox.js';
 import { ProcessSandbox } from './process-sandbox.js';
 import type { Sandbox, SandboxLanguage, SandboxLimits, SandboxMode } from './types.js';
 
@@ -10,6 +10,8 @@ export interface CreateSandboxOptions {
   image: string;
   /** Image per language (e.g. `defaultImages`); workspaces opened with a `language` use it. */
   images?: Partial<Record<SandboxLanguage, string>>;
+  /** The images the run needs, checked up front (default: `image`); see DockerSandboxOptions. */
+  required?: RequiredImage[];
   /** Receives `docker pull` progress when an image is absent. */
   onPullProgress?: (progress: PullProgress) => void;
   limits?: Partial<SandboxLimits>;
@@ -25,11 +27,11 @@ export interface CreateSandboxOptions {
  * told not to.
  */
 export async function createSandbox(options: CreateSandboxOptions): Promise<Sandbox> {
-  const { mode, image, images, limits, runId, onPullProgress } = options;
+  const { mode, image, images, required, limits, runId, onPullProgress } = options;
   if (mode === 'process') return new ProcessSandbox({ limits });
   try {
     // Connecting also removes containers that crashed runs left behind.
-    return await DockerSandbox.connect({ image, images, limits, runId, onPullProgress });
+    return await DockerSandbox.connect({ image, images, required, limits, runId, onPullProgress });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     if (mode === 'docker') {

@@ -15,9 +15,23 @@ import {
   type Workspace,
 } from './types.js';
 
+/** An image the run will need, with what needs it and where the user sets it (for the error when it is missing). */
+export interface RequiredImage {
+  image: string;
+  /** e.g. `Python targets`. */
+  use: string;
+  /** e.g. `--python-image or $AFTERBURNER_PYTHON_IMAGE`. */
+  setting: string;
+}
+
 export interface DockerSandboxOptions {
   /** Default image: used when a workspace names neither an image nor a language with an image. */
   image: string;
+  /**
+   * The images checked (pulled if absent) when connecting, and named in the description; default `image`. Others
+   * are checked when a workspace first needs them, so a run that needs only a Python image does not need `image`.
+   */
+  required?: RequiredImage[];
   /** Image per language (e.g. `defaultImages`), so one run can evaluate JavaScript and Python targets. */
   images?: Partial<Record<SandboxLanguage, string>>;
   limits?: Partial<SandboxLimits>;
@@ -61,8 +75,10 @@ export class DockerSandbox implements Sandbox {
     this.limits = { ...defaultLimits, ...options.limits };
     const mib = Math.round(this.limits.memoryBytes / 2 ** 20);
     const pinned = cpuset === undefined ? '' : ` pinned to CPU ${cpuset}`;
-    this.description = `docker (image ${image}, network off, ${this.limits.cpus} CPU${pinned}, ${mib} MiB memory)`;
-    this.images.set(image, Promise.resolve());
+    const images = describeImages(options.required ?? [{ image, use: '', setting: '' }]);
+    this.description = `docker (${images}, network off, ${this.limits.cpus} CPU${pinned}, ${mib} MiB memory)`;
+    for (const required of options.required ?? [{ image }])
+      this.images.set(required.image, Promise.resolve());
   }
 
   /** Checks that the daemon answers and the image is present (pulling it if needed); throws a one-line Error. */
@@ -77,12 +93,20 @@ export class DockerSandbox implements Sandbox {
     const reaped = options.reap === false ? 0 : await reapStaleContainers(docker).catch(() => 0);
     const cpus = { ...defaultLimits, ...options.limits }.cpus;
     const cpuset = options.cpuset === false ? undefined : (options.cpuset ?? (await lastCores(docker, cpus)));
-    await ensureImage({
-      docker,
-      image: options.image,
-      pullTimeoutMs: options.pullTimeoutMs ?? 600_000,
-      onPullProgress: options.onPullProgress,
-    });
+    for (const required of options.required ?? [{ image: options.image, use: '', setting: '' }]) {
+      try {
+        await ensureImage({
+          docker,
+          image: required.image,
+          pullTimeoutMs: options.pullTimeoutMs ?? 600_000,
+          onPullProgress: options.onPullProgress,
+        });
+      } catch (error) {
+        if (!required.use) throw error;
+        const message = error instanceof Error ? error.message : String(error);
+        throw new Error(`${message} (the image for ${required.use}; set it with ${required.setting})`);
+      }
+    }
     const sandbox = new DockerSandbox(docker, options.image, options.runId, options, cpuset);
     sandbox.reaped = reaped;
     return sandbox;
@@ -181,6 +205,18 @@ export class DockerSandbox implements Sandbox {
     }
     return snapshot;
   }
+}
+
+/** `image X` for one image, `images X (JavaScript), Y (Python)` for several. */
+function describeImages(required: RequiredImage[]): string {
+  const byImage = new Map<string, string[]>();
+  for (const { image, use } of required)
+    byImage.set(image, [...(byImage.get(image) ?? []), ...(use ? [use] : [])]);
+  if (byImage.size === 1) return `image ${[...byImage.keys()][0]}`;
+  const list = [...byImage].map(([image, uses]) =>
+    uses.length > 0 ? `${image} for ${uses.join(', ')}` : image,
+  );
+  return `images ${list.join('; ')}`;
 }
 
 /** The source tree as a tar stream owned by the sandbox user; its `.` entry also hands the directory over. */

@@ -3,6 +3,8 @@ import {
   importedModules,
   isPythonTestFile,
   moduleOf,
+  narrowPythonPlan,
+  type PythonTestPlan,
   parseJunitXml,
   summarizePythonTestRun,
 } from '../../src/harness/python-tests.js';
@@ -118,5 +120,48 @@ tests/test_cart.py:9: AssertionError</failure></testcase>
       outputTail: 'usage error',
     });
     expect(summarizePythonTestRun(plan, run, 'not xml').passedCount).toBeUndefined();
+  });
+});
+
+describe('narrowPythonPlan', () => {
+  const plan: PythonTestPlan = {
+    runner: 'pytest',
+    files: ['tests/test_a.py', 'tests/test_b.py', 'tests/test_c.py', 'tests/test_d.py'],
+    command: 'python3 -m pytest ...',
+    resultsFile: '.afterburner-harness/junit.xml',
+    module: { path: 'src/pkg/m.py', name: 'pkg.m', importRoot: 'src', package: 'pkg' },
+    importRoots: ['src', ''],
+  };
+
+  it('runs the tests seen calling the target and the files that import its module directly', () => {
+    const narrowed = narrowPythonPlan(
+      plan,
+      [
+        'tests/test_a.py::test_one',
+        'tests/test_a.py::TestX::test_two[3-4]',
+        'tests/test_c.py::test_odd[a b]',
+      ],
+      ['tests/test_b.py'],
+      'python3',
+    );
+    expect(narrowed?.files).toEqual(['tests/test_a.py', 'tests/test_b.py', 'tests/test_c.py']);
+    // An id pytest could not take back as it is (a space in its parameters) runs as its whole file.
+    expect(narrowed?.command).toMatch(
+      /'tests\/test_b\.py' 'tests\/test_c\.py' 'tests\/test_a\.py::TestX::test_two\[3-4\]' 'tests\/test_a\.py::test_one'$/,
+    );
+    expect(narrowed?.command).toContain('-p afterburner_pytest');
+  });
+
+  it('keeps the plan when nothing was attributed, or when every file would run anyway', () => {
+    expect(narrowPythonPlan(plan, [], ['tests/test_b.py'], 'python3')).toBeUndefined();
+    expect(narrowPythonPlan(plan, ['elsewhere.py::test_x'], [], 'python3')).toBeUndefined();
+    expect(narrowPythonPlan(plan, ['tests/test_a.py::t'], plan.files, 'python3')).toBeUndefined();
+  });
+
+  it('maps unittest ids to their files', () => {
+    const unittestPlan = { ...plan, runner: 'unittest' as const };
+    const narrowed = narrowPythonPlan(unittestPlan, ['tests.test_d.TestD.test_sum'], [], 'python3');
+    expect(narrowed?.files).toEqual(['tests/test_d.py']);
+    expect(narrowed?.command).toMatch(/run_unittest\.py \S+ 'tests\.test_d\.TestD\.test_sum'$/);
   });
 });

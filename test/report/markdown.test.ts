@@ -42,6 +42,24 @@ describe('Markdown report', () => {
     );
   });
 
+  it('names the tests that failed before any change and were not used as evidence', () => {
+    const suggestion = {
+      ...sampleSuggestion,
+      tests: {
+        ...sampleSuggestion.tests,
+        failedCount: 3,
+        preexistingFailures: ['posts network fetch', 'posts cache warm-up', 'posts locale order'],
+      },
+    };
+    const report = sampleReport({ suggestions: [suggestion] });
+    const markdown = renderMarkdownReport(report);
+    expect(markdown).toContain(
+      '3 tests fail before any change; not used as evidence: `posts network fetch`, `posts cache warm-up`',
+    );
+    expectGolden('report-suggestion-preexisting.md', markdown);
+    expect(JSON.parse(renderJsonReport(report)).suggestions[0].tests.preexistingFailures).toHaveLength(3);
+  });
+
   it('fences suggestion blocks longer than any backtick run in the code', () => {
     const block = suggestionBlock(sampleSuggestion.replacement);
     expect(block.startsWith('````suggestion\n')).toBe(true);

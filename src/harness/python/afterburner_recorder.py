@@ -5,7 +5,8 @@ The instrumentation appends `NAME = __afterburner.wrap(ID, NAME)` (or `wrap_meth
 runs (arguments, keyword arguments and, for instance methods, the receiver) and written once it has settled into
 `$AFTERBURNER_CAPTURE_DIR/<id>.calls` as length-prefixed records. A callable argument pickle cannot keep (a lambda,
 a closure) is logged with what it was called with and answered. Calls that cannot be recorded are listed, one
-reason a line, in `<id>.skipped`.
+reason a line, in `<id>.skipped`. The tests that called it (AFTERBURNER_CURRENT_TEST, set by the pytest plugin
+afterburner_pytest.py or by run_unittest.py) are listed once each in `<id>.tests`, calls past the limits included.
 """
 
 import contextvars
@@ -26,6 +27,7 @@ _max_total_bytes = int(os.environ.get("AFTERBURNER_CAPTURE_MAX_BYTES") or 32 * 1
 # record its own inner calls. A context variable keeps concurrent asyncio tasks apart.
 _depth = contextvars.ContextVar("afterburner_depth", default=0)
 _recorded = {}
+_attributed = set()
 
 
 def _file(target_id, suffix):
@@ -35,6 +37,15 @@ def _file(target_id, suffix):
 def _skip(target_id, why="arguments that cannot be pickled"):
     with open(_file(target_id, "skipped"), "a") as handle:
         handle.write(why.replace("\n", " ") + "\n")
+
+
+def _attribute(target_id):
+    test = os.environ.get("AFTERBURNER_CURRENT_TEST")
+    if not test or (target_id, test) in _attributed:
+        return
+    _attributed.add((target_id, test))
+    with open(_file(target_id, "tests"), "a") as handle:
+        handle.write(test.replace("\n", " ") + "\n")
 
 
 _max_callback_calls = 10000
@@ -130,6 +141,8 @@ class _PrePickler(pickle.Pickler):
 
 def _begin(target_id, args, kwargs, receiver):
     """The call being recorded (its arguments as they were before it) and the arguments to run it with."""
+    if _capture_dir and _depth.get() == 0:
+        _attribute(target_id)
     if not _capture_dir or _depth.get() > 0 or _recorded.get(target_id, 0) >= _max_calls:
         return None, args, kwargs
     path = _file(target_id, "calls")
