@@ -31,6 +31,7 @@ const { values } = parseArgs({
     cache: { type: 'string', default: join(tmpdir(), 'afterburner-bench-real-cache') },
     'review-timeout': { type: 'string', default: '20' },
     keep: { type: 'boolean', default: false },
+    'install-only': { type: 'boolean', default: false },
   },
 });
 
@@ -67,6 +68,20 @@ await mkdir(values.cache as string, { recursive: true });
 const log = (line: string) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${line}`);
 log(`${cases.length} cases, sandbox ${sandbox}, mirrors ${mirrors}, install cache ${values.cache}`);
 
+function markdown(done: CaseRow[], seconds: number): string {
+  const images = [values.image, values['python-image']].filter(Boolean).join(', ');
+  return [
+    '# bench:real: afterburner on real upstream performance commits',
+    '',
+    `Sandbox: ${sandbox}${images ? ` (${images})` : ''}. Corpus: ${values.corpus}. ${done.length}/${cases.length} cases run.`,
+    '',
+    renderTable(done),
+    '',
+    renderTotals(done, seconds),
+    '',
+  ].join('\n');
+}
+
 const started = Date.now();
 const rows: CaseRow[] = [];
 for (const c of cases) {
@@ -82,16 +97,15 @@ for (const c of cases) {
     reviewTimeoutMs: reviewMinutes * 60_000,
     testTimeoutMs: 15 * 60_000,
     keep: values.keep as boolean,
+    installOnly: values['install-only'] as boolean,
     log,
   });
   log(`${c.id}: ${row.verdict} (${row.seconds} s)`);
   rows.push(row);
+  // Rewritten after every case, so a run cut short still leaves its rows.
+  if (values.out) await writeFile(resolve(values.out), markdown(rows, (Date.now() - started) / 1000));
 }
 
 const seconds = (Date.now() - started) / 1000;
-const text = `${renderTable(rows)}\n\n${renderTotals(rows, seconds)}\n`;
-console.log(text);
-if (values.out) {
-  const header = `# bench:real — afterburner on real upstream performance commits\n\nSandbox: ${sandbox}. Corpus: ${values.corpus}.\n\n`;
-  await writeFile(resolve(values.out), header + text);
-}
+console.log(`${renderTable(rows)}\n\n${renderTotals(rows, seconds)}\n`);
+if (values.out) await writeFile(resolve(values.out), markdown(rows, seconds));

@@ -14,13 +14,14 @@ export interface CorpusCase {
   runner: string;
   /** Directory (repository-relative) where `install` and `test` run. */
   packageDir: string;
+  /** Shell command; empty when nothing needs installing. */
   install: string;
   test: string;
   classes: string[];
   why: string;
 }
 
-const required = ['id', 'repo', 'fix', 'file', 'function', 'language', 'runner', 'install', 'test'] as const;
+const required = ['id', 'repo', 'fix', 'file', 'function', 'language', 'runner', 'test'] as const;
 
 function checkCase(value: unknown, where: string): CorpusCase {
   if (typeof value !== 'object' || value === null) throw new Error(`${where}: not an object`);
@@ -32,8 +33,11 @@ function checkCase(value: unknown, where: string): CorpusCase {
   if (!/^[0-9a-f]{40}$/.test(entry.fix as string)) throw new Error(`${where}: "fix" must be 40 hex digits`);
   if (!/^[\w.-]+\/[\w.-]+$/.test(entry.repo as string))
     throw new Error(`${where}: "repo" must be owner/name`);
+  if (entry.install !== undefined && typeof entry.install !== 'string')
+    throw new Error(`${where}: "install" must be a string`);
   return {
     ...(entry as unknown as CorpusCase),
+    install: (entry.install as string | undefined) ?? '',
     packageDir: typeof entry.packageDir === 'string' && entry.packageDir !== '' ? entry.packageDir : '.',
     classes: Array.isArray(entry.classes) ? (entry.classes as string[]) : [],
     why: typeof entry.why === 'string' ? entry.why : '',

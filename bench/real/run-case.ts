@@ -7,7 +7,7 @@ import type { CandidateMetrics, TrajectoryEntry } from '../../src/trajectory/typ
 import { startFakeOpenAI } from '../../test/helpers/fake-openai.js';
 import type { CorpusCase } from './corpus.js';
 import { must, run, tail } from './shell.js';
-import { addedImports, findTarget, noOpEdit } from './upstream.js';
+import { addedImports, findTarget, locateByName, noOpEdit } from './upstream.js';
 import { cloneAtParent, findMirror, install } from './workspace.js';
 
 export interface CaseSettings {
@@ -21,6 +21,8 @@ export interface CaseSettings {
   reviewTimeoutMs: number;
   testTimeoutMs: number;
   keep: boolean;
+  /** Stop after the install (fills the install cache; the row says whether it worked). */
+  installOnly?: boolean;
   log: (line: string) => void;
 }
 
@@ -106,16 +108,30 @@ export async function runCase(c: CorpusCase, s: CaseSettings): Promise<CaseRow> 
     }
     const atParent = await findTarget(work, parent, c.file, c.function);
     const atFix = await findTarget(work, c.fix, c.file, c.function);
-    if (!('target' in atParent)) return row({ verdict: `not found at parent: ${atParent.reason}` });
-    if (!('target' in atFix)) return row({ verdict: `upstream's version not found: ${atFix.reason}` });
+    // afterburner's detection first; tree-sitter by name when it misses the function (recorded as a note).
+    const language = c.language === 'typescript' && c.file.endsWith('x') ? 'tsx' : c.language;
+    const parentSide =
+      'target' in atParent ? atParent.target : await locateByName(work, parent, c.file, c.function, language);
+    const fixSide =
+      'target' in atFix ? atFix.target : await locateByName(work, c.fix, c.file, c.function, language);
+    if (!parentSide)
+      return row({
+        detected: false,
+        verdict: `not found at parent: ${'reason' in atParent ? atParent.reason : ''}`,
+      });
+    if (!fixSide)
+      return row({ verdict: `upstream's version not found: ${'reason' in atFix ? atFix.reason : ''}` });
+    if ('reason' in atParent)
+      s.log(`${c.id}: afterburner's detection misses it (${atParent.reason}); located by name`);
     const imports = await addedImports(work, parent, c.fix, c.file);
 
     s.log(`${c.id}: installing (${c.install})`);
     const installed = await install(c, work, s.cacheDir, s.installTimeoutMs);
     if (!installed.ok) return row({ verdict: installed.reason ?? 'install failed' });
     s.log(`${c.id}: installed in ${Math.round(installed.ms / 1000)} s${installed.cached ? ' (cache)' : ''}`);
+    if (s.installOnly) return row({ verdict: `installed${installed.cached ? ' (cache)' : ''}` });
 
-    await noOpEdit(work, atParent.target);
+    await noOpEdit(work, parentSide);
     await must(['git', 'add', '--', c.file], work);
     const identity = [
       '-c',
@@ -127,7 +143,7 @@ export async function runCase(c: CorpusCase, s: CaseSettings): Promise<CaseRow> 
     ];
     await must(['git', ...identity, 'commit', '--quiet', '--no-verify', '-m', 'no-op edit'], work);
 
-    const answer = fence(c.language, [...imports, atFix.target.source].join('\n'));
+    const answer = fence(c.language, [...imports, fixSide.source].join('\n'));
     const model = await startFakeOpenAI(() => answer);
     const reportJson = join(out, 'report.json');
     let review: Awaited<ReturnType<typeof run>>;

@@ -83,7 +83,10 @@ function offsetOf(text: string, row: number, column: number): number {
  * comments changed"): `void 0;` before the first statement in JavaScript/TypeScript, `(void 0, …)` around an
  * arrow's expression body, `pass` before the first statement in Python. Writes the file; returns the edited line.
  */
-export async function noOpEdit(work: string, target: Target): Promise<number> {
+export async function noOpEdit(
+  work: string,
+  target: Pick<Target, 'path' | 'language' | 'startLine' | 'endLine'>,
+): Promise<number> {
   const path = join(work, target.path);
   const text = await readFile(path, 'utf8');
   const parser = await createParser(target.language);
@@ -126,4 +129,53 @@ export async function noOpEdit(work: string, target: Target): Promise<number> {
   }
   await writeFile(path, edited);
   return body.startPosition.row + 1;
+}
+
+function namesOf(fn: Node): string[] {
+  const names: string[] = [];
+  const own = fn.childForFieldName('name');
+  if (own) names.push(own.text);
+  // Climb through wrapping calls (`curry(function …)`, `memo(…)`) to the declarator or assignment naming it.
+  let up: Node | null = fn.parent;
+  while (
+    up &&
+    (up.type === 'arguments' || up.type === 'call_expression' || up.type === 'parenthesized_expression')
+  )
+    up = up.parent;
+  if (up?.type === 'variable_declarator') names.push(up.childForFieldName('name')?.text ?? '');
+  if (up?.type === 'assignment_expression') names.push(up.childForFieldName('left')?.text ?? '');
+  return names;
+}
+
+/**
+ * When afterburner's detection does not find the function (a wrapped definition, say), the bench still needs
+ * its lines to rebuild the case: the top-level statement holding a function named `name`, found with tree-sitter.
+ */
+export async function locateByName(
+  work: string,
+  ref: string,
+  file: string,
+  name: string,
+  language: Target['language'],
+) {
+  const text = await must(['git', 'show', `${ref}:${file}`], work);
+  const parser = await createParser(language);
+  const tree = parser.parse(text);
+  const queue: Node[] = tree ? [tree.rootNode] : [];
+  while (queue.length > 0) {
+    const node = queue.shift() as Node;
+    if (functionTypes.has(node.type) && namesOf(node).includes(name)) {
+      let top: Node = node;
+      while (top.parent && top.parent.type !== 'program' && top.parent.type !== 'module') top = top.parent;
+      const startLine = top.startPosition.row + 1;
+      const endLine = top.endPosition.row + 1;
+      const source = text
+        .split('\n')
+        .slice(startLine - 1, endLine)
+        .join('\n');
+      return { path: file, language, startLine, endLine, source };
+    }
+    for (const child of node.namedChildren) if (child) queue.push(child);
+  }
+  return undefined;
 }

@@ -83,6 +83,7 @@ export async function install(
     }
     return { ok: true, cached: true, ms: Date.now() - started };
   }
+  if (c.install.trim() === '') return { ok: true, cached: false, ms: 0 };
   const result = await run(c.install, { cwd: join(work, c.packageDir), timeoutMs, env: { CI: '1' } });
   if (result.code !== 0) {
     const why = result.timedOut ? `timed out after ${Math.round(timeoutMs / 1000)} s` : `exit ${result.code}`;
