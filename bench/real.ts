@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { loadCorpus } from './real/corpus.js';
 import { type CaseRow, runCase } from './real/run-case.js';
 import { run } from './real/shell.js';
-import { renderTable, renderTotals } from './real/table.js';
+import { renderDetails, renderTable, renderTotals } from './real/table.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -79,6 +79,7 @@ function markdown(done: CaseRow[], seconds: number): string {
     '',
     renderTotals(done, seconds),
     '',
+    renderDetails(done),
   ].join('\n');
 }
 

@@ -32,8 +32,10 @@ export interface CaseRow {
   detected?: boolean;
   testsSelected?: string;
   callsRecorded?: number;
-  /** `suggested`, the skip reason, or why the case could not be run. */
+  /** `suggested`, the skip reason, or why the case could not be run (shortened). */
   verdict: string;
+  /** The whole reason, for the details under the table. */
+  detail?: string;
   suggested: boolean;
   /** Verified correct but not significantly faster ("explained"). */
   explained: boolean;
@@ -92,6 +94,7 @@ export async function runCase(c: CorpusCase, s: CaseSettings): Promise<CaseRow> 
     explained: false,
     ...fields,
     verdict: shorten(fields.verdict),
+    detail: fields.detail ?? (fields.verdict.length > 110 ? fields.verdict.slice(0, 1500) : undefined),
     seconds: Math.round((Date.now() - started) / 1000),
   });
   const mirror = await findMirror(s.mirrors, c.repo);
@@ -198,7 +201,7 @@ export async function runCase(c: CorpusCase, s: CaseSettings): Promise<CaseRow> 
         ...base,
         verdict: 'suggested',
         appliedGreen: green,
-        ...(green ? {} : { appliedReason: shorten(tail(tests.output, 3)) }),
+        ...(green ? {} : { appliedReason: shorten(tail(tests.output, 6), 600) }),
       });
     }
     const entries = (await trajectory(work)).filter((e) => e.path === c.file && e.name === c.function);
@@ -216,6 +219,7 @@ export async function runCase(c: CorpusCase, s: CaseSettings): Promise<CaseRow> 
     return row({
       detected: skip.stage !== 'detect',
       verdict: `${skip.stage}: ${skip.reason.split('\n')[0]}`,
+      detail: `${skip.stage}: ${skip.reason}`.slice(0, 1500),
       explained: /correct, but not significantly faster/.test(skip.reason),
       ...(measured ? { speedup: measured } : {}),
     });

@@ -22,12 +22,7 @@ export function renderTable(rows: CaseRow[]): string {
   ];
   for (const r of rows) {
     const detected = r.detected === undefined ? '—' : r.detected ? 'yes' : 'no';
-    const applied =
-      r.appliedGreen === undefined
-        ? '—'
-        : r.appliedGreen
-          ? 'yes'
-          : `no: ${r.appliedReason ?? 'tests failed'}`;
+    const applied = r.appliedGreen === undefined ? '—' : r.appliedGreen ? 'yes' : 'no (see details)';
     lines.push(
       `| ${[
         r.id,
@@ -63,4 +58,15 @@ export function renderTotals(rows: CaseRow[], seconds: number): string {
     `- suggested where upstream is faster on the recorded inputs (interval above 1×): ${fasterSuggested}/${faster.length} (${pct(fasterSuggested, faster.length)}); upstream's speed was measured in ${rows.filter((r) => r.speedup).length} cases`,
     `- suggestions that broke upstream's tests: ${broke}/${suggested}`,
   ].join('\n');
+}
+
+/** The full reasons the table shortened, one section per case. */
+export function renderDetails(rows: CaseRow[]): string {
+  const parts = rows
+    .filter((r) => r.detail || r.appliedReason)
+    .map(
+      (r) =>
+        `### ${r.id}\n\n\`\`\`\n${r.detail ?? ''}${r.appliedReason ? `\nupstream's tests after applying: ${r.appliedReason}` : ''}\n\`\`\``,
+    );
+  return parts.length ? `## Details\n\n${parts.join('\n\n')}\n` : '';
 }
