@@ -144,7 +144,13 @@ export async function runCase(c: CorpusCase, s: CaseSettings): Promise<CaseRow> 
       '-c',
       'commit.gpgsign=false',
     ];
-    await must(['git', ...identity, 'commit', '--quiet', '--no-verify', '-m', 'no-op edit'], work);
+    // Plumbing rather than `git commit`: a fetched snapshot may lack its largest blobs, and `--missing-ok` lets the
+    // tree be written anyway.
+    const tree = (await must(['git', 'write-tree', '--missing-ok'], work)).trim();
+    const commit = (
+      await must(['git', ...identity, 'commit-tree', tree, '-p', parent, '-m', 'no-op edit'], work)
+    ).trim();
+    await must(['git', 'update-ref', '--no-deref', 'HEAD', commit], work);
 
     const answer = fence(c.language, [...imports, fixSide.source].join('\n'));
     const model = await startFakeOpenAI(() => answer);
