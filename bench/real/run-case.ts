@@ -81,7 +81,11 @@ async function applySuggestion(work: string, s: SuggestionReport): Promise<void>
 }
 
 function shorten(text: string, max = 110): string {
-  const one = text.replace(/\s+/g, ' ').trim();
+  // Runner output carries terminal colour codes.
+  const one = text
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
   return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
 }
 
