@@ -239,9 +239,20 @@ function typeScriptHeader(text: string, esm: boolean, recorderSpecifier: string)
 }
 
 /**
+ * An ES module imports the recorder at the start of its first line (after a shebang), so no line moves. Not at
+ * the end: transforms that turn imports into requires in place (Babel plugins, @babel/register) would run the
+ * recorder's require after the code that calls it. `import * as` of the .cjs recorder works natively, in vitest,
+ * and compiled to CommonJS.
+ */
+function esModuleHeader(text: string, recorderSpecifier: string): string {
+  const shebang = text.startsWith('#!') ? text.slice(0, text.indexOf('\n') + 1 || text.length) : '';
+  return `${shebang}import * as __afterburner from ${JSON.stringify(recorderSpecifier)};${text.slice(shebang.length)}`;
+}
+
+/**
  * Adds a call to the recorder right at the target's definition without moving any line: insertions go on the
- * lines they follow, and the ES module import is appended at the end (imports are hoisted); TypeScript files
- * get a header instead (see typeScriptHeader).
+ * lines they follow, and an ES module imports the recorder on its first line; TypeScript files get a header
+ * instead (see typeScriptHeader).
  */
 export async function instrumentJavaScript(options: InstrumentOptions): Promise<Instrumented> {
   const { fileText, target, esm, recorderSpecifier } = options;
@@ -264,9 +275,7 @@ export async function instrumentJavaScript(options: InstrumentOptions): Promise<
     }
     if (target.language === 'typescript' || target.language === 'tsx')
       return { ok: true, text: typeScriptHeader(text, esm, recorderSpecifier) };
-    if (esm)
-      text += `${text.endsWith('\n') ? '' : '\n'}import __afterburner from ${JSON.stringify(recorderSpecifier)};\n`;
-    return { ok: true, text };
+    return { ok: true, text: esm ? esModuleHeader(text, recorderSpecifier) : text };
   } finally {
     tree?.delete();
     parser.delete();

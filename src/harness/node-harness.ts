@@ -19,7 +19,7 @@ export class NodeHarness extends ReplayHarness<JsTestPlan> {
   private esm = false;
 
   protected get runtime(): { dir: string; files: string[] } {
-    const files = ['recorder.cjs', 'recorder.mjs', 'equal.mjs', 'verify-runner.mjs', 'jasmine-reporter.cjs'];
+    const files = ['recorder.cjs', 'equal.mjs', 'verify-runner.mjs', 'jasmine-reporter.cjs'];
     return { dir: nodeHarnessDir, files: this.compiled ? [...files, ...typeScriptLoaderFiles] : files };
   }
 
@@ -63,8 +63,8 @@ export class NodeHarness extends ReplayHarness<JsTestPlan> {
   }
 
   private recorderSpecifier(): string {
-    // TypeScript imports the CommonJS recorder whatever it compiles to (see instrument-js.ts).
-    const file = `${harnessDir}/${this.esm && !this.typeScript ? 'recorder.mjs' : 'recorder.cjs'}`;
+    // Every module imports the CommonJS recorder, whatever it compiles to (see instrument-js.ts).
+    const file = `${harnessDir}/recorder.cjs`;
     const relative = posix.relative(posix.dirname(this.target.path), file);
     // A bare `.afterburner-harness/…` (a file at the root) would resolve as a package name.
     return relative.startsWith('../') ? relative : `./${relative}`;

@@ -158,6 +158,7 @@ export class DockerSandbox implements Sandbox {
     try {
       await container.start();
       workspace.cgroup = findContainerCgroup(container.id);
+      await openWorkDir(container);
       await putTar(container, packSource(options.sourceDir), '/work');
     } catch (error) {
       await workspace.dispose().catch(() => {});
@@ -232,6 +233,30 @@ function packSource(sourceDir: string, prefix?: string) {
       gname: '',
     }),
   });
+}
+
+/**
+ * The engine creates the volume's root owned by root, and the archive API does not hand it over, so the tests
+ * could not create anything at the top of the work tree (`.nyc_output`, caches). Its owner opens it: chmod needs
+ * no capability, and this fixed command runs before anything untrusted does.
+ */
+async function openWorkDir(container: Docker.Container): Promise<void> {
+  const exec = await container.exec({
+    Cmd: ['chmod', '1777', '/work'],
+    User: '0:0',
+    AttachStdout: true,
+    AttachStderr: true,
+  });
+  const stream = await exec.start({ hijack: true, stdin: false });
+  await new Promise<void>((resolve, reject) => {
+    stream.on('end', resolve);
+    stream.on('close', resolve);
+    stream.on('error', reject);
+    stream.resume();
+  });
+  const { ExitCode } = await exec.inspect();
+  if (ExitCode !== 0 && ExitCode !== null)
+    throw new Error(`could not open the work tree to the sandbox user (chmod exited ${ExitCode})`);
 }
 
 /** The engine's last `ceil(cpus)` cores, e.g. "1" on a two-core machine with one CPU per container. */

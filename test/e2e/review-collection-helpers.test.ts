@@ -1,11 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FixtureRepo, materializeFixture } from '../../src/demo/materialize-fixture.js';
-import type { RunReport } from '../../src/report/index.js';
-import { runCli } from '../helpers/cli.js';
-import { dockerAvailable, dockerTestImage } from '../helpers/docker.js';
-import { type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai.js';
+import { dockerAvailable } from '../helpers/docker.js';
+import { type ModelReview, reviewWithModel } from '../helpers/review-run.js';
 
 // Real projects keep helpers in a CommonJS index.js at the root, take callbacks, return closures, and curry.
 const answers: Record<string, string> = {
@@ -60,53 +56,36 @@ describe.each(modes)(
   'afterburner review of a root CommonJS file with callbacks and closures, %s sandbox',
   (mode) => {
     let fixture: FixtureRepo;
-    let model: FakeOpenAI;
-    let report: RunReport;
-    let exitCode: number;
-    let stderr: string;
+    let run: ModelReview;
 
     beforeAll(async () => {
       fixture = await materializeFixture('collection-helpers');
-      model = await startFakeOpenAI((request) => {
-        const prompt = request.messages.map((m) => m.content).join('\n');
-        const name = Object.keys(answers).find((n) => prompt.includes(`\`${n}\``)) as string;
-        return `\`\`\`javascript\n${answers[name]}\n\`\`\``;
+      run = await reviewWithModel({
+        fixture,
+        mode,
+        label: 'helpers',
+        answer: (request) => {
+          const prompt = request.messages.map((m) => m.content).join('\n');
+          const name = Object.keys(answers).find((n) => prompt.includes(`\`${n}\``)) as string;
+          return `\`\`\`javascript\n${answers[name]}\n\`\`\``;
+        },
+        args: ['--rounds', '20', '--iterations', '1', '--candidates', '1', '--rules', 'off'],
       });
-      const json = join(fixture.dir, '..', `${mode}-helpers.json`);
-      const result = await runCli([
-        'review',
-        ...['--repo', fixture.dir, '--base', fixture.base, '--head', fixture.head],
-        ...[
-          '--base-url',
-          model.baseUrl,
-          '--model',
-          'fake-coder',
-          '--sandbox',
-          mode,
-          '--image',
-          dockerTestImage,
-        ],
-        ...['--rounds', '20', '--iterations', '1', '--candidates', '1', '--rules', 'off'],
-        ...['--out', join(fixture.dir, '..', `${mode}-helpers.md`), '--json', json],
-      ]);
-      exitCode = result.code;
-      stderr = result.stderr;
-      report = JSON.parse(await readFile(json, 'utf8').catch(() => '{}')) as RunReport;
     });
 
     afterAll(async () => {
-      await model?.close();
+      await run?.model.close();
       await fixture?.dispose();
     });
 
     it('completes in the requested sandbox', () => {
-      expect(exitCode, stderr).toBe(0);
-      expect(report.sandbox.kind).toBe(mode);
+      expect(run.exitCode, run.stderr).toBe(0);
+      expect(run.report.sandbox.kind).toBe(mode);
     });
 
     it('suggests the callback helper, the closure factory and the graph walk, verified on the calls the tests made', () => {
-      expect(report.suggestions.map((s) => s.name).sort()).toEqual(['indexBy', 'reachable', 'uniqBy']);
-      for (const suggestion of report.suggestions) {
+      expect(run.report.suggestions.map((s) => s.name).sort()).toEqual(['indexBy', 'reachable', 'uniqBy']);
+      for (const suggestion of run.report.suggestions) {
         expect(suggestion.path).toBe('index.js');
         expect(suggestion.replacement).toBe(answers[suggestion.name]);
         expect(suggestion.benchmark.verdict).toBe('faster');
@@ -114,7 +93,7 @@ describe.each(modes)(
     });
 
     it('rejects the curried rewrite whose returned function differs, naming the follow-up call', () => {
-      const skip = report.skipped.find((s) => s.name === 'countWhere');
+      const skip = run.report.skipped.find((s) => s.name === 'countWhere');
       expect(skip?.reason).toMatch(
         /argument mutation when the function it returned was called \(follow-up call 1\)/,
       );

@@ -1,13 +1,9 @@
 import { execFile } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FixtureRepo, materializeFixture } from '../../src/demo/materialize-fixture.js';
-import type { RunReport } from '../../src/report/index.js';
-import { runCli } from '../helpers/cli.js';
-import { dockerAvailable, dockerTestImage } from '../helpers/docker.js';
-import { type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai.js';
+import { dockerAvailable } from '../helpers/docker.js';
+import { type ModelReview, reviewWithModel } from '../helpers/review-run.js';
 
 const run = promisify(execFile);
 
@@ -44,44 +40,27 @@ describe.each(['ts-vitest-words', 'ts-jest-words'])('afterburner review of %s', 
   });
 
   describe.each(modes)('%s sandbox', (mode) => {
-    let model: FakeOpenAI;
-    let report: RunReport;
-    let exitCode: number;
-    let stderr: string;
+    let review: ModelReview;
 
     beforeAll(async () => {
-      model = await startFakeOpenAI(() => `Use a Set.\n\`\`\`typescript\n${fasterUniqueWords}\n\`\`\``);
-      const json = join(fixture.dir, '..', `${name}-${mode}-report.json`);
-      const result = await runCli([
-        'review',
-        ...['--repo', fixture.dir, '--base', fixture.base, '--head', fixture.head],
-        ...[
-          '--base-url',
-          model.baseUrl,
-          '--model',
-          'fake-coder',
-          '--sandbox',
-          mode,
-          '--image',
-          dockerTestImage,
-        ],
-        ...['--rounds', '20', '--iterations', '1', '--candidates', '1', '--rules', 'off', '--no-cache'],
-        ...['--out', join(fixture.dir, '..', `${name}-${mode}-report.md`), '--json', json],
-      ]);
-      exitCode = result.code;
-      stderr = result.stderr;
-      report = JSON.parse(await readFile(json, 'utf8').catch(() => '{}')) as RunReport;
+      review = await reviewWithModel({
+        fixture,
+        mode,
+        label: name,
+        answer: () => `Use a Set.\n\`\`\`typescript\n${fasterUniqueWords}\n\`\`\``,
+        args: ['--rounds', '20', '--iterations', '1', '--candidates', '1', '--rules', 'off', '--no-cache'],
+      });
     }, 900_000);
 
     afterAll(async () => {
-      await model?.close();
+      await review?.model.close();
     });
 
     it('verifies the faster rewrite: tests pass, recorded calls replay equal, and it is faster', () => {
-      expect(exitCode, stderr).toBe(0);
-      expect(report.skipped, JSON.stringify(report.skipped)).toEqual([]);
-      expect(report.suggestions.map((s) => s.name)).toEqual(['uniqueWords']);
-      const [suggestion] = report.suggestions;
+      expect(review.exitCode, review.stderr).toBe(0);
+      expect(review.report.skipped, JSON.stringify(review.report.skipped)).toEqual([]);
+      expect(review.report.suggestions.map((s) => s.name)).toEqual(['uniqueWords']);
+      const [suggestion] = review.report.suggestions;
       expect(suggestion?.replacement).toBe(fasterUniqueWords);
       expect(suggestion?.tests.passed).toBe(true);
       expect(suggestion?.benchmark.verdict).toBe('faster');

@@ -4,10 +4,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FixtureRepo, materializeFixture } from '../../src/demo/materialize-fixture.js';
-import type { RunReport } from '../../src/report/index.js';
-import { runCli } from '../helpers/cli.js';
-import { dockerAvailable, dockerTestImage } from '../helpers/docker.js';
-import { type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai.js';
+import { dockerAvailable } from '../helpers/docker.js';
+import { type ModelReview, reviewWithModel } from '../helpers/review-run.js';
 
 const run = promisify(execFile);
 
@@ -32,47 +30,29 @@ if (await dockerAvailable()) modes.push('docker');
 
 describe.each(modes)('afterburner review of a curried helper, %s sandbox', (mode) => {
   let fixture: FixtureRepo;
-  let model: FakeOpenAI;
-  let report: RunReport;
-  let exitCode: number;
-  let stderr: string;
+  let review: ModelReview;
 
   beforeAll(async () => {
     fixture = await materializeFixture('curried-helpers');
-    model = await startFakeOpenAI(
-      () => `Keep a Set of the keys seen.\n\`\`\`javascript\n${fasterInner}\n\`\`\``,
-    );
-    const json = join(fixture.dir, '..', `${mode}-wrapped-report.json`);
-    const result = await runCli([
-      'review',
-      ...['--repo', fixture.dir, '--base', fixture.base, '--head', fixture.head],
-      ...[
-        '--base-url',
-        model.baseUrl,
-        '--model',
-        'fake-coder',
-        '--sandbox',
-        mode,
-        '--image',
-        dockerTestImage,
-      ],
-      ...['--rounds', '12', '--json', json, '--rules', 'off'],
-    ]);
-    exitCode = result.code;
-    stderr = result.stderr;
-    report = JSON.parse(await readFile(json, 'utf8').catch(() => '{}')) as RunReport;
+    review = await reviewWithModel({
+      fixture,
+      mode,
+      label: 'wrapped',
+      answer: () => `Keep a Set of the keys seen.\n\`\`\`javascript\n${fasterInner}\n\`\`\``,
+      args: ['--rounds', '12', '--rules', 'off'],
+    });
   });
 
   afterAll(async () => {
-    await model?.close();
+    await review?.model.close();
     await fixture?.dispose();
   });
 
   it('finds the function defined inside curry(…) and verifies the faster version of it', () => {
-    expect(exitCode, stderr).toBe(0);
-    expect(report.skipped).toEqual([]);
-    const [suggestion] = report.suggestions;
-    expect(report.suggestions).toHaveLength(1);
+    expect(review.exitCode, review.stderr).toBe(0);
+    expect(review.report.skipped).toEqual([]);
+    const [suggestion] = review.report.suggestions;
+    expect(review.report.suggestions).toHaveLength(1);
     expect(suggestion).toMatchObject({
       path: 'src/unique-by.js',
       name: 'uniqueBy',
@@ -85,14 +65,14 @@ describe.each(modes)('afterburner review of a curried helper, %s sandbox', (mode
   });
 
   it('sent the model the whole wrapped statement', () => {
-    const prompt = model.requests[0]?.messages.at(-1)?.content ?? '';
+    const prompt = review.model.requests[0]?.messages.at(-1)?.content ?? '';
     expect(prompt).toContain('const uniqueBy = curry(function uniqueBy(key, records) {');
   });
 
   it("applied to the head file, the suggestion keeps the repository's tests green", async () => {
     const path = join(fixture.dir, 'src/unique-by.js');
     const lines = (await readFile(path, 'utf8')).split('\n');
-    const [suggestion] = report.suggestions;
+    const [suggestion] = review.report.suggestions;
     if (!suggestion) throw new Error('no suggestion');
     lines.splice(
       suggestion.startLine - 1,

@@ -113,13 +113,15 @@ describe('instrumentJavaScript on wrapped definitions, CommonJS exports and memb
     const capture = join(dir, `capture-${name}`);
     await mkdir(capture, { recursive: true });
     await run(process.execPath, ['-e', script], { cwd: dir, env: { AFTERBURNER_CAPTURE_DIR: capture } });
-    const files = await readdir(capture);
+    const files = (await readdir(capture)).filter((f) => f.endsWith('.calls'));
     if (files.length === 0) return [];
     const buffer = await readFile(join(capture, files[0] as string));
     const calls: unknown[][] = [];
     for (let at = 0; at < buffer.length; ) {
       const size = buffer.readUInt32LE(at);
-      calls.push((deserialize(buffer.subarray(at + 4, at + 4 + size)) as { args: unknown[] }).args);
+      // Each record keeps the arguments as they were before the call, serialized on their own.
+      const record = deserialize(buffer.subarray(at + 4, at + 4 + size)) as { pre: Uint8Array };
+      calls.push((deserialize(record.pre) as { args: unknown[] }).args);
       at += 4 + size;
     }
     return calls;

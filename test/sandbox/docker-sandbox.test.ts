@@ -89,6 +89,16 @@ describe.skipIf(!(await dockerAvailable()))('DockerSandbox', () => {
     expect(connect).toMatchObject({ outcome: 'failed', exitCode: 2 });
   });
 
+  it('lets the tests create files and directories at the top of the work tree (nyc, coverage, caches)', async () => {
+    const result = await workspace.exec(
+      ['sh', '-c', 'mkdir .nyc_output && echo ok > top.txt && cat top.txt'],
+      {
+        timeoutMs: 10_000,
+      },
+    );
+    expect(result, result.stderr).toMatchObject({ outcome: 'ok', stdout: 'ok\n' });
+  });
+
   it('writes files the sandbox user can read and overwrite', async () => {
     await workspace.writeFile('src/deep/new.txt', 'first');
     await workspace.writeFile('src/deep/new.txt', 'second');
