@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadFileConfig } from './config/file-config.js';
-import { describeHeadDependencies } from './detect/head-dependencies.js';
+import { declaresPackages, describeHeadDependencies } from './detect/head-dependencies.js';
 import { headTree } from './detect/head-tree.js';
 import { detectChangedFunctions } from './detect/index.js';
 import type { DetectResult, Target } from './detect/types.js';
@@ -239,11 +239,10 @@ export async function runReview(options: ReviewOptions): Promise<RunReport> {
   // A setup command installs head's own dependencies; otherwise an export borrows the work tree's.
   const head = await headTree(options.repo, detection.headSha, { dependencies: !options.setupCommand });
   if (head.dependencies && detection.targets.some((t) => t.language !== 'python')) {
-    const javascript = existsSync(join(head.dir, 'package.json'));
     const line = describeHeadDependencies({
       headSha: detection.headSha,
       dependencies: head.dependencies,
-      javascript,
+      declaresPackages: await declaresPackages(head.dir),
     });
     if (line) notice(line);
   }

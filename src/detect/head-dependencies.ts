@@ -77,18 +77,30 @@ export async function bringDependencies(workTree: string, headDir: string): Prom
   return { copied, differing };
 }
 
+/** Whether the package.json at `dir` declares dependencies or devDependencies. */
+export async function declaresPackages(dir: string): Promise<boolean> {
+  try {
+    const manifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+    return ['dependencies', 'devDependencies'].some(
+      (key) => Object.keys((manifest[key] as object | undefined) ?? {}).length > 0,
+    );
+  } catch {
+    return false;
+  }
+}
+
 /** What a review must tell its reader about the dependencies an exported head runs with; undefined when all is well. */
 export function describeHeadDependencies(options: {
   headSha: string;
   dependencies: HeadDependencies;
-  /** Whether head has a package.json at its root (a JavaScript project). */
-  javascript: boolean;
+  /** Whether head's root package.json declares packages to install (a project without any needs no node_modules). */
+  declaresPackages: boolean;
 }): string | undefined {
-  const { dependencies, javascript } = options;
+  const { dependencies, declaresPackages } = options;
   const sha = options.headSha.slice(0, 7);
   const install = `check it out and install them (\`git checkout ${sha} && npm ci\`), or pass \`--setup-command 'npm ci'\``;
   if (dependencies.copied.length === 0) {
-    if (!javascript) return undefined;
+    if (!declaresPackages) return undefined;
     return (
       `Head ${sha} is not checked out and the work tree has no node_modules, so its tests cannot find their runner. ` +
       `Install the dependencies in the work tree (\`npm ci\`), or ${install}.`

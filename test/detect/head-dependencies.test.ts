@@ -1,8 +1,9 @@
 import { existsSync, readlinkSync } from 'node:fs';
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { describeHeadDependencies } from '../../src/detect/head-dependencies.js';
+import { declaresPackages, describeHeadDependencies } from '../../src/detect/head-dependencies.js';
 import { type HeadTree, headTree } from '../../src/detect/head-tree.js';
 import { createTempRepo, type TempRepo } from './git-fixture.js';
 
@@ -55,7 +56,7 @@ describe('headTree of a commit that is not checked out', () => {
       describeHeadDependencies({
         headSha: made.head,
         dependencies: tree.dependencies ?? { copied: [], differing: [] },
-        javascript: true,
+        declaresPackages: true,
       }),
     ).toBe(undefined);
   });
@@ -68,7 +69,7 @@ describe('headTree of a commit that is not checked out', () => {
     const line = describeHeadDependencies({
       headSha: made.head,
       dependencies: tree.dependencies ?? { copied: [], differing: [] },
-      javascript: true,
+      declaresPackages: true,
     });
     expect(line).toBe(
       `Head ${made.head.slice(0, 7)} is not checked out and its \`package-lock.json\` differs from the work tree's: ` +
@@ -84,5 +85,23 @@ describe('headTree of a commit that is not checked out', () => {
     tree = await headTree(repo.dir, made.head, { dependencies: false });
     expect(tree.dependencies).toBeUndefined();
     expect(existsSync(join(tree.dir, 'node_modules'))).toBe(false);
+  });
+});
+
+describe('declaresPackages', () => {
+  it('is true only for a package.json with dependencies or devDependencies to install', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'afterburner-declares-'));
+    try {
+      expect(await declaresPackages(dir)).toBe(false);
+      await writeFile(
+        join(dir, 'package.json'),
+        JSON.stringify({ name: 'x', scripts: { test: 'node --test' } }),
+      );
+      expect(await declaresPackages(dir)).toBe(false);
+      await writeFile(join(dir, 'package.json'), JSON.stringify({ devDependencies: { mocha: '10.0.0' } }));
+      expect(await declaresPackages(dir)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
