@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAvaTap } from '../../src/harness/js-runners/ava.js';
 import { parseJasmine } from '../../src/harness/js-runners/jasmine.js';
+import { mochaOptions } from '../../src/harness/js-runners/mocha.js';
 import { expandScripts, planJsTests, summarizeTestRun } from '../../src/harness/js-tests.js';
 import { resolveTestCommand } from '../../src/harness/test-command.js';
 import type { ExecResult } from '../../src/sandbox/types.js';
@@ -160,6 +161,17 @@ describe('planJsTests', () => {
     const run = summarizeTestRun(plan, exec({}), undefined);
     expect(run.files).toEqual(['packages/words/test/words.test.js']);
     expect(run.command).toMatch(/^cd packages\/words && mocha /);
+  });
+
+  it("keeps mocha's own options and environment (ramda: `cross-env BABEL_ENV=cjs mocha --require @babel/register`)", () => {
+    expect(mochaOptions('cross-env BABEL_ENV=cjs mocha --require @babel/register --reporter spec')).toEqual({
+      env: ['BABEL_ENV=cjs'],
+      options: ["'--require'", "'@babel/register'"],
+    });
+    expect(mochaOptions('mocha -r ts-node/register --ui=tdd -R dot --recursive test/ && eslint .')).toEqual({
+      env: [],
+      options: ["'-r'", "'ts-node/register'", "'--ui=tdd'", "'--recursive'"],
+    });
   });
 
   it('runs a command given by the user from the root, as they would', async () => {

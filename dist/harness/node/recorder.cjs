@@ -1,7 +1,10 @@
 'use strict';
-// Loaded by instrumented source files inside the sandbox. In record mode it captures the arguments (and the
-// receiver's own state, for methods) of each outermost call of the target while the repository's tests run; in
-// register mode it hands the original and the candidate to the verify runner, which loads both side by side.
+// Loaded by instrumented source files inside the sandbox. In record mode it captures each outermost call of the
+// target while the repository's tests run: the arguments (and the receiver's own state, for methods) as they were
+// before the call; what each callback passed as an argument was called with and answered, so that a replay can
+// answer the same way without the test's closure; and the calls the tests then make to a function the target
+// returned (factories, curried helpers), so that returned functions are compared by behaviour. In register mode it
+// hands the original and the candidate to the verify runner, which loads both side by side.
 const fs = require('node:fs');
 const path = require('node:path');
 const v8 = require('node:v8');
@@ -10,64 +13,344 @@ const captureDir = process.env.AFTERBURNER_CAPTURE_DIR;
 const maxCalls = Number(process.env.AFTERBURNER_CAPTURE_MAX_CALLS || 200);
 const maxCallBytes = Number(process.env.AFTERBURNER_CAPTURE_MAX_CALL_BYTES || 1024 * 1024);
 const maxTotalBytes = Number(process.env.AFTERBURNER_CAPTURE_MAX_BYTES || 32 * 1024 * 1024);
+// Calls the tests make to what a recorded call returned, per call, and how deep (f(a)(b)(c) is depth 2).
+const maxFollowUps = 200;
+const maxFollowUpDepth = 3;
+const maxCallbackCalls = 10_000;
 
-const plainPrototypes = new Set([Object.prototype, null, Array.prototype, Map.prototype, Set.prototype]);
 const valueClasses = [Date, RegExp, ArrayBuffer, DataView, Error];
 const typedArray = Object.getPrototypeOf(Int8Array);
+const callbackKey = '__afterburnerCallback';
 
-/** v8.serialize keeps only structured-clone data; a class instance would come back as a plain object. */
-function replayable(value, seen = new Set()) {
+const instanceKey = '__afterburnerInstance';
+const bufferKey = '__afterburnerBuffer';
+
+/**
+ * A copy of `value` that v8.serialize keeps faithfully: it keeps only structured-clone data, so a class instance
+ * becomes a marker naming its class beside its own state (the replay rebuilds it on the class's prototype), and a
+ * Buffer a marker around its bytes. Throws Unrecordable for what cannot be replayed outside the test.
+ */
+function encodeValue(value, copies, classes) {
   const type = typeof value;
-  if (type === 'function' || type === 'symbol') return false;
-  if (value === null || type !== 'object') return true;
-  if (seen.has(value)) return true;
-  seen.add(value);
-  if (value instanceof typedArray || valueClasses.some((c) => value instanceof c)) return true;
-  if (!plainPrototypes.has(Object.getPrototypeOf(value))) return false;
-  if (value instanceof Map) {
-    for (const [k, v] of value) if (!replayable(k, seen) || !replayable(v, seen)) return false;
-    return true;
+  if (type === 'function') throw new Unrecordable('a function inside an argument');
+  if (type === 'symbol') throw new Unrecordable('a symbol');
+  if (value === null || type !== 'object') return value;
+  if (copies.has(value)) return copies.get(value);
+  if (Buffer.isBuffer(value)) return { [bufferKey]: new Uint8Array(value) };
+  const prototype = Object.getPrototypeOf(value);
+  if (value instanceof typedArray || valueClasses.some((c) => value instanceof c)) {
+    if (standardPrototypes.has(prototype)) return value;
   }
-  if (value instanceof Set) {
-    for (const v of value) if (!replayable(v, seen)) return false;
-    return true;
+  if (typeof value.then === 'function') throw new Unrecordable('a promise');
+  const name = prototype?.constructor?.name;
+  if (prototype === Map.prototype || prototype === Set.prototype) {
+    const copy = prototype === Map.prototype ? new Map() : new Set();
+    copies.set(value, copy);
+    if (copy instanceof Map)
+      for (const [k, v] of value) copy.set(encodeValue(k, copies, classes), encodeValue(v, copies, classes));
+    else for (const v of value) copy.add(encodeValue(v, copies, classes));
+    return copy;
   }
+  const plain = prototype === Object.prototype || prototype === null || prototype === Array.prototype;
+  if (!plain && (!name || builtinWithSlots.some((c) => value instanceof c))) {
+    throw new Unrecordable(name ? `a \`${name}\` instance` : 'an object with a custom prototype');
+  }
+  const state =
+    prototype === Array.prototype ? new Array(value.length) : prototype === null ? Object.create(null) : {};
+  const copy = plain ? state : { [instanceKey]: name, state };
+  if (!plain) classes.add(name);
+  copies.set(value, copy);
   for (const key of Reflect.ownKeys(value)) {
-    if (typeof key === 'symbol') return false;
+    if (typeof key === 'symbol') throw new Unrecordable('a symbol-keyed property');
+    if (prototype === Array.prototype && key === 'length') continue;
     const descriptor = Object.getOwnPropertyDescriptor(value, key);
-    if (descriptor.get || descriptor.set || !replayable(descriptor.value, seen)) return false;
+    if (descriptor.get || descriptor.set) throw new Unrecordable('an accessor property');
+    state[key] = encodeValue(descriptor.value, copies, classes);
   }
-  return true;
+  return copy;
+}
+
+const standardPrototypes = new Set(
+  [
+    Date,
+    RegExp,
+    ArrayBuffer,
+    DataView,
+    Error,
+    EvalError,
+    RangeError,
+    ReferenceError,
+    SyntaxError,
+    TypeError,
+    URIError,
+    ...[
+      Int8Array,
+      Uint8Array,
+      Uint8ClampedArray,
+      Int16Array,
+      Uint16Array,
+      Int32Array,
+      Uint32Array,
+      Float32Array,
+      Float64Array,
+      BigInt64Array,
+      BigUint64Array,
+    ],
+  ].map((c) => c.prototype),
+);
+// Subclasses of these keep their data in internal slots that own properties do not show.
+const builtinWithSlots = [
+  Map,
+  Set,
+  Array,
+  Date,
+  RegExp,
+  ArrayBuffer,
+  DataView,
+  typedArray,
+  Promise,
+  WeakMap,
+  WeakSet,
+];
+
+class Unrecordable extends Error {}
+
+/** The serialized copy of a value, with the names of the classes whose instances it holds. */
+function snapshot(value, classes = new Set(), limit = maxCallBytes) {
+  const data = v8.serialize(encodeValue(value, new Map(), classes));
+  if (data.length > limit) throw new Unrecordable('arguments over the size limit');
+  return data;
+}
+
+function replayable(value) {
+  try {
+    encodeValue(value, new Map(), new Set());
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function fileFor(id, suffix) {
   return path.join(captureDir, `${id.replace(/[^\w.-]+/g, '_')}.${suffix}`);
 }
 
-let depth = 0;
-let recorded = 0;
+const refKey = '__afterburnerRef';
+const maxPlaces = 100_000;
 
-function skip(id) {
-  fs.appendFileSync(fileFor(id, 'skipped'), 'x');
+/**
+ * Where each object of the arguments sits (a path of keys from the argument list), so that a callback's
+ * arguments and answers that are objects from the call's input are recorded as references: the replay then
+ * hands the callback's stand-in the replay's own objects and looks them up by identity, as cheaply as the real
+ * callback would take them.
+ */
+function placesOf(args) {
+  const places = new Map();
+  const queue = [[args, []]];
+  while (queue.length > 0 && places.size < maxPlaces) {
+    const [value, place] = queue.pop();
+    if (value === null || typeof value !== 'object' || places.has(value)) continue;
+    places.set(value, place);
+    const prototype = Object.getPrototypeOf(value);
+    if (prototype !== Array.prototype && prototype !== Object.prototype && prototype !== null) continue;
+    for (const key of Object.keys(value)) queue.push([value[key], [...place, key]]);
+  }
+  return places;
 }
 
-function record(id, receiver, args) {
-  if (!captureDir || depth > 0 || recorded >= maxCalls) return;
+let depth = 0;
+let recorded = 0;
+let nextKey = 0;
+// Test runners record from several processes into one file; pids alone can repeat.
+const processKey = `${process.pid}.${process.hrtime.bigint()}`;
+
+function skip(id, why) {
+  fs.appendFileSync(fileFor(id, 'skipped'), `${String(why).replace(/\n/g, ' ')}\n`);
+}
+
+/**
+ * One call being recorded: the arguments as they were before it, with each function argument replaced by a
+ * placeholder and by a stand-in that logs what the real callback was called with and answered.
+ */
+function beginCall(id, receiver, args, parent) {
+  if (!captureDir || depth > 0 || (parent === undefined && recorded >= maxCalls)) return undefined;
   try {
     const file = fileFor(id, 'calls');
-    const size = fs.existsSync(file) ? fs.statSync(file).size : 0;
-    if (size >= maxTotalBytes) return;
+    if (fs.existsSync(file) && fs.statSync(file).size >= maxTotalBytes) return undefined;
+    const callbacks = [];
+    const classes = new Set();
+    const places =
+      typeof args.find((arg) => typeof arg === 'function') === 'function' ? placesOf(args) : undefined;
+    const callArgs = args.map((arg) => {
+      if (typeof arg !== 'function') return arg;
+      callbacks.push({ calls: [], arity: arg.length, broken: undefined, places, classes });
+      return logCallback(arg, callbacks[callbacks.length - 1]);
+    });
+    let index = -1;
+    const placeholders = args.map((arg) => (typeof arg === 'function' ? { [callbackKey]: ++index } : arg));
     const state = receiver === undefined ? undefined : { ...receiver };
-    if (!replayable(args) || !replayable(state)) return skip(id);
-    const payload = v8.serialize({ args, receiver: state });
-    if (payload.length > maxCallBytes) return skip(id);
-    const header = Buffer.alloc(4);
-    header.writeUInt32LE(payload.length);
-    fs.appendFileSync(file, Buffer.concat([header, payload]));
-    recorded++;
-  } catch {
-    skip(id);
+    const pre = snapshot({ args: placeholders, receiver: state }, classes);
+    if (parent === undefined) recorded++;
+    return { id, key: `${processKey}:${nextKey++}`, parent, pre, callbacks, classes, callArgs, followUps: 0 };
+  } catch (error) {
+    skip(id, error instanceof Unrecordable ? error.message : 'arguments that cannot be serialized');
+    return undefined;
   }
+}
+
+function logCallback(fn, log) {
+  return keepShape(function (...args) {
+    let result;
+    try {
+      result = fn.apply(this, args);
+    } catch (error) {
+      note(log, args, {
+        error: { type: error?.constructor?.name ?? typeof error, message: String(error?.message ?? error) },
+      });
+      throw error;
+    }
+    note(log, args, { result });
+    return result;
+  }, fn);
+}
+
+function note(log, args, answer) {
+  if (log.broken) return;
+  if (log.calls.length >= maxCallbackCalls) {
+    log.broken = 'a callback called too often to record';
+    return;
+  }
+  try {
+    if (answer.result && typeof answer.result.then === 'function')
+      throw new Unrecordable('an async callback');
+    const encode = (value) => {
+      const place = log.places?.get(value);
+      return place ? { [refKey]: place } : value;
+    };
+    const encoded = 'result' in answer ? { result: encode(answer.result) } : answer;
+    log.calls.push(snapshot({ args: args.map(encode), answer: encoded }, log.classes));
+  } catch (error) {
+    log.broken =
+      error instanceof Unrecordable ? `a callback's ${error.message}` : 'a callback that cannot be recorded';
+  }
+}
+
+function append(id, record) {
+  const payload = v8.serialize(record);
+  if (payload.length > maxCallBytes) throw new Unrecordable('arguments over the size limit');
+  const header = Buffer.alloc(4);
+  header.writeUInt32LE(payload.length);
+  fs.appendFileSync(fileFor(id, 'calls'), Buffer.concat([header, payload]));
+}
+
+function callbackLogs(call) {
+  return call.callbacks.map((c) => ({ arity: c.arity, calls: c.calls }));
+}
+
+/**
+ * Writes the call's record once it has settled. A call that hands the replay live values (callbacks, class
+ * instances) also keeps what it returned, so that the replay can prove it reproduces the test's call before
+ * the call is used as evidence.
+ */
+function endCall(call, settled) {
+  if (!call) return;
+  const broken = call.callbacks.find((c) => c.broken)?.broken;
+  if (broken) return skip(call.id, broken);
+  try {
+    const { key, parent, member, pre } = call;
+    const live = call.callbacks.length > 0 || call.classes.size > 0;
+    const outcome = live ? recordedOutcome(settled, call.classes) : undefined;
+    append(call.id, { key, parent, member, pre, callbacks: callbackLogs(call), outcome });
+    call.written = call.callbacks.reduce((n, c) => n + c.calls.length, 0);
+    noteClasses(call.id, call.classes);
+  } catch (error) {
+    skip(call.id, error instanceof Unrecordable ? error.message : 'arguments that cannot be serialized');
+  }
+}
+
+function recordedOutcome(settled, classes) {
+  if (settled.threw) return { threw: true };
+  try {
+    return { threw: false, result: snapshot(settled.value, classes) };
+  } catch {
+    return { threw: false };
+  }
+}
+
+const notedClasses = new Set();
+
+/** Class names the replay must find; the harness exposes those names from the module's scope. */
+function noteClasses(id, classes) {
+  const fresh = [...classes].filter((name) => !notedClasses.has(`${id}\0${name}`));
+  if (fresh.length === 0) return;
+  for (const name of fresh) notedClasses.add(`${id}\0${name}`);
+  fs.appendFileSync(fileFor(id, 'classes'), `${fresh.join('\n')}\n`);
+}
+
+/**
+ * A callback given to a call can be called later, by what the call returned (`countWhere(isEven)(xs)`): after
+ * each follow-up call, the callbacks' logs of the calls above it are written again, and the last copy wins.
+ */
+function amend(call) {
+  for (let above = call; above; above = above.above) {
+    if (above.written === undefined) continue;
+    const total = above.callbacks.reduce((n, c) => n + c.calls.length, 0);
+    if (total === above.written) continue;
+    try {
+      append(above.id, { amends: above.key, callbacks: callbackLogs(above) });
+      above.written = total;
+    } catch {
+      // The first copy stays; its replay reports a callback called with arguments it never saw.
+    }
+  }
+}
+
+/** Records calls the tests make to a function (or an object's functions) the recorded call returned. */
+function followResult(call, result, level) {
+  if (!call || level >= maxFollowUpDepth) return result;
+  if (typeof result === 'function' && !result[followed]) return follow(call, result, level, undefined);
+  return result;
+}
+
+const followed = Symbol('afterburner.followed');
+
+function follow(call, fn, level, member) {
+  const wrapper = keepShape(function (...args) {
+    const child = call.followUps < maxFollowUps ? beginCall(call.id, undefined, args, call.key) : undefined;
+    if (child) {
+      call.followUps++;
+      child.member = member;
+      child.above = call;
+    }
+    try {
+      return complete(child, () => invoke(fn, this, child ? child.callArgs : args, new.target), level + 1);
+    } finally {
+      amend(call);
+    }
+  }, fn);
+  wrapper[followed] = true;
+  return wrapper;
+}
+
+/** Runs the call, writes its record once it has settled, and follows what it returned. */
+function complete(call, run, level) {
+  if (!call) return run();
+  let result;
+  try {
+    result = run();
+  } catch (error) {
+    endCall(call, { threw: true });
+    throw error;
+  }
+  if (result && typeof result.then === 'function') {
+    result.then(
+      (value) => endCall(call, { threw: false, value }),
+      () => endCall(call, { threw: true }),
+    );
+    return result;
+  }
+  endCall(call, { threw: false, value: result });
+  return followResult(call, result, level);
 }
 
 function invoke(fn, self, args, newTarget) {
@@ -90,8 +373,8 @@ function keepShape(wrapper, fn) {
 function wrap(id, fn) {
   if (typeof fn !== 'function') return fn;
   return keepShape(function (...args) {
-    record(id, undefined, args);
-    return invoke(fn, this, args, new.target);
+    const call = new.target ? undefined : beginCall(id, undefined, args, undefined);
+    return complete(call, () => invoke(fn, this, call ? call.callArgs : args, new.target), 0);
   }, fn);
 }
 
@@ -104,8 +387,8 @@ function wrapMethod(id, owner, key, own, accessor) {
   const fn = descriptor[slot];
   if (typeof fn !== 'function') return;
   descriptor[slot] = keepShape(function (...args) {
-    record(id, own ? undefined : this, args);
-    return invoke(fn, this, args, undefined);
+    const call = beginCall(id, own ? undefined : this, args, undefined);
+    return complete(call, () => invoke(fn, this, call ? call.callArgs : args, undefined), 0);
   }, fn);
   Object.defineProperty(holder, key, descriptor);
 }
@@ -120,4 +403,10 @@ function registerMethod(id, role, owner, key, own, accessor) {
   registry[role] = { kind: 'method', owner, key, own, accessor };
 }
 
-module.exports = { wrap, wrapMethod, register, registerMethod, replayable };
+/** Names from the module's own scope (classes its calls' arguments are instances of), for the verify runner. */
+function registerScope(role, scope) {
+  registry.scopes ??= {};
+  registry.scopes[role] = scope;
+}
+
+module.exports = { wrap, wrapMethod, register, registerMethod, registerScope, replayable, callbackKey };

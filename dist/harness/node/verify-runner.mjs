@@ -3,6 +3,7 @@
 // time), that the candidate matches it on every call (value, error, argument and receiver mutation), then times
 // both in interleaved rounds. Usage: node verify-runner.mjs SPEC.json → one `AFTERBURNER_RESULT {json}` line.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
@@ -26,6 +27,7 @@ function show(value) {
   }).slice(0, 500);
 }
 
+/** The recorded top-level calls (at most spec.maxCalls), each with the calls the tests made to what it returned. */
 function readCalls(file) {
   let buffer;
   try {
@@ -34,12 +36,182 @@ function readCalls(file) {
     return [];
   }
   const calls = [];
-  for (let at = 0; at + 4 <= buffer.length && calls.length < spec.maxCalls; ) {
+  const byKey = new Map();
+  for (let at = 0; at + 4 <= buffer.length; ) {
     const size = buffer.readUInt32LE(at);
-    calls.push(buffer.subarray(at + 4, at + 4 + size));
+    const record = deserialize(buffer.subarray(at + 4, at + 4 + size));
     at += 4 + size;
+    if (record.amends !== undefined) {
+      const amended = byKey.get(record.amends);
+      if (amended) amended.callbacks = record.callbacks;
+      continue;
+    }
+    record.followUps = [];
+    byKey.set(record.key, record);
+    if (record.parent === undefined) {
+      if (calls.length < spec.maxCalls) calls.push(record);
+    } else {
+      byKey.get(record.parent)?.followUps.push(record);
+    }
   }
   return calls;
+}
+
+const callbackKey = '__afterburnerCallback';
+
+function rebuildError({ type, message }) {
+  const Type = typeof globalThis[type] === 'function' ? globalThis[type] : Error;
+  return new Type(message);
+}
+
+const refKey = '__afterburnerRef';
+
+function isMarked(value, key) {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && key in value;
+}
+
+/** The object at a recorded place in the replay's own arguments. */
+function at(args, place) {
+  let value = args;
+  for (const key of place) value = value?.[key];
+  return value;
+}
+
+/**
+ * A stand-in for a callback the tests passed: it answers from what the real callback answered during the
+ * recorded call. The candidate may call it in another order or fewer times, but only with arguments the original
+ * passed (compared on the callback's declared parameters); anything else is a behaviour change we cannot vouch for.
+ * Arguments that are objects of the call's input are matched by identity through nested Maps (cheap enough not to
+ * drown the function's own time); others by structural equality.
+ */
+function answerer({ arity, calls }, args) {
+  const resolve = (value) => (isMarked(value, refKey) ? at(args, value[refKey]) : value);
+  const compared = (list) => (arity > 0 ? list.slice(0, arity) : list);
+  const byIdentity = new Map();
+  const structural = [];
+  for (const call of calls) {
+    const entry = decode(call);
+    const entryArgs = compared(entry.args.map(resolve));
+    const answer = 'result' in entry.answer ? { result: resolve(entry.answer.result) } : entry.answer;
+    const shared =
+      entry.answer.result !== null &&
+      typeof entry.answer.result === 'object' &&
+      !isMarked(entry.answer.result, refKey);
+    const item = { answer, shared };
+    const plain = entryArgs.every(
+      (arg, i) => arg === null || typeof arg !== 'object' || isMarked(entry.args[i], refKey),
+    );
+    if (!plain) {
+      structural.push({ args: entryArgs, item });
+      continue;
+    }
+    let level = byIdentity;
+    for (const arg of entryArgs) {
+      if (!level.has(arg)) level.set(arg, new Map());
+      level = level.get(arg);
+    }
+    if (!level.has(leaf)) level.set(leaf, { items: [], next: 0 });
+    level.get(leaf).items.push(item);
+  }
+  let cursor = 0;
+  const respond = ({ answer, shared }) => {
+    if (answer.error) throw rebuildError(answer.error);
+    return shared ? structuredClone(answer.result) : answer.result;
+  };
+  const stub = (...given) => {
+    const key = compared(given);
+    let level = byIdentity;
+    for (const arg of key) level = level?.get(arg);
+    const found = level?.get(leaf);
+    if (found) {
+      const item = found.items[found.next % found.items.length];
+      found.next++;
+      return respond(item);
+    }
+    for (let n = 0; n < structural.length; n++) {
+      const i = (cursor + n) % structural.length;
+      if (!structurallyEqual(structural[i].args, key)) continue;
+      cursor = i + 1;
+      return respond(structural[i].item);
+    }
+    stub.unseen ??= given;
+    throw new Error('afterburner: the callback was called with arguments the original never passed');
+  };
+  return stub;
+}
+
+const leaf = Symbol('answers');
+
+const instanceKey = '__afterburnerInstance';
+const bufferKey = '__afterburnerBuffer';
+const requireFromHere = createRequire(import.meta.url);
+
+/**
+ * The class an argument was an instance of, by name: from the scope of the loaded module copies (the harness
+ * exposes the recorded names there), else a global (URL…), else an export of an already loaded CommonJS module.
+ */
+function findClass(name) {
+  for (const scope of Object.values(globalThis.__afterburnerRegistry?.scopes ?? {})) {
+    if (typeof scope?.[name] === 'function') return scope[name];
+  }
+  if (typeof globalThis[name] === 'function') return globalThis[name];
+  for (const module of Object.values(requireFromHere.cache)) {
+    const exported = module?.exports;
+    if (typeof exported === 'function' && exported.name === name) return exported;
+    if (exported && typeof exported[name] === 'function' && exported[name].prototype) return exported[name];
+  }
+  return undefined;
+}
+
+/** Rebuilds the class instances and Buffers a deserialized record marks, in place. */
+function revive(value, seen = new Map()) {
+  if (value === null || typeof value !== 'object') return value;
+  if (seen.has(value)) return seen.get(value);
+  if (isMarked(value, bufferKey)) return Buffer.from(value[bufferKey]);
+  if (isMarked(value, instanceKey)) {
+    const Class = findClass(value[instanceKey]);
+    if (!Class) throw new Error(`afterburner: class \`${value[instanceKey]}\` not found for the replay`);
+    const instance = Object.create(Class.prototype);
+    seen.set(value, instance);
+    for (const key of Object.keys(value.state)) {
+      Object.defineProperty(instance, key, {
+        value: revive(value.state[key], seen),
+        writable: true,
+        enumerable: true,
+        configurable: true,
+      });
+    }
+    return instance;
+  }
+  seen.set(value, value);
+  if (value instanceof Map) {
+    const entries = [...value].map(([k, v]) => [revive(k, seen), revive(v, seen)]);
+    value.clear();
+    for (const [k, v] of entries) value.set(k, v);
+  } else if (value instanceof Set) {
+    const items = [...value].map((v) => revive(v, seen));
+    value.clear();
+    for (const v of items) value.add(v);
+  } else {
+    for (const key of Object.keys(value)) value[key] = revive(value[key], seen);
+  }
+  return value;
+}
+
+function decode(data) {
+  return revive(deserialize(data));
+}
+
+/** A recorded call's arguments, with each callback placeholder replaced by its stand-in. */
+function materialize(record) {
+  const { args, receiver } = decode(record.pre);
+  const stubs = record.callbacks.map((log) => answerer(log, args));
+  const live = args.map((arg) => (isMarked(arg, callbackKey) ? stubs[arg[callbackKey]] : arg));
+  return { args: live, receiver, stubs };
+}
+
+function unseenCallback(stubs) {
+  return stubs.find((stub) => stub.unseen)?.unseen;
 }
 
 // Seeded randomness and a clock that advances 1 ms per reading, reset before every call.
@@ -75,15 +247,43 @@ async function load(role, path) {
   return entry;
 }
 
-function invoker(entry, payload) {
-  const { args, receiver } = deserialize(payload);
-  if (entry.kind === 'function') return { args, self: undefined, call: () => entry.fn(...args) };
+function invoker(entry, record) {
+  const { args, receiver, stubs } = materialize(record);
+  if (entry.kind === 'function') return { args, stubs, self: undefined, call: () => entry.fn(...args) };
   const holder = entry.own ? entry.owner : entry.owner.prototype;
   const self = entry.own ? entry.owner : Object.assign(Object.create(entry.owner.prototype), receiver);
   const descriptor = Object.getOwnPropertyDescriptor(holder, entry.key);
-  if (entry.accessor === 'get') return { args, self, call: () => descriptor.get.call(self) };
-  if (entry.accessor === 'set') return { args, self, call: () => descriptor.set.call(self, args[0]) };
-  return { args, self, call: () => descriptor.value.apply(self, args) };
+  if (entry.accessor === 'get') return { args, stubs, self, call: () => descriptor.get.call(self) };
+  if (entry.accessor === 'set') return { args, stubs, self, call: () => descriptor.set.call(self, args[0]) };
+  return { args, stubs, self, call: () => descriptor.value.apply(self, args) };
+}
+
+function describeError(error) {
+  return { type: error?.constructor?.name ?? typeof error, message: String(error?.message ?? error) };
+}
+
+/** Replays the calls the tests made to a function (or an object's method) that a call returned. */
+async function followUps(value, records) {
+  const outcomes = [];
+  for (const record of records) {
+    const fn = record.member === undefined ? value : value?.[record.member];
+    const { args, stubs } = materialize(record);
+    const input = show(args);
+    let result;
+    try {
+      if (typeof fn !== 'function') throw new TypeError('what it returned is not a function');
+      result = { value: await settle(fn.apply(record.member === undefined ? undefined : value, args)), args };
+    } catch (error) {
+      result = { error: describeError(error), args };
+    }
+    result.input = input;
+    const unseen = unseenCallback(stubs);
+    if (unseen) result.callback = unseen;
+    if (record.followUps.length > 0 && !result.error)
+      result.followUps = await followUps(result.value, record.followUps);
+    outcomes.push(result);
+  }
+  return outcomes;
 }
 
 async function settle(value) {
@@ -97,41 +297,91 @@ async function settle(value) {
   return value;
 }
 
-async function outcome(entry, payload) {
-  const { args, self, call } = invoker(entry, payload);
+async function outcome(entry, record) {
+  const { args, self, call, stubs } = invoker(entry, record);
   resetEnvironment();
+  let result;
   try {
-    return { value: await settle(call()), args, self: entry.own ? undefined : self };
+    result = { value: await settle(call()), args, self: entry.own ? undefined : self };
   } catch (error) {
-    return {
-      error: { type: error?.constructor?.name ?? typeof error, message: String(error?.message ?? error) },
-      args,
-    };
+    result = { error: describeError(error), args };
   }
+  const unseen = unseenCallback(stubs);
+  if (unseen) result.callback = unseen;
+  if (record.followUps.length > 0 && !result.error)
+    result.followUps = await followUps(result.value, record.followUps);
+  return result;
 }
 
+/** How two outcomes differ, and the (follow-up) outcomes where they do; undefined when they agree. */
 function difference(a, b) {
+  const at = (what) => ({ what, a, b });
+  if (a.callback || b.callback) return at('callback calls');
   if (a.error || b.error) {
-    if (!a.error || !b.error) return 'thrown error';
-    return a.error.type === b.error.type && a.error.message === b.error.message ? undefined : 'thrown error';
+    if (!a.error || !b.error) return at('thrown error');
+    return a.error.type === b.error.type && a.error.message === b.error.message
+      ? undefined
+      : at('thrown error');
   }
-  if (!structurallyEqual(a.value, b.value)) return 'return value';
-  if (!structurallyEqual(a.args, b.args)) return 'argument mutation';
-  if (!structurallyEqual(a.self, b.self)) return 'receiver state';
+  if (!structurallyEqual(a.value, b.value)) return at('return value');
+  if (!structurallyEqual(a.args, b.args)) return at('argument mutation');
+  if (!structurallyEqual(a.self, b.self)) return at('receiver state');
+  for (const [i, next] of (a.followUps ?? []).entries()) {
+    const inner = difference(next, b.followUps?.[i] ?? { error: { type: 'missing', message: '' } });
+    if (inner)
+      return {
+        ...inner,
+        what: `${inner.what} when the function it returned was called (follow-up call ${i + 1})`,
+      };
+  }
   return undefined;
 }
 
 function describe(o) {
+  if (o.callback) return `calls a callback with ${show(o.callback)}, which the original never did`;
   return o.error ? `throws ${o.error.type}: ${o.error.message}` : show(o.value);
 }
 
-async function runBatch(entry, payloads, repeats) {
+/** Follow-up calls with their arguments decoded ahead of time, so that decoding is not timed. */
+function prepareFollowUps(records) {
+  return records.map((record) => ({
+    member: record.member,
+    args: materialize(record).args,
+    followUps: prepareFollowUps(record.followUps),
+  }));
+}
+
+async function runFollowUps(value, prepared) {
+  for (const next of prepared) {
+    const fn = next.member === undefined ? value : value?.[next.member];
+    const result = await settle(fn.apply(next.member === undefined ? undefined : value, next.args));
+    if (next.followUps.length > 0) await runFollowUps(result, next.followUps);
+  }
+}
+
+/** One replay of a recorded call and of the calls made to what it returned, for timing (nothing compared). */
+function timedCall(entry, record) {
+  const { call } = invoker(entry, record);
+  const followUps = prepareFollowUps(record.followUps);
+  if (followUps.length === 0) return () => settle(call());
+  return async () => runFollowUps(await settle(call()), followUps);
+}
+
+async function runBatch(entry, records, repeats) {
   const calls = [];
-  for (let r = 0; r < repeats; r++) for (const p of payloads) calls.push(invoker(entry, p).call);
+  for (let r = 0; r < repeats; r++) {
+    for (const record of records) {
+      try {
+        calls.push(timedCall(entry, record));
+      } catch {
+        // A call whose live values cannot be rebuilt (the prepare step left such calls out).
+      }
+    }
+  }
   const start = process.hrtime.bigint();
   for (const call of calls) {
     try {
-      await settle(call());
+      await call();
     } catch {
       // Thrown errors are part of the behaviour being timed; the differential check compared them.
     }
@@ -164,39 +414,60 @@ try {
 const calls = readCalls(spec.captureFile);
 if (calls.length === 0) finish({ status: 'no-calls' });
 
-for (const [i, payload] of calls.entries()) {
-  const first = await outcome(original, payload);
-  const second = await outcome(original, payload);
+// A call on which the original itself asks a callback something the recording never saw (a callback called
+// after the test moved on, or not by the target) cannot be replayed faithfully: it is left out.
+// A call replayed with live values (callbacks answered from a recording, class instances rebuilt from their
+// state) is evidence only if the original, replayed, ends as it did in the test: same error or same value.
+function faithful(record, replayed) {
+  if (replayed.callback) return false;
+  if (!record.outcome) return true;
+  if (record.outcome.threw !== Boolean(replayed.error)) return false;
+  if (!record.outcome.result) return true;
+  try {
+    return structurallyEqual(decode(record.outcome.result), replayed.value);
+  } catch {
+    return false;
+  }
+}
+
+const replayable = [];
+for (const record of calls) {
+  try {
+    if (faithful(record, await outcome(original, record))) replayable.push(record);
+  } catch {
+    // A class the replay cannot find: the call is left out.
+  }
+}
+const unreplayable = calls.length - replayable.length;
+calls.splice(0, calls.length, ...replayable);
+if (calls.length === 0) finish({ status: 'no-calls', unreplayable });
+
+for (const [i, record] of calls.entries()) {
+  const first = await outcome(original, record);
+  const second = await outcome(original, record);
   const differs = difference(first, second);
   if (differs)
     finish({
       status: 'non-deterministic',
       call: i,
-      what: differs,
-      first: describe(first),
-      second: describe(second),
+      what: differs.what,
+      first: describe(differs.a),
+      second: describe(differs.b),
     });
 }
-if (!candidate) finish({ status: 'deterministic', calls: calls.length });
+if (!candidate) finish({ status: 'deterministic', calls: calls.length, unreplayable });
 
-for (const [i, payload] of calls.entries()) {
-  const expected = await outcome(original, payload);
-  const actual = await outcome(candidate, payload);
+for (const [i, record] of calls.entries()) {
+  const expected = await outcome(original, record);
+  const actual = await outcome(candidate, record);
   const differs = difference(expected, actual);
   if (differs) {
-    const input = show(deserialize(payload).args);
-    const after =
-      differs === 'argument mutation'
-        ? ` (arguments after the call: expected ${show(expected.args)}, got ${show(actual.args)})`
-        : '';
-    finish({
-      status: 'mismatch',
-      call: i,
-      what: differs,
-      input,
-      expected: describe(expected),
-      actual: describe(actual) + after,
-    });
+    const { what, a, b } = differs;
+    const input = a.input ?? show(materialize(record).args);
+    const after = what.startsWith('argument mutation')
+      ? ` (arguments after the call: expected ${show(a.args)}, got ${show(b.args)})`
+      : '';
+    finish({ status: 'mismatch', call: i, what, input, expected: describe(a), actual: describe(b) + after });
   }
 }
 

@@ -1,6 +1,8 @@
 """Runs test files with plain unittest (for repositories without pytest) and writes machine-readable results.
 
-Usage: python3 run_unittest.py RESULTS.json TEST_FILE...  Exit status 0 when every test passed.
+Usage: python3 run_unittest.py RESULTS.json TEST...  Exit status 0 when every test passed. A TEST is a file
+(`tests/test_x.py`) or a test's dotted id (`tests.test_x.TestX.test_y`). While each test runs,
+AFTERBURNER_CURRENT_TEST holds its id, for the recorder.
 Results: {"passed": n, "failed": n, "failures": [{"name": ..., "message": first lines of the assertion}]}.
 """
 
@@ -25,6 +27,16 @@ def first_lines(trace, count=6):
     return "\n".join(lines[start : start + count])[:800]
 
 
+class _NamingResult(unittest.TextTestResult):
+    def startTest(self, test):
+        os.environ["AFTERBURNER_CURRENT_TEST"] = test.id()
+        super().startTest(test)
+
+    def stopTest(self, test):
+        super().stopTest(test)
+        os.environ.pop("AFTERBURNER_CURRENT_TEST", None)
+
+
 def main():
     results_file, files = sys.argv[1], sys.argv[2:]
     sys.path.insert(0, os.getcwd())
@@ -33,10 +45,11 @@ def main():
     load_errors = []
     for path in files:
         try:
-            suite.addTests(loader.loadTestsFromName(module_name(path)))
+            name = module_name(path) if path.endswith(".py") else path
+            suite.addTests(loader.loadTestsFromName(name))
         except Exception as error:
             load_errors.append({"name": path, "message": "%s: %s" % (type(error).__name__, error)})
-    result = unittest.TextTestRunner(stream=sys.stderr, verbosity=1).run(suite)
+    result = unittest.TextTestRunner(stream=sys.stderr, verbosity=1, resultclass=_NamingResult).run(suite)
     failures = load_errors + [
         {"name": test.id(), "message": first_lines(trace)} for test, trace in result.failures + result.errors
     ]

@@ -10,10 +10,13 @@ non-deterministic / no-calls / memory / error).
 
 import asyncio
 import asyncio.base_events
+import builtins
+import copy
 import gc
 import importlib
 import importlib.util
 import inspect
+import io
 import json
 import os
 import pickle
@@ -129,6 +132,107 @@ def resolve(copy, real):
     return entry
 
 
+_atomic = (int, float, complex, str, bytes, bool, type(None))
+_immutable = _atomic + (frozenset,)
+
+
+def _key_part(value):
+    return ("v", value) if isinstance(value, _atomic) else ("i", id(value))
+
+
+class StandIn:
+    """Answers for a callback the tests passed, from what it answered during the recorded call. The candidate may
+    call it fewer times or in another order, but only with arguments the original passed. Arguments that are
+    values or objects of the call's input are looked up by identity (cheap enough not to drown the function's own
+    time); others by structural equality."""
+
+    def __init__(self, calls, resolve):
+        self.by_key, self.structural, self.cursor, self.unseen = {}, [], 0, None
+        for data in calls:
+            refs = []
+
+            class Unpickler(pickle.Unpickler):
+                def persistent_load(self, pid):
+                    value = resolve(pid[1])
+                    refs.append(id(value))
+                    return value
+
+            args, kwargs, answer = Unpickler(io.BytesIO(data)).load()
+            values = list(args) + [kwargs[name] for name in sorted(kwargs)]
+            if all(isinstance(v, _atomic) or id(v) in refs for v in values):
+                key = (tuple(_key_part(v) for v in args), tuple((n, _key_part(kwargs[n])) for n in sorted(kwargs)))
+                self.by_key.setdefault(key, [0, []])[1].append(answer)
+            else:
+                self.structural.append((args, kwargs, answer))
+
+    def __call__(self, *args, **kwargs):
+        try:
+            if len(args) == 1 and not kwargs:
+                # The common key function / predicate, without the general path's allocations.
+                value = args[0]
+                key = ((("v", value) if isinstance(value, _atomic) else ("i", id(value)),), ())
+            else:
+                key = (tuple(_key_part(v) for v in args), tuple((n, _key_part(kwargs[n])) for n in sorted(kwargs)))
+            found = self.by_key.get(key)
+        except TypeError:
+            found = None
+        if found is not None:
+            answer = found[1][found[0] % len(found[1])]
+            found[0] += 1
+            return self._answer(answer)
+        count = len(self.structural)
+        for step in range(count):
+            index = (self.cursor + step) % count
+            known_args, known_kwargs, answer = self.structural[index]
+            if equal(known_args, args) and equal(known_kwargs, kwargs):
+                self.cursor = index + 1
+                return self._answer(answer)
+        if self.unseen is None:
+            self.unseen = (args, kwargs)
+        raise RuntimeError("afterburner: the callback was called with arguments the original never passed")
+
+    @staticmethod
+    def _answer(answer):
+        if answer[0] == "raise":
+            kind = getattr(builtins, answer[1], None)
+            raise (kind if isinstance(kind, type) and issubclass(kind, Exception) else RuntimeError)(answer[2])
+        value = answer[1]
+        return value if isinstance(value, _immutable) else copy.deepcopy(value)
+
+
+def load_call(payload):
+    """A recorded call's arguments (callbacks replaced by stand-ins), its stand-ins, and how it ended in the test
+    (only for calls with callbacks)."""
+    record = pickle.loads(payload)
+    if "pre" not in record:
+        return record, [], None
+    stand_ins = []
+
+    class Unpickler(pickle.Unpickler):
+        def persistent_load(self, pid):
+            return Deferred(pid[1])
+
+    call = Unpickler(io.BytesIO(record["pre"])).load()
+
+    def resolve(place):
+        value = call[place[0]]
+        for step in place[1:]:
+            value = value[step]
+        return value
+
+    stand_ins.extend(StandIn(calls, resolve) for calls in record["callbacks"])
+    call["args"] = tuple(stand_ins[a.index] if isinstance(a, Deferred) else a for a in call["args"])
+    call["kwargs"] = {k: (stand_ins[v.index] if isinstance(v, Deferred) else v) for k, v in call["kwargs"].items()}
+    return call, stand_ins, record.get("outcome")
+
+
+class Deferred:
+    """A callback's place in the arguments until its stand-in, which resolves references into them, exists."""
+
+    def __init__(self, index):
+        self.index = index
+
+
 def read_calls(path):
     try:
         with open(path, "rb") as handle:
@@ -141,7 +245,7 @@ def read_calls(path):
         payload = data[at + 4 : at + 4 + size]
         at += 4 + size
         try:
-            pickle.loads(payload)
+            load_call(payload)
             calls.append(payload)
         except Exception:
             unreplayable += 1
@@ -150,7 +254,8 @@ def read_calls(path):
 
 def invoker(entry, payload):
     """Fresh arguments for one call, and the call itself."""
-    call = pickle.loads(payload)
+    call, stand_ins, _ = load_call(payload)
+    call["stand_ins"] = stand_ins
     args, kwargs, receiver = call["args"], call["kwargs"], call["receiver"]
     fn, kind = entry["fn"], entry["kind"]
     if kind == "class":
@@ -193,19 +298,52 @@ def outcome(entry, payload):
     call, run = invoker(entry, payload)
     reset_environment()
     try:
-        return {"value": settle(run()), "call": call}
+        result = {"value": settle(run()), "call": call}
     except KeyboardInterrupt:
         raise
     except BaseException as error:
-        return {"error": (type(error).__qualname__, str(error)), "call": call}
+        result = {"error": (type(error).__qualname__, str(error)), "call": call}
+    unseen = next((s.unseen for s in call["stand_ins"] if s.unseen is not None), None)
+    if unseen is not None:
+        result["callback"] = unseen
+    return result
+
+
+def faithful(payload, replayed):
+    """A call replayed with callbacks answered from a recording is evidence only if the original, replayed, ends as
+    it did in the test."""
+    if "callback" in replayed:
+        return False
+    _, _, recorded = load_call(payload)
+    if recorded is None:
+        return True
+    if recorded["threw"] != ("error" in replayed):
+        return False
+    if "result" not in recorded:
+        return True
+    try:
+        return equal(pickle.loads(recorded["result"]), replayed["value"])
+    except Exception:
+        return False
+
+
+def _data(values):
+    """Arguments without the callbacks' stand-ins, whose calls are compared on their own."""
+    if isinstance(values, dict):
+        return {k: v for k, v in values.items() if not isinstance(v, StandIn)}
+    return tuple(None if isinstance(v, StandIn) else v for v in values)
 
 
 def difference(a, b):
+    if "callback" in a or "callback" in b:
+        return "callback calls"
     if "error" in a or "error" in b:
         return None if a.get("error") == b.get("error") else "thrown error"
     if not equal(a["value"], b["value"]):
         return "return value"
-    if not equal(a["call"]["args"], b["call"]["args"]) or not equal(a["call"]["kwargs"], b["call"]["kwargs"]):
+    if not equal(_data(a["call"]["args"]), _data(b["call"]["args"])) or not equal(
+        _data(a["call"]["kwargs"]), _data(b["call"]["kwargs"])
+    ):
         return "argument mutation"
     receiver = a["call"]["receiver"]
     if receiver is not None and not equal(state_of(receiver), state_of(b["call"]["receiver"])):
@@ -214,13 +352,15 @@ def difference(a, b):
 
 
 def describe(result):
+    if "callback" in result:
+        return "calls a callback with %s, which the original never did" % show(result["callback"])
     if "error" in result:
         return "raises %s: %s" % result["error"]
     return show(result["value"])
 
 
 def show_input(payload):
-    call = pickle.loads(payload)
+    call, _, _ = load_call(payload)
     text = show(call["args"])
     if call["kwargs"]:
         text += " kwargs " + show(call["kwargs"])
@@ -304,6 +444,9 @@ def main():
     except Exception:
         finish({"status": "error", "message": traceback.format_exc(limit=8)[-2000:]})
     calls, unreplayable = read_calls(spec["captureFile"])
+    kept = [payload for payload in calls if faithful(payload, outcome(original, payload))]
+    unreplayable += len(calls) - len(kept)
+    calls = kept
     if not calls:
         finish({"status": "no-calls", "unreplayable": unreplayable})
 
