@@ -18,6 +18,8 @@ const fencePattern = /^(`{3,})[ \t]*([\w+-]*)[^\n]*\n([\s\S]*?)^\1`*[ \t]*$/gm;
 const solutionPattern = /<solution>([\s\S]*?)<\/solution>/g;
 const declarationTypes = new Set([
   'function_declaration',
+  // `module.exports = function equal(a, b) {…}` names its function on the expression.
+  'function_expression',
   'generator_function_declaration',
   'method_definition',
   'variable_declarator',

@@ -142,3 +142,37 @@ describe('extractCandidate on an object-literal method', () => {
     expect(await applied(expected, uniq, text)).toBe(text.replace('return xs;', 'return [...new Set(xs)];'));
   });
 });
+
+describe('extractCandidate on `module.exports = function name(…)`', () => {
+  const source = [
+    'module.exports = function equal(a, b) {',
+    '  if (a === b) return true;',
+    '  return JSON.stringify(a) === JSON.stringify(b);',
+    '};',
+  ].join('\n');
+  const equal: Target = {
+    ...omit,
+    id: 'index.js:equal',
+    path: 'index.js',
+    name: 'equal',
+    startLine: 1,
+    endLine: 4,
+    source,
+    changedLines: [2],
+    wrapper: undefined,
+  };
+
+  it('accepts a rewrite that keeps the named function expression, and rejects one that renames it', async () => {
+    const faster = source.replace('JSON.stringify(a) === JSON.stringify(b)', 'a !== a && b !== b');
+    expect(await extractCandidate(`\`\`\`js\n${faster}\n\`\`\``, equal)).toEqual({
+      ok: true,
+      source: faster,
+      imports: [],
+    });
+    const renamed = faster.replace('function equal', 'function same');
+    expect(await extractCandidate(`\`\`\`js\n${renamed}\n\`\`\``, equal)).toMatchObject({
+      ok: false,
+      reason: 'format error: the candidate does not define `equal`',
+    });
+  });
+});
