@@ -111,6 +111,7 @@ describe('instrumentJavaScript on wrapped definitions, CommonJS exports and memb
     expect(instrumented.split('\n').length).toBe(text.split('\n').length);
     await writeFile(join(dir, target.path), instrumented);
     const capture = join(dir, `capture-${name}`);
+    await rm(capture, { recursive: true, force: true });
     await mkdir(capture, { recursive: true });
     await run(process.execPath, ['-e', script], { cwd: dir, env: { AFTERBURNER_CAPTURE_DIR: capture } });
     const files = (await readdir(capture)).filter((f) => f.endsWith('.calls'));
@@ -163,6 +164,12 @@ describe('instrumentJavaScript on wrapped definitions, CommonJS exports and memb
       result: { b: 2 },
     });
     expect(await replayed('nth', [1, ['x', 'y']])).toEqual({ kind: 'function', arity: 2, result: 'y' });
+  });
+
+  it('records while the tests have made an inherited property read-only (qs pollutes Object.prototype)', async () => {
+    const pollute =
+      "Object.defineProperty(Object.prototype, 'crash', { value: '', enumerable: true, writable: false });";
+    expect(await recorded('parse', `${pollute} require('./lib.js').parse('a,b');`)).toEqual([['a,b']]);
   });
 
   it('records and replays module.exports.x = function', async () => {
