@@ -131,6 +131,19 @@ function replayable(value) {
   }
 }
 
+/**
+ * Appends without an options object: fs copies options with a for…in loop, which throws when the tests made an
+ * inherited property read-only (qs's prototype-pollution tests do).
+ */
+function appendTo(file, data) {
+  const fd = fs.openSync(file, 'a');
+  try {
+    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 function fileFor(id, suffix) {
   return path.join(captureDir, `${id.replace(/[^\w.-]+/g, '_')}.${suffix}`);
 }
@@ -165,7 +178,7 @@ let nextKey = 0;
 const processKey = `${process.pid}.${process.hrtime.bigint()}`;
 
 function skip(id, why) {
-  fs.appendFileSync(fileFor(id, 'skipped'), `${String(why).replace(/\n/g, ' ')}\n`);
+  appendTo(fileFor(id, 'skipped'), `${String(why).replace(/\n/g, ' ')}\n`);
 }
 
 /**
@@ -240,7 +253,7 @@ function append(id, record) {
   if (payload.length > maxCallBytes) throw new Unrecordable('arguments over the size limit');
   const header = Buffer.alloc(4);
   header.writeUInt32LE(payload.length);
-  fs.appendFileSync(fileFor(id, 'calls'), Buffer.concat([header, payload]));
+  appendTo(fileFor(id, 'calls'), Buffer.concat([header, payload]));
 }
 
 function callbackLogs(call) {
@@ -284,7 +297,7 @@ function noteClasses(id, classes) {
   const fresh = [...classes].filter((name) => !notedClasses.has(`${id}\0${name}`));
   if (fresh.length === 0) return;
   for (const name of fresh) notedClasses.add(`${id}\0${name}`);
-  fs.appendFileSync(fileFor(id, 'classes'), `${fresh.join('\n')}\n`);
+  appendTo(fileFor(id, 'classes'), `${fresh.join('\n')}\n`);
 }
 
 /**
