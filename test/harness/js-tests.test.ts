@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAvaTap } from '../../src/harness/js-runners/ava.js';
 import { parseJasmine } from '../../src/harness/js-runners/jasmine.js';
+import { parseJestLike } from '../../src/harness/js-runners/jest-like.js';
 import { mochaOptions } from '../../src/harness/js-runners/mocha.js';
 import { expandScripts, planJsTests, summarizeTestRun } from '../../src/harness/js-tests.js';
 import { resolveTestCommand } from '../../src/harness/test-command.js';
@@ -69,6 +70,34 @@ not ok 5 - throws
 `;
 
 describe('runner output', () => {
+  it('names a jest/vitest file that fails before its tests run, so the gate can leave it out (immer)', () => {
+    const results = {
+      numPassedTests: 2,
+      numFailedTests: 0,
+      testResults: [
+        {
+          name: '/work/__tests__/ok.ts',
+          status: 'passed',
+          assertionResults: [{ status: 'passed' }, { status: 'passed' }],
+        },
+        {
+          name: '/work/__tests__/redux.ts',
+          status: 'failed',
+          message: "Cannot find module 'redux'",
+          assertionResults: [],
+        },
+      ],
+    };
+    const counts = parseJestLike(JSON.stringify(results));
+    expect(counts).toEqual({
+      passedCount: 2,
+      failedCount: 1,
+      failures: [
+        { name: 'work/__tests__/redux.ts (the file failed to run)', message: "Cannot find module 'redux'" },
+      ],
+    });
+  });
+
   it("reads AVA's TAP: failing tests by name with their message and diff, skipped tests not counted", () => {
     const counts = parseAvaTap(avaTap);
     expect(counts.passedCount).toBe(1);

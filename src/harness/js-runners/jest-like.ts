@@ -17,18 +17,26 @@ interface JestLikeResults {
 export function parseJestLike(text: string): RunnerCounts {
   const data = JSON.parse(text) as JestLikeResults;
   const failures: TestFailure[] = [];
+  let unloaded = 0;
   for (const file of data.testResults ?? []) {
-    for (const a of file.assertionResults ?? []) {
-      if (a.status === 'failed')
-        failures.push({
-          name: a.fullName ?? a.title ?? '?',
-          message: firstLines((a.failureMessages ?? []).join('\n')),
-        });
+    const failed = (file.assertionResults ?? []).filter((a) => a.status === 'failed');
+    for (const a of failed) {
+      failures.push({
+        name: a.fullName ?? a.title ?? '?',
+        message: firstLines((a.failureMessages ?? []).join('\n')),
+      });
+    }
+    if (file.status === 'failed' && failed.length === 0) {
+      // A file that fails before its tests run (a missing module, a syntax error) is named like a test, so that
+      // the pass-to-pass gate can leave it out when it already fails on the original.
+      unloaded++;
+      const name = (file.name ?? '?').split('/').slice(-3).join('/');
+      failures.push({ name: `${name} (the file failed to run)`, message: firstLines(file.message ?? '') });
     }
   }
   return {
     passedCount: data.numPassedTests ?? 0,
-    failedCount: data.numFailedTests ?? failures.length,
+    failedCount: (data.numFailedTests ?? failures.length - unloaded) + unloaded,
     failures,
   };
 }
