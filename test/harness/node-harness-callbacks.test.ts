@@ -1,13 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FixtureRepo, materializeFixture } from '../../src/demo/materialize-fixture.js';
-import { detectChangedFunctions } from '../../src/detect/index.js';
-import type { Target } from '../../src/detect/types.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type Evaluation, NodeHarness } from '../../src/harness/index.js';
-import { createSandbox } from '../../src/sandbox/create-sandbox.js';
-import type { Sandbox } from '../../src/sandbox/types.js';
-import { dockerAvailable, dockerTestImage } from '../helpers/docker.js';
+import { dockerAvailable } from '../helpers/docker.js';
+import { fixtureSandbox } from '../helpers/fixture-sandbox.js';
 import { preparedHarnesses } from '../helpers/prepared-harnesses.js';
 
 const fasterUniqBy = `function uniqBy(items, iteratee) {
@@ -96,31 +92,17 @@ if (await dockerAvailable()) modes.push('docker');
 describe.each(modes)(
   'NodeHarness on callbacks and returned functions, a file at the root (%s sandbox)',
   (mode) => {
-    let fixture: FixtureRepo;
-    let sandbox: Sandbox;
-    let targets: Target[];
-
-    beforeAll(async () => {
-      fixture = await materializeFixture('collection-helpers');
-      targets = (await detectChangedFunctions({ repo: fixture.dir, base: fixture.base, head: fixture.head }))
-        .targets;
-      sandbox = await createSandbox({ mode, image: dockerTestImage, runId: `callbacks-test-${mode}` });
-    });
-
-    afterAll(async () => {
-      await harnesses.dispose();
-      await sandbox?.close();
-      await fixture?.dispose();
-    });
+    const suite = fixtureSandbox('collection-helpers', mode);
+    afterAll(() => harnesses.dispose());
 
     const harnesses = preparedHarnesses(
-      () => ({ sandbox, sourceDir: fixture.dir, targets }),
+      () => ({ sandbox: suite.sandbox, sourceDir: suite.fixture.dir, targets: suite.targets }),
       async (target, workspace) =>
         new NodeHarness({
           workspace,
           target,
-          sourceDir: fixture.dir,
-          fileText: await readFile(join(fixture.dir, target.path), 'utf8'),
+          sourceDir: suite.fixture.dir,
+          fileText: await readFile(join(suite.fixture.dir, target.path), 'utf8'),
           testCommand: 'node --test test/',
           minSpeedup: 0.1,
           rounds: 15,
@@ -134,7 +116,7 @@ describe.each(modes)(
     }
 
     it('finds the functions of index.js at the repository root', () => {
-      expect(targets.map((t) => `${t.path}:${t.name}`).sort()).toEqual([
+      expect(suite.targets.map((t) => `${t.path}:${t.name}`).sort()).toEqual([
         'index.js:countWhere',
         'index.js:graphOf',
         'index.js:indexBy',

@@ -1,14 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FixtureRepo, materializeFixture } from '../../src/demo/materialize-fixture.js';
-import { detectChangedFunctions } from '../../src/detect/index.js';
-import type { Target } from '../../src/detect/types.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { Evaluation } from '../../src/harness/index.js';
 import { PythonHarness } from '../../src/harness/python-harness.js';
-import { createSandbox } from '../../src/sandbox/create-sandbox.js';
-import type { Sandbox } from '../../src/sandbox/types.js';
-import { dockerAvailable, dockerTestImage } from '../helpers/docker.js';
+import { dockerAvailable } from '../helpers/docker.js';
+import { fixtureSandbox } from '../helpers/fixture-sandbox.js';
 import { preparedHarnesses } from '../helpers/prepared-harnesses.js';
 
 const fasterUniqueBy = `def unique_by(items, key):
@@ -35,31 +31,17 @@ const modes: ('process' | 'docker')[] = ['process'];
 if (await dockerAvailable()) modes.push('docker');
 
 describe.each(modes)('PythonHarness on key functions the tests pass as lambdas (%s sandbox)', (mode) => {
-  let fixture: FixtureRepo;
-  let sandbox: Sandbox;
-  let targets: Target[];
-
-  beforeAll(async () => {
-    fixture = await materializeFixture('py-collections');
-    targets = (await detectChangedFunctions({ repo: fixture.dir, base: fixture.base, head: fixture.head }))
-      .targets;
-    sandbox = await createSandbox({ mode, image: dockerTestImage, runId: `py-callbacks-test-${mode}` });
-  });
-
-  afterAll(async () => {
-    await harnesses.dispose();
-    await sandbox?.close();
-    await fixture?.dispose();
-  });
+  const suite = fixtureSandbox('py-collections', mode);
+  afterAll(() => harnesses.dispose());
 
   const harnesses = preparedHarnesses(
-    () => ({ sandbox, sourceDir: fixture.dir, targets }),
+    () => ({ sandbox: suite.sandbox, sourceDir: suite.fixture.dir, targets: suite.targets }),
     async (target, workspace) =>
       new PythonHarness({
         workspace,
         target,
-        sourceDir: fixture.dir,
-        fileText: await readFile(join(fixture.dir, target.path), 'utf8'),
+        sourceDir: suite.fixture.dir,
+        fileText: await readFile(join(suite.fixture.dir, target.path), 'utf8'),
         minSpeedup: 0.1,
         rounds: 15,
       }),
