@@ -242,21 +242,30 @@ function packSource(sourceDir: string, prefix?: string) {
  */
 async function openWorkDir(container: Docker.Container): Promise<void> {
   const exec = await container.exec({
-    Cmd: ['chmod', '1777', '/work'],
+    // A setup snapshot's /work already belongs to the sandbox user (and root may not chmod it without CAP_FOWNER).
+    Cmd: ['find', '/work', '-maxdepth', '0', '-user', '0', '-exec', 'chmod', '1777', '{}', '+'],
     User: '0:0',
+    // Not /work: root may be unable to enter a snapshot's /work, and find returns to where it started.
+    WorkingDir: '/',
     AttachStdout: true,
     AttachStderr: true,
   });
   const stream = await exec.start({ hijack: true, stdin: false });
+  let output = '';
   await new Promise<void>((resolve, reject) => {
+    stream.on('data', (chunk: Buffer) => {
+      output = (output + chunk.toString('utf8')).slice(-2000);
+    });
     stream.on('end', resolve);
     stream.on('close', resolve);
     stream.on('error', reject);
-    stream.resume();
   });
   const { ExitCode } = await exec.inspect();
-  if (ExitCode !== 0 && ExitCode !== null)
-    throw new Error(`could not open the work tree to the sandbox user (chmod exited ${ExitCode})`);
+  if (ExitCode !== 0 && ExitCode !== null) {
+    // The attached stream is multiplexed: drop its frame headers' control bytes.
+    const text = output.replace(/[\u0000-\u0008\u000e-\u001f]/g, '').trim();
+    throw new Error(`could not open the work tree to the sandbox user (exit ${ExitCode}): ${text}`);
+  }
 }
 
 /** The engine's last `ceil(cpus)` cores, e.g. "1" on a two-core machine with one CPU per container. */
