@@ -97,7 +97,8 @@ export class NodeHarness extends ReplayHarness<JsTestPlan> {
 
   protected verifierCommand(args: string[]): string[] {
     const loader = this.compiled ? ['--import', `./${harnessDir}/ts-loader.mjs`] : [];
-    return ['node', ...loader, `${harnessDir}/verify-runner.mjs`, ...args];
+    // --expose-gc: the verify runner collects the garbage of preparing a round before timing it.
+    return ['node', '--expose-gc', ...loader, `${harnessDir}/verify-runner.mjs`, ...args];
   }
 
   protected specExtras(): Record<string, unknown> {
