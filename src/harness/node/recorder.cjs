@@ -8,6 +8,8 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const v8 = require('node:v8');
+// Taken from the module, not the global: some test suites delete `globalThis.Buffer` (qs tests without it).
+const { Buffer } = require('node:buffer');
 
 const captureDir = process.env.AFTERBURNER_CAPTURE_DIR;
 const maxCalls = Number(process.env.AFTERBURNER_CAPTURE_MAX_CALLS || 200);
