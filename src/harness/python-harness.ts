@@ -9,13 +9,7 @@ import {
   planPythonTests,
   summarizePythonTestRun,
 } from './python-tests.js';
-import {
-  captureDir,
-  harnessDir,
-  ReplayHarness,
-  type ReplayHarnessOptions,
-  safeId,
-} from './replay-harness.js';
+import { harnessDir, ReplayHarness, type ReplayHarnessOptions } from './replay-harness.js';
 import type { Instrumented, TestRun } from './types.js';
 
 export interface PythonHarnessOptions extends ReplayHarnessOptions {
@@ -92,12 +86,7 @@ export class PythonHarness extends ReplayHarness<PythonTestPlan> {
   protected override async narrowPlan(): Promise<PythonTestPlan | undefined> {
     const plan = this.plan as PythonTestPlan;
     if (plan.runner === 'script') return undefined;
-    const file = `${captureDir}/${safeId(this.target.id)}.tests`;
-    const read = await this.options.workspace.exec(['sh', '-c', `cat '${file}' 2>/dev/null || true`], {
-      timeoutMs: 10_000,
-      env: this.env(),
-    });
-    const attributed = [...new Set(read.stdout.split('\n').filter(Boolean))];
+    const attributed = [...new Set(await this.captureLines('tests'))];
     const direct = await directPythonTestFiles(this.options.sourceDir, plan);
     return narrowPythonPlan(plan, attributed, direct, this.python);
   }

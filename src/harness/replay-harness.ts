@@ -411,35 +411,28 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     return this.summarizeTests(run, results?.outcome === 'ok' ? results.stdout : undefined);
   }
 
-  /** Classes whose instances the recorded calls hold (the recorder notes them one a line). */
-  private async recordedClassNames(): Promise<string[]> {
-    const file = `${captureDir}/${safeId(this.target.id)}.classes`;
+  /** Lines the recorder wrote beside the target's captured calls (`classes`, `skipped`, `tests`); none if absent. */
+  protected async captureLines(suffix: string): Promise<string[]> {
+    const file = `${captureDir}/${safeId(this.target.id)}.${suffix}`;
     const run = await this.options.workspace.exec(['sh', '-c', `cat '${file}' 2>/dev/null || true`], {
       timeoutMs: 10_000,
       env: this.env(),
     });
-    const names = run.stdout.split('\n').filter((name) => /^[A-Za-z_$][\w$]*$/.test(name));
+    return run.stdout.split('\n').filter((line) => line.trim() !== '');
+  }
+
+  /** Classes whose instances the recorded calls hold. */
+  private async recordedClassNames(): Promise<string[]> {
+    const names = (await this.captureLines('classes')).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name));
     return [...new Set(names)].slice(0, 50);
   }
 
-  /** Calls the recorder could not keep, and why (one reason a line; Python writes one `x` a call). */
+  /** Calls the recorder could not keep, and why (one reason a line). */
   private async skippedCalls(): Promise<SkippedCalls> {
-    const file = `${captureDir}/${safeId(this.target.id)}.skipped`;
-    const run = await this.options.workspace.exec(['sh', '-c', `cat '${file}' 2>/dev/null || true`], {
-      timeoutMs: 10_000,
-      env: this.env(),
-    });
     const reasons = new Map<string, number>();
-    let count = 0;
-    for (const line of run.stdout.split('\n')) {
-      if (!line.trim()) continue;
-      const [reason, n] = /^x+$/.test(line)
-        ? ['arguments that cannot be pickled', line.length]
-        : [line.trim(), 1];
-      reasons.set(reason, (reasons.get(reason) ?? 0) + n);
-      count += n;
-    }
-    return { count, reasons };
+    const lines = await this.captureLines('skipped');
+    for (const line of lines) reasons.set(line.trim(), (reasons.get(line.trim()) ?? 0) + 1);
+    return { count: lines.length, reasons };
   }
 
   private async runVerifier(candidate: string | undefined, rounds: number): Promise<RunnerResult> {
