@@ -16,8 +16,31 @@ export function baseTestRun(
     outcome: run.outcome,
     passed: run.outcome === 'ok',
     durationMs: run.durationMs,
-    outputTail: `${run.stdout}\n${run.stderr}`.trim().split('\n').slice(-15).join('\n'),
+    outputTail: outputTail(`${run.stdout}\n${run.stderr}`),
   };
+}
+
+const stackFrame = /^\s+at \S/;
+
+/**
+ * The last lines of a test run's output, with long stack traces folded: a crash's last 15 lines are otherwise all
+ * frames, and the error's own message (printed above them) is what the reader needs.
+ */
+export function outputTail(output: string, count = 15): string {
+  const folded: string[] = [];
+  let frames = 0;
+  for (const line of output.trim().split('\n')) {
+    if (stackFrame.test(line)) {
+      frames += 1;
+      if (frames <= 2) folded.push(line);
+      continue;
+    }
+    if (frames > 2) folded.push(`    … ${frames - 2} more frames`);
+    frames = 0;
+    folded.push(line);
+  }
+  if (frames > 2) folded.push(`    … ${frames - 2} more frames`);
+  return folded.slice(-count).join('\n');
 }
 
 /** The first lines of an assertion message: enough for the model's feedback, bounded. */
