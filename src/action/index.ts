@@ -1,8 +1,9 @@
 import * as core from '@actions/core';
+import { redact } from '../redact.js';
 import { runAction } from './run-action.js';
 
 try {
   await runAction();
 } catch (error) {
-  core.setFailed(error instanceof Error ? error.message : String(error));
+  core.setFailed(redact(error instanceof Error ? error.message : String(error)));
 }
