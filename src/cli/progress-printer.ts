@@ -21,7 +21,7 @@ export function liveProgress(stream: NodeJS.WriteStream): ProgressListener {
     if (above !== undefined) out += `\x1b[2K${above}\n`;
     for (const id of order) out += `\x1b[2K${(lines.get(id) ?? '').slice(0, width())}\n`;
     drawn = order.length;
-    stream.write(out);
+    stream.write(redact(out));
   };
   return {
     notice: (line) => redraw(line),
