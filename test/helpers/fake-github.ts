@@ -226,6 +226,8 @@ export interface FakeGitHubOptions {
    * view of the diff differs from ours (e.g. a base branch that moved).
    */
   refuseInlineOn?: string[];
+  /** Refuse GraphQL `viewer`, as some GitHub Enterprise Server versions do for integration tokens. */
+  refuseViewer?: boolean;
 }
 
 export interface FakeGitHub {
@@ -754,6 +756,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         query,
       );
     if (/^\s*query\s*\{\s*viewer\s*\{\s*login\s*\}\s*\}\s*$/.test(query) && problems.length === 0) {
+      if (options.refuseViewer) {
+        return {
+          status: 200,
+          body: { errors: [{ type: 'FORBIDDEN', message: 'Resource not accessible by integration' }] },
+        };
+      }
       return { status: 200, body: { data: { viewer: { login: user.login } } } };
     }
     if (!mutation) problems.push(`graphql: not a minimizeComment or viewer query: ${query}`);

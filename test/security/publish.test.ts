@@ -212,6 +212,30 @@ describe('what afterburner posts and writes cannot be turned against the pull re
       // Only a bot account can be github-actions[bot].
       expect(await client.isOwn({ login: 'github-actions[bot]', type: 'User' })).toBe(false);
     });
+
+    it('takes a token that GitHub will not name (no viewer, no GET /user) for the workflow token', async () => {
+      const silent = await startFakeGitHub({
+        owner: 'octo',
+        repo: 'demo',
+        gitDir: dir,
+        pull: { number: 7, base, head },
+        refuseViewer: true,
+      });
+      try {
+        const logged: string[] = [];
+        const unnamed = new GitHubClient({
+          token: silent.token,
+          baseUrl: silent.url,
+          repo: { owner: 'octo', repo: 'demo' },
+          log: (line) => logged.push(line),
+        });
+        expect(await unnamed.self()).toEqual({ login: 'github-actions[bot]', type: 'Bot' });
+        expect(silent.requests.map((r) => r.operationId)).toEqual(['graphql', 'users/get-authenticated']);
+        expect(logged.join('\n')).toMatch(/bot-login/);
+      } finally {
+        await silent.close();
+      }
+    });
     it("never edits a sweep pull request someone else opened from afterburner's branch", async () => {
       fake.pulls.push({
         number: 8,
