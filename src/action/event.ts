@@ -54,12 +54,37 @@ interface Payload {
   };
 }
 
+/** The event file the runner wrote; a missing, unreadable or malformed one is a one-line error naming it. */
+async function readPayload(path: string): Promise<Payload> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new AfterburnerError(
+      'usage',
+      `GITHUB_EVENT_PATH ${path} cannot be read (${code ?? String(error)})`,
+    );
+  }
+  let payload: unknown;
+  try {
+    payload = JSON.parse(text);
+  } catch (error) {
+    throw new AfterburnerError(
+      'usage',
+      `GITHUB_EVENT_PATH ${path} is not valid JSON: ${(error as Error).message.split('\n')[0]}`,
+    );
+  }
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) {
+    throw new AfterburnerError('usage', `GITHUB_EVENT_PATH ${path} does not hold a JSON object`);
+  }
+  return payload as Payload;
+}
+
 /** Reads GITHUB_EVENT_NAME / GITHUB_EVENT_PATH into what to do; unsupported events fail with the supported ones. */
 export async function readEvent(env: NodeJS.ProcessEnv): Promise<ActionEvent> {
   const name = env.GITHUB_EVENT_NAME;
-  const payload: Payload = env.GITHUB_EVENT_PATH
-    ? JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8'))
-    : {};
+  const payload = env.GITHUB_EVENT_PATH ? await readPayload(env.GITHUB_EVENT_PATH) : {};
   switch (name) {
     case 'pull_request':
     case 'pull_request_target': {

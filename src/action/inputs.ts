@@ -36,6 +36,7 @@ const schema = z.strictObject({
   'base-url': z.url().optional(),
   'api-key': optionalText,
   'github-token': optionalText,
+  'bot-login': optionalText,
   instruction: z.enum(['time', 'memory', 'integral']).default('time'),
   iterations: count(1, 20).default(defaults.iterations),
   candidates: count(1, 16).default(defaults.candidates),
@@ -72,6 +73,8 @@ export interface ActionInputs {
   baseUrl?: string;
   apiKey?: string;
   githubToken?: string;
+  /** The login github-token posts as, when GitHub cannot be asked (see GitHubClient.self). */
+  botLogin?: string;
   instruction: 'time' | 'memory' | 'integral';
   iterations: number;
   candidates: number;
@@ -137,6 +140,7 @@ export function parseInputs(raw: RawInputs): ActionInputs {
     baseUrl: i['base-url'],
     apiKey: i['api-key'],
     githubToken: i['github-token'],
+    botLogin: i['bot-login'],
     instruction: i.instruction,
     iterations: i.iterations,
     candidates: i.candidates,

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { redact } from '../redact.js';
 import { type RunReport, renderJsonReport, renderMarkdownReport } from '../report/index.js';
 
 /** What a mode hands back to the Action: the report, where it was written, and whether GitHub got it. */
@@ -17,7 +18,7 @@ export async function writeReports(report: RunReport, outDir: string, name: stri
   await mkdir(outDir, { recursive: true });
   const markdownPath = join(outDir, `${name}.md`);
   const jsonPath = join(outDir, `${name}.json`);
-  await writeFile(markdownPath, renderMarkdownReport(report));
-  await writeFile(jsonPath, renderJsonReport(report));
+  await writeFile(markdownPath, redact(renderMarkdownReport(report)));
+  await writeFile(jsonPath, redact(renderJsonReport(report)));
   return { markdownPath, jsonPath };
 }

@@ -3,8 +3,8 @@ import { basename } from 'node:path';
 import * as core from '@actions/core';
 import { AfterburnerError } from '../errors.js';
 import type { GitHubClient } from '../github/github-client.js';
-import { inertText, inlineCode } from '../report/format.js';
 import type { RunReport, SuggestionReport } from '../report/index.js';
+import { inert } from '../report/inert.js';
 import type { ActionEvent } from './event.js';
 import type { ActionInputs } from './inputs.js';
 import { type Outputs, writeReports } from './outputs.js';
@@ -62,27 +62,6 @@ async function mismatch(
   return undefined;
 }
 
-/** Free text is rendered, never trusted: it may not link, mention or format once posted. */
-function inert(report: RunReport): RunReport {
-  return {
-    ...report,
-    sandbox: { ...report.sandbox, description: inertText(report.sandbox.description, 200) },
-    skipped: report.skipped.map((s) => ({ ...s, reason: inertText(s.reason) })),
-    notices: report.notices.map((n) => inertText(n)),
-    suggestions: report.suggestions.map((s) =>
-      s.benchmark.memory
-        ? {
-            ...s,
-            benchmark: {
-              ...s.benchmark,
-              memory: { ...s.benchmark.memory, source: inertText(s.benchmark.memory.source, 100) },
-            },
-          }
-        : s,
-    ),
-  };
-}
-
 /**
  * A fork controls the run that measured its code, so its comments say so: the code was checked against the pull
  * request here, the figures could not be.
@@ -92,7 +71,7 @@ function provenanceOf(event: PostEvent, pull: { headRepo?: string; baseRepo: str
   const url = event.runUrl && /^https:\/\/[^\s()]+$/.test(event.runUrl) ? event.runUrl : undefined;
   const run = url ? `[workflow run ${event.runId}](${url})` : `workflow run ${event.runId}`;
   return (
-    `Measured by ${run} on ${inlineCode(pull.headRepo)}, a fork, which controls that run: afterburner checked ` +
+    `Measured by ${run} on ${inert(pull.headRepo, 'code')}, a fork, which controls that run: afterburner checked ` +
     'that this code is what the pull request holds, not the figures. Read the change before committing it.'
   );
 }
@@ -117,8 +96,8 @@ export async function postReport(input: {
     );
   }
   const file = await reportFile(inputs.reports);
-  const claimed = await readReportFile(file);
-  const pullNumber = claimed.pullRequest?.number;
+  const report = await readReportFile(file);
+  const pullNumber = report.pullRequest?.number;
   if (!pullNumber) {
     throw new AfterburnerError('usage', `${file} names no pull request: it was not written by mode review`);
   }
@@ -128,15 +107,14 @@ export async function postReport(input: {
       `${file} is for pull request #${pullNumber}, but workflow run ${event.runId} belongs to #${event.pullNumbers.join(', #')}`,
     );
   }
-  if (claimed.headSha !== event.headSha) {
+  if (report.headSha !== event.headSha) {
     throw new AfterburnerError(
       'usage',
-      `${file} is for commit ${claimed.headSha.slice(0, 7)}, but workflow run ${event.runId} checked out ` +
+      `${file} is for commit ${report.headSha.slice(0, 7)}, but workflow run ${event.runId} checked out ` +
         `${event.headSha.slice(0, 7)}: refusing to post a report from another commit`,
     );
   }
 
-  const report = inert(claimed);
   const notPosted = async (reason: string, posted: RunReport = report): Promise<Outputs> => ({
     report: posted,
     ...(await writeReports(posted, input.outDir, 'afterburner-report')),
@@ -177,7 +155,7 @@ export async function postReport(input: {
     }
     const line = `not posted: ${s.name} in ${s.path}: ${why}`;
     core.warning(`afterburner: ${line}`);
-    notices.push(inertText(line));
+    notices.push(line);
   }
   const checked: RunReport = { ...report, suggestions: kept, notices };
   const paths = await writeReports(checked, input.outDir, 'afterburner-report');

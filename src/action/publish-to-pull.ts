@@ -1,7 +1,8 @@
 import * as core from '@actions/core';
-import { type GitHubClient, httpStatus } from '../github/github-client.js';
+import { type GitHubClient, httpStatus, rateLimitReason } from '../github/github-client.js';
 import { publishReview } from '../github/publish-review.js';
 import type { RunReport } from '../report/index.js';
+import { inert } from '../report/inert.js';
 import type { ActionInputs } from './inputs.js';
 
 /**
@@ -39,12 +40,14 @@ export async function publishToPull(input: {
     core.info(`afterburner: posted ${JSON.stringify(result)}`);
     return { posted: true };
   } catch (error) {
+    const limited = rateLimitReason(error);
+    if (limited) return { posted: false, reason: limited };
     const status = httpStatus(error);
     if (status === 403 || status === 401) {
       return {
         posted: false,
         reason:
-          `GitHub refused to post (HTTP ${status}: ${(error as Error).message.split('\n')[0]}); the token is ` +
+          `GitHub refused to post (HTTP ${status}: ${inert((error as Error).message.split('\n')[0] ?? '', 'text', 200)}); the token is ` +
           'probably read-only: grant `pull-requests: write` or use the two-workflow pattern for forks',
       };
     }

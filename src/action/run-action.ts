@@ -3,9 +3,10 @@ import { plainProgress } from '../cli/progress-printer.js';
 import { detectChangedFunctions } from '../detect/index.js';
 import type { DetectResult } from '../detect/types.js';
 import { AfterburnerError } from '../errors.js';
-import { GitHubClient, httpStatus } from '../github/github-client.js';
+import { GitHubClient, httpStatus, rateLimitReason } from '../github/github-client.js';
 import { publishSweep } from '../github/publish-sweep.js';
 import { apiKeyFromEnv } from '../providers/create-provider.js';
+import { addSecrets, addSecretsFromEnv, redact, secretsInEnv } from '../redact.js';
 import { speedupHeadline } from '../report/comment-parts.js';
 import { type RunReport, renderMarkdownReport } from '../report/index.js';
 import { type ReviewOptions, runReview } from '../run.js';
@@ -24,9 +25,15 @@ import { jsonFilesUnder, readReportFile } from './report-files.js';
 const secretInputs = ['api-key', 'github-token'];
 
 function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
+  // Before the secret inputs leave the environment: their values, and any other secret-looking variable's,
+  // are redacted from everything posted or written.
+  addSecretsFromEnv(env);
+  // The runner masks them in lines we do not write ourselves, too.
+  for (const secret of secretsInEnv(env)) core.setSecret(secret);
   const raw = Object.fromEntries(inputNames.map((name) => [name, core.getInput(name)]));
   const inputs = parseInputs(raw);
   for (const secret of [inputs.apiKey, inputs.githubToken]) if (secret) core.setSecret(secret);
+  addSecrets(inputs.apiKey, inputs.githubToken);
   for (const name of secretInputs) delete env[`INPUT_${name.toUpperCase()}`];
   return inputs;
 }
@@ -55,10 +62,12 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
         token,
         baseUrl: env.GITHUB_API_URL ?? 'https://api.github.com',
         repo: repoOf(env),
-        log: (line) => core.warning(line),
+        log: (line) => core.warning(redact(line)),
+        login: inputs.botLogin,
       })
     : undefined;
   const pipeline = pipelineOptions(inputs, env, token);
+  addSecrets(token, pipeline.apiKey);
 
   let outputs: Outputs;
   if (mode === 'review') {
@@ -99,7 +108,9 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     summary += `\n> **Not posted to GitHub:** ${outputs.reason}\n`;
     for (const s of report.suggestions) {
       core.notice(
-        `${s.name}: ${speedupHeadline(s)}. The replacement is in the job summary and ${outputs.jsonPath}.`,
+        redact(
+          `${s.name}: ${speedupHeadline(s)}. The replacement is in the job summary and ${outputs.jsonPath}.`,
+        ),
         {
           title: 'afterburner: verified speedup',
           file: s.path,
@@ -108,14 +119,14 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
         },
       );
     }
-    core.info(`afterburner: not posted to GitHub: ${outputs.reason}`);
+    core.info(redact(`afterburner: not posted to GitHub: ${outputs.reason}`));
   }
-  await core.summary.addRaw(summary).write();
+  await core.summary.addRaw(redact(summary)).write();
   core.setOutput('suggestions', String(report.suggestions.length));
   core.setOutput('report', outputs.markdownPath);
   core.setOutput('json', outputs.jsonPath);
   core.setOutput('posted', String(outputs.posted));
-  if (outputs.reason) core.setOutput('reason', outputs.reason);
+  if (outputs.reason) core.setOutput('reason', redact(outputs.reason));
   if (outputs.pullUrl) core.setOutput('pull-request', outputs.pullUrl);
 }
 
@@ -262,8 +273,16 @@ async function sweep(input: {
   try {
     const result = await publishSweep({ client, repo: workspace, report, baseBranch });
     core.info(`afterburner: sweep ${JSON.stringify(result)}`);
-    return { report, ...paths, posted: result.pull !== undefined, pullUrl: result.pull?.url };
+    return {
+      report,
+      ...paths,
+      posted: result.pull !== undefined,
+      pullUrl: result.pull?.url,
+      ...(result.reason ? { reason: result.reason } : {}),
+    };
   } catch (error) {
+    const limited = rateLimitReason(error);
+    if (limited) return { report, ...paths, posted: false, reason: limited };
     const status = httpStatus(error);
     if (status === 403 || status === 401) {
       return {

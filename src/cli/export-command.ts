@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { AfterburnerError } from '../errors.js';
+import { redact } from '../redact.js';
 import {
   defaultTrajectoryDir,
   type ExportFormat,
@@ -29,7 +30,7 @@ export async function exportCommand(options: ExportOptions, io: CommandIO): Prom
   if (options.out) {
     const out = resolve(io.cwd, options.out);
     await mkdir(dirname(out), { recursive: true });
-    await writeFile(out, text);
+    await writeFile(out, redact(text));
   } else {
     io.stdout(text);
   }

@@ -1,13 +1,15 @@
 import { AfterburnerError, ExitCode } from '../errors.js';
+import { addSecretsFromEnv, redact } from '../redact.js';
 import { buildProgram } from './program.js';
 import { progressFor } from './progress-printer.js';
 
 /** Runs the CLI and returns the exit code; errors the user can act on are printed as one line. */
 export async function main(argv: string[]): Promise<number> {
+  addSecretsFromEnv(process.env);
   const io = {
     env: process.env,
     cwd: process.cwd(),
-    stdout: (text: string) => void process.stdout.write(text),
+    stdout: (text: string) => void process.stdout.write(redact(text)),
     progress: progressFor(process.stderr, process.env),
   };
   const program = buildProgram(io);
@@ -16,7 +18,7 @@ export async function main(argv: string[]): Promise<number> {
     return ExitCode.ok;
   } catch (error) {
     if (error instanceof AfterburnerError) {
-      process.stderr.write(`afterburner: ${error.message}\n`);
+      process.stderr.write(redact(`afterburner: ${error.message}\n`));
       return error.exitCode;
     }
     const commanderCode = (error as { code?: string }).code;
@@ -25,7 +27,9 @@ export async function main(argv: string[]): Promise<number> {
       return done ? ExitCode.ok : ExitCode.usage;
     }
     process.stderr.write(
-      `afterburner: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      redact(
+        `afterburner: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+      ),
     );
     return ExitCode.internal;
   }

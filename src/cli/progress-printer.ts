@@ -1,11 +1,12 @@
 import type { Target } from '../detect/types.js';
 import type { ProgressListener } from '../progress.js';
+import { redact } from '../redact.js';
 
 /** Plain lines, one per event: for CI logs and pipes. */
 export function plainProgress(write: (line: string) => void): ProgressListener {
   return {
-    notice: (line) => write(`afterburner: ${line}\n`),
-    target: (target, status) => write(`afterburner: ${target.name} (${target.path}): ${status}\n`),
+    notice: (line) => write(redact(`afterburner: ${line}\n`)),
+    target: (target, status) => write(redact(`afterburner: ${target.name} (${target.path}): ${status}\n`)),
   };
 }
 
@@ -20,7 +21,7 @@ export function liveProgress(stream: NodeJS.WriteStream): ProgressListener {
     if (above !== undefined) out += `\x1b[2K${above}\n`;
     for (const id of order) out += `\x1b[2K${(lines.get(id) ?? '').slice(0, width())}\n`;
     drawn = order.length;
-    stream.write(out);
+    stream.write(redact(out));
   };
   return {
     notice: (line) => redraw(line),

@@ -4,6 +4,7 @@ import { parseReviewFlags, type RawReviewFlags } from '../config/review-flags.js
 import type { DetectResult } from '../detect/types.js';
 import type { ProgressListener } from '../progress.js';
 import { apiKeyFromEnv } from '../providers/create-provider.js';
+import { redact } from '../redact.js';
 import { type RunReport, renderJsonReport, renderMarkdownReport } from '../report/index.js';
 import { runReview } from '../run.js';
 
@@ -16,7 +17,7 @@ export interface CommandIO {
 
 async function writeOut(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, text);
+  await writeFile(path, redact(text));
 }
 
 /** `afterburner review`: returns the report; writes it to --out/--json, or Markdown to stdout without --out. */

@@ -1,6 +1,7 @@
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { Octokit } from '@octokit/rest';
+import { addSecrets, redactDeep } from '../redact.js';
 
 const AfterburnerOctokit = Octokit.plugin(throttling, retry);
 
@@ -26,13 +27,19 @@ export interface ReviewComment {
   fileLevel: boolean;
   commitId: string;
   originalCommitId: string;
-  author?: string;
+  author?: Author;
 }
 
 export interface IssueComment {
   id: number;
   body: string;
-  author?: string;
+  author?: Author;
+}
+
+/** Who wrote a comment, as GitHub reports it (`type` is `Bot` for apps and the workflow token). */
+export interface Author {
+  login: string;
+  type?: string;
 }
 
 /** One inline comment of a review: lines on the new side of the diff. */
@@ -59,12 +66,50 @@ export interface GitHubClientOptions {
   log?: (line: string) => void;
   /** Retries after rate limits; tests set 0 to see failures at once. */
   rateLimitRetries?: number;
+  /**
+   * The login the token posts as, when known (input `bot-login`); otherwise asked of GitHub. Only comments by this
+   * login are ever edited, minimized or taken as ours.
+   */
+  login?: string;
 }
+
+/** The workflow's GITHUB_TOKEN posts as this app; it can ask GitHub neither `GET /user` nor always `viewer`. */
+export const workflowTokenLogin = 'github-actions[bot]';
+
+/** Request fields that never carry text we wrote (routing, auth), so redaction leaves them alone. */
+const routingFields = new Set(['method', 'url', 'baseUrl', 'headers', 'request', 'mediaType']);
 
 /** HTTP status of an Octokit request error, if it is one. */
 export function httpStatus(error: unknown): number | undefined {
   const status = (error as { status?: unknown } | undefined)?.status;
   return typeof status === 'number' ? status : undefined;
+}
+
+/**
+ * "GitHub rate limited the token…; retry after <time>" when GitHub refused a request for a rate limit (primary:
+ * `x-ratelimit-remaining: 0`; secondary: `retry-after` or its "secondary rate limit" message), else undefined.
+ * GitHub answers both with 403 or 429, the same 403 a read-only token gets, so the headers tell them apart.
+ */
+export function rateLimitReason(error: unknown, now = Date.now()): string | undefined {
+  const status = httpStatus(error);
+  if (status !== 403 && status !== 429) return undefined;
+  const response = (error as { response?: { headers?: Record<string, unknown>; data?: unknown } }).response;
+  const headers = response?.headers ?? {};
+  const text = `${(error as Error).message ?? ''} ${JSON.stringify(response?.data ?? '')}`;
+  const retryAfter = headers['retry-after'] === undefined ? Number.NaN : Number(headers['retry-after']);
+  const exhausted = String(headers['x-ratelimit-remaining']) === '0';
+  const reset = Number(headers['x-ratelimit-reset']);
+  const secondary = /secondary rate limit|abuse detection/i.test(text);
+  if (!exhausted && !secondary && Number.isNaN(retryAfter) && status !== 429) return undefined;
+  const at = (ms: number) => `${new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')}`;
+  // GitHub's advice: wait `retry-after` seconds if given, else until the reset time, else at least a minute.
+  const when =
+    retryAfter >= 0
+      ? `retry after ${at(now + retryAfter * 1000)} (in ${retryAfter} s)`
+      : exhausted && reset > 0
+        ? `retry after ${at(reset * 1000)}, when the limit resets (in ${Math.max(0, Math.ceil(reset - now / 1000))} s)`
+        : `retry after ${at(now + 60_000)} at the earliest (GitHub named no time; it asks for at least a minute)`;
+  return `GitHub rate limited the token (HTTP ${status}, ${secondary ? 'secondary rate limit' : exhausted ? 'no requests left this hour' : 'too many requests'}); ${when}`;
 }
 
 /** GitHub's 422 for a comment whose lines are not in the diff ("…must be part of the diff", "…same hunk…"). */
@@ -78,10 +123,16 @@ export function isOutsideDiffError(error: unknown): boolean {
 export class GitHubClient {
   readonly repo: RepoRef;
   private readonly octokit: InstanceType<typeof AfterburnerOctokit>;
+  private readonly log: (line: string) => void;
+  private readonly login?: string;
+  private identity?: Promise<Author>;
 
   constructor(options: GitHubClientOptions) {
     this.repo = options.repo;
+    this.login = options.login;
+    addSecrets(options.token);
     const log = options.log ?? (() => {});
+    this.log = log;
     const retries = options.rateLimitRetries ?? 2;
     this.octokit = new AfterburnerOctokit({
       auth: options.token,
@@ -99,6 +150,48 @@ export class GitHubClient {
         },
       },
     });
+    // The one way out to GitHub: nothing we send carries a registered secret.
+    this.octokit.hook.before('request', (request) => {
+      for (const [key, value] of Object.entries(request)) {
+        if (!routingFields.has(key)) (request as Record<string, unknown>)[key] = redactDeep(value);
+      }
+    });
+  }
+
+  /**
+   * Who the token posts as. GraphQL `viewer` answers for user and app installation tokens (`GET /app` needs the
+   * app's own key, and `GET /user` refuses installation tokens: it is only the fallback); when neither answers,
+   * the token is taken to be the workflow's, which posts as github-actions[bot].
+   */
+  self(): Promise<Author> {
+    this.identity ??= this.askIdentity();
+    return this.identity;
+  }
+
+  private async askIdentity(): Promise<Author> {
+    const bot = (login: string): Author => ({ login, ...(login.endsWith('[bot]') ? { type: 'Bot' } : {}) });
+    if (this.login) return bot(this.login);
+    try {
+      const data = await this.octokit.graphql<{ viewer?: { login?: string } }>('query { viewer { login } }');
+      if (data.viewer?.login) return bot(data.viewer.login);
+    } catch {}
+    try {
+      const { data } = await this.octokit.rest.users.getAuthenticated();
+      return { login: data.login, type: data.type };
+    } catch (error) {
+      this.log(
+        `cannot tell who the token posts as (HTTP ${httpStatus(error) ?? '?'}); taking it for the workflow token, ${workflowTokenLogin} (set input bot-login otherwise)`,
+      );
+      return bot(workflowTokenLogin);
+    }
+  }
+
+  /** Whether the token wrote this comment: only such comments are ever edited, minimized or taken as ours. */
+  async isOwn(author: Author | undefined): Promise<boolean> {
+    if (!author) return false;
+    const me = await this.self();
+    if (author.login.toLowerCase() !== me.login.toLowerCase()) return false;
+    return me.type === undefined || author.type === undefined || author.type === me.type;
   }
 
   async pull(pullNumber: number): Promise<PullRequestInfo> {
@@ -149,7 +242,7 @@ export class GitHubClient {
       fileLevel: c.subject_type === 'file',
       commitId: c.commit_id,
       originalCommitId: c.original_commit_id,
-      author: c.user?.login,
+      author: c.user ? { login: c.user.login, type: c.user.type } : undefined,
     }));
   }
 
@@ -207,7 +300,11 @@ export class GitHubClient {
       issue_number: issueNumber,
       per_page: 100,
     });
-    return comments.map((c) => ({ id: c.id, body: c.body ?? '', author: c.user?.login }));
+    return comments.map((c) => ({
+      id: c.id,
+      body: c.body ?? '',
+      author: c.user ? { login: c.user.login, type: c.user.type } : undefined,
+    }));
   }
 
   async createIssueComment(issueNumber: number, body: string): Promise<void> {
@@ -255,7 +352,7 @@ export class GitHubClient {
     return 'updated';
   }
 
-  async openPullFrom(branch: string): Promise<{ number: number; url: string } | undefined> {
+  async openPullFrom(branch: string): Promise<{ number: number; url: string; author?: Author } | undefined> {
     const { data } = await this.octokit.rest.pulls.list({
       ...this.repo,
       head: `${this.repo.owner}:${branch}`,
@@ -263,7 +360,9 @@ export class GitHubClient {
       per_page: 1,
     });
     const pull = data[0];
-    return pull ? { number: pull.number, url: pull.html_url } : undefined;
+    if (!pull) return undefined;
+    const author = pull.user ? { login: pull.user.login, type: pull.user.type } : undefined;
+    return { number: pull.number, url: pull.html_url, author };
   }
 
   async createPull(input: { head: string; base: string; title: string; body: string }) {

@@ -18,6 +18,7 @@ import {
 import {
   type GitHubClient,
   type InlineComment,
+  type IssueComment,
   isOutsideDiffError,
   type ReviewComment,
 } from './github-client.js';
@@ -158,9 +159,12 @@ export async function publishReview(options: PublishReviewOptions): Promise<Publ
   const hunks = new Map(files.map((f) => [f.filename, newSideHunks(f.patch)]));
   const planned = options.inline === false ? [] : planComments({ report, hunks, footer });
 
-  const ours = (await client.reviewComments(pullNumber))
-    .map((comment) => ({ comment, fingerprint: parseFingerprint(comment.body) }))
-    .filter((c): c is { comment: ReviewComment; fingerprint: Fingerprint } => c.fingerprint !== undefined);
+  // Anyone can paste our markers into a comment; only what the token itself wrote is ours to skip or retire.
+  const ours: { comment: ReviewComment; fingerprint: Fingerprint }[] = [];
+  for (const comment of await client.reviewComments(pullNumber)) {
+    const fingerprint = parseFingerprint(comment.body);
+    if (fingerprint && (await client.isOwn(comment.author))) ours.push({ comment, fingerprint });
+  }
   const live = (c: ReviewComment) => !c.body.includes(outdatedMarker);
   // GitHub drops the line of an inline comment whose lines a push changed; such a comment no longer applies.
   const anchored = (c: ReviewComment) => c.fileLevel || c.line !== null;
@@ -261,9 +265,13 @@ async function upsertSummary(input: {
   body: string;
   create: boolean;
 }): Promise<PublishReviewResult['summary']> {
-  const existing = (await input.client.issueComments(input.pullNumber)).find((c) =>
-    c.body.includes(summaryMarker),
-  );
+  let existing: IssueComment | undefined;
+  for (const comment of await input.client.issueComments(input.pullNumber)) {
+    if (comment.body.includes(summaryMarker) && (await input.client.isOwn(comment.author))) {
+      existing = comment;
+      break;
+    }
+  }
   if (existing) {
     if (existing.body === input.body) return 'unchanged';
     await input.client.updateIssueComment(existing.id, input.body);

@@ -11,6 +11,8 @@ export interface PublishSweepResult {
   branch?: 'created' | 'updated';
   applied: number;
   leftOut: number;
+  /** Why the pull request was not opened or updated although the branch was pushed. */
+  reason?: string;
 }
 
 /**
@@ -43,11 +45,20 @@ export async function publishSweep(input: {
   const branch = await client.forceBranch(sweepBranch, sha);
   const body = renderSweepBody({ report, applied, leftOut, marker: sweepMarker });
   const existing = await client.openPullFrom(sweepBranch);
+  if (existing && !(await client.isOwn(existing.author))) {
+    // GitHub allows one open pull request per branch pair; someone else's is theirs to edit, not ours.
+    return {
+      branch,
+      applied: applied.length,
+      leftOut: leftOut.length,
+      reason: `${existing.url} from ${sweepBranch} was opened by ${existing.author?.login ?? 'someone else'}; afterburner does not edit it (pushed the branch only)`,
+    };
+  }
   if (existing) {
     await client.updatePull(existing.number, { title, body });
     return {
       branch,
-      pull: { ...existing, action: 'updated' },
+      pull: { number: existing.number, url: existing.url, action: 'updated' },
       applied: applied.length,
       leftOut: leftOut.length,
     };

@@ -1,5 +1,6 @@
 import { formatPatch, structuredPatch } from 'diff';
-import { fenceFor, formatDuration, formatRatio, inlineCode } from './format.js';
+import { fenceFor, formatDuration, formatRatio } from './format.js';
+import { inert } from './inert.js';
 import type { SuggestionReport } from './types.js';
 
 /** GitHub rejects comment bodies of 65,536 characters or more (422 "Body is too long"). */
@@ -62,14 +63,15 @@ export function plural(count: number, word: string): string {
 /** What was run to prove the candidate equal: the tests (by file and count) and the replayed calls. */
 export function evidenceText(s: SuggestionReport): string {
   const { tests } = s;
-  const files = tests.files && tests.files.length > 0 ? ` in ${tests.files.map(inlineCode).join(', ')}` : '';
+  const files =
+    tests.files && tests.files.length > 0 ? ` in ${tests.files.map((f) => inert(f, 'code')).join(', ')}` : '';
   const passed =
     tests.passedCount !== undefined ? `: ${plural(tests.passedCount, 'test')}${files} passed` : ' passed';
   const testsText =
     tests.runner === 'script'
-      ? `no per-test results: the whole test command (${inlineCode(tests.command)}) ran and passed with this ` +
+      ? `no per-test results: the whole test command (${inert(tests.command, 'code')}) ran and passed with this ` +
         'version; its exit code is the only evidence from the tests. Also, '
-      : `the repository's tests (${inlineCode(tests.command)})${passed} with this version, and `;
+      : `the repository's tests (${inert(tests.command, 'code')})${passed} with this version, and `;
   return (
     `**Correctness:** ${testsText}` +
     `${plural(s.differentialCalls, 'call')} recorded from those tests, replayed on it, gave the same return values, ` +
@@ -82,7 +84,10 @@ export function evidenceText(s: SuggestionReport): string {
 /** Tests that failed before any change: named, so a reader knows they were not evidence. */
 function preexistingText(names: string[] | undefined): string {
   if (!names || names.length === 0) return '';
-  const shown = names.slice(0, 5).map(inlineCode).join(', ');
+  const shown = names
+    .slice(0, 5)
+    .map((n) => inert(n, 'code'))
+    .join(', ');
   const more = names.length > 5 ? ` and ${names.length - 5} more` : '';
   const verb = names.length === 1 ? 'fails' : 'fail';
   return ` ${plural(names.length, 'test')} ${verb} before any change; not used as evidence: ${shown}${more}.`;

@@ -1,5 +1,6 @@
 import { benchmarkTable, evidenceText, iterationChart, plural, speedupHeadline } from './comment-parts.js';
-import { fenceFor, inlineCode, tableCell } from './format.js';
+import { fenceFor } from './format.js';
+import { inert } from './inert.js';
 import type { RunReport, SkipReport, SuggestionReport } from './types.js';
 
 /** A GitHub suggestion block: committing it replaces exactly lines startLine..endLine with the candidate. */
@@ -14,7 +15,7 @@ function lineRange(startLine: number, endLine: number): string {
 
 function suggestionSection(s: SuggestionReport): string {
   const parts = [
-    `### ${inlineCode(s.name)} in ${inlineCode(s.path)}: ${speedupHeadline(s)}`,
+    `### ${inert(s.name, 'code')} in ${inert(s.path, 'code')}: ${speedupHeadline(s)}`,
     `Replaces ${lineRange(s.startLine, s.endLine)}:`,
     suggestionBlock(s.replacement),
   ];
@@ -34,7 +35,7 @@ function suggestionSection(s: SuggestionReport): string {
 function skippedTable(skipped: SkipReport[]): string {
   const rows = skipped.map((s) => {
     const where = s.startLine ? `${s.path}:${s.startLine}` : s.path;
-    return `| ${s.name ? inlineCode(s.name) : '—'} | ${inlineCode(where)} | ${tableCell(s.reason)} |`;
+    return `| ${s.name ? inert(s.name, 'code-cell') : '—'} | ${inert(where, 'code-cell')} | ${inert(s.reason, 'cell')} |`;
   });
   return ['| function | where | reason |', '| --- | --- | --- |', ...rows].join('\n');
 }
@@ -52,7 +53,7 @@ export function renderMarkdownReport(report: RunReport): string {
         "the candidates ran with your user's privileges. Start a Docker daemon to isolate them.",
     );
   }
-  for (const notice of report.notices) parts.push(`> ${notice}`);
+  for (const notice of report.notices) parts.push(`> ${inert(notice)}`);
   if (report.suggestions.length > 0) {
     parts.push('## Suggestions');
     for (const suggestion of report.suggestions) parts.push(suggestionSection(suggestion));
@@ -61,10 +62,10 @@ export function renderMarkdownReport(report: RunReport): string {
   const { settings, provider, usage } = report;
   parts.push(
     '---',
-    `afterburner ${report.tool.version} · provider ${inlineCode(provider.name)} (${inlineCode(provider.model)}) · ` +
+    `afterburner ${inert(report.tool.version)} · provider ${inert(provider.name, 'code')} (${inert(provider.model, 'code')}) · ` +
       `${plural(settings.iterations, 'iteration')} × ${plural(settings.candidates, 'candidate')} · minimum speedup ` +
       `${Math.round(settings.minSpeedup * 100)}% · tokens ${usage.inputTokens} in / ${usage.outputTokens} out · ` +
-      `sandbox: ${report.sandbox.description}`,
+      `sandbox: ${inert(report.sandbox.description)}`,
   );
   return `${parts.join('\n\n')}\n`;
 }

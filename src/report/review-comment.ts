@@ -10,7 +10,8 @@ import {
   maxCommentChars,
   speedupHeadline,
 } from './comment-parts.js';
-import { fenceFor, inlineCode } from './format.js';
+import { fenceFor } from './format.js';
+import { inert } from './inert.js';
 import type { SuggestionReport } from './types.js';
 
 /** Inline: a suggestion block on the exact lines. File: GitHub cannot anchor the lines, so show code and patch. */
@@ -49,7 +50,7 @@ function footerText(f: CommentFooter): string {
   const cost = f.costUsd !== undefined ? ` · cost $${f.costUsd.toFixed(4)}` : '';
   return (
     (f.provenance ? `> ${f.provenance}\n\n` : '') +
-    `<sub>afterburner ${f.version} · ${inlineCode(f.provider)} (${inlineCode(f.model)}) · tokens for this run ` +
+    `<sub>afterburner ${inert(f.version)} · ${inert(f.provider, 'code')} (${inert(f.model, 'code')}) · tokens for this run ` +
     `${f.inputTokens} in / ${f.outputTokens} out${cost}</sub>`
   );
 }
@@ -65,7 +66,7 @@ function importNote(s: SuggestionReport, placement: Placement | undefined): stri
 function unplaceable(options: SuggestionCommentOptions): string {
   const s = options.suggestion;
   return [
-    `**${inlineCode(s.name)}: ${speedupHeadline(s)}**`,
+    `**${inert(s.name, 'code')}: ${speedupHeadline(s)}**`,
     'The replacement is too large for a GitHub comment; it is in the job summary and the JSON report of this run.',
     footerText(options.footer),
     options.marker,
@@ -83,7 +84,7 @@ export function renderSuggestionComment(options: SuggestionCommentOptions): stri
           {
             text:
               `GitHub only offers one-click suggestions on lines inside one hunk of the diff, and ${span} of ` +
-              `${inlineCode(s.path)} are not, so here is the replacement for ${span}:`,
+              `${inert(s.path, 'code')} are not, so here is the replacement for ${span}:`,
           },
           { text: details(`Replacement for ${span}`, codeBlock(s.replacement, s.language)) },
           { text: details('As a patch', codeBlock(functionPatch(s), 'diff')), keep: 2 },
@@ -91,7 +92,7 @@ export function renderSuggestionComment(options: SuggestionCommentOptions): stri
   const chart = iterationChart(s);
   const body = fitBody(
     [
-      { text: `**${inlineCode(s.name)}: ${speedupHeadline(s)}**` },
+      { text: `**${inert(s.name, 'code')}: ${speedupHeadline(s)}**` },
       ...code,
       { text: importNote(s, options.importPlacement) },
       { text: benchmarkTable(s), keep: 4 },
@@ -116,11 +117,11 @@ export function renderImportComment(options: ImportCommentOptions): string {
   const s = options.suggestion;
   const edit = s.importEdit;
   if (!edit) throw new Error(`${s.path}:${s.name} has no import edit`);
-  const purpose = `Imports needed by the faster ${inlineCode(s.name)} (${lineSpan(s.startLine, s.endLine)}).`;
+  const purpose = `Imports needed by the faster ${inert(s.name, 'code')} (${lineSpan(s.startLine, s.endLine)}).`;
   const change =
     options.placement === 'inline'
       ? suggestion(edit.replacement)
-      : `Replace ${lineSpan(edit.startLine, edit.endLine)} of ${inlineCode(s.path)} with:\n\n` +
+      : `Replace ${lineSpan(edit.startLine, edit.endLine)} of ${inert(s.path, 'code')} with:\n\n` +
         codeBlock(edit.replacement, s.language);
   return [purpose, change, options.marker].join('\n\n');
 }

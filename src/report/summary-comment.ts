@@ -1,5 +1,6 @@
 import { ciText, plural } from './comment-parts.js';
-import { formatRatio, inlineCode, tableCell } from './format.js';
+import { formatRatio } from './format.js';
+import { inert } from './inert.js';
 import type { RunReport } from './types.js';
 
 export interface SummaryCommentOptions {
@@ -20,7 +21,7 @@ export function renderSummaryComment(options: SummaryCommentOptions): string {
   if (report.suggestions.length > 0) {
     const rows = report.suggestions.map(
       (s) =>
-        `| ${inlineCode(s.name)} | ${inlineCode(`${s.path}:${s.startLine}`)} | ` +
+        `| ${inert(s.name, 'code-cell')} | ${inert(`${s.path}:${s.startLine}`, 'code-cell')} | ` +
         `${formatRatio(s.benchmark.estimate.speedup)} faster | ${ciText(s.benchmark.estimate)} |`,
     );
     parts.push(['| function | where | change | interval |', '| --- | --- | --- | --- |', ...rows].join('\n'));
@@ -31,7 +32,7 @@ export function renderSummaryComment(options: SummaryCommentOptions): string {
   if (report.skipped.length > 0) {
     const rows = report.skipped.map((s) => {
       const where = s.startLine ? `${s.path}:${s.startLine}` : s.path;
-      return `| ${s.name ? inlineCode(s.name) : '—'} | ${inlineCode(where)} | ${tableCell(s.reason)} |`;
+      return `| ${s.name ? inert(s.name, 'code-cell') : '—'} | ${inert(where, 'code-cell')} | ${inert(s.reason, 'cell')} |`;
     });
     parts.push(
       `<details>\n<summary>${plural(report.skipped.length, 'function or file')} not optimized</summary>\n\n` +
@@ -41,9 +42,9 @@ export function renderSummaryComment(options: SummaryCommentOptions): string {
   }
   const { provider, usage, settings } = report;
   parts.push(
-    `<sub>afterburner ${report.tool.version} · head ${report.headSha.slice(0, 7)} · ${inlineCode(provider.name)} ` +
-      `(${inlineCode(provider.model)}) · ${plural(settings.iterations, 'iteration')} × ${plural(settings.candidates, 'candidate')} · ` +
-      `tokens ${usage.inputTokens} in / ${usage.outputTokens} out · sandbox: ${tableCell(report.sandbox.description)}</sub>`,
+    `<sub>afterburner ${inert(report.tool.version)} · head ${report.headSha.slice(0, 7)} · ${inert(provider.name, 'code')} ` +
+      `(${inert(provider.model, 'code')}) · ${plural(settings.iterations, 'iteration')} × ${plural(settings.candidates, 'candidate')} · ` +
+      `tokens ${usage.inputTokens} in / ${usage.outputTokens} out · sandbox: ${inert(report.sandbox.description)}</sub>`,
     options.marker,
   );
   return parts.join('\n\n');

@@ -11,7 +11,7 @@ import {
   plural,
   speedupHeadline,
 } from './comment-parts.js';
-import { inlineCode, tableCell } from './format.js';
+import { inert } from './inert.js';
 import type { RunReport, SuggestionReport } from './types.js';
 
 export interface SweepBodyOptions {
@@ -38,7 +38,7 @@ export function renderSweepBody(options: SweepBodyOptions): string {
         '| --- | --- | --- |',
         ...applied.map(
           (s) =>
-            `| ${inlineCode(s.name)} | ${inlineCode(`${s.path}:${s.startLine}`)} | ${speedupHeadline(s)} |`,
+            `| ${inert(s.name, 'code-cell')} | ${inert(`${s.path}:${s.startLine}`, 'code-cell')} | ${speedupHeadline(s)} |`,
         ),
       ].join('\n'),
     },
@@ -47,7 +47,7 @@ export function renderSweepBody(options: SweepBodyOptions): string {
     const keep = 10 + (applied.length - index);
     parts.push(
       {
-        text: `### ${inlineCode(s.name)} in ${inlineCode(s.path)} (${lineSpan(s.startLine, s.endLine)})`,
+        text: `### ${inert(s.name, 'code')} in ${inert(s.path, 'code')} (${lineSpan(s.startLine, s.endLine)})`,
         keep: keep + 3,
       },
       { text: benchmarkTable(s), keep: keep + 2 },
@@ -58,7 +58,7 @@ export function renderSweepBody(options: SweepBodyOptions): string {
   if (options.leftOut.length > 0) {
     parts.push({
       text: `Left out because their lines overlap another change in the same file: ${options.leftOut
-        .map((s) => inlineCode(`${s.path}:${s.name}`))
+        .map((s) => inert(`${s.path}:${s.name}`, 'code'))
         .join(', ')}.`,
       keep: 9,
     });
@@ -66,7 +66,7 @@ export function renderSweepBody(options: SweepBodyOptions): string {
   if (report.skipped.length > 0) {
     const rows = report.skipped.map((s) => {
       const where = s.startLine ? `${s.path}:${s.startLine}` : s.path;
-      return `| ${s.name ? inlineCode(s.name) : '—'} | ${inlineCode(where)} | ${tableCell(s.reason)} |`;
+      return `| ${s.name ? inert(s.name, 'code-cell') : '—'} | ${inert(where, 'code-cell')} | ${inert(s.reason, 'cell')} |`;
     });
     parts.push({
       text: details(
@@ -80,9 +80,9 @@ export function renderSweepBody(options: SweepBodyOptions): string {
   parts.push(
     {
       text:
-        `<sub>afterburner ${report.tool.version} · ${inlineCode(provider.name)} (${inlineCode(provider.model)}) · ` +
+        `<sub>afterburner ${inert(report.tool.version)} · ${inert(provider.name, 'code')} (${inert(provider.model, 'code')}) · ` +
         `${plural(settings.iterations, 'iteration')} × ${plural(settings.candidates, 'candidate')} · tokens ${usage.inputTokens} in / ` +
-        `${usage.outputTokens} out · sandbox: ${tableCell(report.sandbox.description)}</sub>`,
+        `${usage.outputTokens} out · sandbox: ${inert(report.sandbox.description)}</sub>`,
       keep: 8,
     },
     { text: options.marker },

@@ -1,5 +1,6 @@
 import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { redact } from '../redact.js';
 import type { TrajectoryEntry, TrajectorySink } from './types.js';
 
 /** Where logs go, relative to the repository. */
@@ -24,7 +25,7 @@ export class JsonlTrajectoryLog implements TrajectorySink {
     // Lines are appended in order even when targets run concurrently.
     this.queue = this.queue.then(async () => {
       await this.ready;
-      await appendFile(this.file, `${JSON.stringify(entry)}\n`);
+      await appendFile(this.file, `${redact(JSON.stringify(entry))}\n`);
     });
     return this.queue;
   }

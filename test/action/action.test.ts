@@ -20,7 +20,7 @@ import {
   runAction,
 } from '../helpers/action-run.js';
 import { dockerAvailable, dockerTestImage } from '../helpers/docker.js';
-import { type FakeGitHub, startFakeGitHub } from '../helpers/fake-github.js';
+import { type FakeGitHub, isWrite, startFakeGitHub } from '../helpers/fake-github.js';
 import { expectGolden } from '../helpers/golden.js';
 
 describe('the Action (dist/index.js) reviewing a pull request against a fake GitHub', () => {
@@ -92,7 +92,7 @@ describe('the Action (dist/index.js) reviewing a pull request against a fake Git
     const second = await runAction(runnerTemp, env);
     expect(second.code, second.stdout + second.stderr).toBe(0);
     expect(fake.invalid).toEqual([]);
-    const writes = fake.requests.slice(seen).filter((r) => r.method !== 'GET');
+    const writes = fake.requests.slice(seen).filter(isWrite);
     // Only the sticky summary may be edited in place (fresh measurements); nothing is created.
     expect(writes.map((w) => w.operationId).filter((id) => id !== 'issues/update-comment')).toEqual([]);
     expect(fake.reviews).toHaveLength(1);
@@ -113,7 +113,7 @@ describe('the Action (dist/index.js) reviewing a pull request against a fake Git
     const requests = fake.requests.slice(seen);
     expect(requests[0]?.operationId).toBe('pulls/get');
     expect(output(run.outputs, 'suggestions')).toBe('3');
-    const writes = requests.filter((r) => r.method !== 'GET').map((r) => r.operationId);
+    const writes = requests.filter(isWrite).map((r) => r.operationId);
     expect(writes.filter((id) => id !== 'issues/update-comment')).toEqual([]);
     expect(fake.reviews).toHaveLength(1);
   });
@@ -196,7 +196,7 @@ describe('the Action (dist/index.js) reviewing a pull request against a fake Git
     expect(run.stdout).toMatch(
       /::error::Docker sandbox unavailable: .*install Docker on the runner, or set input 'sandbox' to process/,
     );
-    expect(fake.requests.slice(seen).filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(fake.requests.slice(seen).filter(isWrite)).toEqual([]);
   });
 
   it("refuses to run a fork's code in the process sandbox under pull_request_target", async () => {

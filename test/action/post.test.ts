@@ -12,7 +12,7 @@ import {
   runAction,
   workflowRunCompleted,
 } from '../helpers/action-run.js';
-import type { FakeGitHub } from '../helpers/fake-github.js';
+import { type FakeGitHub, isWrite } from '../helpers/fake-github.js';
 import { expectGolden } from '../helpers/golden.js';
 
 const fork = 'someone/tagged-posts';
@@ -46,7 +46,7 @@ describe('the fork-safe pair: pull_request computes, workflow_run posts (mode po
       'INPUT_GITHUB-TOKEN': fake.token,
       INPUT_REPORTS: reports,
     });
-  const writesSince = (seen: number) => fake.requests.slice(seen).filter((r) => r.method !== 'GET');
+  const writesSince = (seen: number) => fake.requests.slice(seen).filter(isWrite);
 
   beforeAll(async () => {
     // The compute side: a fork's pull request under `pull_request` (read-only token), which posts nothing.
@@ -70,7 +70,7 @@ describe('the fork-safe pair: pull_request computes, workflow_run posts (mode po
   });
 
   it('the compute run posts nothing and keeps the pull request number and head in its report', () => {
-    expect(fake.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(fake.requests.filter(isWrite)).toEqual([]);
     expect(computed.pullRequest).toEqual({ number: 12, headRepo: fork });
     expect(computed.headSha).toBe(fixture.head);
     expect(computed.suggestions.map((s) => s.name).sort()).toEqual(['indexById', 'missingIds', 'sharedTags']);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitHubClient } from '../../src/github/github-client.js';
 import { publishReview } from '../../src/github/publish-review.js';
 import type { SuggestionReport } from '../../src/report/types.js';
-import { type FakeGitHub, startFakeGitHub } from '../helpers/fake-github.js';
+import { type FakeGitHub, isWrite, startFakeGitHub } from '../helpers/fake-github.js';
 import { expectGolden } from '../helpers/golden.js';
 import { reportWith, suggestionFor } from './report-fixture.js';
 
@@ -126,7 +126,7 @@ describe('publishReview against the OpenAPI-validated fake', () => {
     const writes = fake.requests.length;
     const second = await publishReview({ client, pullNumber: 7, headSha: head, report, footer });
     expect(second).toMatchObject({ inline: 0, fileLevel: 0, unchanged: 2, summary: 'unchanged' });
-    expect(fake.requests.slice(writes).filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(fake.requests.slice(writes).filter(isWrite)).toEqual([]);
   });
 
   it('after a push that changes a function, posts the new suggestion and minimizes the outdated one', async () => {

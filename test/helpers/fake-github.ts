@@ -174,6 +174,12 @@ export interface RecordedRequest {
   status: number;
 }
 
+/** Whether a request changes anything: every method but GET, except GraphQL queries (asking who the token is). */
+export function isWrite(request: RecordedRequest): boolean {
+  if (request.method === 'GET') return false;
+  return !/^\s*query\b/.test(String((request.body as { query?: unknown } | undefined)?.query ?? ''));
+}
+
 export interface StoredReviewComment {
   id: number;
   node_id: string;
@@ -187,6 +193,24 @@ export interface StoredReviewComment {
   start_line: number | null;
   subject_type: 'line' | 'file';
   minimized: boolean;
+  /** Who wrote it; the token's own user (github-actions[bot]) when absent. */
+  user?: FakeUser;
+}
+
+export interface FakeUser {
+  login: string;
+  id: number;
+  type: 'User' | 'Bot';
+}
+
+/** Someone else on the pull request: a person who can paste our hidden markers into their own comments. */
+export const otherUser: FakeUser = { login: 'mallory', id: 583231, type: 'User' };
+
+/** What GitHub answers when a rate limit refuses a request (403 or 429 with its headers). */
+export interface RateLimitReply {
+  status: 403 | 429;
+  headers: Record<string, string>;
+  message: string;
 }
 
 export interface FakeGitHubOptions {
@@ -202,6 +226,8 @@ export interface FakeGitHubOptions {
    * view of the diff differs from ours (e.g. a base branch that moved).
    */
   refuseInlineOn?: string[];
+  /** Refuse GraphQL `viewer`, as some GitHub Enterprise Server versions do for integration tokens. */
+  refuseViewer?: boolean;
 }
 
 export interface FakeGitHub {
@@ -211,14 +237,24 @@ export interface FakeGitHub {
   /** Requests that broke the OpenAPI description; a test must expect this to be empty. */
   invalid: string[];
   reviewComments: StoredReviewComment[];
-  issueComments: { id: number; body: string }[];
+  issueComments: { id: number; body: string; user?: FakeUser }[];
   reviews: { id: number; commit_id: string; body: string }[];
-  pulls: { number: number; head: string; base: string; title: string; body: string; state: string }[];
+  pulls: {
+    number: number;
+    head: string;
+    base: string;
+    title: string;
+    body: string;
+    state: string;
+    user?: FakeUser;
+  }[];
   refs: Map<string, string>;
   commits: Map<string, { tree: string; parents: string[]; message: string }>;
   /** Files of a tree created through POST git/trees: path → content (over its base tree). */
   trees: Map<string, { base?: string; files: Record<string, string> }>;
   setReadOnly(readOnly: boolean): void;
+  /** Refuse every write with this rate-limit reply until called with undefined. */
+  setRateLimited(reply: RateLimitReply | undefined): void;
   /** A new push to the pull request: comments whose lines changed become outdated (line null). */
   pushHead(sha: string): Promise<void>;
   close(): Promise<void>;
@@ -285,8 +321,10 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
   const { owner, repo, gitDir } = options;
   const fullName = `${owner}/${repo}`;
   let readOnly = options.readOnly ?? false;
+  let rateLimited: RateLimitReply | undefined;
   let nextId = 1000;
-  const user = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' };
+  // The token is an installation token (`ghs_`), as the workflow's is: it posts as github-actions[bot].
+  const user: FakeUser = { login: 'github-actions[bot]', id: 41898282, type: 'Bot' };
   const state: FakeGitHub = {
     url: '',
     token: `ghs_${createHash('sha1').update(String(Math.random())).digest('hex').slice(0, 36)}`,
@@ -301,6 +339,9 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     trees: new Map(),
     setReadOnly: (value) => {
       readOnly = value;
+    },
+    setRateLimited: (reply) => {
+      rateLimited = reply;
     },
     pushHead: async (sha) => {
       const pull = options.pull;
@@ -352,7 +393,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     path: c.path,
     commit_id: c.commit_id,
     original_commit_id: c.original_commit_id,
-    user,
+    user: c.user ?? user,
     body: c.body,
     created_at: '2026-11-22T00:00:00Z',
     updated_at: '2026-11-22T00:00:00Z',
@@ -397,7 +438,16 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
     body: any,
   ): Promise<Reply> {
     const pull = options.pull;
+    if (rateLimited && method !== 'GET') {
+      return {
+        status: rateLimited.status,
+        headers: rateLimited.headers,
+        body: { message: rateLimited.message, documentation_url: 'https://docs.github.com/rest' },
+      };
+    }
     if (readOnly && method !== 'GET') return forbidden;
+    // An installation token may not ask who it is over REST.
+    if (operationId === 'users/get-authenticated') return { ...forbidden, status: 403 };
     if (params.owner !== owner || params.repo !== repo) return notFound;
     switch (operationId) {
       case 'repos/get':
@@ -547,7 +597,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
             id: c.id,
             node_id: `IC_${c.id}`,
             body: c.body,
-            user,
+            user: c.user ?? user,
             author_association: 'NONE',
           })),
         };
@@ -562,7 +612,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
         const comment = state.issueComments.find((c) => c.id === Number(params.comment_id));
         if (!comment) return notFound;
         comment.body = body.body;
-        return { status: 200, body: { ...comment, node_id: `IC_${comment.id}`, user } };
+        return { status: 200, body: { ...comment, node_id: `IC_${comment.id}`, user: comment.user ?? user } };
       }
       case 'git/get-commit': {
         const stored = state.commits.get(params.commit_sha as string);
@@ -645,6 +695,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
             html_url: `https://github.com/${fullName}/pull/${p.number}`,
             state: p.state,
             title: p.title,
+            user: p.user ?? user,
           })),
         };
       }
@@ -704,7 +755,16 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
       /mutation\s*\(\s*\$id\s*:\s*ID!\s*\)\s*\{\s*minimizeComment\s*\(\s*input\s*:\s*\{\s*subjectId\s*:\s*\$id\s*,\s*classifier\s*:\s*(OUTDATED|SPAM|ABUSE|OFF_TOPIC|RESOLVED|DUPLICATE)\s*\}\s*\)/.exec(
         query,
       );
-    if (!mutation) problems.push(`graphql: not a minimizeComment mutation: ${query}`);
+    if (/^\s*query\s*\{\s*viewer\s*\{\s*login\s*\}\s*\}\s*$/.test(query) && problems.length === 0) {
+      if (options.refuseViewer) {
+        return {
+          status: 200,
+          body: { errors: [{ type: 'FORBIDDEN', message: 'Resource not accessible by integration' }] },
+        };
+      }
+      return { status: 200, body: { data: { viewer: { login: user.login } } } };
+    }
+    if (!mutation) problems.push(`graphql: not a minimizeComment or viewer query: ${query}`);
     if (problems.length > 0) {
       state.invalid.push(...problems);
       return { status: 200, body: { errors: problems.map((message) => ({ message })) } };

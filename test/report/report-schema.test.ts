@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { inertText, tableCell } from '../../src/report/format.js';
 import { renderJsonReport } from '../../src/report/index.js';
+import { inert } from '../../src/report/inert.js';
 import { parseRunReport } from '../../src/report/report-schema.js';
 import { sampleReport, sampleSuggestion } from './sample-report.js';
 
@@ -42,16 +42,16 @@ describe('reading a JSON report back', () => {
 
 describe('inert text from a report someone else wrote', () => {
   it('cannot mention, link, embed HTML or format, and stays on one line', () => {
-    const text = inertText(
+    const text = inert(
       'ping @octocat, see [here](https://evil.example) or www.evil.example <img src=x>\n**bold**',
     );
     expect(text).not.toMatch(/@\w/);
     expect(text).not.toContain('https://');
     expect(text).not.toMatch(/www\./);
-    expect(text).not.toMatch(/(^|[^\\])[<[*]/);
+    expect(text).not.toMatch(/(^|[^\\])[[*]/);
+    expect(text).not.toContain('<');
     expect(text).not.toContain('\n');
-    expect(inertText('x'.repeat(900))).toHaveLength(500);
-    // Pipes are left to the table cell, which escapes them once.
-    expect(tableCell(inertText('a | b'))).toBe('a \\| b');
+    expect(inert('x'.repeat(1200))).toHaveLength(1001);
+    expect(inert('a | b', 'cell')).toBe('a \\| b');
   });
 });
