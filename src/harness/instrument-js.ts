@@ -241,12 +241,13 @@ function typeScriptHeader(text: string, esm: boolean, recorderSpecifier: string)
 /**
  * An ES module imports the recorder at the start of its first line (after a shebang), so no line moves. Not at
  * the end: transforms that turn imports into requires in place (Babel plugins, @babel/register) would run the
- * recorder's require after the code that calls it. `import * as` of the .cjs recorder works natively, in vitest,
- * and compiled to CommonJS.
+ * recorder's require after the code that calls it. A default import is the one form every transform knows (ramda's
+ * own Babel plugin accepts nothing else); the recorder's `default` names itself for transforms that read `.default`
+ * without interop.
  */
 function esModuleHeader(text: string, recorderSpecifier: string): string {
   const shebang = text.startsWith('#!') ? text.slice(0, text.indexOf('\n') + 1 || text.length) : '';
-  return `${shebang}import * as __afterburner from ${JSON.stringify(recorderSpecifier)};${text.slice(shebang.length)}`;
+  return `${shebang}import __afterburner from ${JSON.stringify(recorderSpecifier)};${text.slice(shebang.length)}`;
 }
 
 /**
