@@ -163,9 +163,10 @@ export async function expectPythonRuleKeepsBehaviour(property: PythonProperty): 
   const inputs = samples.map(
     (args) => `(${args.map(pythonLiteral).join(', ')}${args.length === 1 ? ',' : ''})`,
   );
+  const imports = (property.rule.imports ?? []).map((line) => `${line}\n`).join('');
   const pythonCase: PythonCase = {
     original: property.source,
-    rewritten: rewritten as string,
+    rewritten: imports + (rewritten as string),
     callable: property.callable,
     inputs,
   };
