@@ -32,7 +32,14 @@ export function addModelOptions(command: Command): Command {
     .option('--max-tokens <n>', 'token budget of the run; when spent, remaining functions are skipped')
     .option('--max-cost <usd>', 'cost budget of the run in US dollars (needs --price)')
     .option('--price <in/out>', 'US dollars per million input/output tokens, e.g. 0.4/1.6')
-    .option('--request-timeout <seconds>', 'timeout of one model request')
+    .option(
+      '--request-timeout <seconds>',
+      `timeout of one model request (default ${defaults.requestTimeoutSeconds})`,
+    )
+    .option(
+      '--model-time <seconds>',
+      `time one function may wait for the model in all (default ${defaults.modelSecondsPerFunction})`,
+    )
     .option('--concurrency <n>', 'model requests in flight at once')
     .addOption(
       new Option('--sampling <mode>', 'ask for k candidates with `n` in one request, or separately').choices([

@@ -51,6 +51,7 @@ export async function reviewCommand(
     price: flags.price,
     cacheDir: flags.cache ? undefined : false,
     requestTimeoutMs: flags.requestTimeoutMs,
+    modelTimeMs: flags.modelTimeMs,
     concurrency: flags.concurrency,
     sampling: flags.sampling,
     detection,

@@ -13,4 +13,11 @@ export const defaults = {
   image: 'node:22-bookworm-slim',
   /** The same for Python targets: --python-image or AFTERBURNER_PYTHON_IMAGE. */
   pythonImage: 'python:3.12-slim-bookworm',
+  /** One model request, answer included; the SDKs retry a timed-out request up to 3 times. */
+  requestTimeoutSeconds: 120,
+  /**
+   * All model requests of one function together: a hung endpoint would otherwise cost 4 × 120 s per function
+   * (the first try and 3 retries); past this the function stops with the reason and the others go on.
+   */
+  modelSecondsPerFunction: 300,
 } as const;

@@ -5,6 +5,9 @@ import { type core, z } from 'zod';
 import type { DetectFilterOptions, Language } from '../detect/types.js';
 import { AfterburnerError } from '../errors.js';
 
+/** More aliases than a hand-written config needs; a "billion laughs" document expands far beyond it. */
+const maxAliasCount = 100;
+
 /** Looked up in this order at the repository root; the first that exists is used. */
 export const configFileNames = ['.afterburner.yml', '.afterburner.yaml'] as const;
 
@@ -64,7 +67,13 @@ export function parseFileConfig(text: string, source: string = configFileNames[0
     const line = syntaxError.linePos?.[0].line;
     throw fail(`invalid YAML${line ? ` at line ${line}` : ''}: ${syntaxError.message.split('\n')[0]}`);
   }
-  const raw: unknown = document.toJS() ?? {};
+  let raw: unknown;
+  try {
+    raw = document.toJS({ maxAliasCount }) ?? {};
+  } catch (error) {
+    // The yaml package throws a plain ReferenceError for an alias bomb or an alias without its anchor.
+    throw fail(`invalid YAML: ${(error as Error).message.split('\n')[0]}`);
+  }
   const result = fileConfigSchema.safeParse(raw);
   if (!result.success) throw fail(describeIssue(result.error.issues[0]));
   const detect = result.data.detect ?? {};

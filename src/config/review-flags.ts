@@ -36,6 +36,7 @@ export interface RawReviewFlags {
   /** `--no-cache` sets this to false. */
   cache?: boolean;
   requestTimeout?: string;
+  modelTime?: string;
   concurrency?: string;
   sampling?: string;
 }
@@ -64,6 +65,7 @@ export interface ReviewFlags {
   price?: TokenPrice;
   cache: boolean;
   requestTimeoutMs?: number;
+  modelTimeMs?: number;
   concurrency?: number;
   sampling?: SamplingMode;
 }
@@ -99,6 +101,7 @@ const schema = z.strictObject({
   ...budgetFields,
   cache: z.boolean().default(true),
   requestTimeout: z.coerce.number().positive().max(3600).optional(),
+  modelTime: z.coerce.number().positive().max(86_400).optional(),
   concurrency: count(1, 64).optional(),
   sampling: z.enum(['auto', 'n', 'separate']).optional(),
 });
@@ -112,6 +115,7 @@ const flagNames: Record<string, string> = {
   maxTokens: '--max-tokens',
   maxCost: '--max-cost',
   requestTimeout: '--request-timeout',
+  modelTime: '--model-time',
 };
 
 /** Validates the review flags; a bad value fails with the flag's name and what is allowed. */
@@ -125,7 +129,7 @@ export function parseReviewFlags(raw: RawReviewFlags, env: NodeJS.ProcessEnv): R
   }
   const flags = result.data;
   const { budget, price } = budgetOf(flags, { maxCost: '--max-cost', price: '--price' });
-  const { maxTokens: _tokens, maxCost: _cost, price: _price, requestTimeout, ...rest } = flags;
+  const { maxTokens: _tokens, maxCost: _cost, price: _price, requestTimeout, modelTime, ...rest } = flags;
   // With no model configured the offline rule catalog is the provider: no key, no network, no cost.
   const provider = flags.provider ?? (flags.model || flags.baseUrl ? 'openai' : 'rules');
   return {
@@ -134,6 +138,7 @@ export function parseReviewFlags(raw: RawReviewFlags, env: NodeJS.ProcessEnv): R
     budget,
     price,
     requestTimeoutMs: requestTimeout === undefined ? undefined : requestTimeout * 1000,
+    modelTimeMs: modelTime === undefined ? undefined : modelTime * 1000,
     minSpeedup: flags.minSpeedup / 100,
     image: flags.image ?? env.AFTERBURNER_IMAGE ?? defaults.image,
     pythonImage: flags.pythonImage ?? env.AFTERBURNER_PYTHON_IMAGE ?? defaults.pythonImage,

@@ -1,7 +1,7 @@
 import type { CachedOutcome, ResultCache } from '../cache/index.js';
 import type { Target } from '../detect/types.js';
 import type { Benchmark, Evaluation, Evaluator } from '../harness/types.js';
-import type { Provider, TokenUsage } from '../providers/types.js';
+import type { ProposalReply, ProposalRequest, Provider, TokenUsage } from '../providers/types.js';
 import { BudgetExhaustedError } from '../providers/usage-meter.js';
 import type { CandidateMetrics, TrajectoryCandidate, TrajectorySink } from '../trajectory/types.js';
 import type { ProjectDependencies } from './dependencies.js';
@@ -59,6 +59,8 @@ export interface OptimizeOptions {
   cache?: { store: ResultCache; key: string };
   trajectory?: { sink: TrajectorySink; runId: string };
   onAttempt?: (attempt: Attempt) => void;
+  /** Wall time this target may spend waiting for `provider` over all iterations; unbounded when absent. */
+  modelTimeMs?: number;
 }
 
 // The paper's loop stops improving once a model stalls; two empty iterations in a row means stop paying.
@@ -88,6 +90,45 @@ function metricsOf(benchmark: Benchmark | undefined): CandidateMetrics | undefin
     candidateMedianNs: benchmark.candidateMedianNs,
     verdict: benchmark.verdict,
   };
+}
+
+/** The target's model time is spent: the loop stops with this reason and later targets still run. */
+export class ModelTimeExceededError extends Error {
+  constructor(limitMs: number) {
+    super(`model time limit reached: this function waited ${formatSeconds(limitMs)} for the model`);
+    this.name = 'ModelTimeExceededError';
+  }
+}
+
+const formatSeconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
+
+/**
+ * Asks `source` within `remainingMs`: past it the request is aborted and the promise rejects at once, whether or
+ * not the provider honours the signal.
+ */
+async function proposeWithin(
+  source: Provider,
+  request: ProposalRequest,
+  remainingMs: number,
+  limitMs: number,
+): Promise<ProposalReply> {
+  if (remainingMs <= 0) throw new ModelTimeExceededError(limitMs);
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new ModelTimeExceededError(limitMs));
+    }, remainingMs);
+  });
+  const reply = source.propose({ ...request, signal: controller.signal });
+  // Once the limit won the race, the aborted request's own rejection has no one left to hear it.
+  reply.catch(() => {});
+  try {
+    return await Promise.race([reply, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -162,6 +203,7 @@ async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {
   const feedback: string[] = [];
   const seen = new Set<string>([target.source]);
   let best: BestCandidate | undefined;
+  let modelWaitMs = 0;
 
   const record = (attempt: Attempt) => {
     attempts.push(attempt);
@@ -259,13 +301,25 @@ async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {
       dependencies: options.dependencies,
       maxTokens: options.maxPromptTokens,
     });
-    const reply = await source.propose({
+    const request: ProposalRequest = {
       target,
       currentSource,
       messages,
       count: options.candidates,
       iteration,
-    });
+    };
+    const limitMs = options.modelTimeMs;
+    let reply: ProposalReply;
+    if (source === provider && limitMs !== undefined) {
+      const started = performance.now();
+      try {
+        reply = await proposeWithin(source, request, limitMs - modelWaitMs, limitMs);
+      } finally {
+        modelWaitMs += performance.now() - started;
+      }
+    } else {
+      reply = await source.propose(request);
+    }
     usage.inputTokens += reply.usage.inputTokens;
     usage.outputTokens += reply.usage.outputTokens;
     const bestBefore = best;
@@ -320,6 +374,8 @@ async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {
       if (error instanceof BudgetExhaustedError) {
         return finish(error.message, { budgetExhausted: true, interrupted: error.message });
       }
+      if (error instanceof ModelTimeExceededError)
+        return finish(error.message, { interrupted: error.message });
       const reason = `provider error: ${errorText(error)}`;
       return finish(reason, { interrupted: reason });
     }

@@ -1,5 +1,6 @@
 import { isAbsolute, join } from 'node:path';
 import { cacheKey, defaultCacheDir, ResultCache } from '../cache/index.js';
+import { defaults } from '../config/defaults.js';
 import type { Target } from '../detect/types.js';
 import type { Evaluator } from '../harness/types.js';
 import { createProvider, type ProviderName } from '../providers/create-provider.js';
@@ -33,6 +34,8 @@ export interface OptimizeSettings {
   price?: TokenPrice;
   /** Per request, in milliseconds. */
   requestTimeoutMs?: number;
+  /** All model requests of one function together, in milliseconds; default `defaults.modelSecondsPerFunction`. */
+  modelTimeMs?: number;
   concurrency?: number;
   sampling?: SamplingMode;
   maxPromptTokens?: number;
@@ -135,6 +138,7 @@ export class OptimizeSession {
       cache: this.cache && { store: this.cache, key },
       trajectory: this.trajectory && { sink: this.trajectory, runId: settings.runId },
       onAttempt: options.onAttempt,
+      modelTimeMs: settings.modelTimeMs ?? defaults.modelSecondsPerFunction * 1000,
     });
   }
 }

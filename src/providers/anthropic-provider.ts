@@ -22,6 +22,7 @@ export interface AnthropicProviderOptions {
 export class AnthropicProvider implements Provider {
   readonly name = 'anthropic';
   readonly model: string;
+  readonly requestTimeoutMs: number;
   private readonly client: Anthropic;
   private readonly limit: LimitFunction;
   private readonly maxOutputTokens: number;
@@ -29,11 +30,12 @@ export class AnthropicProvider implements Provider {
   constructor(options: AnthropicProviderOptions) {
     this.model = options.model;
     this.maxOutputTokens = options.maxOutputTokens ?? 4096;
+    this.requestTimeoutMs = options.timeoutMs ?? defaultTimeoutMs;
     this.limit = pLimit(options.concurrency ?? defaultConcurrency);
     this.client = new Anthropic({
       apiKey: options.apiKey ?? 'unused',
       baseURL: options.baseURL,
-      timeout: options.timeoutMs ?? defaultTimeoutMs,
+      timeout: this.requestTimeoutMs,
       maxRetries: options.maxRetries ?? defaultMaxRetries,
       fetch: fetchWithRetryAfterCap(),
     });
@@ -49,14 +51,18 @@ export class AnthropicProvider implements Provider {
       .map((m) => ({ role: m.role as 'user' | 'assistant', content: m.content }));
     const replies = await Promise.all(
       Array.from({ length: request.count }, () =>
-        this.limit(() =>
-          this.client.messages.create({
-            model: this.model,
-            max_tokens: this.maxOutputTokens,
-            ...(system ? { system } : {}),
-            messages,
-          }),
-        ),
+        this.limit(() => {
+          request.signal?.throwIfAborted();
+          return this.client.messages.create(
+            {
+              model: this.model,
+              max_tokens: this.maxOutputTokens,
+              ...(system ? { system } : {}),
+              messages,
+            },
+            { signal: request.signal },
+          );
+        }),
       ),
     );
     const reply: ProposalReply = { answers: [], usage: { inputTokens: 0, outputTokens: 0 } };

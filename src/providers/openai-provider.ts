@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import pLimit, { type LimitFunction } from 'p-limit';
+import { defaults } from '../config/defaults.js';
 import { fetchWithRetryAfterCap } from './retry-after-cap.js';
 import type { ChatMessage, ProposalReply, ProposalRequest, Provider } from './types.js';
 
@@ -22,7 +23,7 @@ export interface OpenAIProviderOptions {
   name?: string;
 }
 
-export const defaultTimeoutMs = 120_000;
+export const defaultTimeoutMs = defaults.requestTimeoutSeconds * 1000;
 export const defaultMaxRetries = 3;
 export const defaultConcurrency = 4;
 
@@ -30,6 +31,7 @@ export const defaultConcurrency = 4;
 export class OpenAIProvider implements Provider {
   readonly name: string;
   readonly model: string;
+  readonly requestTimeoutMs: number;
   private readonly client: OpenAI;
   private readonly temperature: number;
   private readonly limit: LimitFunction;
@@ -39,6 +41,7 @@ export class OpenAIProvider implements Provider {
     this.name = options.name ?? 'openai';
     this.model = options.model;
     this.temperature = options.temperature ?? 0.7;
+    this.requestTimeoutMs = options.timeoutMs ?? defaultTimeoutMs;
     this.limit = pLimit(options.concurrency ?? defaultConcurrency);
     const sampling = options.sampling ?? 'auto';
     // Many compatible servers ignore `n` or reject it; OpenAI's own API supports it.
@@ -49,21 +52,25 @@ export class OpenAIProvider implements Provider {
       // Local servers (vLLM, Ollama) accept any key, but the client refuses to start without one.
       apiKey: options.apiKey ?? 'unused',
       baseURL: options.baseURL,
-      timeout: options.timeoutMs ?? defaultTimeoutMs,
+      timeout: this.requestTimeoutMs,
       maxRetries: options.maxRetries ?? defaultMaxRetries,
       fetch: fetchWithRetryAfterCap(),
     });
   }
 
-  private ask(messages: ChatMessage[], n: number) {
-    return this.limit(() =>
-      this.client.chat.completions.create({
-        model: this.model,
-        messages,
-        temperature: this.temperature,
-        ...(n > 1 ? { n } : {}),
-      }),
-    );
+  private ask(messages: ChatMessage[], n: number, signal?: AbortSignal) {
+    return this.limit(() => {
+      signal?.throwIfAborted();
+      return this.client.chat.completions.create(
+        {
+          model: this.model,
+          messages,
+          temperature: this.temperature,
+          ...(n > 1 ? { n } : {}),
+        },
+        { signal },
+      );
+    });
   }
 
   async propose(request: ProposalRequest): Promise<ProposalReply> {
@@ -73,11 +80,11 @@ export class OpenAIProvider implements Provider {
       reply.usage.outputTokens += completion.usage?.completion_tokens ?? 0;
       for (const choice of completion.choices) reply.answers.push(choice.message?.content ?? '');
     };
-    if (this.useN && request.count > 1) take(await this.ask(request.messages, request.count));
+    if (this.useN && request.count > 1) take(await this.ask(request.messages, request.count, request.signal));
     // Servers that ignore `n` answer once; the rest of the group comes from separate requests.
     const missing = Math.max(0, request.count - reply.answers.length);
     const completions = await Promise.all(
-      Array.from({ length: missing }, () => this.ask(request.messages, 1)),
+      Array.from({ length: missing }, () => this.ask(request.messages, 1, request.signal)),
     );
     for (const completion of completions) take(completion);
     reply.answers = reply.answers.slice(0, request.count);

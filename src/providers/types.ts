@@ -14,6 +14,8 @@ export interface ProposalRequest {
   /** How many candidates to ask for (group size k). */
   count: number;
   iteration: number;
+  /** Aborted when the function's model time is spent; a provider stops its requests then. */
+  signal?: AbortSignal;
 }
 
 export interface TokenUsage {

@@ -134,6 +134,29 @@ describe('OpenAIProvider against a chat-completions server', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('waits 120 s for one request unless told otherwise, whichever provider', () => {
+    const providers = [
+      createProvider({ provider: 'openai', model: 'm', apiKey: 'k' }),
+      createProvider({ provider: 'github-models', apiKey: 'k' }),
+      createProvider({ provider: 'anthropic', model: 'c', apiKey: 'k' }),
+    ];
+    for (const provider of providers) {
+      expect((provider as OpenAIProvider | AnthropicProvider).requestTimeoutMs).toBe(120_000);
+    }
+    const configured = createProvider({ provider: 'openai', model: 'm', apiKey: 'k', timeoutMs: 5000 });
+    expect((configured as OpenAIProvider).requestTimeoutMs).toBe(5000);
+  });
+
+  it('gives up on a hung request, retries included, once the caller aborts it', async () => {
+    const server = await openai(() => ({ hang: true }));
+    const provider = new OpenAIProvider({ model: 'm', baseURL: server.baseUrl, maxRetries: 3 });
+    const controller = new AbortController();
+    const reply = provider.propose({ ...request(1), signal: controller.signal });
+    setTimeout(() => controller.abort(), 200);
+    await expect(reply).rejects.toThrow(/abort/i);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('keeps at most `concurrency` requests in flight across calls', async () => {
     const server = await openai(() => 'ok');
     const provider = new OpenAIProvider({

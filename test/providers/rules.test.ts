@@ -324,6 +324,7 @@ describe('reduce-spread-accumulator', () => {
       'export const indexById = (records) => records.reduce((acc, record) => ({ ...acc, [record.id]: record }), {});';
     const rewritten = rewrite(indexById);
     expect(rewritten).toBe(`export const indexById = (records) => records.reduce((acc, record) => {
+  if (record.id === '__proto__' || typeof record.id === 'object' || typeof record.id === 'function') return ({ ...acc, [record.id]: record });
   acc[record.id] = record;
   return acc;
 }, {});`);
@@ -385,6 +386,10 @@ describe('reduce-spread-accumulator', () => {
     expect(rewritten).toBe(`export function countWords(words) {
   return words.reduce(
     (counts, word) => {
+      if (word === '__proto__' || typeof word === 'object' || typeof word === 'function') return ({
+      ...counts,
+      [word]: (counts[word] || 0) + 1,
+    });
       counts[word] = (counts[word] || 0) + 1;
       return counts;
     },
@@ -402,7 +407,7 @@ describe('reduce-spread-accumulator', () => {
       'export const byName = (xs) => xs.reduce((acc, x) => { return { ...acc, [x.name]: x.v }; }, {});';
     const rewritten = rewrite(source);
     expect(rewritten).toBe(
-      'export const byName = (xs) => xs.reduce((acc, x) => { acc[x.name] = x.v; return acc; }, {});',
+      "export const byName = (xs) => xs.reduce((acc, x) => { if (x.name === '__proto__' || typeof x.name === 'object' || typeof x.name === 'function') return { ...acc, [x.name]: x.v }; acc[x.name] = x.v; return acc; }, {});",
     );
     await expectSameBehaviour(source, rewritten ?? '', exported('byName'), [
       [
@@ -514,6 +519,7 @@ describe('RulesProvider', () => {
     return items
       .filter((item) => allowedSet.has(item))
       .reduce((acc, item) => {
+        if (item === '__proto__' || typeof item === 'object' || typeof item === 'function') return ({ ...acc, [item]: true });
         acc[item] = true;
         return acc;
       }, {}); // keyed

@@ -36,6 +36,7 @@ const pureMethods = new Set([
   'endsWith',
   'has',
   'get',
+  'isArray',
 ]);
 const pureFunctions = new Set(['String', 'Number', 'Boolean', 'parseInt', 'parseFloat']);
 const mutatingTypes = new Set([
@@ -56,11 +57,12 @@ export const findJoinMap: Rule = {
     'callback `(c) => c.key === expr` (either side) whose `expr` does not use `c` and calls nothing, on an ' +
     'array that is not changed, passed on or reassigned in the function, inside a loop or array-method ' +
     'callback, and only when the function assigns to no property and calls nothing but known array, string ' +
-    'and Map/Set methods (so element keys cannot change between lookups). Elements that are null or ' +
-    'undefined are left out of the index (the original `find` would throw when it reached them).',
+    'and Map/Set methods (so element keys cannot change between lookups). When the array is not an array at ' +
+    'run time or holds null, undefined or a hole (where the original may throw), no index is built and each ' +
+    'lookup is the original call. Assumes keys without getters.',
   before: 'return orders.map((o) => customers.find((c) => c.id === o.customerId));',
   after:
-    'const customersById = new Map();\nfor (const c of customers) if (c != null && c.id === c.id && !customersById.has(c.id)) customersById.set(c.id, c);\nreturn orders.map((o) => customersById.get(o.customerId));',
+    'let customersById = Array.isArray(customers) ? new Map() : null;\nfor (const c of customersById ? customers : []) { if (c == null) { customersById = null; break; } if (c.id === c.id && !customersById.has(c.id)) customersById.set(c.id, c); }\nreturn orders.map((o) => (customersById ? customersById.get(o.customerId) : customers.find((c) => c.id === o.customerId)));',
   complexity: { before: 'O(n·m)', after: 'O(n + m)' },
   apply(snippet) {
     const { fn } = snippet;
@@ -104,6 +106,8 @@ function keysCannotChange(fn: Node): boolean {
 }
 
 function isCollection(node: Node | null): boolean {
+  // `Array.isArray(xs) ? new Map() : null`, our own index.
+  if (node?.type === 'ternary_expression') return isCollection(node.childForFieldName('consequence'));
   if (node?.type !== 'new_expression') return false;
   const constructor = node.childForFieldName('constructor')?.text;
   return constructor === 'Map' || constructor === 'Set';
@@ -141,18 +145,25 @@ function planLookup(snippet: FunctionSnippet, node: Node): RuleEdit[] | null {
   const capitalized = key.charAt(0).toUpperCase() + key.slice(1);
   const index = unusedName(snippet.source, `${array}By${capitalized}`);
   const prop = `${element}.${key}`;
-  const guard = `${element} != null && ${prop} === ${prop}`;
+  const guard = `${prop} === ${prop}`;
   const fill =
     call.method === 'find'
       ? `if (${guard} && !${index}.has(${prop})) ${index}.set(${prop}, ${element});`
       : `if (${guard}) (${index}.get(${prop}) ?? ${index}.set(${prop}, []).get(${prop})).push(${element});`;
+  // Not an array, or an element (or hole) that is null or undefined, where the original may throw: no index,
+  // every lookup is the original call.
   const lookup =
-    call.method === 'find' ? `${index}.get(${expression})` : `(${index}.get(${expression}) ?? []).slice()`;
+    call.method === 'find'
+      ? `(${index} ? ${index}.get(${expression}) : ${node.text})`
+      : `(${index} ? (${index}.get(${expression}) ?? []).slice() : ${node.text})`;
   return hoistBefore(
     snippet,
     node,
     node,
-    [`const ${index} = new Map();`, `for (const ${element} of ${array}) ${fill}`],
+    [
+      `let ${index} = Array.isArray(${array}) ? new Map() : null;`,
+      `for (const ${element} of ${index} ? ${array} : []) { if (${element} == null) { ${index} = null; break; } ${fill} }`,
+    ],
     [{ start: snippet.start(node), end: snippet.end(node), text: lookup }],
   );
 }

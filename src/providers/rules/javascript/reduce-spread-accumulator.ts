@@ -25,9 +25,13 @@ export const reduceSpreadAccumulator: Rule = {
     'acc;`) or pushing (`(acc.push(v), acc)`) is O(n). Applies only when the spread of the accumulator comes ' +
     'first, there is no other spread, method, getter or `__proto__` key, and the new entries read the ' +
     'accumulator at most through plain property reads (none at all when an object adds several keys). A ' +
-    'computed key that evaluates to "__proto__" would set the prototype instead of adding a key.',
+    'computed key must be a variable or property path: `acc[k] = v` would set the prototype where the literal ' +
+    'adds an own key when k is "__proto__" (or an object whose string is), so for such a key (or any object ' +
+    'key) that step keeps the original literal, and later steps mutate its fresh copy. Assumes the receiver ' +
+    'is an array (Array.prototype.reduce hands the initial value to one call only) and keys without getters.',
   before: 'records.reduce((acc, r) => ({ ...acc, [r.id]: r }), {})',
-  after: 'records.reduce((acc, r) => {\n  acc[r.id] = r;\n  return acc;\n}, {})',
+  after:
+    "records.reduce((acc, r) => {\n  if (r.id === '__proto__' || typeof r.id === 'object' || typeof r.id === 'function') return { ...acc, [r.id]: r };\n  acc[r.id] = r;\n  return acc;\n}, {})",
   complexity: { before: 'O(n²)', after: 'O(n)' },
   apply(snippet) {
     for (const node of descendants(snippet.fn, new Set(['call_expression']))) {
@@ -71,12 +75,11 @@ function rewriteReduce(snippet: FunctionSnippet, node: Node): RuleEdit[] | null 
     return [{ start: snippet.start(produced), end: snippet.end(produced), text: pushed }];
   }
 
-  const assignments: string[] = [];
-  for (const entry of entries) {
-    const assignment = assignmentFor(entry, accumulator);
-    if (!assignment) return null;
-    assignments.push(assignment);
-  }
+  const plan = planAssignments(entries, accumulator);
+  if (!plan) return null;
+  const assignments = plan.guard
+    ? [`if (${plan.guard}) return ${produced.text};`, ...plan.assignments]
+    : plan.assignments;
   if (body.type !== 'statement_block') {
     return [expressionBodyToBlock(snippet, callback, assignments, accumulator)];
   }
@@ -172,8 +175,47 @@ function insideFunction(node: Node, entries: Node[]): boolean {
   return false;
 }
 
-/** `k: v` → `acc.k = v;`, `'k': v` / `1: v` / `[e]: v` → `acc[…] = v;`, `k` → `acc.k = k;` */
-export function assignmentFor(entry: Node, accumulator: string): string | null {
+/** A variable or a property path: reading it twice gives the same key (getters aside). */
+const simpleOperand = /^[\p{ID_Start}$_][\p{ID_Continue}$]*(\.[\p{ID_Start}$_][\p{ID_Continue}$]*)*$/u;
+
+/**
+ * The assignments for the entries, and for computed keys the condition under which the original literal must be
+ * kept: `acc[k] = v` sets the prototype when k is "__proto__" (or an object whose string is), where the
+ * literal defines an own key. That rare step keeps the copy; the copy is fresh, so later steps may mutate it.
+ */
+export function planAssignments(
+  entries: Node[],
+  accumulator: string,
+): { assignments: string[]; guard?: string } | null {
+  const assignments: string[] = [];
+  const guards: string[] = [];
+  for (const entry of entries) {
+    const assignment = assignmentFor(entry, accumulator);
+    if (!assignment) return null;
+    assignments.push(assignment.text);
+    if (assignment.computedKey) {
+      const key = assignment.computedKey;
+      guards.push(`${key} === '__proto__' || typeof ${key} === 'object' || typeof ${key} === 'function'`);
+    }
+  }
+  return guards.length > 0 ? { assignments, guard: guards.join(' || ') } : { assignments };
+}
+
+/**
+ * `k: v` → `acc.k = v;`, `'k': v` / `1: v` → `acc[…] = v;`, `k` → `acc.k = k;`, `[e]: v` → `acc[e] = v;` with
+ * `e` (a variable or property path, since the guard reads it again) as `computedKey`.
+ */
+function assignmentFor(entry: Node, accumulator: string): { text: string; computedKey?: string } | null {
+  const text = literalKeyAssignment(entry, accumulator);
+  if (text) return { text };
+  const key = entry.type === 'pair' ? entry.childForFieldName('key') : null;
+  const value = entry.childForFieldName('value');
+  const expression = key?.type === 'computed_property_name' ? namedChildren(key)[0] : undefined;
+  if (!expression || !value || !simpleOperand.test(expression.text)) return null;
+  return { text: `${accumulator}[${expression.text}] = ${value.text};`, computedKey: expression.text };
+}
+
+function literalKeyAssignment(entry: Node, accumulator: string): string | null {
   if (entry.type === 'shorthand_property_identifier') {
     return entry.text === '__proto__' ? null : `${accumulator}.${entry.text} = ${entry.text};`;
   }
@@ -187,10 +229,6 @@ export function assignmentFor(entry: Node, accumulator: string): string | null {
     case 'string':
     case 'number':
       return `${accumulator}[${key.text}] = ${value.text};`;
-    case 'computed_property_name': {
-      const expression = namedChildren(key)[0];
-      return expression ? `${accumulator}[${expression.text}] = ${value.text};` : null;
-    }
     default:
       return null;
   }

@@ -3,7 +3,7 @@ import type { Rule, RuleEdit } from '../rule.js';
 import type { FunctionSnippet } from '../snippet.js';
 import { descendants, hasComment, isField, namedChildren, sameNode, unwrapParens } from '../syntax.js';
 import { occurrencesOf } from './receiver-safety.js';
-import { assignmentFor, hasHoles, readsAccumulatorSafely } from './reduce-spread-accumulator.js';
+import { hasHoles, planAssignments, readsAccumulatorSafely } from './reduce-spread-accumulator.js';
 import { enclosingFunction, isRepeatedInFunction, localDeclaration } from './scope.js';
 
 export const spreadReassign: Rule = {
@@ -17,7 +17,8 @@ export const spreadReassign: Rule = {
     'this way; never stored, passed on or captured by a callback), mutating it in place (`out.push(x)`, ' +
     '`acc[k] = v`) gives the same final value in O(n). Not applied to spreads of other arrays in the new ' +
     'elements (`push(...big)` can overflow the stack), holes, `__proto__` or computed keys that read the ' +
-    'variable when several keys are set.',
+    'variable when several keys are set. A computed key must be a variable or property path; when it is ' +
+    '"__proto__" (or an object), that step keeps the original copy, since `acc[k] = v` would set the prototype.',
   before: 'let out = [];\nfor (const x of xs) out = [...out, x * 2];',
   after: 'let out = [];\nfor (const x of xs) out.push(x * 2);',
   complexity: { before: 'O(n²)', after: 'O(n)' },
@@ -51,18 +52,17 @@ function planReassignment(snippet: FunctionSnippet, assignment: Node): RuleEdit[
     const pushed = `${name}.push(${entries.map((entry) => entry.text).join(', ')})`;
     return [{ start: snippet.start(assignment), end: snippet.end(assignment), text: pushed }];
   }
-  const assignments: string[] = [];
-  for (const entry of entries) {
-    const text = assignmentFor(entry, name);
-    if (!text) return null;
-    assignments.push(text);
-  }
+  const plan = planAssignments(entries, name);
+  if (!plan) return null;
   const inBlock = statement.parent?.type === 'statement_block';
   const separator =
     inBlock && snippet.startsLine(statement)
       ? `${snippet.eol}${snippet.indentAt(snippet.start(statement))}`
       : ' ';
-  const text = assignments.join(separator);
+  // A "__proto__" (or object) key keeps the original copy for that step; see planAssignments.
+  const text = plan.guard
+    ? `if (${plan.guard}) ${statement.text} else { ${plan.assignments.join(' ')} }`
+    : plan.assignments.join(separator);
   return [
     {
       start: snippet.start(statement),
