@@ -4,6 +4,7 @@ export const ExitCode = {
   internal: 1,
   usage: 2,
   sandboxUnavailable: 3,
+  setupFailed: 4,
 } as const;
 
 export type ErrorKind =
@@ -12,6 +13,7 @@ export type ErrorKind =
   | 'unknown-ref'
   | 'sandbox-unavailable'
   | 'provider'
+  | 'setup-failed'
   | 'internal';
 
 /** An error the user can act on: printed as one line, mapped to an exit code, never with a stack trace. */
@@ -32,6 +34,8 @@ export class AfterburnerError extends Error {
         return ExitCode.usage;
       case 'sandbox-unavailable':
         return ExitCode.sandboxUnavailable;
+      case 'setup-failed':
+        return ExitCode.setupFailed;
       default:
         return ExitCode.internal;
     }

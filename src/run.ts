@@ -5,7 +5,9 @@ import { loadFileConfig } from './config/file-config.js';
 import { declaresPackages, describeHeadDependencies } from './detect/head-dependencies.js';
 import { headTree } from './detect/head-tree.js';
 import { detectChangedFunctions } from './detect/index.js';
+import { repositoryIdentity } from './detect/repository-identity.js';
 import type { DetectResult, Target } from './detect/types.js';
+import { AfterburnerError } from './errors.js';
 import { NodeHarness, resolveTestCommand } from './harness/index.js';
 import { PythonHarness } from './harness/python-harness.js';
 import { bestPerIteration } from './optimize/loop.js';
@@ -15,6 +17,8 @@ import type { ProviderName } from './providers/create-provider.js';
 import type { RunReport, SkipReport, SuggestionReport } from './report/index.js';
 import { createSandbox } from './sandbox/create-sandbox.js';
 import type { RequiredImage } from './sandbox/docker-sandbox.js';
+import { RunDir, reapRunDirs } from './sandbox/run-dir.js';
+import { SetupFailedError } from './sandbox/setup-error.js';
 import { defaultImages, type Sandbox, type SandboxMode } from './sandbox/types.js';
 import { version } from './version.js';
 
@@ -41,6 +45,11 @@ export interface ReviewOptions extends Omit<OptimizeSettings, 'provider'> {
   imageSettings?: { javascript: string; python: string };
   /** Installs dependencies once, with network, before anything untrusted runs (e.g. `npm ci`). */
   setupCommand?: string;
+  /**
+   * Who is reviewed (e.g. `https://github.com/owner/name`), so that setup snapshots are never shared between
+   * repositories; default: the `origin` remote, else the work tree's path.
+   */
+  repository?: string;
   /** Timed rounds per candidate. */
   rounds?: number;
   progress?: ProgressListener;
@@ -54,8 +63,10 @@ interface TargetOutcome {
   usage: { inputTokens: number; outputTokens: number };
 }
 
-// Files whose content decides whether an earlier setup snapshot can be reused.
+// Files whose content decides whether an earlier setup snapshot can be reused: lockfiles, and the manifests whose
+// install scripts the setup runs.
 const setupLockfiles = [
+  'package.json',
   'package-lock.json',
   'npm-shrinkwrap.json',
   'yarn.lock',
@@ -63,7 +74,19 @@ const setupLockfiles = [
   'requirements.txt',
   'poetry.lock',
   'pyproject.toml',
+  'setup.py',
+  'setup.cfg',
 ];
+
+/** Thrown when a setup failure left nothing checked; carries the report (its notices say why) to be written. */
+export class NothingCheckedError extends AfterburnerError {
+  constructor(
+    message: string,
+    readonly report: RunReport,
+  ) {
+    super('setup-failed', message);
+  }
+}
 
 function skipOf(target: Target, stage: SkipReport['stage'], reason: string): SkipReport {
   return { path: target.path, name: target.name, startLine: target.startLine, stage, reason };
@@ -77,6 +100,7 @@ async function optimizeOne(
     sandbox: Sandbox;
     headDir: string;
     runId: string;
+    notice: (line: string) => void;
   },
 ): Promise<TargetOutcome> {
   const { options, session, sandbox, headDir, runId } = context;
@@ -90,6 +114,7 @@ async function optimizeOne(
     setup: options.setupCommand
       ? { command: ['sh', '-c', options.setupCommand], lockfiles: setupLockfiles }
       : undefined,
+    onNotice: context.notice,
   });
   try {
     const fileText = await readFile(join(headDir, target.path), 'utf8');
@@ -169,8 +194,22 @@ function requiredImages(options: ReviewOptions, targets: Target[]): RequiredImag
   return required;
 }
 
-/** The review pipeline: detect changed functions, optimize each in the sandbox, return the report. */
+/**
+ * The review pipeline: detect changed functions, optimize each in the sandbox, return the report. Temporary
+ * files live in one run directory, removed at the end (or by a later run's reaper, if this one is killed).
+ */
 export async function runReview(options: ReviewOptions): Promise<RunReport> {
+  await reapRunDirs().catch(() => 0);
+  const runId = randomUUID();
+  const runDir = await RunDir.create(runId);
+  try {
+    return await reviewIn(options, runId, runDir);
+  } finally {
+    await runDir.dispose();
+  }
+}
+
+async function reviewIn(options: ReviewOptions, runId: string, runDir: RunDir): Promise<RunReport> {
   const progress = options.progress ?? silentProgress;
   const detection =
     options.detection ??
@@ -182,7 +221,6 @@ export async function runReview(options: ReviewOptions): Promise<RunReport> {
         await loadFileConfig(options.repo)
       ).detect,
     }));
-  const runId = randomUUID();
   const session = new OptimizeSession({ ...options, runId });
   const { provider } = session;
   const report: RunReport = {
@@ -211,6 +249,8 @@ export async function runReview(options: ReviewOptions): Promise<RunReport> {
   }
 
   const notice = (line: string) => {
+    // Every workspace copy of a run says the same about the same tree: once is enough.
+    if (report.notices.includes(line)) return;
     report.notices.push(line);
     progress.notice(line);
   };
@@ -226,6 +266,8 @@ export async function runReview(options: ReviewOptions): Promise<RunReport> {
     },
     required: images,
     runId,
+    tempParent: runDir.path,
+    repository: options.repository ?? (await repositoryIdentity(options.repo)),
     onNotice: notice,
     refuseProcessFallback: options.refuseProcessFallback,
     onPullProgress: ({ image }) => {
@@ -236,7 +278,10 @@ export async function runReview(options: ReviewOptions): Promise<RunReport> {
   report.sandbox = { kind: sandbox.kind, isolated: sandbox.isolated, description: sandbox.description };
   progress.notice(`Sandbox: ${sandbox.description}`);
   // A setup command installs head's own dependencies; otherwise an export borrows the work tree's.
-  const head = await headTree(options.repo, detection.headSha, { dependencies: !options.setupCommand });
+  const head = await headTree(options.repo, detection.headSha, {
+    dependencies: !options.setupCommand,
+    tempParent: runDir.path,
+  });
   if (head.dependencies && detection.targets.some((t) => t.language !== 'python')) {
     const line = describeHeadDependencies({
       headSha: detection.headSha,
@@ -245,6 +290,8 @@ export async function runReview(options: ReviewOptions): Promise<RunReport> {
     });
     if (line) notice(line);
   }
+  let setupFailures = 0;
+  let setupFailure: SetupFailedError | undefined;
   try {
     for (const target of detection.targets) {
       let outcome: TargetOutcome;
@@ -252,10 +299,24 @@ export async function runReview(options: ReviewOptions): Promise<RunReport> {
         const exhausted = session.exhaustedReason;
         outcome = exhausted
           ? { skip: skipOf(target, 'optimize', exhausted), usage: { inputTokens: 0, outputTokens: 0 } }
-          : await optimizeOne(target, { options, session, sandbox, headDir: head.dir, runId });
+          : await optimizeOne(target, { options, session, sandbox, headDir: head.dir, runId, notice });
       } catch (error) {
-        const reason = `internal error: ${error instanceof Error ? error.message : String(error)}`;
-        outcome = { skip: skipOf(target, 'optimize', reason), usage: { inputTokens: 0, outputTokens: 0 } };
+        const none = { inputTokens: 0, outputTokens: 0 };
+        if (error instanceof SetupFailedError) {
+          // The sandbox does not run a failed setup again: one notice, and each target says why it was not checked.
+          setupFailures++;
+          setupFailure ??= error;
+          notice(
+            `The setup command failed, so the functions that need it were not checked: ${error.message}`,
+          );
+          outcome = {
+            skip: skipOf(target, 'prepare', `not checked: the setup command ${error.how}`),
+            usage: none,
+          };
+        } else {
+          const reason = `internal error: ${error instanceof Error ? error.message : String(error)}`;
+          outcome = { skip: skipOf(target, 'optimize', reason), usage: none };
+        }
       }
       report.usage.inputTokens += outcome.usage.inputTokens;
       report.usage.outputTokens += outcome.usage.outputTokens;
@@ -272,5 +333,8 @@ export async function runReview(options: ReviewOptions): Promise<RunReport> {
   }
   const cost = session.meter.costUsd;
   if (cost !== undefined) report.usage.costUsd = cost;
+  if (setupFailure && setupFailures === detection.targets.length) {
+    throw new NothingCheckedError(`nothing could be checked: ${setupFailure.message}`, report);
+  }
   return report;
 }

@@ -162,6 +162,9 @@ function pipelineOptions(inputs: ActionInputs, env: NodeJS.ProcessEnv, token?: s
     },
     testCommand: inputs.testCommand,
     setupCommand: inputs.setupCommand,
+    repository: env.GITHUB_REPOSITORY
+      ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}`
+      : undefined,
     progress: plainProgress((line) => core.info(line.trimEnd())),
   };
 }

@@ -17,6 +17,7 @@ Exit codes:
   ${ExitCode.internal}  unexpected internal error
   ${ExitCode.usage}  bad arguments, not a git repository, or an unknown ref
   ${ExitCode.sandboxUnavailable}  --sandbox docker was asked for but no Docker daemon or image is available
+  ${ExitCode.setupFailed}  the setup command failed, so nothing could be checked (the reports are still written)
 
 The model's API key is read from AFTERBURNER_API_KEY or OPENAI_API_KEY. AFTERBURNER_IMAGE sets the default image.`;
 

@@ -6,7 +6,7 @@ import type { ProgressListener } from '../progress.js';
 import { apiKeyFromEnv } from '../providers/create-provider.js';
 import { redact } from '../redact.js';
 import { type RunReport, renderJsonReport, renderMarkdownReport } from '../report/index.js';
-import { runReview } from '../run.js';
+import { NothingCheckedError, runReview } from '../run.js';
 
 export interface CommandIO {
   env: NodeJS.ProcessEnv;
@@ -28,6 +28,12 @@ export async function reviewCommand(
   detection?: DetectResult,
 ): Promise<RunReport> {
   const flags = parseReviewFlags(raw, io.env);
+  const write = async (report: RunReport) => {
+    const markdown = renderMarkdownReport(report);
+    if (flags.out) await writeOut(resolve(io.cwd, flags.out), markdown);
+    else io.stdout(markdown);
+    if (flags.json) await writeOut(resolve(io.cwd, flags.json), renderJsonReport(report));
+  };
   const report = await runReview({
     repo: resolve(io.cwd, flags.repo),
     base: flags.base,
@@ -56,10 +62,11 @@ export async function reviewCommand(
     sampling: flags.sampling,
     detection,
     progress: io.progress,
+  }).catch(async (error: unknown) => {
+    // The report says which functions were not checked and why; the exit code says the run checked nothing.
+    if (error instanceof NothingCheckedError) await write(error.report);
+    throw error;
   });
-  const markdown = renderMarkdownReport(report);
-  if (flags.out) await writeOut(resolve(io.cwd, flags.out), markdown);
-  else io.stdout(markdown);
-  if (flags.json) await writeOut(resolve(io.cwd, flags.json), renderJsonReport(report));
+  await write(report);
   return report;
 }

@@ -31,18 +31,19 @@ async function gitOutput(repo: string, args: string[]): Promise<string> {
 /**
  * The files of the head commit. When head is what is checked out (the Action's case) the work tree itself is used,
  * so installed dependencies come along; otherwise the commit is exported with `git archive` into a temp dir and,
- * unless a setup command will install them, gets the node_modules installed in the work tree.
+ * unless a setup command will install them, gets the node_modules installed in the work tree. `tempParent` is
+ * where the export goes (default: the system's temp directory).
  */
 export async function headTree(
   repo: string,
   headSha: string,
-  options: { dependencies?: boolean } = {},
+  options: { dependencies?: boolean; tempParent?: string } = {},
 ): Promise<HeadTree> {
   const top = await gitOutput(repo, ['rev-parse', '--show-toplevel']);
   const checkedOut = await gitOutput(repo, ['rev-parse', 'HEAD']).catch(() => '');
   if (checkedOut === headSha) return { dir: top, exported: false, workTree: top, dispose: async () => {} };
 
-  const dir = await mkdtemp(join(tmpdir(), 'afterburner-head-'));
+  const dir = await mkdtemp(join(options.tempParent ?? tmpdir(), 'afterburner-head-'));
   const child = spawn('git', ['-C', repo, 'archive', '--format=tar', headSha], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });

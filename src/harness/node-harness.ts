@@ -52,7 +52,8 @@ export class NodeHarness extends ReplayHarness<JsTestPlan> {
     const root = this.options.workspace.root;
     const bins = binDirs(this.plan?.cwd ?? '').map((dir) => join(root, dir, 'node_modules', '.bin'));
     return {
-      PATH: `${bins.join(':')}:/usr/local/bin:/usr/bin:/bin`,
+      // The image's own runtime first: a `node_modules/.bin/node` the pull request planted must not run as `node`.
+      PATH: `/usr/local/bin:/usr/bin:/bin:${bins.join(':')}`,
       HOME: '/tmp',
       CI: 'true',
       NODE_ENV: 'test',

@@ -20,6 +20,10 @@ export interface CreateSandboxOptions {
   onNotice?: (line: string) => void;
   /** When set, 'auto' does not fall back to processes: it fails like 'docker', with this sentence added. */
   refuseProcessFallback?: string;
+  /** Where the process sandbox puts its workspace copies (default: the system's temp directory). */
+  tempParent?: string;
+  /** Who the run reviews (e.g. `owner/name`); setup snapshots are never shared between repositories. */
+  repository?: string;
 }
 
 /**
@@ -27,11 +31,19 @@ export interface CreateSandboxOptions {
  * told not to.
  */
 export async function createSandbox(options: CreateSandboxOptions): Promise<Sandbox> {
-  const { mode, image, images, required, limits, runId, onPullProgress } = options;
-  if (mode === 'process') return new ProcessSandbox({ limits });
+  const { mode, image, images, required, limits, runId, onPullProgress, tempParent, repository } = options;
+  if (mode === 'process') return new ProcessSandbox({ limits, tempParent });
   try {
     // Connecting also removes containers that crashed runs left behind.
-    return await DockerSandbox.connect({ image, images, required, limits, runId, onPullProgress });
+    return await DockerSandbox.connect({
+      image,
+      images,
+      required,
+      limits,
+      runId,
+      onPullProgress,
+      repository,
+    });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     if (mode === 'docker') {
@@ -46,6 +58,6 @@ export async function createSandbox(options: CreateSandboxOptions): Promise<Sand
     options.onNotice?.(
       `Docker sandbox unavailable (${reason}); candidates run as plain processes instead, NOT isolated: their code runs with your user's privileges.`,
     );
-    return new ProcessSandbox({ limits });
+    return new ProcessSandbox({ limits, tempParent });
   }
 }

@@ -1,29 +1,25 @@
 import { spawnSync } from 'node:child_process';
 import type Docker from 'dockerode';
+import { onProcessExit } from './exit-hooks.js';
+import { creatorFromLabels, creatorLabels, processGone } from './process-identity.js';
 
 export const labelKey = 'afterburner';
 export const runLabelKey = 'afterburner.run';
 
-const live = new Map<string, Docker>();
-let registered = false;
+const live = new Map<string, () => void>();
+
+/** Labels every container of a run carries: the run, and the process that created it (for the reaper). */
+export function containerLabels(runId: string): Record<string, string> {
+  return { [labelKey]: '1', [runLabelKey]: runId, ...creatorLabels() };
+}
 
 /** Containers of these runs are removed when the process exits or is interrupted. */
 export function trackRun(docker: Docker, runId: string): void {
-  live.set(runId, docker);
-  if (registered) return;
-  registered = true;
-  process.once('beforeExit', () => void removeLiveRuns());
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      // Re-raise for the default exit only when nobody else handles the signal.
-      void removeLiveRuns().finally(() => {
-        if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-      });
-    });
-  }
-  // 'exit' handlers cannot wait for I/O; the docker CLI, when installed, is the only synchronous way left.
-  process.once('exit', () => {
-    for (const runId of live.keys()) {
+  if (live.has(runId)) return;
+  const remove = onProcessExit({
+    cleanup: () => removeByLabel(docker, `${runLabelKey}=${runId}`),
+    // 'exit' handlers cannot wait for I/O; the docker CLI, when installed, is the only synchronous way left.
+    cleanupSync: () => {
       const ids = spawnSync('docker', ['ps', '-aq', '--filter', `label=${runLabelKey}=${runId}`], {
         encoding: 'utf8',
         timeout: 5_000,
@@ -31,18 +27,14 @@ export function trackRun(docker: Docker, runId: string): void {
         .stdout?.split(/\s+/)
         .filter(Boolean);
       if (ids?.length) spawnSync('docker', ['rm', '-fv', ...ids], { stdio: 'ignore', timeout: 10_000 });
-    }
+    },
   });
+  live.set(runId, remove);
 }
 
 export function untrackRun(runId: string): void {
+  live.get(runId)?.();
   live.delete(runId);
-}
-
-async function removeLiveRuns(): Promise<void> {
-  const runs = [...live];
-  live.clear();
-  await Promise.allSettled(runs.map(([runId, docker]) => removeByLabel(docker, `${runLabelKey}=${runId}`)));
 }
 
 async function removeByLabel(docker: Docker, label: string, keep?: (c: Docker.ContainerInfo) => boolean) {
@@ -53,16 +45,22 @@ async function removeByLabel(docker: Docker, label: string, keep?: (c: Docker.Co
 }
 
 /**
- * Removes afterburner containers left by crashed runs: exited or dead ones, and any older than `maxAgeMs`
- * (no run lasts that long). Returns how many were removed.
+ * Removes afterburner containers left by crashed or killed runs: exited or dead ones, running ones whose
+ * creating process is gone (a SIGKILLed run cannot clean up), and any older than `maxAgeMs` (no run lasts that
+ * long; this also covers containers created on another host, whose creator cannot be checked from here).
+ * Returns how many were removed.
  */
 export async function reapStaleContainers(
   docker: Docker,
   { maxAgeMs = 6 * 60 * 60 * 1000 }: { maxAgeMs?: number } = {},
 ): Promise<number> {
   const cutoffSeconds = (Date.now() - maxAgeMs) / 1000;
-  // A young 'created' container belongs to a run that is starting it right now.
+  const orphaned = (c: Docker.ContainerInfo) => {
+    const creator = creatorFromLabels(c.Labels);
+    return creator !== undefined && processGone(creator);
+  };
+  // A young 'created' container of an older version without creator labels may belong to a run starting it now.
   const stale = (c: Docker.ContainerInfo) =>
-    c.State === 'exited' || c.State === 'dead' || c.Created < cutoffSeconds;
+    c.State === 'exited' || c.State === 'dead' || c.Created < cutoffSeconds || orphaned(c);
   return removeByLabel(docker, `${labelKey}=1`, (c) => !stale(c));
 }

@@ -2,10 +2,12 @@ import path from 'node:path';
 import Docker from 'dockerode';
 import tarFs from 'tar-fs';
 import { findContainerCgroup } from './cgroup-probe.js';
-import { labelKey, reapStaleContainers, runLabelKey, trackRun, untrackRun } from './docker-cleanup.js';
+import { containerLabels, reapStaleContainers, trackRun, untrackRun } from './docker-cleanup.js';
 import { describeDockerError, ensureImage, type PullProgress, withTimeout } from './docker-images.js';
 import { type Snapshot, setupKey, setupSnapshot } from './docker-setup.js';
 import { DockerWorkspace, putTar, sandboxUid, sandboxUser } from './docker-workspace.js';
+import { OutsideLinks } from './outside-links.js';
+import { SetupFailedError } from './setup-error.js';
 import {
   defaultLimits,
   type OpenWorkspaceOptions,
@@ -49,6 +51,8 @@ export interface DockerSandboxOptions {
   cpuset?: string | false;
   /** Remove containers left by crashed runs when connecting (default true). */
   reap?: boolean;
+  /** Who the run reviews (e.g. `owner/name`, a remote URL or a path): setup snapshots are kept per repository. */
+  repository?: string;
 }
 
 /** Keeps the container alive and, as PID 1, reaps orphans; `kill -9 -1` from inside cannot kill it. */
@@ -128,12 +132,7 @@ export class DockerSandbox implements Sandbox {
       WorkingDir: '/work',
       Env: ['PATH=/usr/local/bin:/usr/bin:/bin', 'HOME=/tmp', 'LANG=C.UTF-8', 'TMPDIR=/tmp'],
       // Explicit role: a snapshot image carries the setup container's labels, and containers inherit them.
-      Labels: {
-        ...options.labels,
-        [labelKey]: '1',
-        [runLabelKey]: this.runId,
-        'afterburner.role': 'workspace',
-      },
+      Labels: { ...options.labels, ...containerLabels(this.runId), 'afterburner.role': 'workspace' },
       // Not NetworkDisabled: that also drops /etc/hosts, and test runners (vitest) resolve `localhost` at start.
       // NetworkMode 'none' below leaves only the loopback interface.
       // Docker's archive API cannot write into a tmpfs or a read-only root, so the workspace is an anonymous
@@ -159,7 +158,10 @@ export class DockerSandbox implements Sandbox {
       await container.start();
       workspace.cgroup = findContainerCgroup(container.id);
       await openWorkDir(container);
-      await putTar(container, packSource(options.sourceDir), '/work');
+      const links = new OutsideLinks(options.sourceDir);
+      await putTar(container, packSource(options.sourceDir, links), '/work');
+      const notice = links.notice();
+      if (notice) options.onNotice?.(notice);
     } catch (error) {
       await workspace.dispose().catch(() => {});
       throw error;
@@ -189,7 +191,14 @@ export class DockerSandbox implements Sandbox {
 
   private async snapshot(image: string, options: OpenWorkspaceOptions): Promise<Snapshot> {
     const setup = options.setup as NonNullable<OpenWorkspaceOptions['setup']>;
-    const key = await setupKey({ docker: this.docker, image, setup, sourceDir: options.sourceDir });
+    const { repository } = this.options;
+    const key = await setupKey({
+      docker: this.docker,
+      image,
+      setup,
+      sourceDir: options.sourceDir,
+      repository,
+    });
     let snapshot = this.snapshots.get(key);
     if (!snapshot) {
       snapshot = setupSnapshot({
@@ -197,12 +206,16 @@ export class DockerSandbox implements Sandbox {
         image,
         setup,
         sourceDir: options.sourceDir,
+        repository,
         runId: this.runId,
         limits: this.limits,
-        packSource: () => packSource(options.sourceDir, 'work'),
+        packSource: () => packSource(options.sourceDir, new OutsideLinks(options.sourceDir), 'work'),
       });
       this.snapshots.set(key, snapshot);
-      snapshot.catch(() => this.snapshots.delete(key));
+      // A failed setup command fails again for the same key; anything else (the engine, the copy) may not.
+      snapshot.catch((error) => {
+        if (!(error instanceof SetupFailedError)) this.snapshots.delete(key);
+      });
     }
     return snapshot;
   }
@@ -220,10 +233,13 @@ function describeImages(required: RequiredImage[]): string {
   return `images ${list.join('; ')}`;
 }
 
-/** The source tree as a tar stream owned by the sandbox user; its `.` entry also hands the directory over. */
-function packSource(sourceDir: string, prefix?: string) {
+/**
+ * The source tree as a tar stream owned by the sandbox user; its `.` entry also hands the directory over. Symlinks
+ * out of the tree are left out (into `links`): the engine would refuse the whole archive for one of them.
+ */
+function packSource(sourceDir: string, links: OutsideLinks, prefix?: string) {
   return tarFs.pack(sourceDir, {
-    ignore: (name) => name.split(path.sep).includes('.git'),
+    ignore: (name) => name.split(path.sep).includes('.git') || links.skip(name),
     map: (header) => ({
       ...header,
       name: prefix ? path.posix.join(prefix, header.name) : header.name,

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type Docker from 'dockerode';
-import { labelKey, runLabelKey } from './docker-cleanup.js';
+import { containerLabels } from './docker-cleanup.js';
 import { describeDockerError } from './docker-images.js';
 import { putTar, removeContainer, sandboxUser } from './docker-workspace.js';
+import { outputTail, SetupFailedError } from './setup-error.js';
 import type { SandboxLimits, SetupStep } from './types.js';
 
 export const setupLabelKey = 'afterburner.setup';
@@ -15,6 +16,8 @@ export interface SnapshotOptions {
   image: string;
   setup: SetupStep;
   sourceDir: string;
+  /** Who the run reviews; part of the key, so that no repository starts from another's installed files. */
+  repository?: string;
   runId: string;
   limits: SandboxLimits;
   /** The source as a tar stream whose entries are rooted at `work/`. */
@@ -27,10 +30,18 @@ export interface Snapshot {
   reused: boolean;
 }
 
-/** Same base image (by id, not name), same command and same lockfile contents: same installed dependencies. */
-export async function setupKey(options: Pick<SnapshotOptions, 'docker' | 'image' | 'setup' | 'sourceDir'>) {
+/**
+ * Same repository, same base image (by id, not name), same command and same lockfile contents: same installed
+ * dependencies. The setup runs the pull request's own install scripts, so what it leaves is trusted only as far
+ * as that repository is.
+ */
+export async function setupKey(
+  options: Pick<SnapshotOptions, 'docker' | 'image' | 'setup' | 'sourceDir' | 'repository'>,
+) {
   const { Id } = await options.docker.getImage(options.image).inspect();
-  const hash = createHash('sha256').update(`${Id}\0${JSON.stringify(options.setup.command)}\0`);
+  const hash = createHash('sha256')
+    .update(`${JSON.stringify(options.repository ?? '')}\0`)
+    .update(`${Id}\0${JSON.stringify(options.setup.command)}\0`);
   for (const file of [...options.setup.lockfiles].sort()) {
     const content = await readFile(path.join(options.sourceDir, file)).catch(() => Buffer.alloc(0));
     hash.update(`${file}\0${content.length}\0`).update(content);
@@ -62,7 +73,7 @@ export async function setupSnapshot(options: SnapshotOptions): Promise<Snapshot>
     User: sandboxUser,
     WorkingDir: '/work',
     Env: ['PATH=/usr/local/bin:/usr/bin:/bin', 'HOME=/tmp', 'LANG=C.UTF-8', 'TMPDIR=/tmp', 'CI=true'],
-    Labels: { [labelKey]: '1', [runLabelKey]: options.runId, 'afterburner.role': 'setup' },
+    Labels: { ...containerLabels(options.runId), 'afterburner.role': 'setup' },
     // The one container with network: package registries. It never sees candidate code, only the PR's tree.
     HostConfig: {
       Memory: limits.memoryBytes,
@@ -78,9 +89,8 @@ export async function setupSnapshot(options: SnapshotOptions): Promise<Snapshot>
     const { StatusCode } = (await container.wait()) as { StatusCode: number };
     if (StatusCode !== 0) {
       const logs = (await container.logs({ stdout: true, stderr: true, tail: 20 })) as unknown as Buffer;
-      const tail = demuxedText(logs).trim().split('\n').slice(-5).join(' | ');
       const how = StatusCode === 137 ? 'was killed (time limit or memory)' : `exited with ${StatusCode}`;
-      throw new Error(`setup \`${setup.command.join(' ')}\` ${how}: ${tail || 'no output'}`);
+      throw new SetupFailedError(setup.command.join(' '), how, outputTail(demuxedText(logs)));
     }
     await container.commit({
       repo: snapshotRepository,
@@ -90,6 +100,7 @@ export async function setupSnapshot(options: SnapshotOptions): Promise<Snapshot>
     });
     return { image, reused: false };
   } catch (error) {
+    if (error instanceof SetupFailedError) throw error;
     throw new Error(`setup step failed: ${describeDockerError(error)}`);
   } finally {
     await removeContainer(container).catch(() => {});

@@ -4,8 +4,10 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CappedOutput } from './capped-output.js';
+import { OutsideLinks } from './outside-links.js';
 import { execMarkerName, ProcMeasurement } from './proc-probe.js';
 import { scrubEnv } from './scrub-env.js';
+import { outputTail, SetupFailedError } from './setup-error.js';
 import {
   defaultLimits,
   type ExecOptions,
@@ -23,6 +25,8 @@ export interface ProcessSandboxOptions {
    * whole process group by sampling its RSS every 10 ms; `cpus` and `pids` are not (see `limitsEnforced`).
    */
   limits?: Partial<SandboxLimits>;
+  /** Where workspace copies go (default: the system's temp directory), e.g. the run's directory. */
+  tempParent?: string;
 }
 
 /**
@@ -52,19 +56,24 @@ export class ProcessSandbox implements Sandbox {
     cpus: false,
   };
   private readonly open_ = new Set<ProcessWorkspace>();
+  /** Setups that failed, by source and command: the same setup fails again, so it is not run again. */
+  private readonly failedSetups = new Map<string, SetupFailedError>();
 
-  constructor(options: ProcessSandboxOptions = {}) {
+  constructor(private readonly options: ProcessSandboxOptions = {}) {
     this.limits = { ...defaultLimits, ...options.limits };
   }
 
   async open(options: OpenWorkspaceOptions): Promise<Workspace> {
-    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'afterburner-ws-'));
+    const root = await fs.mkdtemp(path.join(this.options.tempParent ?? os.tmpdir(), 'afterburner-ws-'));
+    const links = new OutsideLinks(options.sourceDir);
     try {
       await fs.cp(options.sourceDir, root, {
         recursive: true,
         verbatimSymlinks: true,
-        filter: (source) => path.basename(source) !== '.git',
+        filter: (source) => path.basename(source) !== '.git' && !links.skip(source),
       });
+      const notice = links.notice();
+      if (notice) options.onNotice?.(notice);
     } catch (error) {
       await fs.rm(root, { recursive: true, force: true });
       throw error;
@@ -72,14 +81,28 @@ export class ProcessSandbox implements Sandbox {
     const workspace = new ProcessWorkspace(root, this.limits, (w) => this.open_.delete(w));
     this.open_.add(workspace);
     if (options.setup) {
-      // No snapshot here: the copy is private to this workspace and keeps whatever the setup installed.
-      const setup = await workspace.exec(options.setup.command, {
-        timeoutMs: options.setup.timeoutMs ?? 600_000,
-      });
-      if (setup.outcome !== 'ok') {
+      const key = JSON.stringify([options.sourceDir, options.setup.command]);
+      try {
+        const failed = this.failedSetups.get(key);
+        if (failed) throw failed;
+        // No snapshot here: the copy is private to this workspace and keeps whatever the setup installed.
+        const setup = await workspace.exec(options.setup.command, {
+          timeoutMs: options.setup.timeoutMs ?? 600_000,
+        });
+        if (setup.outcome !== 'ok') {
+          const how =
+            setup.outcome === 'failed' ? `exited with ${setup.exitCode}` : `ended: ${setup.outcome}`;
+          const error = new SetupFailedError(
+            options.setup.command.join(' '),
+            how,
+            outputTail(`${setup.stdout}\n${setup.stderr}`),
+          );
+          this.failedSetups.set(key, error);
+          throw error;
+        }
+      } catch (error) {
         await workspace.dispose();
-        const tail = `${setup.stdout}\n${setup.stderr}`.trim().split('\n').slice(-5).join(' | ');
-        throw new Error(`setup ${options.setup.command.join(' ')} ended ${setup.outcome}: ${tail}`);
+        throw error;
       }
     }
     return workspace;

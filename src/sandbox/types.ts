@@ -59,6 +59,8 @@ export interface OpenWorkspaceOptions {
   language?: SandboxLanguage;
   /** Installs dependencies once per image and lockfiles, with network (Docker), before evaluation. */
   setup?: SetupStep;
+  /** Receives one sentence about what the copy left out (symlinks pointing outside the source directory). */
+  onNotice?: (line: string) => void;
 }
 
 export type SandboxLanguage = 'javascript' | 'typescript' | 'python';

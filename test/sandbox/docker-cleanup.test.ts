@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import Docker from 'dockerode';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reapStaleContainers } from '../../src/sandbox/docker-cleanup.js';
+import { creatorLabels, currentProcess, type ProcessIdentity } from '../../src/sandbox/process-identity.js';
 import { dockerAvailable, dockerTestImage } from '../helpers/docker.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
@@ -71,3 +73,55 @@ describe.skipIf(!(await dockerAvailable()))('Docker cleanup on process exit', ()
     expect(await docker.listContainers({ all: true, filters: label })).toEqual([]);
   });
 });
+
+describe.skipIf(!(await dockerAvailable()))(
+  'Docker reaper and the creating process (issue 13, item 8)',
+  () => {
+    const docker = new Docker();
+    const created: Docker.Container[] = [];
+
+    afterAll(async () => {
+      await Promise.allSettled(created.map((c) => c.remove({ force: true })));
+    });
+
+    async function running(name: string, creator: ProcessIdentity): Promise<Docker.Container> {
+      const container = await docker.createContainer({
+        Image: dockerTestImage,
+        Cmd: ['sleep', '600'],
+        Labels: {
+          afterburner: '1',
+          'afterburner.run': `test-reaper-${name}-${process.pid}`,
+          ...creatorLabels(creator),
+        },
+        HostConfig: { NetworkMode: 'none' },
+      });
+      created.push(container);
+      await container.start();
+      return container;
+    }
+
+    it('removes running containers whose creator is gone, and keeps those of live processes', async () => {
+      const exited = spawn(process.execPath, ['-e', '']);
+      await new Promise((resolve) => exited.on('exit', resolve));
+      const me = currentProcess();
+      const gone = await running('gone', { ...me, pid: exited.pid as number, start: '' });
+      // Same pid, other start time: the pid was reused by another process.
+      const reused = await running('reused', { ...me, start: `${Number(me.start) - 1}` });
+      const rebooted = await running('rebooted', { ...me, boot: 'another-boot' });
+      const live = await running('live', me);
+      const elsewhere = await running('elsewhere', {
+        ...me,
+        host: `not-${me.host}`,
+        pid: exited.pid as number,
+      });
+
+      expect(await reapStaleContainers(docker)).toBeGreaterThanOrEqual(3);
+      for (const container of [gone, reused, rebooted]) {
+        await expect(container.inspect()).rejects.toMatchObject({ statusCode: 404 });
+      }
+      for (const container of [live, elsewhere]) {
+        expect((await container.inspect()).State.Running).toBe(true);
+      }
+    });
+  },
+);

@@ -88,6 +88,30 @@ describe.skipIf(!(await dockerAvailable()))('DockerSandbox setup, images and pla
     }
   });
 
+  it('never starts one repository from the snapshot another repository’s setup left (issue 13, item 7)', async () => {
+    const sandboxes = await Promise.all(
+      ['github.com/one/app', 'github.com/two/app'].map((repository) =>
+        DockerSandbox.connect({
+          image: dockerTestImage,
+          runId: `${runId}-${repository.split('/')[1]}`,
+          repository,
+          reap: false,
+        }),
+      ),
+    );
+    try {
+      // One after the other, as two runs on the same machine: the second would find the first's snapshot.
+      const [first, second] = sandboxes as [DockerSandbox, DockerSandbox];
+      const one = await first.open({ sourceDir: source.dir, setup: setup(`${nonce}-repositories`) });
+      const two = await second.open({ sourceDir: source.dir, setup: setup(`${nonce}-repositories`) });
+      const installed = await cat(one, 'node_modules/installed');
+      expect(installed).toMatch(/^\d+\n$/);
+      expect(await cat(two, 'node_modules/installed')).not.toBe(installed);
+    } finally {
+      await Promise.all(sandboxes.map((s) => s.close()));
+    }
+  });
+
   it('sets up again when a lockfile changes', async () => {
     const before = await sandbox.open({ sourceDir: source.dir, setup: setup(nonce) });
     await fs.writeFile(path.join(source.dir, 'package-lock.json'), '{"lockfileVersion":3,"changed":true}\n');
