@@ -374,9 +374,10 @@ export function pythonCapabilities(root: Node, bindings: ReadonlyMap<string, PyB
 /** The dotted module (and member) an expression names through the bindings: `os.path` → os + path. */
 function resolveName(node: Node, bindings: ReadonlyMap<string, PyBinding>): PyBinding | undefined {
   if (node.type === 'identifier') {
-    if (isLocal(node, node.text)) return undefined;
+    // A name an import binds (the function's own `import os` included) counts even where a local could shadow it.
     const bound = bindings.get(node.text);
     if (bound) return bound;
+    if (isLocal(node, node.text)) return undefined;
     // A module imported at module level out of our sight is still usually named after itself.
     if (sensitiveModules.has(node.text) || capabilityModules[node.text]) return { module: node.text };
     return undefined;
@@ -476,7 +477,13 @@ function inspect(node: Node, bindings: ReadonlyMap<string, PyBinding>, found: Se
       break;
     }
     case 'identifier': {
-      if (!isReference(node) || isLocal(node, node.text)) break;
+      if (!isReference(node)) break;
+      const imported = bindings.get(node.text);
+      if (imported) {
+        const capability = memberCapability(imported.module, imported.member);
+        if (capability) found.add(capability);
+      }
+      if (isLocal(node, node.text)) break;
       const parent = node.parent;
       const called = parent?.type === 'call' && parent.childForFieldName('function')?.id === node.id;
       // `o = open; o(path, 'w')`: open handed on cannot be followed to its mode.

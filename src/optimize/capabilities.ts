@@ -1,9 +1,10 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { createParser } from '../detect/tree-sitter.js';
 import type { Language } from '../detect/types.js';
+import type { SideEffect } from '../harness/types.js';
 import { type JsBinding, jsBindings, jsCapabilities } from './capabilities-js.js';
 import { type PyBinding, pythonBindings, pythonCapabilities } from './capabilities-python.js';
-import { type CapabilityKind, capabilityReason, kindsOf } from './capability-list.js';
+import { capabilityReason, kindsOf } from './capability-list.js';
 import { languageInfo } from './languages.js';
 
 export { type Capability, type CapabilityKind, capabilities, capabilityReason } from './capability-list.js';
@@ -102,8 +103,6 @@ export async function capabilityCheck(
 }
 
 /** The side effects the runtime tripwire lets a candidate have: those the original's own code shows. */
-export type SideEffect = Extract<CapabilityKind, 'process' | 'network' | 'file-write'>;
-
 export async function allowedSideEffects(
   original: string,
   language: Language,

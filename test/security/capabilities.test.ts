@@ -213,6 +213,11 @@ const pyEvasions: [string, string, string][] = [
     'from os import system as run\ndef total(xs):\n    run("id")\n    return sum(xs)',
     'os.system',
   ],
+  [
+    'os imported inside the function',
+    'def total(xs):\n    import os\n    os.system("id")\n    return sum(xs)',
+    'os.system',
+  ],
   ['os.popen', 'def total(xs):\n    os.popen("id")\n    return sum(xs)', 'os.popen'],
   ['os.execv', 'def total(xs):\n    os.execv("/bin/sh", [])\n    return sum(xs)', 'os.exec'],
   ['os.spawnl', 'def total(xs):\n    os.spawnl(os.P_WAIT, "/bin/sh")\n    return sum(xs)', 'os.spawn'],
