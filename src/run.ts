@@ -10,6 +10,7 @@ import type { DetectResult, Target } from './detect/types.js';
 import { AfterburnerError } from './errors.js';
 import { NodeHarness, resolveTestCommand } from './harness/index.js';
 import { PythonHarness } from './harness/python-harness.js';
+import { allowedSideEffects } from './optimize/capabilities.js';
 import { bestPerIteration } from './optimize/loop.js';
 import { OptimizeSession, type OptimizeSettings } from './optimize/session.js';
 import { type ProgressListener, silentProgress } from './progress.js';
@@ -125,6 +126,10 @@ async function optimizeOne(
       sourceDir: headDir,
       minSpeedup: options.minSpeedup,
       rounds: options.rounds,
+      // The tripwire lets a candidate do what the original's own code visibly does, nothing more.
+      allowedSideEffects: await allowedSideEffects(target.source, target.language, {
+        context: target.context,
+      }),
     };
     const harness =
       target.language === 'python'

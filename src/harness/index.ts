@@ -9,4 +9,12 @@ export {
 export { NodeHarness, type NodeHarnessOptions } from './node-harness.js';
 export { spliceLines } from './splice.js';
 export { resolveTestCommand } from './test-command.js';
-export type { Benchmark, Evaluation, Evaluator, Preparation, RejectionStage, TestRun } from './types.js';
+export type {
+  Benchmark,
+  Evaluation,
+  Evaluator,
+  Preparation,
+  RejectionStage,
+  SideEffect,
+  TestRun,
+} from './types.js';

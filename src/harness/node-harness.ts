@@ -19,7 +19,7 @@ export class NodeHarness extends ReplayHarness<JsTestPlan> {
   private esm = false;
 
   protected get runtime(): { dir: string; files: string[] } {
-    const files = ['recorder.cjs', 'equal.mjs', 'verify-runner.mjs', 'jasmine-reporter.cjs'];
+    const files = ['recorder.cjs', 'equal.mjs', 'tripwire.mjs', 'verify-runner.mjs', 'jasmine-reporter.cjs'];
     return { dir: nodeHarnessDir, files: this.compiled ? [...files, ...typeScriptLoaderFiles] : files };
   }
 

@@ -29,6 +29,7 @@ export class PythonHarness extends ReplayHarness<PythonTestPlan> {
       'afterburner_recorder.py',
       'afterburner_equal.py',
       'afterburner_pytest.py',
+      'afterburner_tripwire.py',
       'verify_runner.py',
       'run_unittest.py',
     ],

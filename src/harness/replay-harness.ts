@@ -19,6 +19,7 @@ import type {
   Instrumented,
   MemoryComparison,
   Preparation,
+  SideEffect,
   TestRun,
 } from './types.js';
 
@@ -45,6 +46,11 @@ export interface ReplayHarnessOptions {
    */
   prepareTimeoutMs?: number;
   benchTimeoutMs?: number;
+  /**
+   * Side effects a candidate may have while the verify run replays and times it: those its original shows
+   * (optimize/capabilities.ts). Anything else trips the tripwire and rejects the candidate. Default: none.
+   */
+  allowedSideEffects?: SideEffect[];
 }
 
 /** How the tests relevant to the target run, whatever the language. */
@@ -69,6 +75,7 @@ export type RunnerResult =
   | { status: 'non-deterministic'; call: number; what: string; first: string; second: string }
   | { status: 'no-calls'; unreplayable?: number }
   | { status: 'memory'; calls: number; repeats: number }
+  | { status: 'tripwire'; message: string }
   | { status: 'error'; message: string };
 
 interface SkippedCalls {
@@ -128,6 +135,7 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
       testTimeoutMs: 180_000,
       prepareTimeoutMs: 3 * (options.testTimeoutMs ?? 180_000),
       benchTimeoutMs: 180_000,
+      allowedSideEffects: [],
       // An option passed as undefined keeps its default.
       ...(Object.fromEntries(
         Object.entries(options).filter(([, value]) => value !== undefined),
@@ -314,7 +322,12 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     }
     await workspace.writeFile(this.copyPath('candidate'), copy.text);
 
-    const result = await this.runVerifier(this.copyPath('candidate'), this.options.rounds);
+    const result = await this.runVerifier(this.copyPath('candidate'), this.options.rounds, {
+      allow: this.options.allowedSideEffects,
+    });
+    if (result.status === 'tripwire') {
+      return { status: 'rejected', stage: 'tripwire', reason: result.message, tests };
+    }
     if (result.status === 'mismatch') {
       const reason =
         `differs from the original in its ${result.what} on captured call ${result.call}: input ${result.input}; ` +
@@ -344,7 +357,11 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
       const reason = `correct, but not significantly faster: ${comparison.reason}`;
       return { status: 'rejected', stage: 'not-faster', reason, tests, benchmark };
     }
-    benchmark.memory = await this.measureMemory(benchmark.originalMedianNs);
+    const memory = await this.measureMemory(benchmark.originalMedianNs);
+    if (memory && 'tripped' in memory) {
+      return { status: 'rejected', stage: 'tripwire', reason: memory.tripped, tests, benchmark };
+    }
+    benchmark.memory = memory;
     return { status: 'verified', tests, benchmark, differentialCalls: result.calls, edits };
   }
 
@@ -365,7 +382,9 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
   }
 
   /** Peak memory and memory-time integral of each side alone, replaying the calls the same number of times. */
-  private async measureMemory(originalPassNs: number): Promise<MemoryComparison | undefined> {
+  private async measureMemory(
+    originalPassNs: number,
+  ): Promise<MemoryComparison | { tripped: string } | undefined> {
     // Long enough for the sandbox's ~10 ms memory sampling to see the replay, whichever side runs it.
     const memoryRepeats = Math.min(10_000, Math.max(1, Math.ceil(300e6 / Math.max(1, originalPassNs))));
     const { workspace, benchTimeoutMs } = this.options;
@@ -376,7 +395,9 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
         timeoutMs: benchTimeoutMs,
         env: this.env(),
       });
-      if (parseRunnerOutput(run).status !== 'memory' || !run.resources) return undefined;
+      const outcome = parseRunnerOutput(run);
+      if (outcome.status === 'tripwire') return { tripped: outcome.message };
+      if (outcome.status !== 'memory' || !run.resources) return undefined;
       resources[role] = run.resources;
     }
     const { original, candidate } = resources;
@@ -435,7 +456,12 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     return { count: lines.length, reasons };
   }
 
-  private async runVerifier(candidate: string | undefined, rounds: number): Promise<RunnerResult> {
+  /** `tripwire`: set when a real candidate runs (not the original's second copy of the A/A run). */
+  private async runVerifier(
+    candidate: string | undefined,
+    rounds: number,
+    tripwire?: { allow: SideEffect[] },
+  ): Promise<RunnerResult> {
     const { workspace, seed, target } = this.options;
     const spec = {
       original: this.copyPath('original'),
@@ -446,6 +472,7 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
       warmupRounds: this.options.warmupRounds,
       minRoundNs: this.options.minRoundMs * 1e6,
       seed,
+      tripwire,
       ...this.specExtras(),
     };
     this.lastSpec = spec;

@@ -55,7 +55,10 @@ export interface MemoryComparison {
   source: string;
 }
 
-export type RejectionStage = 'tests' | 'differential' | 'benchmark' | 'not-faster';
+export type RejectionStage = 'tests' | 'differential' | 'tripwire' | 'benchmark' | 'not-faster';
+
+/** Side effects the verify run's tripwire watches for while a candidate runs. */
+export type SideEffect = 'process' | 'network' | 'file-write';
 
 export type Evaluation =
   | {

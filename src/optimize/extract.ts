@@ -2,6 +2,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { wrappedDefinitionsIn } from '../detect/languages/wrapped-definition.js';
 import { createParser } from '../detect/tree-sitter.js';
 import type { Language, Target } from '../detect/types.js';
+import { capabilityCheck } from './capabilities.js';
 import { newDependencyOf, noDependencies, type ProjectDependencies } from './dependencies.js';
 import { insideWrapper, originalInner, wrapperChange } from './keep-wrapper.js';
 import { languageInfo } from './languages.js';
@@ -184,9 +185,17 @@ async function parse(language: Language, text: string): Promise<Tree | null> {
   }
 }
 
+/** The last check before a candidate may run: it uses no capability (processes, files, network…) the original does not. */
+async function accepted(target: Target, source: string, imports: string[]): Promise<Extraction> {
+  const code = [...imports, source].join('\n');
+  const reason = await capabilityCheck(target.source, code, target.language, { context: target.context });
+  return reason ? { ok: false, reason } : { ok: true, source, imports };
+}
+
 /**
  * Takes the candidate code out of a model's answer: the function and the import lines above it. Checks that it
- * parses, keeps the target's name, parameters, export and async-ness, and adds no dependency the project lacks.
+ * parses, keeps the target's name, parameters, export and async-ness, adds no dependency the project lacks and no
+ * capability the original does not use (capability-list.ts).
  */
 export async function extractCandidate(
   answer: string,
@@ -253,7 +262,7 @@ export async function extractCandidate(
       return { ok: false, reason: `format error: the candidate changes the export (must keep ${wanted})` };
     }
     if (target.name === 'default' && target.wrapper === undefined) {
-      return { ok: true, source, imports: split.imports };
+      return accepted(target, source, split.imports);
     }
     // A wrapped definition's name is checked with the code around it; its signature is the inner function's.
     const declarationIn = (root: Node) =>
@@ -276,7 +285,7 @@ export async function extractCandidate(
         return { ok: false, reason: `format error: \`${simpleName}\` must stay ${wanted}` };
       }
     }
-    return { ok: true, source, imports: split.imports };
+    return accepted(target, source, split.imports);
   } finally {
     tree?.delete();
     originalTree?.delete();

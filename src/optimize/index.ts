@@ -1,4 +1,14 @@
 export {
+  addedCapabilities,
+  allowedSideEffects,
+  type Capability,
+  type CapabilityKind,
+  capabilities,
+  capabilitiesOf,
+  capabilityCheck,
+  capabilityReason,
+} from './capabilities.js';
+export {
   newDependencyOf,
   noDependencies,
   type ProjectDependencies,
