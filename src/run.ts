@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { resolveStatePaths } from './cache/index.js';
 import { loadFileConfig } from './config/file-config.js';
 import { declaresPackages, describeHeadDependencies } from './detect/head-dependencies.js';
 import { headTree } from './detect/head-tree.js';
@@ -116,6 +117,7 @@ async function optimizeOne(
       target,
       evaluator: harness,
       projectDir: headDir,
+      evidence: preparation.evidence,
       onAttempt: (a) =>
         progress.target(
           target,
@@ -172,6 +174,8 @@ function requiredImages(options: ReviewOptions, targets: Target[]): RequiredImag
 /** The review pipeline: detect changed functions, optimize each in the sandbox, return the report. */
 export async function runReview(options: ReviewOptions): Promise<RunReport> {
   const progress = options.progress ?? silentProgress;
+  // First, so that a state directory inside the repository is refused before anything runs.
+  const state = await resolveStatePaths(options);
   const detection =
     options.detection ??
     (await detectChangedFunctions({
@@ -183,7 +187,7 @@ export async function runReview(options: ReviewOptions): Promise<RunReport> {
       ).detect,
     }));
   const runId = randomUUID();
-  const session = new OptimizeSession({ ...options, runId });
+  const session = new OptimizeSession({ ...options, runId, state });
   const { provider } = session;
   const report: RunReport = {
     schemaVersion: 1,

@@ -35,6 +35,7 @@ export interface RawReviewFlags {
   price?: string;
   /** `--no-cache` sets this to false. */
   cache?: boolean;
+  cacheDir?: string;
   requestTimeout?: string;
   concurrency?: string;
   sampling?: string;
@@ -63,6 +64,8 @@ export interface ReviewFlags {
   budget: Budget;
   price?: TokenPrice;
   cache: boolean;
+  /** Root of afterburner's per-repository state (cache, trajectories); default the per-user cache directory. */
+  cacheDir?: string;
   requestTimeoutMs?: number;
   concurrency?: number;
   sampling?: SamplingMode;
@@ -98,6 +101,7 @@ const schema = z.strictObject({
   rules: z.enum(['first', 'only', 'off']).default(defaults.rules),
   ...budgetFields,
   cache: z.boolean().default(true),
+  cacheDir: z.string().min(1).optional(),
   requestTimeout: z.coerce.number().positive().max(3600).optional(),
   concurrency: count(1, 64).optional(),
   sampling: z.enum(['auto', 'n', 'separate']).optional(),
@@ -112,6 +116,7 @@ const flagNames: Record<string, string> = {
   maxTokens: '--max-tokens',
   maxCost: '--max-cost',
   requestTimeout: '--request-timeout',
+  cacheDir: '--cache-dir',
 };
 
 /** Validates the review flags; a bad value fails with the flag's name and what is allowed. */
