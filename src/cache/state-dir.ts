@@ -83,8 +83,10 @@ export async function repositoryKey(repo: string, repositoryId?: string): Promis
   let identity: string;
   let name: string;
   if (repositoryId) {
-    identity = `github:${repositoryId.toLowerCase()}`;
-    name = repositoryId.split('/').at(-1) ?? repositoryId;
+    // GitHub names are case-insensitive.
+    const id = repositoryId.toLowerCase();
+    identity = `github:${id}`;
+    name = id.split('/').at(-1) ?? id;
   } else {
     const remote = await originUrl(repo);
     const path = await realpath(repo).catch(() => resolve(repo));
