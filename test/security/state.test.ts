@@ -197,6 +197,13 @@ describe('a .afterburner symlink committed by the pull request', () => {
     expect(outcome.report.functionsAnalysed).toBe(1);
     expect(await filesUnder(outside)).toEqual([]);
   });
+
+  it('cannot be named as the cache directory either: exit 2, nothing run or written', async () => {
+    const named = await review(repo, 'HEAD~1', stateHome, ['--cache-dir', join(repo.dir, '.afterburner')]);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toMatch(/the state directory .* is inside the repository under review/);
+    expect(await filesUnder(outside)).toEqual([]);
+  });
 });
 
 describe('a test with large inputs added after a cached negative verdict', () => {
