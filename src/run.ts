@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { resolveStatePaths } from './cache/index.js';
 import { loadFileConfig } from './config/file-config.js';
 import { declaresPackages, describeHeadDependencies } from './detect/head-dependencies.js';
 import { headTree } from './detect/head-tree.js';
@@ -146,6 +147,7 @@ async function optimizeOne(
       target,
       evaluator: harness,
       projectDir: headDir,
+      evidence: preparation.evidence,
       onAttempt: (a) =>
         progress.target(
           target,
@@ -216,6 +218,8 @@ export async function runReview(options: ReviewOptions): Promise<RunReport> {
 
 async function reviewIn(options: ReviewOptions, runId: string, runDir: RunDir): Promise<RunReport> {
   const progress = options.progress ?? silentProgress;
+  // First, so that a state directory inside the repository is refused before anything runs.
+  const state = await resolveStatePaths(options);
   const detection =
     options.detection ??
     (await detectChangedFunctions({
@@ -226,7 +230,7 @@ async function reviewIn(options: ReviewOptions, runId: string, runDir: RunDir): 
         await loadFileConfig(options.repo)
       ).detect,
     }));
-  const session = new OptimizeSession({ ...options, runId });
+  const session = new OptimizeSession({ ...options, runId, state });
   const { provider } = session;
   const report: RunReport = {
     schemaVersion: 1,

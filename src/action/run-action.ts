@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { actionStateRoot } from '../cache/index.js';
 import { plainProgress } from '../cli/progress-printer.js';
 import { detectChangedFunctions } from '../detect/index.js';
 import type { DetectResult } from '../detect/types.js';
@@ -150,6 +151,9 @@ function pipelineOptions(inputs: ActionInputs, env: NodeJS.ProcessEnv, token?: s
     budget: inputs.budget,
     price: inputs.price,
     sandbox: inputs.sandbox,
+    // State (cache, trajectories) lives in the runner's tool cache, keyed by repository; never in the checkout.
+    stateDir: actionStateRoot(env),
+    repositoryId: env.GITHUB_REPOSITORY || undefined,
     // On a runner the token sits in this process's environment (/proc/PID/environ keeps it after we drop it),
     // and pull request and model code would run with network: never unisolated unless asked for by name.
     refuseProcessFallback:

@@ -1,9 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { resolveStatePaths, userStateRoot } from '../cache/index.js';
 import { AfterburnerError } from '../errors.js';
 import { redact } from '../redact.js';
 import {
-  defaultTrajectoryDir,
   type ExportFormat,
   exportFormats,
   exportTrajectories,
@@ -15,6 +15,7 @@ export interface ExportOptions {
   format?: string;
   repo?: string;
   out?: string;
+  cacheDir?: string;
 }
 
 /** `afterburner export`: a repository's trajectory logs as training data (JSONL), to --out or standard output. */
@@ -23,7 +24,13 @@ export async function exportCommand(options: ExportOptions, io: CommandIO): Prom
   if (!exportFormats.includes(format)) {
     throw new AfterburnerError('usage', `--format: expected one of ${exportFormats.join(', ')}`);
   }
-  const dir = join(resolve(io.cwd, options.repo ?? '.'), defaultTrajectoryDir);
+  const repo = resolve(io.cwd, options.repo ?? '.');
+  const state = await resolveStatePaths({
+    repo,
+    stateDir: options.cacheDir ? resolve(io.cwd, options.cacheDir) : userStateRoot(io.env),
+    cacheDir: false,
+  });
+  const dir = state.trajectories?.path ?? '';
   const { entries, badLines } = await readTrajectories(dir);
   const records = exportTrajectories(entries, format);
   const text = records.map((record) => JSON.stringify(record)).join('\n') + (records.length ? '\n' : '');

@@ -48,5 +48,9 @@ export function addModelOptions(command: Command): Command {
         'separate',
       ]),
     )
-    .option('--no-cache', 'do not read or write .afterburner/cache');
+    .option('--no-cache', 'do not read or write the result cache')
+    .option(
+      '--cache-dir <dir>',
+      'where results and trajectories are kept, per repository (default: $XDG_CACHE_HOME/afterburner or ~/.cache/afterburner; never inside the repository)',
+    );
 }

@@ -60,13 +60,16 @@ export function buildProgram(io: CommandIO): Command {
 
   program
     .command('export')
-    .description('turn the trajectory logs of a repository (.afterburner/trajectories) into training data')
+    .description(
+      "turn a repository's trajectory logs (kept in the per-user cache directory, see --cache-dir) into training data",
+    )
     .addOption(
       new Option('--format <format>', 'sft, dpo or grpo')
         .choices(['sft', 'dpo', 'grpo'])
         .makeOptionMandatory(),
     )
     .option('--repo <dir>', 'the repository whose logs to read', '.')
+    .option('--cache-dir <dir>', 'the --cache-dir the reviews used (default: the per-user cache directory)')
     .option('--out <file>', 'write JSONL here (default: standard output)')
     .action(async (options: ExportOptions) => {
       await exportCommand(options, io);

@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { userStateRoot } from '../cache/index.js';
 import { parseReviewFlags, type RawReviewFlags } from '../config/review-flags.js';
 import type { DetectResult } from '../detect/types.js';
 import type { ProgressListener } from '../progress.js';
@@ -55,6 +56,7 @@ export async function reviewCommand(
     rules: flags.rules,
     budget: flags.budget,
     price: flags.price,
+    stateDir: flags.cacheDir ? resolve(io.cwd, flags.cacheDir) : userStateRoot(io.env),
     cacheDir: flags.cache ? undefined : false,
     requestTimeoutMs: flags.requestTimeoutMs,
     modelTimeMs: flags.modelTimeMs,

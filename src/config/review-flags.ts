@@ -35,6 +35,7 @@ export interface RawReviewFlags {
   price?: string;
   /** `--no-cache` sets this to false. */
   cache?: boolean;
+  cacheDir?: string;
   requestTimeout?: string;
   modelTime?: string;
   concurrency?: string;
@@ -64,6 +65,8 @@ export interface ReviewFlags {
   budget: Budget;
   price?: TokenPrice;
   cache: boolean;
+  /** Root of afterburner's per-repository state (cache, trajectories); default the per-user cache directory. */
+  cacheDir?: string;
   requestTimeoutMs?: number;
   modelTimeMs?: number;
   concurrency?: number;
@@ -100,6 +103,7 @@ const schema = z.strictObject({
   rules: z.enum(['first', 'only', 'off']).default(defaults.rules),
   ...budgetFields,
   cache: z.boolean().default(true),
+  cacheDir: z.string().min(1).optional(),
   requestTimeout: z.coerce.number().positive().max(3600).optional(),
   modelTime: z.coerce.number().positive().max(86_400).optional(),
   concurrency: count(1, 64).optional(),
@@ -116,6 +120,7 @@ const flagNames: Record<string, string> = {
   maxCost: '--max-cost',
   requestTimeout: '--request-timeout',
   modelTime: '--model-time',
+  cacheDir: '--cache-dir',
 };
 
 /** Validates the review flags; a bad value fails with the flag's name and what is allowed. */

@@ -17,6 +17,7 @@ export type NodeHarnessOptions = ReplayHarnessOptions;
  */
 export class NodeHarness extends ReplayHarness<JsTestPlan> {
   private esm = false;
+  protected override readonly recordingFormat = 'node-v8';
 
   protected get runtime(): { dir: string; files: string[] } {
     const files = ['recorder.cjs', 'equal.mjs', 'tripwire.mjs', 'verify-runner.mjs', 'jasmine-reporter.cjs'];

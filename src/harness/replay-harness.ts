@@ -4,6 +4,7 @@ import type { Target } from '../detect/types.js';
 import type { ExecResult, Workspace } from '../sandbox/types.js';
 import { calibrateNoiseFloor, compareSamples, median } from '../stats/index.js';
 import { applyLineEdits, type Candidate, editsOf, planCandidateEdits } from './apply-candidate.js';
+import { hashRecordedCalls, hashSelectedTests, type RecordingFormat } from './test-evidence.js';
 import {
   describeFailures,
   endedHow,
@@ -20,6 +21,7 @@ import type {
   MemoryComparison,
   Preparation,
   SideEffect,
+  TestEvidence,
   TestRun,
 } from './types.js';
 
@@ -145,6 +147,8 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
 
   /** Where the runtime scripts are on the host, and which of them the sandbox needs. */
   protected abstract readonly runtime: { dir: string; files: string[] };
+  /** How the recorder frames the calls it writes, which decides how they are hashed (test-evidence.ts). */
+  protected readonly recordingFormat: RecordingFormat = 'bytes';
   /** Finds the tests that reach the target; returns why the target cannot be verified (e.g. none reach it). */
   protected abstract planTests(): Promise<{ plan: Plan } | { reason: string }>;
   protected abstract summarizeTests(run: ExecResult, resultsText: string | undefined): TestRun;
@@ -285,6 +289,7 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
       tests: this.withPreexisting(tests),
       capturedCalls: check.calls,
       skippedCalls: skipped,
+      evidence: await this.evidence(),
     };
   }
 
@@ -411,6 +416,17 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     };
   }
 
+  /** Hashes of the tests the candidates will be judged by and of the calls recorded from them. */
+  private async evidence(): Promise<TestEvidence | undefined> {
+    const calls = await hashRecordedCalls(this.options.workspace, this.captureFile(), this.recordingFormat);
+    if (!calls) return undefined;
+    return { tests: await hashSelectedTests(this.options.sourceDir, this.plan as Plan), calls };
+  }
+
+  private captureFile(): string {
+    return `${captureDir}/${safeId(this.target.id)}.calls`;
+  }
+
   /** The run, marked with the tests left out of the gate because they fail on the original. */
   private withPreexisting(run: TestRun): TestRun {
     const names = preexistingNames(this.gate);
@@ -466,7 +482,7 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     const spec = {
       original: this.copyPath('original'),
       candidate,
-      captureFile: `${captureDir}/${safeId(target.id)}.calls`,
+      captureFile: this.captureFile(),
       maxCalls: 200,
       rounds,
       warmupRounds: this.options.warmupRounds,

@@ -75,8 +75,21 @@ export interface Evaluator {
   evaluate(candidate: Candidate): Promise<Evaluation>;
 }
 
+/** What a verdict on a target rests on, as hashes: the selected tests' text and the calls recorded from them. */
+export interface TestEvidence {
+  tests: string;
+  calls: string;
+}
+
 export type Preparation =
-  | { ok: true; tests: TestRun; capturedCalls: number; skippedCalls: number }
+  | {
+      ok: true;
+      tests: TestRun;
+      capturedCalls: number;
+      skippedCalls: number;
+      /** Undefined when the recorded calls could not be hashed: then no cached verdict may be used. */
+      evidence?: TestEvidence;
+    }
   | { ok: false; reason: string };
 
 /** A source file rewritten for the harness, or why it could not be. */

@@ -1,6 +1,6 @@
 import type { CachedOutcome, ResultCache } from '../cache/index.js';
 import type { Target } from '../detect/types.js';
-import type { Benchmark, Evaluation, Evaluator } from '../harness/types.js';
+import type { Benchmark, Evaluation, Evaluator, TestEvidence } from '../harness/types.js';
 import type { ProposalReply, ProposalRequest, Provider, TokenUsage } from '../providers/types.js';
 import { BudgetExhaustedError } from '../providers/usage-meter.js';
 import type { CandidateMetrics, TrajectoryCandidate, TrajectorySink } from '../trajectory/types.js';
@@ -22,6 +22,8 @@ export interface Attempt {
 }
 
 export interface BestCandidate {
+  /** The answer the candidate was extracted from (what the cache keeps, to check it again next time). */
+  answer: string;
   source: string;
   imports: string[];
   iteration: number;
@@ -55,8 +57,8 @@ export interface OptimizeOptions {
   /** Dependencies candidates may import; anything else is a "new dependency" format error. */
   dependencies?: ProjectDependencies;
   maxPromptTokens?: number;
-  /** Where finished outcomes are kept, under the key of this target + config + provider. */
-  cache?: { store: ResultCache; key: string };
+  /** Where finished outcomes are kept, under the key of this target + config + provider + tests and calls. */
+  cache?: { store: ResultCache; key: string; evidence: TestEvidence };
   trajectory?: { sink: TrajectorySink; runId: string };
   onAttempt?: (attempt: Attempt) => void;
   /** Wall time this target may spend waiting for `provider` over all iterations; unbounded when absent. */
@@ -135,33 +137,38 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
 
 /** The Afterburner loop: propose, evaluate, keep the best verified candidate, feed failures back. */
 export async function optimizeTarget(options: OptimizeOptions): Promise<OptimizeResult> {
-  const cached = options.cache ? await options.cache.store.get(options.cache.key) : undefined;
+  const { cache } = options;
+  const cached = cache ? await cache.store.get(cache.key, cache.evidence) : undefined;
   if (cached) {
     const fromCache = await replayCached(options, cached);
     if (fromCache) return fromCache;
   }
   const result = await runLoop(options);
-  if (options.cache && !result.interrupted) {
-    await options.cache.store.set({
-      schemaVersion: 1,
-      key: options.cache.key,
-      targetId: options.target.id,
-      createdAt: new Date().toISOString(),
-      best: result.best && {
-        source: result.best.source,
-        imports: result.best.imports,
-        iteration: result.best.iteration,
-      },
-      outcome: result.outcome,
-      usage: result.usage,
-    });
+  // The rule catalog's verdicts cost nothing to reach again, so a negative one is never kept: it would only
+  // outlive the reason for it.
+  const free = options.provider.name === 'rules';
+  if (cache && !result.interrupted && (result.best || !free)) {
+    await cache.store
+      .set({
+        schemaVersion: 2,
+        key: cache.key,
+        targetId: options.target.id,
+        createdAt: new Date().toISOString(),
+        evidence: cache.evidence,
+        best: result.best && { answer: result.best.answer, iteration: result.best.iteration },
+        outcome: result.outcome,
+        usage: result.usage,
+      })
+      // A cache that cannot be written costs the next run time, not this run its result.
+      .catch(() => {});
   }
   return result;
 }
 
 /**
- * A cached outcome costs no tokens: its best candidate is verified and measured again (never suggested on old
- * numbers); if that fails now, the loop runs afresh.
+ * A cached outcome costs no tokens, but is trusted no more than a fresh answer: its best answer goes through the
+ * same extraction checks and the full verification again (never suggested on old numbers); if either fails now,
+ * the loop runs afresh.
  */
 async function replayCached(
   options: OptimizeOptions,
@@ -172,13 +179,14 @@ async function replayCached(
   if (!cached.best) {
     return { target, attempts: [], usage, outcome: `${cached.outcome} (cached result)`, fromCache: true };
   }
-  const evaluation = await options.evaluator.evaluate({
-    source: cached.best.source,
-    imports: cached.best.imports,
-  });
-  if (evaluation.status !== 'verified') return undefined;
+  const { answer, iteration } = cached.best;
+  const extraction = await extractCandidate(answer, target, { dependencies: options.dependencies });
+  if (!extraction.ok) return undefined;
+  const candidate = { source: extraction.source, imports: extraction.imports };
+  const evaluation = await options.evaluator.evaluate(candidate).catch(() => undefined);
+  if (evaluation?.status !== 'verified') return undefined;
   const attempt: Attempt = {
-    iteration: cached.best.iteration,
+    iteration,
     candidate: 0,
     status: 'verified',
     reason: 'cached candidate, verified again',
@@ -187,7 +195,7 @@ async function replayCached(
   options.onAttempt?.(attempt);
   return {
     target,
-    best: { ...cached.best, evaluation },
+    best: { answer, ...candidate, iteration, evaluation },
     attempts: [attempt],
     usage,
     outcome: 'improved',
@@ -271,7 +279,7 @@ async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {
       }
       // Significant against the best so far: the new interval's lower bound must clear the best's estimate.
       if (!best || !bestGain || gain.low > bestGain.ratio) {
-        best = { source: extraction.source, imports: extraction.imports, iteration, evaluation };
+        best = { answer, source: extraction.source, imports: extraction.imports, iteration, evaluation };
         entry.kept = true;
         record({ iteration, candidate, status: 'verified', speedup });
       } else {

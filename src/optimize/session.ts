@@ -1,14 +1,13 @@
-import { isAbsolute, join } from 'node:path';
-import { cacheKey, defaultCacheDir, ResultCache } from '../cache/index.js';
+import { cacheKey, ResultCache, type StatePaths } from '../cache/index.js';
 import { defaults } from '../config/defaults.js';
 import type { Target } from '../detect/types.js';
-import type { Evaluator } from '../harness/types.js';
+import type { Evaluator, TestEvidence } from '../harness/types.js';
 import { createProvider, type ProviderName } from '../providers/create-provider.js';
 import type { SamplingMode } from '../providers/openai-provider.js';
 import { RulesProvider } from '../providers/rules/index.js';
 import type { Provider } from '../providers/types.js';
 import { type Budget, MeteredProvider, type TokenPrice, UsageMeter } from '../providers/usage-meter.js';
-import { defaultTrajectoryDir, JsonlTrajectoryLog } from '../trajectory/index.js';
+import { JsonlTrajectoryLog } from '../trajectory/index.js';
 import { version } from '../version.js';
 import { type ProjectDependencies, readProjectDependencies } from './dependencies.js';
 import { type Attempt, type OptimizeResult, optimizeTarget } from './loop.js';
@@ -39,9 +38,16 @@ export interface OptimizeSettings {
   concurrency?: number;
   sampling?: SamplingMode;
   maxPromptTokens?: number;
-  /** Result cache directory (relative to the repository), or false for none. Default `.afterburner/cache`. */
+  /**
+   * Root of the per-repository state (cache, trajectories), outside the repository under review; default
+   * `$XDG_CACHE_HOME/afterburner` or `~/.cache/afterburner` (see cache/state-dir.ts).
+   */
+  stateDir?: string;
+  /** `owner/name` of the repository, when known (the Action): what its state directory is keyed by. */
+  repositoryId?: string;
+  /** An explicit result cache directory (outside the repository), or false for none. */
   cacheDir?: string | false;
-  /** Trajectory log directory (relative to the repository), or false for none. Default `.afterburner/trajectories`. */
+  /** An explicit trajectory log directory (outside the repository), or false for none. */
   trajectoryDir?: string | false;
 }
 
@@ -50,6 +56,8 @@ export interface SessionTargetOptions {
   evaluator: Evaluator;
   /** The head tree of the repository: where its declared dependencies are read. */
   projectDir: string;
+  /** Hashes of the tests and recorded calls the verdict rests on; without them no cached verdict is used. */
+  evidence?: TestEvidence;
   onAttempt?: (attempt: Attempt) => void;
 }
 
@@ -65,7 +73,9 @@ export class OptimizeSession {
   private readonly trajectory?: JsonlTrajectoryLog;
   private readonly dependencies = new Map<string, Promise<ProjectDependencies>>();
 
-  constructor(private readonly settings: OptimizeSettings & { repo: string; runId: string }) {
+  constructor(
+    private readonly settings: OptimizeSettings & { repo: string; runId: string; state?: StatePaths },
+  ) {
     const rules = settings.provider === 'rules' ? 'only' : (settings.rules ?? 'first');
     this.meter = new UsageMeter(settings.budget, settings.price);
     if (rules === 'only') {
@@ -83,14 +93,10 @@ export class OptimizeSession {
       this.provider = new MeteredProvider(model, this.meter);
       if (rules === 'first') this.seedProvider = new RulesProvider();
     }
-    const within = (dir: string) => (isAbsolute(dir) ? dir : join(settings.repo, dir));
-    if (settings.cacheDir !== false)
-      this.cache = new ResultCache(within(settings.cacheDir ?? defaultCacheDir));
-    if (settings.trajectoryDir !== false) {
-      this.trajectory = new JsonlTrajectoryLog(
-        within(settings.trajectoryDir ?? defaultTrajectoryDir),
-        settings.runId,
-      );
+    // Resolved by the caller (resolveStatePaths), which refuses any place inside the repository under review.
+    if (settings.state?.cache) this.cache = new ResultCache(settings.state.cache);
+    if (settings.state?.trajectories) {
+      this.trajectory = new JsonlTrajectoryLog(settings.state.trajectories, settings.runId);
     }
   }
 
@@ -111,20 +117,24 @@ export class OptimizeSession {
       dependencies = readProjectDependencies(options.projectDir);
       this.dependencies.set(options.projectDir, dependencies);
     }
-    const key = cacheKey({
-      target,
-      config: {
-        tool: version,
-        promptVersion,
-        instruction: settings.instruction ?? 'time',
-        rules: this.seedProvider ? 'first' : this.provider.name === 'rules' ? 'only' : 'off',
-        iterations: settings.iterations,
-        candidates: settings.candidates,
-        minSpeedup: settings.minSpeedup,
-        maxPromptTokens: settings.maxPromptTokens,
-      },
-      provider: { name: this.provider.name, model: this.provider.model, baseUrl: settings.baseUrl },
-    });
+    const { evidence } = options;
+    const key =
+      evidence &&
+      cacheKey({
+        target,
+        evidence,
+        config: {
+          tool: version,
+          promptVersion,
+          instruction: settings.instruction ?? 'time',
+          rules: this.seedProvider ? 'first' : this.provider.name === 'rules' ? 'only' : 'off',
+          iterations: settings.iterations,
+          candidates: settings.candidates,
+          minSpeedup: settings.minSpeedup,
+          maxPromptTokens: settings.maxPromptTokens,
+        },
+        provider: { name: this.provider.name, model: this.provider.model, baseUrl: settings.baseUrl },
+      });
     return optimizeTarget({
       target,
       provider: this.provider,
@@ -135,7 +145,7 @@ export class OptimizeSession {
       instruction: settings.instruction,
       dependencies: await dependencies,
       maxPromptTokens: settings.maxPromptTokens,
-      cache: this.cache && { store: this.cache, key },
+      cache: this.cache && key && evidence ? { store: this.cache, key, evidence } : undefined,
       trajectory: this.trajectory && { sink: this.trajectory, runId: settings.runId },
       onAttempt: options.onAttempt,
       modelTimeMs: settings.modelTimeMs ?? defaults.modelSecondsPerFunction * 1000,

@@ -5,5 +5,5 @@ export {
   exportTrajectories,
   rewardOf,
 } from './export.js';
-export { defaultTrajectoryDir, JsonlTrajectoryLog, readTrajectories } from './jsonl-log.js';
+export { JsonlTrajectoryLog, readTrajectories } from './jsonl-log.js';
 export type { CandidateMetrics, TrajectoryCandidate, TrajectoryEntry, TrajectorySink } from './types.js';

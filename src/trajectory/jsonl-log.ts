@@ -1,32 +1,37 @@
-import { appendFile, mkdir, readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { appendFileNoFollow } from '../cache/safe-fs.js';
+import type { StateLocation } from '../cache/state-dir.js';
 import { redact } from '../redact.js';
 import type { TrajectoryEntry, TrajectorySink } from './types.js';
 
-/** Where logs go, relative to the repository. */
-export const defaultTrajectoryDir = join('.afterburner', 'trajectories');
-
-/** Appends one JSON line per iteration to `<dir>/<start time>-<runId>.jsonl` (names sort by start time). */
+/**
+ * Appends one JSON line per iteration to `<dir>/<start time>-<runId>.jsonl` (names sort by start time), in a
+ * directory outside the repository under review, never through a symlink (see cache/state-dir.ts).
+ */
 export class JsonlTrajectoryLog implements TrajectorySink {
   readonly file: string;
-  private ready?: Promise<unknown>;
+  private readonly name: string;
   private queue: Promise<void> = Promise.resolve();
 
   constructor(
-    readonly dir: string,
+    readonly location: StateLocation,
     runId: string,
     startedAt: Date = new Date(),
   ) {
-    this.file = join(dir, `${startedAt.toISOString().replace(/[:.]/g, '-')}-${runId}.jsonl`);
+    this.name = `${startedAt.toISOString().replace(/[:.]/g, '-')}-${runId.replace(/[^A-Za-z0-9_-]+/g, '_')}.jsonl`;
+    this.file = join(location.path, this.name);
   }
 
   record(entry: TrajectoryEntry): Promise<void> {
-    this.ready ??= mkdir(this.dir, { recursive: true });
     // Lines are appended in order even when targets run concurrently.
-    this.queue = this.queue.then(async () => {
-      await this.ready;
-      await appendFile(this.file, `${redact(JSON.stringify(entry))}\n`);
-    });
+    // One failed write does not stop the later ones.
+    this.queue = this.queue
+      .catch(() => {})
+      .then(async () => {
+        const dir = await this.location.ensure();
+        await appendFileNoFollow(join(dir, this.name), `${redact(JSON.stringify(entry))}\n`);
+      });
     return this.queue;
   }
 }

@@ -108,6 +108,8 @@ export async function runAction(runnerTemp: string, env: Record<string, string>)
     GITHUB_OUTPUT: join(runnerTemp, 'output'),
     GITHUB_STEP_SUMMARY: join(runnerTemp, 'summary'),
     RUNNER_TEMP: runnerTemp,
+    // The Action keeps its state in the tool cache: one per test run here, never the machine's own.
+    RUNNER_TOOL_CACHE: join(runnerTemp, 'tool-cache'),
     GITHUB_REPOSITORY: `${owner}/${repoName}`,
     INPUT_SANDBOX: 'process',
     INPUT_ITERATIONS: '1',

@@ -1,7 +1,12 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
+
+// The CLI keeps its cache and run logs in the per-user cache directory; tests keep theirs out of the real one.
+const testCacheHome = mkdtempSync(join(tmpdir(), 'afterburner-test-xdg-'));
 
 export interface CliResult {
   code: number;
@@ -14,7 +19,7 @@ export function runCli(
   args: string[],
   options: { cwd?: string; env?: Record<string, string> } = {},
 ): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, XDG_CACHE_HOME: testCacheHome, ...options.env };
   delete env.AFTERBURNER_API_KEY;
   delete env.OPENAI_API_KEY;
   Object.assign(env, options.env);

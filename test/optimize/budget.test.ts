@@ -26,6 +26,8 @@ function review(
     sandbox: 'process',
     image: 'unused',
     budget: { maxTokens: settings.maxTokens },
+    // Beside the fixture, as the cache once was inside it: per fixture, never the user's own.
+    stateDir: `${fixture.dir}.state`,
   });
 }
 

@@ -1,6 +1,8 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resolveStatePaths } from '../../src/cache/index.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { parseReviewFlags } from '../../src/config/review-flags.js';
 import { type FixtureRepo, materializeFixture } from '../../src/demo/materialize-fixture.js';
@@ -43,9 +45,10 @@ describe('afterburner optimize FILE:FUNCTION and afterburner export', () => {
   let fixture: FixtureRepo;
   let model: FakeOpenAI;
   let report: RunReport;
+  let xdg: string;
   const stdout: string[] = [];
   const io = () => ({
-    env: { OPENAI_API_KEY: 'sk-test' },
+    env: { OPENAI_API_KEY: 'sk-test', XDG_CACHE_HOME: xdg },
     cwd: fixture.dir,
     stdout: (text: string) => void stdout.push(text),
     progress: silentProgress,
@@ -53,6 +56,7 @@ describe('afterburner optimize FILE:FUNCTION and afterburner export', () => {
 
   beforeAll(async () => {
     fixture = await materializeFixture('tagged-posts');
+    xdg = await mkdtemp(join(tmpdir(), 'afterburner-xdg-'));
     model = await startFakeOpenAI(() => js(bothSets));
     const args = [
       'optimize',
@@ -74,6 +78,7 @@ describe('afterburner optimize FILE:FUNCTION and afterburner export', () => {
   afterAll(async () => {
     await model?.close();
     await fixture?.dispose();
+    if (xdg) await rm(xdg, { recursive: true, force: true });
   });
 
   it('optimizes the named function with the model flags', () => {
@@ -101,8 +106,14 @@ describe('afterburner optimize FILE:FUNCTION and afterburner export', () => {
     await expect(
       buildProgram(io()).exitOverride().parseAsync(['optimize', 'src/posts.js:nope'], { from: 'user' }),
     ).rejects.toThrow(/src\/posts.js: no function named nope \(found: sharedTags, indexById/);
-    await mkdir(join(fixture.dir, '.afterburner', 'trajectories'), { recursive: true });
-    await writeFile(join(fixture.dir, '.afterburner', 'trajectories', 'zz-broken.jsonl'), '{not json\n');
+    const state = await resolveStatePaths({
+      repo: fixture.dir,
+      stateDir: join(xdg, 'afterburner'),
+      cacheDir: false,
+    });
+    const logs = state.trajectories?.path ?? '';
+    await mkdir(logs, { recursive: true });
+    await writeFile(join(logs, 'zz-broken.jsonl'), '{not json\n');
     stdout.length = 0;
     await buildProgram(io()).exitOverride().parseAsync(['export', '--format', 'grpo'], { from: 'user' });
     expect(stdout.join('').trim().split('\n')).toHaveLength(1);

@@ -6,6 +6,7 @@ import { headTree } from '../../src/detect/head-tree.js';
 import { detectChangedFunctions } from '../../src/detect/index.js';
 import type { Target } from '../../src/detect/types.js';
 import { NodeHarness, resolveTestCommand } from '../../src/harness/index.js';
+import type { TestEvidence } from '../../src/harness/types.js';
 import { createSandbox } from '../../src/sandbox/create-sandbox.js';
 
 export interface FixtureHarness {
@@ -13,6 +14,8 @@ export interface FixtureHarness {
   headDir: string;
   target: Target;
   harness: NodeHarness;
+  /** What the preparation's verdicts rest on (the cache key's tests and recorded calls). */
+  evidence?: TestEvidence;
   dispose(): Promise<void>;
 }
 
@@ -45,6 +48,7 @@ export async function openFixtureHarness(fixtureName: string, functionName: stri
     headDir: head.dir,
     target,
     harness,
+    evidence: preparation.evidence,
     dispose: async () => {
       await workspace.dispose();
       await sandbox.close();

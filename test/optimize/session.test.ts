@@ -1,7 +1,8 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cacheKey } from '../../src/cache/index.js';
+import { cacheKey, resolveStatePaths, type StatePaths } from '../../src/cache/index.js';
 import type { OptimizeResult } from '../../src/optimize/index.js';
 import { OptimizeSession, type OptimizeSettings } from '../../src/optimize/session.js';
 import { exportTrajectories, readTrajectories } from '../../src/trajectory/index.js';
@@ -27,7 +28,8 @@ function scripted(request: MessagesRequest, nth: number): string {
 describe('an optimize session (Anthropic wire format): imports, cache and trajectory', () => {
   let fixture: FixtureHarness;
   let model: FakeAnthropic;
-  let settings: OptimizeSettings & { repo: string; runId: string };
+  let settings: OptimizeSettings & { repo: string; runId: string; state: StatePaths };
+  let stateDir: string;
   let first: OptimizeResult;
   let second: OptimizeResult;
   let requestsAfterFirst: number;
@@ -35,8 +37,10 @@ describe('an optimize session (Anthropic wire format): imports, cache and trajec
   beforeAll(async () => {
     fixture = await openFixtureHarness('tagged-posts', 'sharedTags');
     model = await startFakeAnthropic(scripted);
+    stateDir = await mkdtemp(join(tmpdir(), 'afterburner-state-'));
     settings = {
       repo: fixture.repo,
+      state: await resolveStatePaths({ repo: fixture.repo, stateDir }),
       runId: 'run-1',
       provider: 'anthropic',
       model: 'claude-test',
@@ -52,6 +56,7 @@ describe('an optimize session (Anthropic wire format): imports, cache and trajec
       target: fixture.target,
       evaluator: fixture.harness,
       projectDir: fixture.headDir,
+      evidence: fixture.evidence,
     });
     requestsAfterFirst = model.requests.length;
     const again = new OptimizeSession({ ...settings, runId: 'run-2' });
@@ -59,12 +64,14 @@ describe('an optimize session (Anthropic wire format): imports, cache and trajec
       target: fixture.target,
       evaluator: fixture.harness,
       projectDir: fixture.headDir,
+      evidence: fixture.evidence,
     });
   }, 300_000);
 
   afterAll(async () => {
     await model?.close();
     await fixture?.dispose();
+    if (stateDir) await rm(stateDir, { recursive: true, force: true });
   });
 
   it('verifies a candidate together with the import it declares', () => {
@@ -104,7 +111,8 @@ describe('an optimize session (Anthropic wire format): imports, cache and trajec
   });
 
   it('writes a trajectory log that exports to SFT, DPO and GRPO records', async () => {
-    const dir = join(fixture.repo, '.afterburner', 'trajectories');
+    const dir = settings.state.trajectories?.path ?? '';
+    expect(dir.startsWith(stateDir)).toBe(true);
     const files = await readdir(dir);
     expect(files.filter((f) => f.endsWith('-run-1.jsonl'))).toHaveLength(1);
     const { entries, badLines } = await readTrajectories(dir);
@@ -140,21 +148,29 @@ describe('an optimize session (Anthropic wire format): imports, cache and trajec
     expect(rewards[2]).toBeLessThanOrEqual(0.5 + 0.5 * Math.tanh(1));
   });
 
-  it('keys the cache on the target and the settings', async () => {
-    const entries = await readdir(join(fixture.repo, '.afterburner', 'cache'));
+  it('keys the cache on the target, the settings, the tests and the recorded calls', async () => {
+    const cacheDir = settings.state.cache?.path ?? '';
+    const entries = await readdir(cacheDir);
     expect(entries.filter((e) => e.endsWith('.json'))).toHaveLength(1);
-    const cached = JSON.parse(
-      await readFile(join(fixture.repo, '.afterburner', 'cache', entries[0] as string), 'utf8'),
-    );
+    const cached = JSON.parse(await readFile(join(cacheDir, entries[0] as string), 'utf8'));
     expect(cached).toMatchObject({ targetId: fixture.target.id, best: { iteration: 1 } });
-    const key = (config: Record<string, unknown>, source = fixture.target.source) =>
+    expect(cached.best.answer).toContain('isDeepStrictEqual');
+    const evidence = { tests: 'a'.repeat(64), calls: 'b'.repeat(64) };
+    const key = (config: Record<string, unknown>, source = fixture.target.source, proof = evidence) =>
       cacheKey({
         target: { ...fixture.target, source },
         config,
         provider: { name: 'anthropic', model: 'm' },
+        evidence: proof,
       });
     expect(key({ iterations: 2, candidates: 3 })).toBe(key({ candidates: 3, iterations: 2 }));
     expect(key({ iterations: 2, candidates: 3 })).not.toBe(key({ iterations: 2, candidates: 4 }));
     expect(key({ iterations: 2 })).not.toBe(key({ iterations: 2 }, featuredSet));
+    expect(key({})).not.toBe(key({}, undefined, { ...evidence, tests: 'c'.repeat(64) }));
+    expect(key({})).not.toBe(key({}, undefined, { ...evidence, calls: 'c'.repeat(64) }));
+  });
+
+  it('keeps nothing inside the repository', async () => {
+    await expect(readdir(join(fixture.repo, '.afterburner'))).rejects.toThrow(/ENOENT/);
   });
 });
