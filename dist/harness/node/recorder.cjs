@@ -425,3 +425,4 @@ function registerScope(role, scope) {
 }
 
 module.exports = { wrap, wrapMethod, register, registerMethod, registerScope, replayable, callbackKey };
+module.exports.default = module.exports;

@@ -9,12 +9,25 @@ import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 import { deserialize } from 'node:v8';
 import { structurallyEqual } from './equal.mjs';
+import { installTripwire } from './tripwire.mjs';
 
 const spec = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+// Installed before any module loads, so that names they import from guarded modules are the guarded ones.
+const tripwire = installTripwire(spec.tripwire);
 
 function finish(result) {
   process.stdout.write(`\nAFTERBURNER_RESULT ${JSON.stringify(result)}\n`);
   process.exit(0);
+}
+
+/** Ends the run if the candidate tried a side effect its original does not have. */
+function checkTripwire() {
+  if (tripwire.tripped) finish({ status: 'tripwire', message: tripwire.tripped });
+}
+
+/** Runs candidate code with the tripwire watching; the original's own calls stay unwatched. */
+function asRole(entry, fn) {
+  return entry.role === 'candidate' ? tripwire.during(fn) : fn();
 }
 
 function show(value) {
@@ -244,7 +257,7 @@ async function load(role, path) {
   await import(pathToFileURL(resolve(path)).href);
   const entry = globalThis.__afterburnerRegistry?.[role];
   if (!entry) throw new Error(`${path} did not register the ${role} function`);
-  return entry;
+  return { ...entry, role };
 }
 
 function invoker(entry, record) {
@@ -398,7 +411,8 @@ if (memoryRole) {
   try {
     const entry = await load(memoryRole, memoryRole === 'original' ? spec.original : spec.candidate);
     const calls = readCalls(spec.captureFile);
-    await runBatch(entry, calls, spec.memoryRepeats);
+    await asRole(entry, () => runBatch(entry, calls, spec.memoryRepeats));
+    checkTripwire();
     finish({ status: 'memory', calls: calls.length, repeats: spec.memoryRepeats });
   } catch (error) {
     finish({ status: 'error', message: String(error?.stack ?? error).slice(0, 2000) });
@@ -461,7 +475,8 @@ if (!candidate) finish({ status: 'deterministic', calls: calls.length, unreplaya
 
 for (const [i, record] of calls.entries()) {
   const expected = await outcome(original, record);
-  const actual = await outcome(candidate, record);
+  const actual = await asRole(candidate, () => outcome(candidate, record));
+  checkTripwire();
   const differs = difference(expected, actual);
   if (differs) {
     const { what, a, b } = differs;
@@ -482,8 +497,11 @@ const candidateNs = [];
 for (let round = 0; round < spec.warmupRounds + spec.rounds; round++) {
   order = (Math.imul(order, 1103515245) + 12345) >>> 0;
   const originalFirst = (order & 0x10000) === 0;
-  const first = await runBatch(originalFirst ? original : candidate, calls, repeats);
-  const second = await runBatch(originalFirst ? candidate : original, calls, repeats);
+  const firstEntry = originalFirst ? original : candidate;
+  const secondEntry = originalFirst ? candidate : original;
+  const first = await asRole(firstEntry, () => runBatch(firstEntry, calls, repeats));
+  const second = await asRole(secondEntry, () => runBatch(secondEntry, calls, repeats));
+  checkTripwire();
   if (round < spec.warmupRounds) continue;
   originalNs.push((originalFirst ? first : second) / repeats);
   candidateNs.push((originalFirst ? second : first) / repeats);

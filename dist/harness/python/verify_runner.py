@@ -28,9 +28,13 @@ import time
 import traceback
 
 from afterburner_equal import equal, show, state_of
+from afterburner_tripwire import Tripwire
 
 with open(sys.argv[1]) as spec_file:
     spec = json.load(spec_file)
+
+# Watches the candidate's calls (and only those) for side effects its original does not have.
+tripwire = Tripwire(spec.get("tripwire"))
 
 _real_stdout = sys.stdout
 _real_perf_counter_ns = time.perf_counter_ns
@@ -64,6 +68,24 @@ time.monotonic = lambda: _tick() / 1000
 time.monotonic_ns = lambda: _tick() * 1_000_000
 # The event loop schedules sleeps with the real clock; the patched one would stretch `await asyncio.sleep(1)`.
 asyncio.base_events.BaseEventLoop.time = lambda self: _real_monotonic()
+
+
+def check_tripwire():
+    if tripwire.tripped:
+        finish({"status": "tripwire", "message": tripwire.tripped})
+
+
+class _Unwatched:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def watched(role):
+    """The tripwire for candidate code, nothing for the original's."""
+    return tripwire if role == "candidate" else _Unwatched()
 
 
 def reset_environment():
@@ -425,9 +447,11 @@ def memory_pass(role):
     for _ in range(spec["memoryRepeats"]):
         for payload in calls:
             try:
-                settle(invoker(entry, payload)[1]())
+                with watched(role):
+                    settle(invoker(entry, payload)[1]())
             except Exception:
                 pass
+    check_tripwire()
     finish({"status": "memory", "calls": len(calls), "repeats": spec["memoryRepeats"]})
 
 
@@ -467,7 +491,10 @@ def main():
         finish({"status": "deterministic", "calls": len(calls), "unreplayable": unreplayable})
 
     for i, payload in enumerate(calls):
-        expected, actual = outcome(original, payload), outcome(candidate, payload)
+        expected = outcome(original, payload)
+        with tripwire:
+            actual = outcome(candidate, payload)
+        check_tripwire()
         differs = difference(expected, actual)
         if differs:
             after = ""
@@ -503,8 +530,11 @@ def main():
     original_ns, candidate_ns = [], []
     for round_index in range(spec["warmupRounds"] + spec["rounds"]):
         original_first = order.random() < 0.5
-        first = run_batch(original if original_first else candidate, calls, repeats)
-        second = run_batch(candidate if original_first else original, calls, repeats)
+        with watched("original" if original_first else "candidate"):
+            first = run_batch(original if original_first else candidate, calls, repeats)
+        with watched("candidate" if original_first else "original"):
+            second = run_batch(candidate if original_first else original, calls, repeats)
+        check_tripwire()
         if round_index < spec["warmupRounds"]:
             continue
         original_ns.append((first if original_first else second) / repeats)
