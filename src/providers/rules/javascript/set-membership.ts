@@ -49,6 +49,9 @@ const foundWhenCallRight = new Map([
   ['-1>=', false],
 ]);
 
+/** A variable or property path: read again by the rewrite. */
+const simpleOperand = /^[\p{ID_Start}$_][\p{ID_Continue}$]*(\.[\p{ID_Start}$_][\p{ID_Continue}$]*)*$/u;
+
 const constantTypes = new Set(['string', 'template_string', 'number', 'true', 'false', 'null', 'regex']);
 
 export const setMembership: Rule = {
@@ -63,10 +66,14 @@ export const setMembership: Rule = {
     'module), never reassigned, mutated or passed elsewhere in the function, and not possibly a string (a ' +
     'substring test, which a Set of characters would get wrong): no string initializer or string-only method, ' +
     'and no string-like name (`path`, `text`, `line`, …) unless it is evidently an array. ' +
-    '`indexOf` compares with `===`, so unlike `Set#has` it never finds NaN and skips holes of sparse arrays; ' +
-    'the harness decides whether that matters for the real inputs.',
+    'The Set is built only when `x` is an array at run time; otherwise each test is the original call. ' +
+    '`includes` and `Set#has` both use SameValueZero. `indexOf` compares with `===`, so it never finds NaN ' +
+    'and skips holes of sparse arrays (a Set holds them as undefined): its argument must be a variable or ' +
+    'property path, and NaN or undefined are looked up in the array as before. Assumes no other name ' +
+    'aliases the array while the loop runs.',
   before: 'for (const t of tags) if (featured.includes(t)) out.push(t);',
-  after: 'const featuredSet = new Set(featured);\nfor (const t of tags) if (featuredSet.has(t)) out.push(t);',
+  after:
+    'const featuredSet = Array.isArray(featured) ? new Set(featured) : null;\nfor (const t of tags) if ((featuredSet ? featuredSet.has(t) : featured.includes(t))) out.push(t);',
   complexity: { before: 'O(n·m)', after: 'O(n + m)' },
   apply(snippet) {
     const { fn } = snippet;
@@ -94,18 +101,28 @@ function findMembershipTests(fn: Node): MembershipTest[] {
     if (!call.args[0] || call.args[0].type === 'spread_element' || constantTypes.has(call.args[0].type))
       continue;
     const receiver = call.receiver.text;
+    const argument = call.args[0].text;
     if (call.method === 'includes') {
-      tests.push({ receiver, node, replaced: call.member, render: (setName) => `${setName}.has` });
-    } else if (call.method === 'indexOf') {
+      // Not an array (a string: substring test; anything else: its own includes): the original call.
+      tests.push({
+        receiver,
+        node,
+        replaced: node,
+        render: (setName) => `(${setName} ? ${setName}.has(${argument}) : ${node.text})`,
+      });
+    } else if (call.method === 'indexOf' && simpleOperand.test(argument)) {
       const comparison = node.parent;
       const found = comparison ? indexOfMeaning(comparison, node) : undefined;
       if (comparison && found !== undefined) {
         const negation = found ? '' : '!';
+        // `indexOf` never finds NaN and skips holes (which a Set holds as undefined): those ask the array.
         tests.push({
           receiver,
           node: comparison,
           replaced: comparison,
-          render: (setName) => `${negation}${setName}.has${call.argumentList.text}`,
+          render: (setName) =>
+            `(${setName} && ${argument} === ${argument} && ${argument} !== undefined ? ` +
+            `${negation}${setName}.has(${argument}) : ${comparison.text})`,
         });
       }
     }
@@ -166,7 +183,7 @@ function planReceiver(
   if (/\b(await|yield)\b/.test(span)) return null;
 
   const setName = unusedName(source, /^[A-Z0-9_$]+$/.test(receiver) ? `${receiver}_SET` : `${receiver}Set`);
-  const declarationText = `const ${setName} = new Set(${receiver});`;
+  const declarationText = `const ${setName} = Array.isArray(${receiver}) ? new Set(${receiver}) : null;`;
   const replacements = repeated.map((test) => ({
     start: snippet.start(test.replaced),
     end: snippet.end(test.replaced),
