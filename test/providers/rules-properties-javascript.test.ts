@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { filterIndexDedupe } from '../../src/providers/rules/javascript/filter-index-dedupe.js';
 import { filterLengthSome } from '../../src/providers/rules/javascript/filter-length-some.js';
 import { findJoinMap } from '../../src/providers/rules/javascript/find-join-map.js';
@@ -85,8 +85,7 @@ describe('spread-reassign keeps behaviour on every input', () => {
   });
 });
 
-// Known differences, fixed on branch rules-set-membership (its new output changes many expected texts and the
-// sharedTags goldens): a string receiver, NaN and holes with indexOf. `it.fails` turns red once fixed.
+// A string receiver (substring test), NaN and holes with indexOf (`===`) are where a plain Set would differ.
 describe('set-membership keeps behaviour on every input', () => {
   const featured = fc.oneof(list, fc.string({ maxLength: 3 }));
   it('with includes (SameValueZero), on arrays and strings', async () => {
@@ -114,6 +113,37 @@ describe('set-membership keeps behaviour on every input', () => {
         [[undefined], [, 1]],
       ],
     });
+  });
+
+  it('on an array built in the function (no Array.isArray guard)', async () => {
+    const rewritten = await expectRuleKeepsBehaviour({
+      rule: setMembership,
+      source: `function shared(tags, picked) {
+  const featured = Array.from(picked);
+  const out = [];
+  for (const t of tags) if (featured.indexOf(t) !== -1 || featured.includes(t)) out.push(t);
+  return out;
+}`,
+      args: fc.tuple(fc.array(adversarialScalar, { maxLength: 6 }), featured),
+      examples: [
+        [[Number.NaN], [Number.NaN]],
+        [[undefined], [, 1]],
+      ],
+    });
+    expect(rewritten).toContain('const featuredSet = new Set(featured.filter((v) => !Number.isNaN(v)));');
+  });
+
+  it('on a literal of strings and on Object.keys (never NaN, no holes)', async () => {
+    const rewritten = await expectRuleKeepsBehaviour({
+      rule: setMembership,
+      source: `function shared(tags, config) {
+  const allowed = ['a', '__proto__', '0'];
+  const names = Object.keys(config);
+  return tags.filter((t) => allowed.indexOf(t) >= 0 && names.indexOf(t) === -1);
+}`,
+      args: fc.tuple(fc.array(adversarialScalar, { maxLength: 6 }), record),
+    });
+    expect(rewritten).toContain('const allowedSet = new Set(allowed);');
   });
 });
 
