@@ -10,6 +10,7 @@ import { regexpHoist } from '../../src/providers/rules/javascript/regexp-hoist.j
 import { setMembership } from '../../src/providers/rules/javascript/set-membership.js';
 import { shiftQueue } from '../../src/providers/rules/javascript/shift-queue.js';
 import { spreadReassign } from '../../src/providers/rules/javascript/spread-reassign.js';
+import { rewrite } from './rules-fixtures/harness.js';
 import {
   adversarialKey,
   adversarialScalar,
@@ -251,5 +252,22 @@ describe('filter-length-some keeps behaviour on every input', () => {
       source: 'function anyWanted(ids, wanted) { return ids.filter((id) => id === wanted).length > 0; }',
       args: fc.tuple(list, adversarialScalar),
     });
+  });
+
+  it('with typeof, ! and ?: on null elements', async () => {
+    await expectRuleKeepsBehaviour({
+      rule: filterLengthSome,
+      source:
+        "function mixed(xs, flag) { return xs.filter((x, i) => (flag ? typeof x !== 'string' : !x && i !== 1)).length === 0; }",
+      args: fc.tuple(list, fc.boolean()),
+    });
+  });
+
+  // `some` would stop before a later element that throws (null.id) or runs a getter: no rewrite at all.
+  it('declines a predicate that can throw on a later element', async () => {
+    const source = 'function anyWanted(xs, id) { return xs.filter((x) => x.id === id).length > 0; }';
+    expect(await rewrite(source, [filterLengthSome])).toBeNull();
+    const before = new Function(`return (${source})`)();
+    expect(() => before([{ id: 1 }, null], 1)).toThrow(TypeError);
   });
 });
