@@ -18,27 +18,43 @@ afterAll(removeScratchDir);
 
 const values = fc.array(pythonScalar, { maxLength: 6 });
 describe('Python rules keep behaviour on every input', () => {
-  // Known differences, not fixed yet (see the rules' descriptions): these properties fail today, and `it.fails`
-  // turns red once a rule is fixed, so its test becomes a plain `it`.
-  it.fails('list-membership-set (unhashable elements, 1 == 1.0 == True, NaN)', async () => {
+  it('list-membership-set (unhashable inputs, 1 == 1.0 == True, NaN)', async () => {
     await expectPythonRuleKeepsBehaviour({
       rule: listMembershipSet,
-      source: 'def shared(tags, featured):\n    return [t for t in tags if t in featured]\n',
+      source:
+        'def shared(tags, featured):\n    names = [str(f) for f in featured]\n    return [t for t in tags if str(t) in names]\n',
       callable: 'shared',
       args: fc.tuple(values, values),
       examples: [[[[1]], [[1]]]],
     });
   });
 
-  it.fails('dedupe-seen-set (unhashable values)', async () => {
+  it('dedupe-seen-set (unhashable inputs)', async () => {
     await expectPythonRuleKeepsBehaviour({
       rule: dedupeSeenSet,
       source:
-        'def dedupe(xs):\n    out = []\n    for x in xs:\n        if x not in out:\n            out.append(x)\n    return out\n',
+        'def dedupe(xs):\n    out = []\n    for x in xs:\n        key = str(x)\n        if key not in out:\n            out.append(key)\n    return out\n',
       callable: 'dedupe',
       args: fc.tuple(values),
       examples: [[[[1], [1]]]],
     });
+  });
+
+  // A set raises TypeError on an unhashable value ([1] in {…}) where the list compares it with ==.
+  it('list-membership-set and dedupe-seen-set decline values that may be unhashable', async () => {
+    const shared = 'def shared(tags, featured):\n    return [t for t in tags if t in featured]\n';
+    const dedupe =
+      'def dedupe(xs):\n    out = []\n    for x in xs:\n        if x not in out:\n            out.append(x)\n    return out\n';
+    expect(await rewrite(shared, [listMembershipSet], 'python')).toBeNull();
+    expect(await rewrite(dedupe, [dedupeSeenSet], 'python')).toBeNull();
+    const report = await runPython({
+      original: dedupe,
+      rewritten:
+        'def dedupe(xs):\n    out = []\n    seen = set()\n    for x in xs:\n        if x not in seen:\n            seen.add(x)\n            out.append(x)\n    return out\n',
+      callable: 'dedupe',
+      inputs: ['([[1], [1]],)'],
+    });
+    expect(report.results[0]?.before).not.toBe(report.results[0]?.after);
   });
 
   // No rewrite of `sorted(x)[0]` keeps behaviour for every input: `min`/`max` raise ValueError where the

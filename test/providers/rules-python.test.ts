@@ -37,17 +37,19 @@ async function expectNoRewrite(rule: Rule, body: string, parameters = 'xs, ys'):
 }
 
 describe('list-membership-set', () => {
-  const shared = `def shared(tags, featured: list[str]):
-    """Tags that are featured, in order."""
-    return [t for t in tags if t in featured]`;
+  const shared = `def shared(tags, featured):
+    """Tags that are featured, in order, compared as text."""
+    names = [str(f) for f in featured]
+    return [t for t in tags if str(t) in names]`;
 
   it('builds the set once before the comprehension, same results, faster', async () => {
     const rewritten = await rewritePython(shared, listMembershipSet);
-    expect(rewritten).toBe(`def shared(tags, featured: list[str]):
-    """Tags that are featured, in order."""
-    featured_set = set(featured)
-    return [t for t in tags if t in featured_set]`);
-    await expectPreserved(shared, rewritten, /featured/, 'python');
+    expect(rewritten).toBe(`def shared(tags, featured):
+    """Tags that are featured, in order, compared as text."""
+    names = [str(f) for f in featured]
+    names_set = set(names)
+    return [t for t in tags if str(t) in names_set]`);
+    await expectPreserved(shared, rewritten, /names/, 'python');
     await expectSameAndFaster({
       original: shared,
       rewritten,
@@ -57,6 +59,7 @@ describe('list-membership-set', () => {
         "(['a', 'b', 'a'], ['a'])",
         '([1, 1.0, True, 2], [1])',
         "([float('nan')], [float('nan')])",
+        '([[1], (1,)], [[1], {}])',
       ],
       large: '([str(i) for i in range(3000)], [str(i) for i in range(0, 6000, 2)])',
     });
@@ -64,15 +67,15 @@ describe('list-membership-set', () => {
 
   it('handles an indented method, a local list and not in', async () => {
     const method = `    def missing(self, wanted):
-        present = [r.id for r in self.rows]
+        present = [str(r.id) for r in self.rows]
         out = []
-        for w in wanted:
+        for w in map(str, wanted):
             if w not in present:
                 out.append(w)
         return out`;
     const rewritten = await rewritePython(method, listMembershipSet);
     expect(rewritten).toContain(
-      '        present_set = set(present)\n        for w in wanted:\n            if w not in present_set:',
+      '        present_set = set(present)\n        for w in map(str, wanted):\n            if w not in present_set:',
     );
     await expectPreserved(method, rewritten, /present|for w/, 'python');
     const wrap =
@@ -95,7 +98,17 @@ describe('list-membership-set', () => {
     ['a string by name', 'for x in xs:\n    if x in path:\n        return x', 'xs, path'],
     ['annotated as a string', 'for x in xs:\n    if x in ys:\n        return x', 'xs, ys: str'],
     ['built after the loop starts', 'for x in xs:\n    zs = [1]\n    if x in zs:\n        return x'],
-    ['suspended by yield', 'for x in xs:\n    if x in ys:\n        yield x'],
+    ['suspended by yield', 'zs = [1]\nfor x in range(3):\n    if x in zs:\n        yield x'],
+    // A set raises TypeError on unhashable values where the list compares them.
+    ['a parameter', 'for x in range(3):\n    if x in ys:\n        return x'],
+    [
+      'built from values of unknown type',
+      'zs = list(ys)\nfor x in range(3):\n    if x in zs:\n        return x',
+    ],
+    [
+      'probed with a value of unknown type',
+      'zs = [str(y) for y in ys]\nfor x in xs:\n    if x in zs:\n        return x',
+    ],
   ])('proposes nothing when the list is %s', async (_, body, parameters?: string) => {
     await expectNoRewrite(listMembershipSet, body, parameters);
   });
@@ -105,8 +118,9 @@ describe('dedupe-seen-set', () => {
   const unique = `def unique(xs):
     out = []
     for x in xs:
-        if x not in out:
-            out.append(x)
+        key = str(x)
+        if key not in out:
+            out.append(key)
     return out`;
 
   it('keeps a set beside the list, same order, faster', async () => {
@@ -115,23 +129,29 @@ describe('dedupe-seen-set', () => {
     out = []
     out_seen = set()
     for x in xs:
-        if x not in out_seen:
-            out_seen.add(x)
-            out.append(x)
+        key = str(x)
+        if key not in out_seen:
+            out_seen.add(key)
+            out.append(key)
     return out`);
     await expectPreserved(unique, rewritten, /out/, 'python');
     await expectSameAndFaster({
       original: unique,
       rewritten,
       callable: 'unique',
-      inputs: ['([],)', "([3, 1, 3, 'a', 1.0, True, None, None],)", "([float('nan'), 0.0, -0.0],)"],
+      inputs: [
+        '([],)',
+        "([3, 1, 3, 'a', 1.0, True, None, None],)",
+        "([float('nan'), 0.0, -0.0],)",
+        '([[1], [1], {}],)',
+      ],
       large: '(list(range(3000)),)',
     });
   });
 
   it('keeps a one-line if on one line', async () => {
     const source =
-      'def f(xs):\n    seen = []\n    for x in xs:\n        if x not in seen: seen.append(x)\n    return len(seen)';
+      'def f(xs):\n    seen = []\n    for x in map(int, xs):\n        if x not in seen: seen.append(x)\n    return len(seen)';
     const rewritten = await rewritePython(source, dedupeSeenSet);
     expect(rewritten).toContain('        if x not in seen_seen: seen_seen.add(x); seen.append(x)');
     await expectPythonSame({ original: source, rewritten, callable: 'f', inputs: ['([1, 2, 1],)'] });
@@ -151,6 +171,12 @@ describe('dedupe-seen-set', () => {
     ],
     ['a parameter', 'for x in xs:\n    if x not in ys:\n        ys.append(x)'],
     ['not empty at first', 'out = [0]\nfor x in xs:\n    if x not in out:\n        out.append(x)'],
+    // A set raises TypeError on unhashable values where the list compares them.
+    ['fed values of unknown type', 'out = []\nfor x in xs:\n    if x not in out:\n        out.append(x)'],
+    [
+      'fed a name bound twice',
+      'out = []\nfor x in xs:\n    k = str(x)\n    k = x\n    if k not in out:\n        out.append(k)',
+    ],
   ])('proposes nothing when the list is %s', async (_, body) => {
     await expectNoRewrite(dedupeSeenSet, body);
   });
