@@ -153,7 +153,7 @@ describe('RulesProvider across languages', () => {
 
   it('answers Python with the import lines first, above the function, unless the file has them', async () => {
     const py =
-      'def bfs(root):\n    queue = [root]\n    seen = []\n    while queue:\n        node = queue.pop(0)\n        if node not in seen:\n            seen.append(node)\n    return seen';
+      'def bfs(root):\n    queue = [root]\n    seen = []\n    while queue:\n        node = queue.pop(0)\n        name = str(node)\n        if name not in seen:\n            seen.append(name)\n    return seen';
     const reply = await propose(target('python', py));
     expect(reply.answers).toHaveLength(3);
     const [combined, dedupe, deque] = reply.answers;
