@@ -476,33 +476,33 @@ describe('object-keys-includes', () => {
 });
 
 describe('filter-length-some', () => {
-  const hasAdmin = `function hasAdmin(users) {
-  if (users.filter((u) => u.role === 'admin').length > 0) return 'yes';
-  return users.filter((u) => u.banned).length === 0 ? 'clean' : 'banned';
+  const hasAdmin = `function hasAdmin(roles) {
+  if (roles.filter((r) => r === 'admin').length > 0) return 'yes';
+  return roles.filter((r) => typeof r !== 'string').length === 0 ? 'clean' : 'mixed';
 }`;
 
   it('stops at the first match, same answers, faster', async () => {
     const rewritten = (await rewrite(hasAdmin, [filterLengthSome])) ?? '';
-    expect(rewritten).toBe(`function hasAdmin(users) {
-  if (users.some((u) => u.role === 'admin')) return 'yes';
-  return !users.some((u) => u.banned) ? 'clean' : 'banned';
+    expect(rewritten).toBe(`function hasAdmin(roles) {
+  if (roles.some((r) => r === 'admin')) return 'yes';
+  return !roles.some((r) => typeof r !== 'string') ? 'clean' : 'mixed';
 }`);
     await expectPreserved(hasAdmin, rewritten, /filter/);
     await expectSameBehaviour({
       original: hasAdmin,
       rewritten,
       name: 'hasAdmin',
-      inputs: [[[]], [[{ role: 'admin' }]], [[{ role: 'x', banned: true }, , { role: 'y' }]]],
+      inputs: [[[]], [['admin']], [['x', , 3]], [['x', null]]],
     });
-    const users = range(300_000, (i) => ({ role: i === 0 ? 'admin' : 'user' }));
-    await expectFaster(hasAdmin, rewritten, 'hasAdmin', [users]);
+    const roles = range(300_000, (i) => (i === 0 ? 'admin' : 'user'));
+    await expectFaster(hasAdmin, rewritten, 'hasAdmin', [roles]);
   });
 
   it('rewrites truthiness tests of the count', async () => {
     const source =
-      'function f(xs) {\n  while (!xs.filter((x) => x > 3).length) xs.push(xs.length);\n  return xs;\n}';
+      'function f(xs) {\n  while (!xs.filter((x) => x === 3).length) xs.push(xs.length);\n  return xs;\n}';
     const rewritten = (await rewrite(source, [filterLengthSome])) ?? '';
-    expect(rewritten).toContain('while (!xs.some((x) => x > 3)) xs.push(xs.length);');
+    expect(rewritten).toContain('while (!xs.some((x) => x === 3)) xs.push(xs.length);');
     await expectSameBehaviour({ original: source, rewritten, name: 'f', inputs: [[[1]], [[5]]] });
   });
 
@@ -514,6 +514,12 @@ describe('filter-length-some', () => {
     ['more than one match is asked for', 'return xs.filter((x) => x).length > 1;'],
     ['the count itself is used', 'const n = xs.filter((x) => x).length;\n  return n;'],
     ['the count is combined', 'return ys && xs.filter((x) => x).length;'],
+    // A later element could throw (null.role) or run code (a getter, valueOf) that `some` would skip.
+    ['the predicate reads a property', 'return xs.filter((x) => x.role === "admin").length > 0;'],
+    ['the predicate compares with <', 'return xs.filter((x) => x > 3).length > 0;'],
+    ['the predicate compares with ==', 'return xs.filter((x) => x == 3).length > 0;'],
+    ['the predicate destructures', 'return xs.filter(({ role }) => role).length > 0;'],
+    ['the predicate has a default', 'return xs.filter((x = f()) => x).length > 0;'],
   ])('proposes nothing when %s', async (_, body) => {
     await expectNoRewrite(filterLengthSome, body);
   });

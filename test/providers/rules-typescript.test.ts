@@ -26,10 +26,10 @@ describe('JavaScript rules on TypeScript and TSX', () => {
     ).toBe(`export function sharedTags(posts: { tags: string[] }[], featured: readonly string[]): string[] {
   const result: string[] = [];
   const resultSeen = new Set();
-  const featuredSet = new Set(featured);
+  const featuredSet = Array.isArray(featured) ? new Set(featured) : null;
   for (const post of posts) {
     for (const tag of post.tags) {
-      if (featuredSet.has(tag) && !resultSeen.has(tag)) { resultSeen.add(tag); result.push(tag); }
+      if ((featuredSet ? featuredSet.has(tag) : featured.includes(tag)) && !resultSeen.has(tag)) { resultSeen.add(tag); result.push(tag); }
     }
   }
   return result;
@@ -96,10 +96,10 @@ describe('JavaScript rules on TypeScript and TSX', () => {
 );`;
     const rewritten = (await rewrite(source, tsRules, 'tsx')) ?? '';
     expect(rewritten).toBe(`export const Tags = ({ tags, hidden }: { tags: string[]; hidden: string[] }) => {
-  const hiddenSet = new Set(hidden);
+  const hiddenSet = Array.isArray(hidden) ? new Set(hidden) : null;
   return (
   <ul>
-    {tags.filter((t) => !hiddenSet.has(t)).map((t) => (
+    {tags.filter((t) => !(hiddenSet ? hiddenSet.has(t) : hidden.includes(t))).map((t) => (
       <li key={t}>{t}</li>
     ))}
   </ul>
@@ -142,16 +142,18 @@ describe('RulesProvider across languages', () => {
       'function f(a: number[], b: number[]): number[] {\n  return a.filter((x) => b.includes(x));\n}';
     const [tsAnswer] = (await propose(target('typescript', ts))).answers;
     expect(tsAnswer).toMatch(
-      /^Offline rule applied: `set-membership`.*\n\n```typescript\nfunction f\(a: number\[\], b: number\[\]\): number\[\] \{\n  const bSet = new Set\(b\);\n/,
+      /^Offline rule applied: `set-membership`.*\n\n```typescript\nfunction f\(a: number\[\], b: number\[\]\): number\[\] \{\n  const bSet = Array\.isArray\(b\) \? new Set\(b\) : null;\n/,
     );
     const tsx = 'const F = ({ a, b }: P) => <p>{a.filter((x) => b.includes(x)).length}</p>;';
     const [tsxAnswer] = (await propose(target('tsx', tsx))).answers;
-    expect(tsxAnswer).toContain('```tsx\nconst F = ({ a, b }: P) => {\n  const bSet = new Set(b);');
+    expect(tsxAnswer).toContain(
+      '```tsx\nconst F = ({ a, b }: P) => {\n  const bSet = Array.isArray(b) ? new Set(b) : null;',
+    );
   });
 
   it('answers Python with the import lines first, above the function, unless the file has them', async () => {
     const py =
-      'def bfs(root):\n    queue = [root]\n    seen = []\n    while queue:\n        node = queue.pop(0)\n        if node not in seen:\n            seen.append(node)\n    return seen';
+      'def bfs(root):\n    queue = [root]\n    seen = []\n    while queue:\n        node = queue.pop(0)\n        name = str(node)\n        if name not in seen:\n            seen.append(name)\n    return seen';
     const reply = await propose(target('python', py));
     expect(reply.answers).toHaveLength(3);
     const [combined, dedupe, deque] = reply.answers;

@@ -1,6 +1,6 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule } from '../rule.js';
-import { asMemberCall, descendants, isField, unwrapParens } from '../syntax.js';
+import { asMemberCall, descendants, isField, namedChildren } from '../syntax.js';
 
 // `.filter(cb).length <op> <literal>` with whitespace removed: does it mean "some element matches"?
 const someWhenLeft = new Map([
@@ -24,17 +24,9 @@ const someWhenRight = new Map([
   ['0>=', false],
 ]);
 const conditionHolders = new Set(['if_statement', 'while_statement', 'do_statement']);
-const sideEffectTypes = new Set([
-  'call_expression',
-  'new_expression',
-  'assignment_expression',
-  'augmented_assignment_expression',
-  'update_expression',
-  'await_expression',
-  'yield_expression',
-  'tagged_template',
-  'template_substitution',
-]);
+/** Operators that never call user code (no coercion, no getters) and never throw. */
+const inertOperators = new Set(['===', '!==', '&&', '||', '??']);
+const literalTypes = new Set(['string', 'number', 'true', 'false', 'null', 'undefined']);
 
 export const filterLengthSome: Rule = {
   id: 'filter-length-some',
@@ -43,12 +35,13 @@ export const filterLengthSome: Rule = {
   description:
     '`xs.filter(p).length > 0` (or `=== 0`, or used as a condition) builds the whole array of matches only to ' +
     'count it: O(n) time and O(matches) memory on every call. `xs.some(p)` stops at the first match and ' +
-    'allocates nothing: O(position of the first match). Applies only when `p` is an arrow function whose ' +
-    'expression body calls nothing, assigns nothing and awaits nothing, so skipping the elements after the ' +
-    'first match cannot skip a side effect (a getter with side effects, or a predicate that would throw on ' +
-    'a later element, are the remaining differences; the harness checks the real inputs).',
-  before: 'if (users.filter((u) => u.admin).length > 0) grant();',
-  after: 'if (users.some((u) => u.admin)) grant();',
+    'allocates nothing: O(position of the first match). Applies only when `p` is an arrow function with ' +
+    'plain parameters whose expression body can neither throw nor run other code, so skipping the elements ' +
+    'after the first match skips nothing observable: names, literals, `typeof`, `!`, `===`, `!==`, `&&`, ' +
+    '`||`, `??` and `?:` (no property reads: a null element or a getter could throw; no `==` or `<`: they ' +
+    'may call `valueOf`).',
+  before: 'if (ids.filter((id) => id === wanted).length > 0) grant();',
+  after: 'if (ids.some((id) => id === wanted)) grant();',
   complexity: { before: 'O(n)', after: 'O(k), k = index of the first match' },
   apply(snippet) {
     for (const node of descendants(snippet.fn, new Set(['member_expression']))) {
@@ -70,9 +63,9 @@ function countTest(access: Node) {
   const predicate = call?.args[0];
   if (call?.method !== 'filter' || call.args.length !== 1 || predicate?.type !== 'arrow_function')
     return null;
+  if (!hasPlainParameters(predicate)) return null;
   const body = predicate.childForFieldName('body');
-  if (!body || body.type === 'statement_block' || descendants(body).some((n) => sideEffectTypes.has(n.type)))
-    return null;
+  if (!body || !isInert(body)) return null;
 
   const parent = access.parent;
   if (parent?.type === 'binary_expression') {
@@ -97,4 +90,37 @@ function countTest(access: Node) {
     (holder?.type === 'ternary_expression' && isField(holder, 'condition', inner)) ||
     (holder?.type === 'unary_expression' && holder.child(0)?.type === '!');
   return asCondition ? { call, replaced: access, some: true } : null;
+}
+
+/** `(x) =>`, `x =>` or `(x, i) =>`: no destructuring (throws on null) and no defaults (run code). */
+function hasPlainParameters(arrow: Node): boolean {
+  if (arrow.childForFieldName('parameter')) return true;
+  const parameters = arrow.childForFieldName('parameters');
+  return (
+    parameters !== null && namedChildren(parameters).every((parameter) => parameter.type === 'identifier')
+  );
+}
+
+/** An expression whose evaluation cannot throw or run code other than itself. */
+function isInert(node: Node): boolean {
+  switch (node.type) {
+    case 'identifier':
+    case 'undefined':
+      return true;
+    case 'parenthesized_expression':
+      return namedChildren(node).every(isInert);
+    case 'unary_expression': {
+      const operator = node.child(0)?.type;
+      return (operator === '!' || operator === 'typeof') && namedChildren(node).every(isInert);
+    }
+    case 'binary_expression':
+      return (
+        inertOperators.has(node.childForFieldName('operator')?.type ?? '') &&
+        namedChildren(node).every(isInert)
+      );
+    case 'ternary_expression':
+      return namedChildren(node).every(isInert);
+    default:
+      return literalTypes.has(node.type) && !(node.type === 'string' && node.text.includes('${'));
+  }
 }

@@ -19,11 +19,12 @@ import { mayBeString } from './string-evidence.js';
 /** One `x.includes(y)` or `x.indexOf(y) !== -1` style test. */
 interface MembershipTest {
   receiver: string;
-  /** The whole test, for locating it. */
+  method: 'includes' | 'indexOf';
+  /** The whole test: it is what changes. */
   node: Node;
-  /** The part that changes, and what replaces it once the Set has a name. */
-  replaced: Node;
-  render(setName: string): string;
+  /** `!` when the test means "not found". */
+  negation: string;
+  argument: string;
 }
 
 // `x.indexOf(y) <op> <literal>` (call on the left) and `<literal> <op> x.indexOf(y)` (call on the right), with
@@ -51,6 +52,19 @@ const foundWhenCallRight = new Map([
 
 const constantTypes = new Set(['string', 'template_string', 'number', 'true', 'false', 'null', 'regex']);
 
+/** Calls that always return a fresh array (Object.keys: of strings, so never NaN and never a hole). */
+const arrayFactories = new Map<string, ArrayProof>([
+  ['Array', 'array'],
+  ['Array.from', 'array'],
+  ['Array.of', 'array'],
+  ['Object.values', 'array'],
+  ['Object.entries', 'array'],
+  ['Object.keys', 'strings'],
+]);
+
+/** How sure we are that the receiver is a plain array when the tests run. */
+type ArrayProof = 'array' | 'strings' | null;
+
 export const setMembership: Rule = {
   id: 'set-membership',
   family: 'javascript',
@@ -60,17 +74,23 @@ export const setMembership: Rule = {
     'change, evaluated inside a loop or an array-method callback, scans the whole array on every iteration: ' +
     'O(n·m). Building `new Set(x)` once before the loop makes each test O(1): O(n + m). Applies only when `x` ' +
     'is a variable declared outside the loop (a parameter, an earlier top-level statement, or the enclosing ' +
-    'module), never reassigned, mutated or passed elsewhere in the function, and not possibly a string (a ' +
-    'substring test, which a Set of characters would get wrong): no string initializer or string-only method, ' +
-    'and no string-like name (`path`, `text`, `line`, …) unless it is evidently an array. ' +
-    '`indexOf` compares with `===`, so unlike `Set#has` it never finds NaN and skips holes of sparse arrays; ' +
-    'the harness decides whether that matters for the real inputs.',
+    'module), never reassigned, mutated or passed elsewhere in the function, and with no sign of being a ' +
+    'string (a string initializer, a string-only method or a string-like name such as `path` or `text`). ' +
+    'When `x` is created in the function as an array (a literal, `Array.from`, `Object.keys`, …), the tests ' +
+    'read the Set; otherwise the Set is built only if `Array.isArray(x)`, and anything else (a string, whose ' +
+    '`includes` is a substring test) keeps the original call. `includes` and `Set#has` both use ' +
+    'SameValueZero; `indexOf` uses `===`, which never finds NaN and skips holes, so its Set leaves out NaN ' +
+    'and holes (`filter` skips them) unless `x` holds only strings.',
   before: 'for (const t of tags) if (featured.includes(t)) out.push(t);',
-  after: 'const featuredSet = new Set(featured);\nfor (const t of tags) if (featuredSet.has(t)) out.push(t);',
+  after:
+    'const featuredSet = Array.isArray(featured) ? new Set(featured) : null;\n' +
+    'for (const t of tags) if (featuredSet ? featuredSet.has(t) : featured.includes(t)) out.push(t);',
   complexity: { before: 'O(n·m)', after: 'O(n + m)' },
   apply(snippet) {
     const { fn } = snippet;
-    if (occurrencesOf(fn, 'Set').some((occurrence) => occurrence.use === 'declaration')) return null;
+    for (const global of ['Set', 'Array', 'Number', 'Object']) {
+      if (occurrencesOf(fn, global).some((occurrence) => occurrence.use === 'declaration')) return null;
+    }
     const tests = findMembershipTests(fn);
     const receivers = [...new Set(tests.map((test) => test.receiver))];
     for (const receiver of receivers) {
@@ -90,23 +110,18 @@ function findMembershipTests(fn: Node): MembershipTest[] {
   for (const node of descendants(fn, new Set(['call_expression']))) {
     const call = asMemberCall(node);
     if (call?.receiver.type !== 'identifier' || call.args.length !== 1) continue;
+    const [argument] = call.args;
     // A constant argument gives the same answer on every iteration; it is mostly a substring test on a string.
-    if (!call.args[0] || call.args[0].type === 'spread_element' || constantTypes.has(call.args[0].type))
-      continue;
+    if (!argument || argument.type === 'spread_element' || constantTypes.has(argument.type)) continue;
     const receiver = call.receiver.text;
     if (call.method === 'includes') {
-      tests.push({ receiver, node, replaced: call.member, render: (setName) => `${setName}.has` });
+      tests.push({ receiver, method: 'includes', node, negation: '', argument: argument.text });
     } else if (call.method === 'indexOf') {
       const comparison = node.parent;
       const found = comparison ? indexOfMeaning(comparison, node) : undefined;
       if (comparison && found !== undefined) {
         const negation = found ? '' : '!';
-        tests.push({
-          receiver,
-          node: comparison,
-          replaced: comparison,
-          render: (setName) => `${negation}${setName}.has${call.argumentList.text}`,
-        });
+        tests.push({ receiver, method: 'indexOf', node: comparison, negation, argument: argument.text });
       }
     }
   }
@@ -142,11 +157,14 @@ function planReceiver(
   // `arguments[i]` aliases parameters in sloppy-mode functions.
   if (isParameter && occurrencesOf(fn, 'arguments').length > 0) return null;
 
-  // A test nested inside another one's replaced text (`x.indexOf(x.indexOf(y) === -1) === -1`) stays as is.
+  // One Set per receiver, for one method: `includes` and `indexOf` disagree on NaN and holes. A test nested
+  // inside another one's text (`x.indexOf(x.indexOf(y) === -1) === -1`) stays as is.
+  const method = tests.find((test) => isRepeatedInFunction(test.node, fn))?.method;
   const repeated = tests.filter(
     (test) =>
+      test.method === method &&
       isRepeatedInFunction(test.node, fn) &&
-      !tests.some((other) => other !== test && contains(other.replaced, test.node)),
+      !tests.some((other) => other !== test && contains(other.node, test.node)),
   );
   const first = repeated[0];
   const last = repeated[repeated.length - 1];
@@ -165,13 +183,18 @@ function planReceiver(
   const span = source.slice(snippet.start(insertBefore), snippet.end(lastStatement ?? body));
   if (/\b(await|yield)\b/.test(span)) return null;
 
+  const proof = declaration && !isParameter ? arrayProof(declaration) : null;
   const setName = unusedName(source, /^[A-Z0-9_$]+$/.test(receiver) ? `${receiver}_SET` : `${receiver}Set`);
-  const declarationText = `const ${setName} = new Set(${receiver});`;
-  const replacements = repeated.map((test) => ({
-    start: snippet.start(test.replaced),
-    end: snippet.end(test.replaced),
-    text: test.render(setName),
-  }));
+  const elements =
+    method === 'indexOf' && proof !== 'strings' ? `${receiver}.filter((v) => !Number.isNaN(v))` : receiver;
+  const declarationText = proof
+    ? `const ${setName} = new Set(${elements});`
+    : `const ${setName} = Array.isArray(${receiver}) ? new Set(${elements}) : null;`;
+  const replacements = repeated.map((test) => {
+    const has = `${test.negation}${setName}.has(${test.argument})`;
+    const text = proof ? has : parenthesized(test.node, `${setName} ? ${has} : ${test.node.text}`);
+    return { start: snippet.start(test.node), end: snippet.end(test.node), text };
+  });
 
   if (body.type === 'statement_block') {
     const at = snippet.start(insertBefore);
@@ -179,4 +202,39 @@ function planReceiver(
     return [{ start: at, end: at, text: declarationText + separator }, ...replacements];
   }
   return [expressionBodyToBlock(snippet, fn, [declarationText], textWithEdits(snippet, body, replacements))];
+}
+
+/** A conditional in place of `node`, in parentheses unless the place already has them (`if (…)`, `f(…)`). */
+function parenthesized(node: Node, conditional: string): string {
+  const holder = node.parent?.type;
+  const delimited =
+    holder === 'parenthesized_expression' || (holder === 'arguments' && node.parent?.namedChildCount === 1);
+  return delimited ? conditional : `(${conditional})`;
+}
+
+/**
+ * A `const`/`let` whose initializer always makes a fresh array: a literal, `Array.from`, `Object.keys`, ….
+ * `.map` or `.filter` are not enough: iterator helpers and user classes have them too.
+ */
+function arrayProof(declared: Node): ArrayProof {
+  const declarator = declared.parent;
+  if (declarator?.type !== 'variable_declarator' || !isField(declarator, 'name', declared)) return null;
+  const initial = declarator.childForFieldName('value');
+  if (!initial) return null;
+  if (initial.type === 'array') return holdsOnlyStrings(initial) ? 'strings' : 'array';
+  if (initial.type !== 'call_expression' && initial.type !== 'new_expression') return null;
+  const callee = initial.childForFieldName(initial.type === 'new_expression' ? 'constructor' : 'function');
+  return (callee && arrayFactories.get(callee.text)) ?? null;
+}
+
+/** `['a', 'b']`: string literals only, no holes (`['a', , 'b']`). */
+function holdsOnlyStrings(array: Node): boolean {
+  let previous = '[';
+  for (const child of array.children) {
+    if (!child) continue;
+    if (child.type === ',' && (previous === '[' || previous === ',')) return false;
+    if (child.isNamed && child.type !== 'comment' && child.type !== 'string') return false;
+    previous = child.type;
+  }
+  return true;
 }

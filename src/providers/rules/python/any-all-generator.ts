@@ -3,7 +3,7 @@ import type { Rule } from '../rule.js';
 import { descendants, namedChildren } from '../syntax.js';
 import { pythonOccurrences } from './syntax.js';
 
-const sideEffectTypes = new Set(['call', 'named_expression', 'await', 'yield', 'lambda']);
+const literalTypes = new Set(['integer', 'float', 'true', 'false', 'none']);
 
 export const anyAllGenerator: Rule = {
   id: 'any-all-generator',
@@ -12,11 +12,12 @@ export const anyAllGenerator: Rule = {
   description:
     '`any([pred for x in xs])` (and `all`) first builds the whole list of n results, then scans it: O(n) time ' +
     'and memory on every call. A generator lets `any`/`all` stop at the first decisive element: O(k), ' +
-    'k = its position, and no list. Applies only when the comprehension calls nothing and uses no `:=`, ' +
-    'so the skipped elements cannot hold a side effect (properties with side effects, or an element that ' +
-    'would raise, are the remaining differences; the harness checks the real inputs).',
-  before: 'return any([u.admin for u in users])',
-  after: 'return any(u.admin for u in users)',
+    'k = its position, and no list. Applies only when the elements after the decisive one cannot be ' +
+    'observed: one `for` over a plain name, and an element and `if` conditions built from names, literals, ' +
+    '`is`/`is not`, `==`/`!=` against a literal, `not`, `and`, `or`, none of which raises on built-in ' +
+    'values (no calls, attributes, subscripts, `<` or arithmetic: a later element could raise there).',
+  before: 'return any([role == "admin" for role in roles])',
+  after: 'return any(role == "admin" for role in roles)',
   complexity: { before: 'O(n)', after: 'O(k), k = position of the first decisive element' },
   apply(snippet) {
     const { fn } = snippet;
@@ -46,16 +47,48 @@ function soleComprehension(call: Node): Node | null {
     comprehension.namedChildren.some((c) => c?.type === 'comment')
   )
     return null;
-  // The first iterable is evaluated eagerly either way; everything else runs per element.
-  const first = namedChildren(comprehension).find((part) => part.type === 'for_in_clause');
-  const firstIterable = first?.childForFieldName('right');
-  const perElement = descendants(comprehension).filter(
-    (node) =>
-      !(
-        firstIterable &&
-        firstIterable.startIndex <= node.startIndex &&
-        node.endIndex <= firstIterable.endIndex
-      ),
+  // The first iterable is evaluated once either way; everything else runs per element.
+  const parts = namedChildren(comprehension);
+  const loops = parts.filter((part) => part.type === 'for_in_clause');
+  if (loops.length !== 1 || loops[0]?.childForFieldName('left')?.type !== 'identifier') return null;
+  const perElement = parts.flatMap((part) =>
+    part.type === 'for_in_clause' ? [] : part.type === 'if_clause' ? namedChildren(part) : [part],
   );
-  return perElement.some((node) => sideEffectTypes.has(node.type)) ? null : comprehension;
+  return perElement.every(cannotRaise) ? comprehension : null;
+}
+
+/** Evaluating it cannot raise or run code on built-in values: names, literals, identity and equality tests. */
+function cannotRaise(node: Node): boolean {
+  switch (node.type) {
+    case 'identifier':
+      return true;
+    case 'string':
+      return !namedChildren(node).some((part) => part.type === 'interpolation');
+    case 'parenthesized_expression':
+    case 'not_operator':
+    case 'boolean_operator':
+      return namedChildren(node).every(cannotRaise);
+    case 'unary_operator':
+      return node.child(0)?.type === '-' && ['integer', 'float'].includes(namedChildren(node)[0]?.type ?? '');
+    case 'comparison_operator':
+      return isInertComparison(node);
+    default:
+      return literalTypes.has(node.type);
+  }
+}
+
+function isInertComparison(node: Node): boolean {
+  const operands = namedChildren(node);
+  const operators = node.children
+    .filter((child) => child !== null && !child.isNamed)
+    .map((child) => child?.type);
+  if (!operands.every(cannotRaise)) return false;
+  if (operators.every((operator) => operator === 'is' || operator === 'not' || operator === 'is not'))
+    return true;
+  // `==` never raises between built-in values; with a literal on one side it is a plain equality test.
+  return (
+    operands.length === 2 &&
+    (operators[0] === '==' || operators[0] === '!=') &&
+    operands.some((operand) => operand.type !== 'identifier')
+  );
 }

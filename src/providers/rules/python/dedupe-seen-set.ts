@@ -2,6 +2,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleEdit } from '../rule.js';
 import type { FunctionSnippet } from '../snippet.js';
 import { descendants, namedChildren, sameNode } from '../syntax.js';
+import { isHashable } from './hashable.js';
 import {
   enclosingFunction,
   insertLineAfter,
@@ -21,11 +22,13 @@ export const dedupeSeenSet: Rule = {
     'O(n·k) for n inputs and k distinct values. A set updated at every append answers the test in O(1): ' +
     'O(n), and the list (order included) is unchanged. Applies only to a local assigned `[]` once in the ' +
     'function, changed only by `append` of a plain name, otherwise only read or returned by the function ' +
-    'itself, with at least one membership test in a loop or comprehension. Values must be hashable (an ' +
-    'unhashable one raises `TypeError`, which the harness rejects).',
-  before: 'out = []\nfor x in xs:\n    if x not in out:\n        out.append(x)',
+    'itself, with at least one membership test in a loop or comprehension. A set raises `TypeError` on an ' +
+    'unhashable value where the list compares it, so every tested and appended value must be hashable on ' +
+    'every input: a literal, `str(…)`, `int(…)`, `len(…)`, a str method, or a name bound only to those ' +
+    '(`key = str(x)`, `for i in range(n)`, `for w in str(text).split()`).',
+  before: 'out = []\nfor x in xs:\n    key = str(x)\n    if key not in out:\n        out.append(key)',
   after:
-    'out = []\nout_seen = set()\nfor x in xs:\n    if x not in out_seen:\n        out_seen.add(x)\n        out.append(x)',
+    'out = []\nout_seen = set()\nfor x in xs:\n    key = str(x)\n    if key not in out_seen:\n        out_seen.add(key)\n        out.append(key)',
   complexity: { before: 'O(n·k)', after: 'O(n)' },
   apply(snippet) {
     const lists = new Set<string>();
@@ -59,6 +62,8 @@ function planList(snippet: FunctionSnippet, list: string): RuleEdit[] | null {
       membershipOperator(parent) &&
       namedChildren(parent)[1]?.id === node.id
     ) {
+      const probe = namedChildren(parent)[0];
+      if (!probe || !isHashable(probe, fn)) return null;
       tests.push(node);
     } else if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.text === 'append') {
       const call = parent.parent;
@@ -68,6 +73,7 @@ function planList(snippet: FunctionSnippet, list: string): RuleEdit[] | null {
       // The appended value is read twice (once for the set), so it must be a plain name.
       if (parts.length !== 1 || parts[0]?.type !== 'identifier' || statement?.type !== 'expression_statement')
         return null;
+      if (!isHashable(parts[0], fn)) return null;
       appends.push({ statement, value: parts[0].text });
     } else if (parent?.type === 'return_statement') {
       if (!sameNode(enclosingFunction(parent), fn)) return null;

@@ -6,7 +6,6 @@ import { insertFrontReverse } from './insert-front-reverse.js';
 import { keysMembership } from './keys-membership.js';
 import { listMembershipSet } from './list-membership-set.js';
 import { popFrontDeque } from './pop-front-deque.js';
-import { sortedFirstMin } from './sorted-first-min.js';
 
 /** Python rules, in the order they are combined. */
 export const pythonRules: readonly Rule[] = [
@@ -16,6 +15,5 @@ export const pythonRules: readonly Rule[] = [
   insertFrontReverse,
   keysMembership,
   countToIn,
-  sortedFirstMin,
   anyAllGenerator,
 ];

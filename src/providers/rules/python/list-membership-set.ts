@@ -1,8 +1,8 @@
 import type { Node } from 'web-tree-sitter';
-import { hasStringLikeName } from '../javascript/string-evidence.js';
 import type { Rule, RuleEdit } from '../rule.js';
 import type { FunctionSnippet } from '../snippet.js';
 import { descendants, namedChildren } from '../syntax.js';
+import { isHashable, yieldsHashables } from './hashable.js';
 import {
   functionBody,
   insertLineBefore,
@@ -14,7 +14,6 @@ import {
   unusedName,
 } from './syntax.js';
 
-const sequenceAnnotation = /^(typing\.)?(list|List|tuple|Tuple|Sequence|MutableSequence)\b/;
 const listBuilders = new Set(['list', 'sorted', 'tuple']);
 
 export const listMembershipSet: Rule = {
@@ -23,16 +22,18 @@ export const listMembershipSet: Rule = {
   title: 'Loop-invariant `x in some_list` → a set built once',
   description:
     '`x in items` on a list or tuple inside a loop or comprehension scans it on every iteration: O(n·m). ' +
-    'Building `items_set = set(items)` once before the loop makes each test O(1): O(n + m). Applies only when ' +
-    '`items` is a parameter (annotated as a list/tuple/Sequence, or unannotated without a string-like name ' +
-    'such as `text` or `path`, since `in` on a string is a substring test) or a local assigned once, before ' +
-    'the loop, from a list/tuple literal, comprehension, `list()`, `tuple()` or `sorted()`; and when the ' +
-    'function never changes it, passes it on or reassigns it, with no `yield`/`await` in between. Elements ' +
-    'must be hashable (an unhashable element raises `TypeError`, which the harness rejects); equal values ' +
-    'that hash alike (1, 1.0, True) match either way.',
-  before: 'def shared(tags, featured):\n    return [t for t in tags if t in featured]',
+    'Building `items_set = set(items)` once before the loop makes each test O(1): O(n + m). A set raises ' +
+    '`TypeError` on an unhashable value where the list compares it, so this applies only when both sides are ' +
+    'hashable on every input: `items` is a local assigned once, before the loop, from a list/tuple literal, ' +
+    'comprehension, `list()`, `tuple()` or `sorted()` of literals, `str(…)`, `int(…)`, `len(…)`, str methods ' +
+    'or `range`, and the tested value is of the same kinds (or a name bound only to them). A parameter never ' +
+    'qualifies: it may be a string (`in` is a substring test), an iterator or hold unhashable values. The ' +
+    'function must never change `items`, pass it on or reassign it, with no `yield`/`await` in between; ' +
+    'equal values that hash alike (1, 1.0, True) match either way.',
+  before:
+    'def shared(tags, featured):\n    names = [str(f) for f in featured]\n    return [t for t in tags if str(t) in names]',
   after:
-    'def shared(tags, featured):\n    featured_set = set(featured)\n    return [t for t in tags if t in featured_set]',
+    'def shared(tags, featured):\n    names = [str(f) for f in featured]\n    names_set = set(names)\n    return [t for t in tags if str(t) in names_set]',
   complexity: { before: 'O(n·m)', after: 'O(n + m)' },
   apply(snippet) {
     if (pythonOccurrences(snippet.fn, 'set').some(({ use }) => use === 'declaration' || use === 'parameter'))
@@ -71,17 +72,17 @@ function planReceiver(snippet: FunctionSnippet, receiver: string, tests: Node[])
   const firstStatement = topStatementOf(body, first);
   const lastStatement = topStatementOf(body, last);
   if (!firstStatement || !lastStatement) return null;
-  if (declared.use === 'parameter') {
-    if (!isSequenceParameter(declared.node, receiver)) return null;
-  } else {
-    const assignment = singleAssignment(occurrences);
-    if (!assignment || !isSequenceValue(assignment.value)) return null;
-    if (
-      assignment.statement.parent?.id !== body.id ||
-      assignment.statement.endIndex > firstStatement.startIndex
-    )
-      return null;
-  }
+  if (declared.use === 'parameter') return null;
+  const assignment = singleAssignment(occurrences);
+  if (!assignment || !isSequenceValue(assignment.value) || !yieldsHashables(assignment.value, fn))
+    return null;
+  if (
+    assignment.statement.parent?.id !== body.id ||
+    assignment.statement.endIndex > firstStatement.startIndex
+  )
+    return null;
+  if (!tests.every((test) => namedChildren(test)[0] && isHashable(namedChildren(test)[0] as Node, fn)))
+    return null;
   // While a generator is suspended, the caller may change the list.
   const span = source.slice(snippet.start(firstStatement), snippet.end(lastStatement));
   if (/\b(yield|await)\b/.test(span)) return null;
@@ -94,18 +95,6 @@ function planReceiver(snippet: FunctionSnippet, receiver: string, tests: Node[])
     return { start: snippet.start(operand), end: snippet.end(operand), text: setName };
   });
   return [declaration, ...replacements];
-}
-
-function isSequenceParameter(name: Node, receiver: string): boolean {
-  const holder = name.parent;
-  const annotation =
-    holder?.type === 'typed_parameter' || holder?.type === 'typed_default_parameter'
-      ? holder.childForFieldName('type')?.text
-      : undefined;
-  if (annotation !== undefined) return sequenceAnnotation.test(annotation);
-  return holder?.type !== 'list_splat_pattern' && holder?.type !== 'dictionary_splat_pattern'
-    ? !hasStringLikeName(receiver)
-    : holder.type === 'list_splat_pattern';
 }
 
 function isSequenceValue(value: Node): boolean {
