@@ -17,6 +17,7 @@ export type NodeHarnessOptions = ReplayHarnessOptions;
  */
 export class NodeHarness extends ReplayHarness<JsTestPlan> {
   private esm = false;
+  private packageType: string | undefined;
   protected override readonly recordingFormat = 'node-v8';
 
   protected get runtime(): { dir: string; files: string[] } {
@@ -28,15 +29,20 @@ export class NodeHarness extends ReplayHarness<JsTestPlan> {
     return this.target.language === 'typescript' || this.target.language === 'tsx';
   }
 
-  /** Whether Node needs our loader for the module: TypeScript, or JSX. */
+  /**
+   * Whether Node needs our loader for the module: TypeScript, JSX, or a `.js` ES module outside a "type": "module"
+   * package, which Node would load as CommonJS (projects that compile on the fly, e.g. with @babel/register).
+   */
   private get compiled(): boolean {
-    return this.typeScript || this.target.path.endsWith('.jsx');
+    const esmAsCommonJs = this.esm && this.target.path.endsWith('.js') && this.packageType !== 'module';
+    return this.typeScript || this.target.path.endsWith('.jsx') || esmAsCommonJs;
   }
 
   protected async planTests(): Promise<{ plan: JsTestPlan } | { reason: string }> {
     const { testCommand, fileText, sourceDir, target } = this.options;
     if (!testCommand) return { reason: 'the repository has no test command (package.json scripts.test)' };
-    this.esm = isEsModule(target.path, fileText, await nearestPackageType(sourceDir, target.path));
+    this.packageType = await nearestPackageType(sourceDir, target.path);
+    this.esm = isEsModule(target.path, fileText, this.packageType);
     if (this.compiled) await ensureSucraseBundle();
     const plan = await planJsTests({ sourceDir, targetPath: target.path, script: testCommand });
     if (plan.runner !== 'script' && plan.files.length === 0) {

@@ -88,6 +88,18 @@ beforeAll(async () => {
       "import { twice, delete as again } from './helpers.cjs';",
       'globalThis.out = { twice: twice(3), again: again(4), meta: typeof import.meta.url };',
     ].join('\n'),
+    // ES module syntax in .js files of a package Node loads as CommonJS: compiled on the fly by the project's own
+    // @babel/register (ramda), so the verify runner must compile it too.
+    'babel/package.json': '{ "name": "babel" }',
+    'babel/source/_arity.js':
+      'export default function _arity(n, fn) { return n === 1 ? (a) => fn(a) : fn; }\n',
+    'babel/source/double.js': "import _arity from './_arity';\nexport default _arity(1, (x) => x * 2);\n",
+    'babel/source/plain.js': 'module.exports = { plain: "require" };\n',
+    'babel/source/main.js': [
+      "import double from './double';",
+      "import { plain } from './plain';",
+      'globalThis.out = { double: double(4), plain, commonjs: typeof module === "object" };',
+    ].join('\n'),
     'cjs/node_modules/dep/package.json': '{ "name": "dep" }',
     'cjs/node_modules/dep/index.js':
       'Object.defineProperty(exports, "__esModule", { value: true }); exports.default = "dep default";\n',
@@ -118,6 +130,10 @@ describe('the TypeScript loader of the verify runner', () => {
       twice: [2, 2],
       commonjs: true,
     });
+  });
+
+  it('compiles .js files written as ES modules in a CommonJS package (@babel/register projects), and leaves CommonJS ones to Node', async () => {
+    expect(await load('babel/source/main.js')).toEqual({ double: 8, plain: 'require', commonjs: true });
   });
 
   it('compiles the same files as ES modules when the tests run them so (vitest)', async () => {
