@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   compiledExtensions,
   formatFor,
+  isEsmInCommonJs,
   resolveFallback,
   resolvePaths,
   transformOptions,
@@ -76,6 +77,11 @@ function commonJsFacade(file) {
 export async function load(url, context, nextLoad) {
   if (!url.startsWith('file:')) return nextLoad(url, context);
   const file = fileURLToPath(url);
+  // Node 20 would run it as an ES module by syntax, without the project's extensionless imports; Node 18 as
+  // CommonJS, where import is a syntax error: both get it compiled to CommonJS, as the project's transform does.
+  if (isEsmInCommonJs(file)) {
+    return { format: 'module', source: commonJsFacade(file), shortCircuit: true };
+  }
   if (!compiledExtensions.includes(extname(file))) return nextLoad(url, context);
   const format = formatFor(file, fallbackFormat);
   const source =

@@ -14,7 +14,13 @@
 import { readFileSync } from 'node:fs';
 import Module, { createRequire, register } from 'node:module';
 import { dirname } from 'node:path';
-import { compiledExtensions, resolveFallback, resolvePaths, transformOptions } from './ts-resolve.mjs';
+import {
+  compiledExtensions,
+  isEsmInCommonJs,
+  resolveFallback,
+  resolvePaths,
+  transformOptions,
+} from './ts-resolve.mjs';
 
 const fallbackFormat = process.env.AFTERBURNER_TS_FORMAT === 'module' ? 'module' : 'commonjs';
 register('./ts-hooks.mjs', import.meta.url, { data: { fallbackFormat } });
@@ -33,6 +39,17 @@ for (const extension of compiledExtensions) {
     module._compile(code, filename);
   };
 }
+
+// A `.js` file with import/export syntax that Node loads as CommonJS (its package is not "type": "module") is
+// what a project compiled on the fly with @babel/register or similar (ramda): compile its imports to requires,
+// as that project's own transform does. Anything Node can load as it is goes to Node unchanged.
+const loadJs = Module._extensions['.js'];
+Module._extensions['.js'] = (module, filename) => {
+  let text = '';
+  if (!isEsmInCommonJs(filename, () => (text = readFileSync(filename, 'utf8'))))
+    return loadJs(module, filename);
+  module._compile(transform(text, transformOptions(filename, 'commonjs')).code, filename);
+};
 
 const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, parent, ...rest) {

@@ -202,12 +202,28 @@ export function formatFor(file, fallback) {
   return packageTypeFor(dirname(file)) === 'module' ? 'module' : fallback;
 }
 
+/** Import/export syntax at the start of a line: an ES module, whatever its package says. */
+export const moduleSyntax = /^\s*(import\s*[\w{*'"]|export\s)/m;
+
+/**
+ * A project `.js` file written as an ES module in a package Node loads as CommonJS: a project that compiles on
+ * the fly (@babel/register, ramda) and whose files the loader must compile the same way.
+ */
+export function isEsmInCommonJs(file, readText = () => readFileSync(file, 'utf8')) {
+  return (
+    file.endsWith('.js') &&
+    !file.includes('/node_modules/') &&
+    packageTypeFor(dirname(file)) !== 'module' &&
+    moduleSyntax.test(readText())
+  );
+}
+
 /** Options for sucrase's transform of `file` to `format`, from the project's tsconfig. */
 export function transformOptions(file, format) {
   const options = tsconfigFor(dirname(file));
   const extension = extname(file);
   const transforms = [];
-  if (extension !== '.jsx') transforms.push('typescript');
+  if (extension !== '.jsx' && extension !== '.js') transforms.push('typescript');
   if (extension === '.tsx' || extension === '.jsx') transforms.push('jsx');
   if (format === 'commonjs') transforms.push('imports');
   const classic = options.jsx === 'react';
