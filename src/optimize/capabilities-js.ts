@@ -36,6 +36,8 @@ const capabilityModules: Record<string, string> = {
   request: 'http',
   ws: 'WebSocket',
 };
+// Looked up with names from the candidate: `__proto__` or `constructor` must find nothing.
+Object.setPrototypeOf(capabilityModules, null);
 const fsModules = new Set(['fs', 'fs-extra', 'graceful-fs', 'original-fs', 'rimraf', 'mkdirp']);
 // Names a file system module usually goes by when the import that binds it is out of sight.
 const conventionalFsNames = new Set(['fs', 'fsp', 'fsPromises', 'fse', 'fsExtra']);
@@ -101,6 +103,8 @@ const globalCapabilities: Record<string, string> = {
   Deno: 'process',
   Bun: 'process',
 };
+// Looked up with names from the candidate: `__proto__` or `constructor` must find nothing.
+Object.setPrototypeOf(globalCapabilities, null);
 const builtinGlobals = new Set([
   'Object',
   'Array',
@@ -136,6 +140,8 @@ const stringNames: Record<string, string> = {
   require: 'require',
   globalThis: 'globalThis',
 };
+// Looked up with names from the candidate: `__proto__` or `constructor` must find nothing.
+Object.setPrototypeOf(stringNames, null);
 
 const functionTypes = new Set([
   'function_declaration',
@@ -160,7 +166,15 @@ const named = (node: Node | null): Node[] =>
   node ? node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') : [];
 
 function decodeEscape(sequence: string): string {
-  const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', '0': '\0' };
+  const simple: Record<string, string> = Object.assign(Object.create(null), {
+    n: '\n',
+    t: '\t',
+    r: '\r',
+    b: '\b',
+    f: '\f',
+    v: '\v',
+    '0': '\0',
+  });
   const body = sequence.slice(1);
   if (/^x[0-9a-f]{2}$/i.test(body) || /^u[0-9a-f]{4}$/i.test(body))
     return String.fromCharCode(Number.parseInt(body.slice(1), 16));

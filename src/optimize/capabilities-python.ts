@@ -41,6 +41,8 @@ const capabilityModules: Record<string, string> = {
   shutil: 'file write',
   tempfile: 'file write',
 };
+// Looked up with names from the candidate: `__proto__` or `constructor` must find nothing.
+Object.setPrototypeOf(capabilityModules, null);
 const osAttributes: Record<string, string> = {
   system: 'os.system',
   popen: 'os.popen',
@@ -53,6 +55,8 @@ const osAttributes: Record<string, string> = {
   getenv: 'os.getenv',
   getenvb: 'os.getenv',
 };
+// Looked up with names from the candidate: `__proto__` or `constructor` must find nothing.
+Object.setPrototypeOf(osAttributes, null);
 for (const name of [
   'remove',
   'unlink',
@@ -91,6 +95,8 @@ const sysAttributes: Record<string, string> = {
   path_hooks: 'importlib',
   addaudithook: 'globals()',
 };
+// Looked up with names from the candidate: `__proto__` or `constructor` must find nothing.
+Object.setPrototypeOf(sysAttributes, null);
 // Attribute names that are capabilities on whatever object they are read from.
 const anyAttributes: Record<string, string> = {
   write_text: 'file write',
@@ -124,6 +130,8 @@ const anyAttributes: Record<string, string> = {
   __loader__: 'importlib',
   __import__: '__import__',
 };
+// Looked up with names from the candidate: `__proto__` or `constructor` must find nothing.
+Object.setPrototypeOf(anyAttributes, null);
 const builtinCapabilities: Record<string, string> = {
   exec: 'exec',
   eval: 'eval',
@@ -133,6 +141,8 @@ const builtinCapabilities: Record<string, string> = {
   __builtins__: 'globals()',
   breakpoint: 'exec',
 };
+// Looked up with names from the candidate: `__proto__` or `constructor` must find nothing.
+Object.setPrototypeOf(builtinCapabilities, null);
 // String constants that name a capability (the second argument of getattr, a key of vars(), …).
 const stringNames: Record<string, string> = {
   ...builtinCapabilities,
@@ -142,6 +152,8 @@ const stringNames: Record<string, string> = {
   __subclasses__: 'globals()',
   modules: 'globals()',
 };
+// Looked up with names from the candidate: `__proto__` or `constructor` must find nothing.
+Object.setPrototypeOf(stringNames, null);
 const reflective = new Set(['getattr', 'setattr', 'delattr', 'hasattr', 'vars']);
 const sensitiveModules = new Set([
   'http',
@@ -199,7 +211,14 @@ function decodePyEscape(sequence: string): string {
   if (/^(x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8})$/i.test(body))
     return String.fromCodePoint(Number.parseInt(body.slice(1), 16));
   if (/^[0-7]{1,3}$/.test(body)) return String.fromCharCode(Number.parseInt(body, 8));
-  const simple: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"' };
+  const simple: Record<string, string> = Object.assign(Object.create(null), {
+    n: '\n',
+    t: '\t',
+    r: '\r',
+    '\\': '\\',
+    "'": "'",
+    '"': '"',
+  });
   return simple[body] ?? sequence;
 }
 

@@ -172,6 +172,22 @@ describe('the capability check, JavaScript', () => {
     expect(await addedCapabilities(original, candidate, 'javascript')).toEqual([]);
   });
 
+  it('finds no capability in names that are Object.prototype keys (a rule guards `__proto__` keys so)', async () => {
+    const original = 'const indexById = (rs) => rs.reduce((acc, r) => ({ ...acc, [r.id]: r }), {});';
+    const candidate = [
+      'const indexById = (rs) => rs.reduce((acc, r) => {',
+      "  if (r.id === '__proto__' || r.id === 'toString' || r.id === 'hasOwnProperty') return { ...acc, [r.id]: r };",
+      '  acc[r.id] = r;',
+      '  return acc;',
+      '}, {});',
+    ].join('\n');
+    expect(await addedCapabilities(original, candidate, 'javascript')).toEqual([]);
+    const pyOriginal = 'def index(rs):\n    return {r: 1 for r in rs}\n';
+    const pyCandidate =
+      "def index(rs):\n    return {r: 1 for r in rs if r != '__proto__' and r != 'constructor'}\n";
+    expect(await addedCapabilities(pyOriginal, pyCandidate, 'python')).toEqual([]);
+  });
+
   it('does not let a local declared in an inner scope hide a global', async () => {
     const candidate = 'function total(xs) { { let process = 1; } return process.env.X ? process : 0; }';
     expect(await added(candidate)).toContain('process.env');

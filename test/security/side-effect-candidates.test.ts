@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FixtureRepo, materializeFixture } from '../../src/demo/materialize-fixture.js';
+import { inert } from '../../src/report/inert.js';
 import { dockerAvailable, dockerTestImage } from '../helpers/docker.js';
 import { type ModelReview, reviewWithModel } from '../helpers/review-run.js';
 
@@ -110,7 +111,8 @@ describe.each(modes)('side-effect candidates are not suggested, %s sandbox', (mo
     expect(reasonOf(jsRun, 'uniqueWords')).toContain(
       'adds a capability the original does not use: child_process',
     );
-    expect(jsRun.markdown).toContain('adds a capability the original does not use: child_process');
+    // The report shows it as inert text (Markdown escaped).
+    expect(jsRun.markdown).toContain(inert('adds a capability the original does not use: child_process'));
   });
 
   it('rejects a file write (JavaScript)', () => {
