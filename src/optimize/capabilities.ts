@@ -5,7 +5,7 @@ import type { SideEffect } from '../harness/types.js';
 import { type JsBinding, jsBindings, jsCapabilities } from './capabilities-js.js';
 import { type PyBinding, pythonBindings, pythonCapabilities } from './capabilities-python.js';
 import { capabilityReason, kindsOf } from './capability-list.js';
-import { languageInfo } from './languages.js';
+import { languageInfo, parseIn as parse } from './languages.js';
 
 export { type Capability, type CapabilityKind, capabilities, capabilityReason } from './capability-list.js';
 
@@ -15,15 +15,6 @@ export interface CapabilityOptions {
    * for what its imports bind names to, never counted as used by the function.
    */
   context?: string;
-}
-
-async function parse(language: Language, text: string): Promise<Tree | null> {
-  const parser = await createParser(languageInfo[language].grammar);
-  try {
-    return parser.parse(text);
-  } finally {
-    parser.delete();
-  }
 }
 
 /** The code as it parses best: alone, or (a class member, an indented method) inside a class or object. */

@@ -5,7 +5,7 @@ import type { Language, Target } from '../detect/types.js';
 import { capabilityCheck } from './capabilities.js';
 import { newDependencyOf, noDependencies, type ProjectDependencies } from './dependencies.js';
 import { insideWrapper, originalInner, wrapperChange } from './keep-wrapper.js';
-import { languageInfo } from './languages.js';
+import { languageInfo, parseIn as parse } from './languages.js';
 
 export type Extraction = { ok: true; source: string; imports: string[] } | { ok: false; reason: string };
 
@@ -174,15 +174,6 @@ function splitImports(
   }
   if (imports.length === 0) return { imports, rest: code };
   return { imports, rest: code.slice(cut).replace(/^[ \t]*;?[ \t]*\n/, '') };
-}
-
-async function parse(language: Language, text: string): Promise<Tree | null> {
-  const parser = await createParser(languageInfo[language].grammar);
-  try {
-    return parser.parse(text);
-  } finally {
-    parser.delete();
-  }
 }
 
 /** The last check before a candidate may run: it uses no capability (processes, files, network…) the original does not. */

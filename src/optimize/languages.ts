@@ -1,4 +1,5 @@
-import type { GrammarName } from '../detect/tree-sitter.js';
+import type { Tree } from 'web-tree-sitter';
+import { createParser, type GrammarName } from '../detect/tree-sitter.js';
 import type { Language } from '../detect/types.js';
 
 export interface LanguageInfo {
@@ -43,3 +44,13 @@ export const languageInfo: Record<Language, LanguageInfo> = {
     standardLibrary: 'the Python standard library',
   },
 };
+
+/** Parses a candidate or an original with its language's grammar; the parser is freed, the tree is the caller's. */
+export async function parseIn(language: Language, text: string): Promise<Tree | null> {
+  const parser = await createParser(languageInfo[language].grammar);
+  try {
+    return parser.parse(text);
+  } finally {
+    parser.delete();
+  }
+}
