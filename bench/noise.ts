@@ -5,7 +5,7 @@
  * sandbox, the A/A estimate and interval, the floor a candidate must clear, and how the rounds were batched.
  *
  * Environment: NOISE_MODES=process,docker (default: process, plus docker when the daemon answers),
- * NOISE_ROUNDS (default: the harness default), AFTERBURNER_IMAGE.
+ * NOISE_LANGUAGES=javascript,python, NOISE_ROUNDS (default: the harness default), AFTERBURNER_IMAGE.
  */
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -23,10 +23,11 @@ import { dockerAvailable } from '../test/helpers/docker.js';
 
 const image = process.env.AFTERBURNER_IMAGE ?? 'afterburner-sandbox:bookworm';
 const rounds = process.env.NOISE_ROUNDS ? Number(process.env.NOISE_ROUNDS) : undefined;
+const languages = process.env.NOISE_LANGUAGES?.split(',') ?? ['javascript', 'python'];
 const fixtures = [
   { dir: 'tiny-calls-js', language: 'javascript', testCommand: 'node --test test/' },
   { dir: 'tiny-calls-py', language: 'python', testCommand: undefined },
-] as const;
+].filter((fixture) => languages.includes(fixture.language));
 
 /** The fixture as a pull request whose head adds `src/`, so every function in it is a target. */
 async function materialize(name: string): Promise<FixtureRepo & { targets: Target[] }> {
