@@ -156,7 +156,7 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
       samplesPerRound: 5,
       maxRounds: 90,
       targetHalfWidth: 0.02,
-      measureBudgetMs: 8_000,
+      measureBudgetMs: 2_000,
       seed: 1,
       testTimeoutMs: 180_000,
       prepareTimeoutMs: 3 * (options.testTimeoutMs ?? 180_000),
