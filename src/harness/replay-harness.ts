@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
 import type { Target } from '../detect/types.js';
 import type { ExecResult, Workspace } from '../sandbox/types.js';
-import { calibrateNoiseFloor, compareSamples, median } from '../stats/index.js';
+import { calibrateNoiseFloor, compareSamples, median, type NoiseCalibration } from '../stats/index.js';
 import { applyLineEdits, type Candidate, editsOf, planCandidateEdits } from './apply-candidate.js';
 import { hashRecordedCalls, hashSelectedTests, type RecordingFormat } from './test-evidence.js';
 import {
@@ -39,7 +39,17 @@ export interface ReplayHarnessOptions {
   minCapturedCalls?: number;
   rounds?: number;
   warmupRounds?: number;
+  /** A timed batch of replayed calls lasts at least this long (the calls are repeated until it does). */
   minRoundMs?: number;
+  /** Batches of each side per round; the round keeps each side's fastest (see the verify runners). */
+  samplesPerRound?: number;
+  /**
+   * After `rounds`, more rounds (up to maxRounds, within measureBudgetMs of measuring) while the interval of the
+   * per-round ratios is wider than ±targetHalfWidth (0.02 = 2%).
+   */
+  maxRounds?: number;
+  targetHalfWidth?: number;
+  measureBudgetMs?: number;
   seed?: number;
   testTimeoutMs?: number;
   /**
@@ -79,6 +89,14 @@ export type RunnerResult =
   | { status: 'memory'; calls: number; repeats: number }
   | { status: 'tripwire'; message: string }
   | { status: 'error'; message: string };
+
+/** The A/A calibration with the raw samples it came from (per-call ns of each arm, one per measured round). */
+export interface Calibration extends NoiseCalibration {
+  repeats: number;
+  calls: number;
+  originalNs: number[];
+  candidateNs: number[];
+}
 
 interface SkippedCalls {
   count: number;
@@ -121,6 +139,8 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
   protected plan: Plan | undefined;
   /** Ratio identical code showed in the A/A run; a candidate's interval must clear it. */
   private noiseFloor = 1;
+  /** What the A/A run measured (bench/noise.ts prints it); undefined before a successful prepare(). */
+  calibration: Calibration | undefined;
   /** Names of the classes the recorded arguments are instances of, which the replay copies expose. */
   protected scopeNames: string[] = [];
   private lastSpec: Record<string, unknown> = {};
@@ -132,7 +152,11 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
       minCapturedCalls: 1,
       rounds: 30,
       warmupRounds: 3,
-      minRoundMs: 5,
+      minRoundMs: 1,
+      samplesPerRound: 5,
+      maxRounds: 90,
+      targetHalfWidth: 0.02,
+      measureBudgetMs: 2_000,
       seed: 1,
       testTimeoutMs: 180_000,
       prepareTimeoutMs: 3 * (options.testTimeoutMs ?? 180_000),
@@ -346,11 +370,12 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
       minSpeedup,
       noiseFloor: this.noiseFloor,
       seed: this.options.seed,
+      paired: true,
     });
     const benchmark: Benchmark = {
       calls: result.calls,
       repeats: result.repeats,
-      rounds: this.options.rounds,
+      rounds: result.originalNs.length,
       originalMedianNs: median(result.originalNs),
       candidateMedianNs: median(result.candidateNs),
       estimate: comparison.estimate,
@@ -380,9 +405,18 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     await this.options.workspace.writeFile(this.copyPath('candidate'), copy.text);
     const run = await this.runVerifier(this.copyPath('candidate'), this.options.rounds);
     if (run.status !== 'measured') return `the A/A calibration run failed: ${describeRunner(run)}`;
-    this.noiseFloor = calibrateNoiseFloor(run.originalNs, run.candidateNs, {
+    const calibration = calibrateNoiseFloor(run.originalNs, run.candidateNs, {
       seed: this.options.seed,
-    }).noiseFloor;
+      paired: true,
+    });
+    this.noiseFloor = calibration.noiseFloor;
+    this.calibration = {
+      ...calibration,
+      repeats: run.repeats,
+      calls: run.calls,
+      originalNs: run.originalNs,
+      candidateNs: run.candidateNs,
+    };
     return undefined;
   }
 
@@ -487,6 +521,10 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
       rounds,
       warmupRounds: this.options.warmupRounds,
       minRoundNs: this.options.minRoundMs * 1e6,
+      samplesPerRound: this.options.samplesPerRound,
+      maxRounds: this.options.maxRounds,
+      targetHalfWidth: this.options.targetHalfWidth,
+      budgetNs: this.options.measureBudgetMs * 1e6,
       seed,
       tripwire,
       ...this.specExtras(),

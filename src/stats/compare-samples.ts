@@ -1,18 +1,58 @@
-import { type CompareOptions, estimateSpeedup, type SpeedupEstimate, type Verdict } from './compare.js';
+/**
+ * The timing verdict policy, in one place.
+ *
+ * - Samples: each arm's cost per call in interleaved rounds (A B / B A in random order, warm-ups discarded).
+ *   When the rounds are paired (`paired: true`, as the verify runners produce them), the speedup is the median
+ *   of the per-round ratios original/candidate, with a bootstrap over whole rounds; otherwise the ratio of the
+ *   two medians, with a bootstrap of each arm.
+ * - Noise floor: an A/A run (the original against a second copy of itself, same protocol) gives an interval;
+ *   its floor is max(high, 1 / low), the largest ratio identical code showed either way. This counts the noise
+ *   twice on purpose (the candidate's own interval carries it too): a false "faster" is worse than a missed one.
+ * - "faster": the candidate's interval lower bound clears max(1 + minSpeedup, floor) AND a rank test rejects
+ *   "same distribution" in the candidate's favour (paired: Wilcoxon signed-rank on the per-round ratios;
+ *   unpaired: Mann-Whitney U). "slower": the whole interval below 1 and the rank test agreeing. Anything else
+ *   is "inconclusive".
+ */
+import {
+  type CompareOptions,
+  estimatePairedSpeedup,
+  estimateSpeedup,
+  type SpeedupEstimate,
+  type Verdict,
+} from './compare.js';
 import { mannWhitneyU, type UTestResult } from './mann-whitney.js';
+import { wilcoxonSignedRank } from './signed-rank.js';
 
-export interface CompareSamplesOptions extends CompareOptions {
+export interface PairingOptions extends CompareOptions {
+  /** Sample i of each arm ran in the same round (interleaved); the estimate then uses per-round ratios. */
+  paired?: boolean;
+}
+
+function rankTest(original: readonly number[], candidate: readonly number[], options: PairingOptions) {
+  return options.paired ? wilcoxonSignedRank(original, candidate) : mannWhitneyU(original, candidate);
+}
+
+function estimate(original: readonly number[], candidate: readonly number[], options: PairingOptions) {
+  return options.paired
+    ? estimatePairedSpeedup(original, candidate, options)
+    : estimateSpeedup(original, candidate, options);
+}
+
+export interface CompareSamplesOptions extends PairingOptions {
   /** Minimum speedup worth reporting: 0.1 means the candidate must be at least 10% faster. */
   minSpeedup: number;
   /** Speedup ratio that identical code can show on this machine (from `calibrateNoiseFloor`); 1 = none. */
   noiseFloor?: number;
-  /** Significance level of the U test (default 0.05). */
+  /** Significance level of the rank test (default 0.05). */
   alpha?: number;
 }
 
 export interface SampleComparison {
   estimate: SpeedupEstimate;
-  /** U test with the original as the first sample: a small p and `probabilityGreater` > 0.5 = candidate faster. */
+  /**
+   * Rank test (signed-rank when paired, else U) with the original first: a small p and `probabilityGreater` > 0.5
+   * = candidate faster.
+   */
   uTest: UTestResult;
   /** The interval's lower bound must reach this ratio: max(1 + minSpeedup, noiseFloor). */
   threshold: number;
@@ -23,7 +63,7 @@ export interface SampleComparison {
 
 /**
  * Compares timings (lower is better) of the original and a candidate. "faster" needs both opinions: the
- * bootstrap interval of the ratio of medians clears the threshold AND the U test rejects "same distribution"
+ * bootstrap interval of the speedup (policy above) clears the threshold AND the U test rejects "same distribution"
  * in the candidate's favour. "slower" needs the whole interval below 1 and the U test agreeing.
  */
 export function compareSamples(
@@ -34,28 +74,34 @@ export function compareSamples(
   const alpha = options.alpha ?? 0.05;
   const noiseFloor = Math.max(1, options.noiseFloor ?? 1);
   const threshold = Math.max(1 + options.minSpeedup, noiseFloor);
-  const estimate = estimateSpeedup(originalSamples, candidateSamples, options);
-  const uTest = mannWhitneyU(originalSamples, candidateSamples);
+  const speedup = estimate(originalSamples, candidateSamples, options);
+  const uTest = rankTest(originalSamples, candidateSamples, options);
   const significant = uTest.pValue < alpha;
-  const interval = `${estimate.speedup.toFixed(3)}x [${estimate.low.toFixed(3)}, ${estimate.high.toFixed(3)}]`;
-  const u = `U test p=${uTest.pValue.toPrecision(2)}`;
-  if (estimate.low >= threshold && significant && uTest.probabilityGreater > 0.5) {
+  const interval = `${speedup.speedup.toFixed(3)}x [${speedup.low.toFixed(3)}, ${speedup.high.toFixed(3)}]`;
+  const u = `${options.paired ? 'signed-rank test' : 'U test'} p=${uTest.pValue.toPrecision(2)}`;
+  if (speedup.low >= threshold && significant && uTest.probabilityGreater > 0.5) {
     return {
-      estimate,
+      estimate: speedup,
       uTest,
       threshold,
       verdict: 'faster',
       reason: `${interval} clears ${threshold.toFixed(3)}x; ${u}`,
     };
   }
-  if (estimate.high < 1 && significant && uTest.probabilityGreater < 0.5) {
-    return { estimate, uTest, threshold, verdict: 'slower', reason: `${interval} lies below 1; ${u}` };
+  if (speedup.high < 1 && significant && uTest.probabilityGreater < 0.5) {
+    return {
+      estimate: speedup,
+      uTest,
+      threshold,
+      verdict: 'slower',
+      reason: `${interval} lies below 1; ${u}`,
+    };
   }
   const why =
-    estimate.low < threshold
-      ? `lower bound ${estimate.low.toFixed(3)}x does not clear ${threshold.toFixed(3)}x`
+    speedup.low < threshold
+      ? `lower bound ${speedup.low.toFixed(3)}x does not clear ${threshold.toFixed(3)}x`
       : `the U test disagrees (${u})`;
-  return { estimate, uTest, threshold, verdict: 'inconclusive', reason: `${interval}: ${why}` };
+  return { estimate: speedup, uTest, threshold, verdict: 'inconclusive', reason: `${interval}: ${why}` };
 }
 
 export interface NoiseCalibration {
@@ -73,12 +119,12 @@ export interface NoiseCalibration {
 export function calibrateNoiseFloor(
   firstArm: readonly number[],
   secondArm: readonly number[],
-  options: CompareOptions = {},
+  options: PairingOptions = {},
 ): NoiseCalibration {
-  const estimate = estimateSpeedup(firstArm, secondArm, options);
+  const measured = estimate(firstArm, secondArm, options);
   return {
-    noiseFloor: Math.max(1, estimate.high, 1 / estimate.low),
-    estimate,
-    uTest: mannWhitneyU(firstArm, secondArm),
+    noiseFloor: Math.max(1, measured.high, 1 / measured.low),
+    estimate: measured,
+    uTest: rankTest(firstArm, secondArm, options),
   };
 }

@@ -61,6 +61,42 @@ export function estimateSpeedup(
 }
 
 /**
+ * Percentile-bootstrap confidence interval of the median of per-round ratios (original over candidate), for
+ * samples taken in interleaved pairs: `originalSamples[i]` and `candidateSamples[i]` ran back to back in round i.
+ * A slowdown that hits a whole round (another tenant, frequency scaling) cancels out of that round's ratio, and a
+ * round one arm lost to preemption is one outlying ratio that the median ignores; resampling whole rounds keeps
+ * the pairing.
+ */
+export function estimatePairedSpeedup(
+  originalSamples: readonly number[],
+  candidateSamples: readonly number[],
+  options: CompareOptions = {},
+): SpeedupEstimate {
+  if (originalSamples.length !== candidateSamples.length) {
+    throw new Error(
+      `paired samples need one of each side per round, got ${originalSamples.length} and ${candidateSamples.length}`,
+    );
+  }
+  if (originalSamples.length < 3) throw new Error('need at least 3 samples of each side to compare');
+  const resamples = options.resamples ?? 2000;
+  const confidence = options.confidence ?? 0.95;
+  const random = seededRandom(options.seed ?? 0x5eed);
+  const roundRatios = originalSamples.map((value, i) => value / (candidateSamples[i] as number));
+  const ratios = new Array<number>(resamples);
+  const picked = new Float64Array(roundRatios.length);
+  for (let i = 0; i < resamples; i++) ratios[i] = resampleMedian(roundRatios, picked, random);
+  ratios.sort((a, b) => a - b);
+  const tail = (1 - confidence) / 2;
+  return {
+    speedup: median(roundRatios),
+    low: quantileSorted(ratios, tail),
+    high: quantileSorted(ratios, 1 - tail),
+    confidence,
+    resamples,
+  };
+}
+
+/**
  * "faster" only when the whole interval clears the minimum speedup (0.1 = 10% faster); "slower" when the
  * whole interval lies below 1; anything else is noise we cannot tell apart.
  */

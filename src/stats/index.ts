@@ -1,5 +1,6 @@
 export {
   type CompareOptions,
+  estimatePairedSpeedup,
   estimateSpeedup,
   type SpeedupEstimate,
   type Verdict,
@@ -10,6 +11,7 @@ export {
   calibrateNoiseFloor,
   compareSamples,
   type NoiseCalibration,
+  type PairingOptions,
   type SampleComparison,
 } from './compare-samples.js';
 export {
@@ -23,5 +25,6 @@ export {
 } from './interleave.js';
 export { erfc, mannWhitneyU, normalCdf, type UTestResult } from './mann-whitney.js';
 export { seededRandom } from './random.js';
+export { wilcoxonSignedRank } from './signed-rank.js';
 export { median, quantileSorted } from './summary.js';
 export { type NoiseModel, type SyntheticPairOptions, sharedRunnerNoise, syntheticPair } from './synthetic.js';
