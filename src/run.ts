@@ -256,6 +256,18 @@ async function reviewIn(options: ReviewOptions, runId: string, runDir: RunDir): 
     progress.notice('No changed functions to optimize.');
     return report;
   }
+  // Proposals before preparation: what cannot get a candidate never reaches the sandbox.
+  const targets: Target[] = [];
+  for (const target of detection.targets) {
+    const nothing = await session.nothingToPropose(target);
+    if (!nothing) {
+      targets.push(target);
+      continue;
+    }
+    report.skipped.push(skipOf(target, 'optimize', nothing));
+    progress.target(target, `skipped: ${nothing}`, true);
+  }
+  if (targets.length === 0) return report;
 
   const notice = (line: string) => {
     // Every workspace copy of a run says the same about the same tree: once is enough.
@@ -264,7 +276,7 @@ async function reviewIn(options: ReviewOptions, runId: string, runDir: RunDir): 
     progress.notice(line);
   };
   const pulling = new Set<string>();
-  const images = requiredImages(options, detection.targets);
+  const images = requiredImages(options, targets);
   const sandbox = await createSandbox({
     mode: options.sandbox,
     image: images[0]?.image ?? options.image,
@@ -291,7 +303,7 @@ async function reviewIn(options: ReviewOptions, runId: string, runDir: RunDir): 
     dependencies: !options.setupCommand,
     tempParent: runDir.path,
   });
-  if (head.dependencies && detection.targets.some((t) => t.language !== 'python')) {
+  if (head.dependencies && targets.some((t) => t.language !== 'python')) {
     const line = describeHeadDependencies({
       headSha: detection.headSha,
       dependencies: head.dependencies,
@@ -302,7 +314,7 @@ async function reviewIn(options: ReviewOptions, runId: string, runDir: RunDir): 
   let setupFailures = 0;
   let setupFailure: SetupFailedError | undefined;
   try {
-    for (const target of detection.targets) {
+    for (const target of targets) {
       let outcome: TargetOutcome;
       try {
         const exhausted = session.exhaustedReason;
@@ -342,7 +354,7 @@ async function reviewIn(options: ReviewOptions, runId: string, runDir: RunDir): 
   }
   const cost = session.meter.costUsd;
   if (cost !== undefined) report.usage.costUsd = cost;
-  if (setupFailure && setupFailures === detection.targets.length) {
+  if (setupFailure && setupFailures === targets.length) {
     throw new NothingCheckedError(`nothing could be checked: ${setupFailure.message}`, report);
   }
   return report;

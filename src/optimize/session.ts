@@ -109,6 +109,24 @@ export class OptimizeSession {
     return this.trajectory?.file;
   }
 
+  /**
+   * With the rule catalog as the only source, whether it has anything for this function is known without running
+   * anything: the reason there is nothing to try, or undefined. A function no rule rewrites then costs no sandbox
+   * time at all. With a model configured the answer is always undefined.
+   */
+  async nothingToPropose(target: Target): Promise<string | undefined> {
+    if (!(this.provider instanceof RulesProvider)) return undefined;
+    const reply = await this.provider.propose({
+      target,
+      currentSource: target.source,
+      messages: [],
+      count: 1,
+      iteration: 1,
+    });
+    if (reply.answers.length > 0) return undefined;
+    return 'rules proposed no rewrite: no rule of the offline catalog applies, so nothing ran in the sandbox';
+  }
+
   async optimize(options: SessionTargetOptions): Promise<OptimizeResult> {
     const { settings } = this;
     const { target } = options;

@@ -103,4 +103,30 @@ describe('bad input', () => {
     const skip = report.skipped.find((s) => s.path === 'src/broken.js');
     expect(skip?.reason).toMatch(/syntax error at line 2/);
   });
+
+  it('rules only: a function no rule rewrites costs no sandbox, not even a missing image', async () => {
+    const base = fixture.head;
+    await writeFile(
+      join(fixture.dir, 'src', 'plain.js'),
+      'export function plus(a, b) {\n  return a + b;\n}\n',
+    );
+    const head = await commitAll(fixture.dir, 'add a function no rule rewrites');
+    const json = join(scratch, 'plain.json');
+    const result = await runCli([
+      'review',
+      ...['--repo', fixture.dir, '--base', base, '--head', head, '--provider', 'rules'],
+      ...['--sandbox', 'docker', '--image', 'afterburner-no-such-image:none'],
+      ...['--json', json, '--out', join(scratch, 'plain.md')],
+    ]);
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(await readFile(json, 'utf8')) as RunReport;
+    expect(report.sandbox.description).toBe('not started (nothing to run)');
+    expect(report.skipped).toContainEqual(
+      expect.objectContaining({
+        name: 'plus',
+        stage: 'optimize',
+        reason: expect.stringMatching(/^rules proposed no rewrite: .*nothing ran/),
+      }),
+    );
+  });
 });
