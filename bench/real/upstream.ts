@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { detectAllFunctions, type Target } from '../../src/detect/index.js';
+import { ecmascriptFunctionTypes } from '../../src/detect/languages/syntax-tree.js';
 import { createParser } from '../../src/detect/tree-sitter.js';
 import { must } from './shell.js';
 
@@ -47,16 +48,7 @@ export async function addedImports(
   return after.filter((line) => importLine.test(line) && !line.startsWith(' ') && !before.has(line.trim()));
 }
 
-const functionTypes = new Set([
-  'function_declaration',
-  'generator_function_declaration',
-  'function_expression',
-  'function',
-  'generator_function',
-  'arrow_function',
-  'method_definition',
-  'function_definition',
-]);
+const functionTypes = new Set([...ecmascriptFunctionTypes, 'function_definition']);
 
 /** The outermost function node that lies within lines start..end (1-based). */
 function outermostFunction(root: Node, start: number, end: number): Node | undefined {

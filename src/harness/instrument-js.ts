@@ -1,6 +1,11 @@
 import type { Node } from 'web-tree-sitter';
 import { commonJsTarget } from '../detect/languages/ecmascript.js';
-import { functionValueTypes, wrappedDefinitionsIn } from '../detect/languages/wrapped-definition.js';
+import {
+  ecmascriptFunctionTypes,
+  functionDeclarationTypes,
+  functionValueTypes,
+} from '../detect/languages/syntax-tree.js';
+import { wrappedDefinitionsIn } from '../detect/languages/wrapped-definition.js';
 import { createParser } from '../detect/tree-sitter.js';
 import type { Target } from '../detect/types.js';
 import type { Instrumented } from './types.js';
@@ -24,8 +29,6 @@ interface Insertion {
   at: number;
   text: string;
 }
-
-const functionDeclarationTypes = new Set(['function_declaration', 'generator_function_declaration']);
 
 function simpleName(target: Target): string {
   return target.name.split('.').at(-1) ?? target.name;
@@ -98,16 +101,10 @@ function ownerStatement(root: Node, owner: string): Owner | undefined {
   return undefined;
 }
 
-const enclosingFunctionTypes = new Set([
-  ...functionValueTypes,
-  ...functionDeclarationTypes,
-  'method_definition',
-]);
-
 /** Why a wrapped definition's inner function is not created when the module loads, if it is not. */
 function notCreatedAtLoad(node: Node): string | undefined {
   for (let up = node.parent; up; up = up.parent) {
-    if (enclosingFunctionTypes.has(up.type)) {
+    if (ecmascriptFunctionTypes.has(up.type)) {
       const name = up.childForFieldName('name')?.text;
       const where = name ? `inside \`${name}\`` : 'inside another function';
       return `it is defined ${where}, so it exists only while that function runs and cannot be loaded on its own`;

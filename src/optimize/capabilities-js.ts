@@ -1,4 +1,5 @@
 import type { Node } from 'web-tree-sitter';
+import { ecmascriptFunctionTypes } from '../detect/languages/syntax-tree.js';
 
 /** A name the module's imports bind: to a module, or to one of its exports. */
 export interface JsBinding {
@@ -143,15 +144,6 @@ const stringNames: Record<string, string> = {
 // Looked up with names from the candidate: `__proto__` or `constructor` must find nothing.
 Object.setPrototypeOf(stringNames, null);
 
-const functionTypes = new Set([
-  'function_declaration',
-  'generator_function_declaration',
-  'function_expression',
-  'function',
-  'generator_function',
-  'arrow_function',
-  'method_definition',
-]);
 const blockTypes = new Set(['statement_block', 'program', 'switch_body', 'class_body']);
 const loopTypes = new Set(['for_statement', 'for_in_statement', 'catch_clause']);
 
@@ -249,7 +241,7 @@ function patternNames(node: Node | null): string[] {
 /** Declarations found under `node` without entering nested functions; `vars` only or lexical ones too. */
 function collectDeclarations(node: Node, into: Set<string>, lexical: boolean): void {
   for (const child of named(node)) {
-    if (functionTypes.has(child.type)) {
+    if (ecmascriptFunctionTypes.has(child.type)) {
       if (child.type.endsWith('_declaration') && lexical) {
         const name = child.childForFieldName('name');
         if (name) into.add(name.text);
@@ -285,7 +277,7 @@ function declaredIn(scope: Node): Set<string> {
   const cached = byTree.get(scope.id);
   if (cached) return cached;
   const names = new Set<string>();
-  if (functionTypes.has(scope.type)) {
+  if (ecmascriptFunctionTypes.has(scope.type)) {
     for (const n of patternNames(scope.childForFieldName('parameters'))) names.add(n);
     const single = scope.childForFieldName('parameter');
     if (single) for (const n of patternNames(single)) names.add(n);
@@ -299,7 +291,7 @@ function declaredIn(scope: Node): Set<string> {
       // var declarations anywhere in the body, outside nested functions.
       const hoisted = (node: Node) => {
         for (const child of named(node)) {
-          if (functionTypes.has(child.type)) continue;
+          if (ecmascriptFunctionTypes.has(child.type)) continue;
           if (child.type === 'variable_declaration') {
             for (const d of named(child))
               for (const n of patternNames(d.childForFieldName('name'))) names.add(n);

@@ -6,12 +6,13 @@ import type { FoundFunction, LanguageSupport, ParsedSource } from './language-su
 import {
   CommentIndex,
   firstSyntaxErrorLine,
+  functionValueTypes,
   namedChildrenOf,
   pathsTo,
   sharedLinesReason,
   structuralTokens,
 } from './syntax-tree.js';
-import { functionValueTypes, wrappedDefinition } from './wrapped-definition.js';
+import { wrappedDefinition } from './wrapped-definition.js';
 
 /**
  * The function finder shared by the ECMAScript family (JavaScript, TypeScript, TSX): their tree-sitter grammars

@@ -1,5 +1,28 @@
 import type { Node } from 'web-tree-sitter';
 
+/** Function values in the ECMAScript grammars (`function` is the older grammars' name of a function expression). */
+export const functionValueTypes: ReadonlySet<string> = new Set([
+  'function_expression',
+  'function',
+  'generator_function',
+  'arrow_function',
+]);
+
+export const functionDeclarationTypes: ReadonlySet<string> = new Set([
+  'function_declaration',
+  'generator_function_declaration',
+]);
+
+/** Every ECMAScript node that opens a function scope of its own: declarations, values and methods. */
+export const ecmascriptFunctionTypes: ReadonlySet<string> = new Set([
+  ...functionDeclarationTypes,
+  ...functionValueTypes,
+  'method_definition',
+]);
+
+/** Python's nodes that open a function scope. */
+export const pythonFunctionTypes: ReadonlySet<string> = new Set(['function_definition', 'lambda']);
+
 /** Named children without the nulls web-tree-sitter's typings allow. */
 export function namedChildrenOf(node: Node): Node[] {
   return node.namedChildren.filter((child): child is Node => child !== null);

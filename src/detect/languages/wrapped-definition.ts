@@ -1,12 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-
-/** Function values in the ECMAScript grammars (`function` is the older grammars' name of a function expression). */
-export const functionValueTypes = new Set([
-  'function_expression',
-  'function',
-  'generator_function',
-  'arrow_function',
-]);
+import { functionValueTypes } from './syntax-tree.js';
 
 /**
  * A wrapped definition: a function value passed to a call whose result is bound to a name, as in

@@ -1,20 +1,8 @@
 import type { Node } from 'web-tree-sitter';
-
-const functionTypes = new Set([
-  'function_declaration',
-  'generator_function_declaration',
-  'function_expression',
-  'function',
-  'generator_function',
-  'arrow_function',
-  'method_definition',
-  // Python
-  'function_definition',
-  'lambda',
-]);
+import { ecmascriptFunctionTypes, pythonFunctionTypes } from '../../detect/languages/syntax-tree.js';
 
 export function isFunctionNode(node: Node): boolean {
-  return functionTypes.has(node.type);
+  return ecmascriptFunctionTypes.has(node.type) || pythonFunctionTypes.has(node.type);
 }
 
 export function sameNode(a: Node | null | undefined, b: Node | null | undefined): boolean {
