@@ -3,8 +3,10 @@ import { basename } from 'node:path';
 import * as core from '@actions/core';
 import { AfterburnerError } from '../errors.js';
 import type { GitHubClient } from '../github/github-client.js';
-import type { RunReport, SuggestionReport } from '../report/index.js';
+import { type ProjectDependencies, projectDependencies } from '../optimize/index.js';
+import type { RunReport } from '../report/index.js';
 import { inert } from '../report/inert.js';
+import { checkReportSuggestions } from './check-report.js';
 import type { ActionEvent } from './event.js';
 import type { ActionInputs } from './inputs.js';
 import { type Outputs, writeReports } from './outputs.js';
@@ -29,50 +31,20 @@ async function reportFile(location: string): Promise<string> {
   return chosen[0] as string;
 }
 
-function linesOf(text: string, start: number, end: number): string {
-  return text
-    .split('\n')
-    .slice(start - 1, end)
-    .join('\n');
-}
-
 /**
- * Why a suggestion from the artifact may not be posted, or undefined when it may: it must sit in a file the pull
- * request changed, and the code it replaces must be exactly what the head commit holds on those lines.
- */
-async function mismatch(
-  s: SuggestionReport,
-  changedFiles: Set<string>,
-  fileAtHead: (path: string) => Promise<string | undefined>,
-): Promise<string | undefined> {
-  if (!changedFiles.has(s.path)) return `${s.path} is not a file this pull request changes`;
-  if (s.endLine < s.startLine) return `lines ${s.startLine}–${s.endLine} are not a range`;
-  const text = await fileAtHead(s.path);
-  if (text === undefined) return `${s.path} cannot be read at the head commit`;
-  if (linesOf(text, s.startLine, s.endLine) !== s.original) {
-    return `the code it replaces is not what lines ${s.startLine}–${s.endLine} hold at the head commit`;
-  }
-  const edit = s.importEdit;
-  if (
-    edit &&
-    (edit.endLine < edit.startLine || linesOf(text, edit.startLine, edit.endLine) !== edit.original)
-  ) {
-    return `its import lines ${edit.startLine}–${edit.endLine} do not match the head commit`;
-  }
-  return undefined;
-}
-
-/**
- * A fork controls the run that measured its code, so its comments say so: the code was checked against the pull
- * request here, the figures could not be.
+ * A fork controls the run that measured its code, so its comments say what this job re-checked against the pull
+ * request (checkReportSuggestions) and what it could not: nothing from the pull request runs here.
  */
 function provenanceOf(event: PostEvent, pull: { headRepo?: string; baseRepo: string }): string | undefined {
   if (!pull.headRepo || pull.headRepo === pull.baseRepo) return undefined;
   const url = event.runUrl && /^https:\/\/[^\s()]+$/.test(event.runUrl) ? event.runUrl : undefined;
   const run = url ? `[workflow run ${event.runId}](${url})` : `workflow run ${event.runId}`;
   return (
-    `Measured by ${run} on ${inert(pull.headRepo, 'code')}, a fork, which controls that run: afterburner checked ` +
-    'that this code is what the pull request holds, not the figures. Read the change before committing it.'
+    `Measured by ${run} on ${inert(pull.headRepo, 'code')}, a fork, which controls that run. Checked here ` +
+    "against the pull request's head commit: the lines it replaces, its syntax, its signature (name, parameters, " +
+    'export), and that it adds no dependency and no capability (processes, files, network, code loading, ' +
+    'environment) the original does not use. Not checked here: the tests and the measurements. Read the change ' +
+    'before committing it.'
   );
 }
 
@@ -138,30 +110,27 @@ export async function postReport(input: {
     );
   }
 
-  const changedFiles = new Set((await client.pullFiles(pullNumber)).map((f) => f.filename));
   const texts = new Map<string, Promise<string | undefined>>();
-  const fileAtHead = (path: string) => {
+  const fileAt = (path: string) => {
     let text = texts.get(path);
     if (!text) texts.set(path, (text = client.fileAt(path, event.headSha)));
     return text;
   };
-  const kept: SuggestionReport[] = [];
-  const notices = [...report.notices];
-  for (const s of report.suggestions) {
-    const why = await mismatch(s, changedFiles, fileAtHead);
-    if (!why) {
-      kept.push(s);
-      continue;
-    }
-    const line = `not posted: ${s.name} in ${s.path}: ${why}`;
-    core.warning(`afterburner: ${line}`);
-    notices.push(line);
-  }
-  const checked: RunReport = { ...report, suggestions: kept, notices };
+  let dependencies: Promise<ProjectDependencies> | undefined;
+  const checked = await checkReportSuggestions(report, {
+    changedFiles: new Set((await client.pullFiles(pullNumber)).map((f) => f.filename)),
+    fileAt,
+    dependencies: () =>
+      (dependencies ??= projectDependencies({
+        read: fileAt,
+        list: (dir) => client.directoryAt(dir, event.headSha),
+      })),
+  });
+  const kept = checked.suggestions;
   const paths = await writeReports(checked, input.outDir, 'afterburner-report');
   core.info(
     `afterburner: posting the report of workflow run ${event.runId} (${event.runUrl ?? 'no url'}) to #${pullNumber}: ` +
-      `${kept.length} of ${report.suggestions.length} suggestions match the head commit`,
+      `${kept.length} of ${report.suggestions.length} suggestions pass the checks against the head commit`,
   );
   const result = await publishToPull({
     client,

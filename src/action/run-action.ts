@@ -1,11 +1,14 @@
 import * as core from '@actions/core';
 import { actionStateRoot } from '../cache/index.js';
 import { plainProgress } from '../cli/progress-printer.js';
+import { readFileAt } from '../detect/git.js';
 import { detectChangedFunctions } from '../detect/index.js';
+import { decodeSource } from '../detect/read-sources.js';
 import type { DetectResult } from '../detect/types.js';
 import { AfterburnerError } from '../errors.js';
 import { GitHubClient, httpStatus, rateLimitReason } from '../github/github-client.js';
 import { publishSweep } from '../github/publish-sweep.js';
+import { type ProjectDependencies, readProjectDependencies } from '../optimize/index.js';
 import { apiKeyFromEnv } from '../providers/create-provider.js';
 import { addSecrets, addSecretsFromEnv, redact, secretsInEnv } from '../redact.js';
 import { speedupHeadline } from '../report/comment-parts.js';
@@ -13,6 +16,7 @@ import { type RunReport, renderMarkdownReport } from '../report/index.js';
 import { type ReviewOptions, runReview } from '../run.js';
 import { mergeReports } from '../sweep/merge-reports.js';
 import { filterTargets, selectSweepTargets } from '../sweep/select-targets.js';
+import { checkReportSuggestions } from './check-report.js';
 import { readEvent } from './event.js';
 import { ensureCommits } from './git-commits.js';
 import { type ActionInputs, inputNames, parseInputs } from './inputs.js';
@@ -232,6 +236,22 @@ async function readShardReports(dir: string): Promise<RunReport[]> {
   return Promise.all(files.map(readReportFile));
 }
 
+/**
+ * Shard reports were written by other jobs: their suggestions pass the checks of a fresh candidate again, against
+ * the swept commit in this job's checkout, before they are committed to the sweep branch.
+ */
+async function checkShardSuggestions(report: RunReport, workspace: string): Promise<RunReport> {
+  let dependencies: Promise<ProjectDependencies> | undefined;
+  return checkReportSuggestions(report, {
+    fileAt: async (path) => {
+      const bytes = await readFileAt(workspace, report.headSha, path).catch(() => undefined);
+      const decoded = bytes && decodeSource(bytes);
+      return decoded && 'text' in decoded ? decoded.text : undefined;
+    },
+    dependencies: () => (dependencies ??= readProjectDependencies(workspace)),
+  });
+}
+
 async function sweep(input: {
   inputs: ActionInputs;
   mode: 'sweep' | 'merge';
@@ -247,7 +267,7 @@ async function sweep(input: {
   let name = 'afterburner-report';
   if (input.mode === 'merge') {
     if (!inputs.reports) throw new AfterburnerError('usage', "input 'reports' is needed in mode merge");
-    report = mergeReports(await readShardReports(inputs.reports));
+    report = await checkShardSuggestions(mergeReports(await readShardReports(inputs.reports)), workspace);
   } else {
     const detection: DetectResult = await selectSweepTargets({
       repo: workspace,

@@ -227,6 +227,22 @@ export class GitHubClient {
     }
   }
 
+  /**
+   * The entries of a directory at a commit ('' is the root), or none when it is missing. Through the Git Data API:
+   * the contents API has no documented route for the root.
+   */
+  async directoryAt(path: string, commit: string): Promise<{ name: string; directory: boolean }[]> {
+    const entries = async (treeSha: string) =>
+      (await this.octokit.rest.git.getTree({ ...this.repo, tree_sha: treeSha })).data.tree;
+    let sha = await this.treeOfCommit(commit);
+    for (const part of path.split('/').filter(Boolean)) {
+      const next = (await entries(sha)).find((e) => e.path === part && e.type === 'tree');
+      if (!next?.sha) return [];
+      sha = next.sha;
+    }
+    return (await entries(sha)).map((e) => ({ name: e.path ?? '', directory: e.type === 'tree' }));
+  }
+
   async reviewComments(pullNumber: number): Promise<ReviewComment[]> {
     const comments = await this.octokit.paginate(this.octokit.rest.pulls.listReviewComments, {
       ...this.repo,

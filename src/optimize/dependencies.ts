@@ -28,12 +28,28 @@ const pythonImportNames: Record<string, string> = {
 
 const normalizePython = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '_');
 
-async function readText(path: string): Promise<string | undefined> {
-  return readFile(path, 'utf8').catch(() => undefined);
+/** Read access to one version of a project: a directory on disk, a commit, or a commit through the GitHub API. */
+export interface ProjectFiles {
+  /** A file's text, or undefined when it is missing or unreadable. */
+  read(path: string): Promise<string | undefined>;
+  /** The entries of a directory ('' is the root), or none when it is missing. */
+  list(dir: string): Promise<{ name: string; directory: boolean }[]>;
 }
 
-async function nodeDependencies(dir: string): Promise<string[]> {
-  const text = await readText(join(dir, 'package.json'));
+/** The project as it is on disk under `dir`. */
+export function localProjectFiles(dir: string): ProjectFiles {
+  return {
+    read: (path) => readFile(join(dir, path), 'utf8').catch(() => undefined),
+    list: async (path) =>
+      (await readdir(join(dir, path), { withFileTypes: true }).catch(() => [])).map((e) => ({
+        name: e.name,
+        directory: e.isDirectory(),
+      })),
+  };
+}
+
+async function nodeDependencies(files: ProjectFiles): Promise<string[]> {
+  const text = await files.read('package.json');
   if (!text) return [];
   try {
     const manifest = JSON.parse(text) as Record<string, unknown>;
@@ -75,29 +91,33 @@ function pythonRequirementNames(text: string, format: 'requirements' | 'pyprojec
   return names;
 }
 
-async function pythonDependencies(dir: string): Promise<string[]> {
+async function pythonDependencies(files: ProjectFiles): Promise<string[]> {
   const names: string[] = [];
-  const entries = await readdir(dir).catch(() => [] as string[]);
-  for (const entry of entries.filter((e) => /^requirements.*\.txt$/.test(e))) {
-    names.push(...pythonRequirementNames((await readText(join(dir, entry))) ?? '', 'requirements'));
+  const rootEntries = await files.list('');
+  for (const entry of rootEntries.filter((e) => !e.directory && /^requirements.*\.txt$/.test(e.name))) {
+    names.push(...pythonRequirementNames((await files.read(entry.name)) ?? '', 'requirements'));
   }
-  const pyproject = await readText(join(dir, 'pyproject.toml'));
+  const pyproject = await files.read('pyproject.toml');
   if (pyproject) names.push(...pythonRequirementNames(pyproject, 'pyproject'));
   const imports = names.map((n) => normalizePython(pythonImportNames[n.toLowerCase()] ?? n));
   // The project's own modules and packages, at the root or under src/.
-  for (const root of [dir, join(dir, 'src')]) {
-    for (const entry of await readdir(root, { withFileTypes: true }).catch(() => [])) {
-      if (entry.isDirectory() && !entry.name.startsWith('.')) imports.push(normalizePython(entry.name));
-      else if (entry.isFile() && entry.name.endsWith('.py'))
-        imports.push(normalizePython(entry.name.slice(0, -3)));
-    }
+  const srcEntries = rootEntries.some((e) => e.directory && e.name === 'src') ? await files.list('src') : [];
+  for (const entry of [...rootEntries, ...srcEntries]) {
+    if (entry.directory && !entry.name.startsWith('.')) imports.push(normalizePython(entry.name));
+    else if (!entry.directory && entry.name.endsWith('.py'))
+      imports.push(normalizePython(entry.name.slice(0, -3)));
   }
   return [...new Set(imports)];
 }
 
-/** Reads the dependencies a repository already declares; a missing or broken manifest means none. */
+/** The dependencies a project declares; a missing or broken manifest means none. */
+export async function projectDependencies(files: ProjectFiles): Promise<ProjectDependencies> {
+  return { node: await nodeDependencies(files), python: await pythonDependencies(files) };
+}
+
+/** Reads the dependencies a repository on disk already declares; a missing or broken manifest means none. */
 export async function readProjectDependencies(dir: string): Promise<ProjectDependencies> {
-  return { node: await nodeDependencies(dir), python: await pythonDependencies(dir) };
+  return projectDependencies(localProjectFiles(dir));
 }
 
 /** Module specifiers an import statement (or `require` declaration) names. */

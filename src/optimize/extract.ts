@@ -183,11 +183,7 @@ async function accepted(target: Target, source: string, imports: string[]): Prom
   return reason ? { ok: false, reason } : { ok: true, source, imports };
 }
 
-/**
- * Takes the candidate code out of a model's answer: the function and the import lines above it. Checks that it
- * parses, keeps the target's name, parameters, export and async-ness, adds no dependency the project lacks and no
- * capability the original does not use (capability-list.ts).
- */
+/** Takes the candidate code out of a model's answer and checks it (checkCandidateCode). */
 export async function extractCandidate(
   answer: string,
   target: Target,
@@ -198,13 +194,34 @@ export async function extractCandidate(
   if (raw === undefined || raw.trim() === '') {
     return { ok: false, reason: `format error: the answer holds no ${info.label} code block` };
   }
-  const whole = await parse(target.language, raw);
-  let split: { imports: string[]; rest: string };
+  return checkCandidateCode(raw, target, options);
+}
+
+/** The import statements at the top of `code`, and the code after them. */
+export async function leadingImports(
+  code: string,
+  language: Language,
+): Promise<{ imports: string[]; rest: string }> {
+  const tree = await parse(language, code);
   try {
-    split = splitImports(raw, whole, target.language);
+    return splitImports(code, tree, language);
   } finally {
-    whole?.delete();
+    tree?.delete();
   }
+}
+
+/**
+ * The checks every candidate passes before it may run, whether a model just wrote it or a report carries it: the
+ * code (a function and the import lines above it) parses, keeps the target's name, parameters, export and
+ * async-ness, adds no dependency the project lacks and no capability the original does not use
+ * (capability-list.ts). Returns the function as it would replace the target's lines, and its imports.
+ */
+export async function checkCandidateCode(
+  raw: string,
+  target: Target,
+  options: ExtractOptions = {},
+): Promise<Extraction> {
+  const split = await leadingImports(raw, target.language);
   const dependencies = options.dependencies ?? noDependencies;
   for (const statement of split.imports) {
     const dependency = newDependencyOf(statement, target.language, dependencies);

@@ -8,13 +8,16 @@ export {
   capabilityCheck,
   capabilityReason,
 } from './capabilities.js';
+export { type StoredSuggestion, storedSuggestionProblem } from './check-suggestion.js';
 export {
   newDependencyOf,
   noDependencies,
   type ProjectDependencies,
+  type ProjectFiles,
+  projectDependencies,
   readProjectDependencies,
 } from './dependencies.js';
-export { type Extraction, extractCandidate } from './extract.js';
+export { checkCandidateCode, type Extraction, extractCandidate } from './extract.js';
 export {
   type Attempt,
   type BestCandidate,

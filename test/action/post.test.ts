@@ -139,7 +139,7 @@ describe('the fork-safe pair: pull_request computes, workflow_run posts (mode po
       workflowRunCompleted({ headSha: fixture.head, headRepo: fork }).workflow_run as { id: number }
     ).id;
     const provenance = new RegExp(
-      `^> Measured by \\[workflow run ${runId}\\]\\(https://github\\.com/[^)]+/actions/runs/${runId}\\) on \`someone/tagged-posts\`, a fork, which controls that run: .*\\n\\n`,
+      `^> Measured by \\[workflow run ${runId}\\]\\(https://github\\.com/[^)]+/actions/runs/${runId}\\) on \`someone/tagged-posts\`, a fork, which controls that run\\. .*\\n\\n`,
       'm',
     );
     const withoutProvenance = (body: string) => {

@@ -628,6 +628,20 @@ export async function startFakeGitHub(options: FakeGitHubOptions): Promise<FakeG
           body: { sha: params.commit_sha, tree: { sha: tree, url: '' }, message: '', parents: [] },
         };
       }
+      case 'git/get-tree': {
+        const listing = await git(gitDir, 'ls-tree', '-l', params.tree_sha as string).catch(() => undefined);
+        if (listing === undefined) return notFound;
+        const tree = listing
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => {
+            const [meta = '', path = ''] = line.split('\t');
+            const [mode, type, sha, size] = meta.split(/\s+/);
+            const url = `${state.url}/repos/${fullName}/git/${type}s/${sha}`;
+            return { path, mode, type, sha, url, ...(type === 'blob' ? { size: Number(size) } : {}) };
+          });
+        return { status: 200, body: { sha: params.tree_sha, url: '', tree, truncated: false } };
+      }
       case 'git/create-tree': {
         const files: Record<string, string> = {};
         for (const entry of body.tree) files[entry.path] = entry.content;
