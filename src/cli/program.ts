@@ -27,7 +27,16 @@ export function buildProgram(io: CommandIO): Command {
     .exitOverride()
     .description('Makes the functions a change touched faster, and proves it with tests and measurements.')
     .version(version)
-    .showHelpAfterError()
+    // One line on standard error, like every other error this CLI reports; --help is one flag away.
+    .configureOutput({
+      outputError: (text, write) =>
+        write(
+          `afterburner: ${text
+            .replace(/^error: /, '')
+            .trim()
+            .replace(/\s*\n\s*/g, ' ')} (see --help)\n`,
+        ),
+    })
     .addHelpText('after', exitCodes);
 
   const review = program

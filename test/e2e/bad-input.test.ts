@@ -61,6 +61,14 @@ describe('bad input', () => {
     const result = await runCli(['review', '--repo', fixture.dir]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/required option '--base <ref>' not specified/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('an unknown command: one line, exit 2, no general help', async () => {
+    const result = await runCli(['evl']);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual(["afterburner: unknown command 'evl' (see --help)"]);
+    expect(result.stdout).toBe('');
   });
 
   it('documents the exit codes in --help', async () => {
