@@ -22,6 +22,7 @@ import type { RequiredImage } from './sandbox/docker-sandbox.js';
 import { RunDir, reapRunDirs } from './sandbox/run-dir.js';
 import { SetupFailedError } from './sandbox/setup-error.js';
 import { defaultImages, type Sandbox, type SandboxMode } from './sandbox/types.js';
+import { filterTargets } from './sweep/select-targets.js';
 import { version } from './version.js';
 
 export interface ReviewOptions extends Omit<OptimizeSettings, 'provider'> {
@@ -57,6 +58,10 @@ export interface ReviewOptions extends Omit<OptimizeSettings, 'provider'> {
   progress?: ProgressListener;
   /** Targets the caller already chose (sweeps, filtered reviews); when set, base/head are not diffed. */
   detection?: DetectResult;
+  /** Globs over paths that narrow the diffed files, over `.afterburner.yml`'s `detect.include`/`exclude`. */
+  paths?: { include?: string[]; exclude?: string[] };
+  /** At most this many targets, the first in path order; the rest are listed as skipped. */
+  maxFunctions?: number;
 }
 
 interface TargetOutcome {
@@ -220,7 +225,7 @@ async function reviewIn(options: ReviewOptions, runId: string, runDir: RunDir): 
   const progress = options.progress ?? silentProgress;
   // First, so that a state directory inside the repository is refused before anything runs.
   const state = await resolveStatePaths(options);
-  const detection =
+  const detected =
     options.detection ??
     (await detectChangedFunctions({
       repo: options.repo,
@@ -229,7 +234,12 @@ async function reviewIn(options: ReviewOptions, runId: string, runDir: RunDir): 
       ...(
         await loadFileConfig(options.repo)
       ).detect,
+      ...options.paths,
     }));
+  const detection =
+    options.maxFunctions === undefined
+      ? detected
+      : filterTargets(detected, { include: [], exclude: [], maxFunctions: options.maxFunctions });
   const session = new OptimizeSession({ ...options, runId, state });
   const { provider } = session;
   const report: RunReport = {

@@ -46,7 +46,10 @@ export function buildProgram(io: CommandIO): Command {
     .option('--head <ref>', 'head of the change', 'HEAD')
     .option('--repo <dir>', 'the git repository', '.')
     .option('--out <file>', 'write the Markdown report here (default: standard output)')
-    .option('--json <file>', 'also write the report as JSON');
+    .option('--json <file>', 'also write the report as JSON')
+    .option('--include <globs>', 'only files matching these comma-separated globs (e.g. "src/**")')
+    .option('--exclude <globs>', 'leave out files matching these comma-separated globs')
+    .option('--max-functions <n>', 'optimize at most this many changed functions, the first in path order');
   addVerificationOptions(addModelOptions(review))
     .addHelpText('after', exitCodes)
     .action(async (flags) => {

@@ -63,6 +63,12 @@ export async function reviewCommand(
     concurrency: flags.concurrency,
     sampling: flags.sampling,
     detection,
+    // A flag that is absent leaves `.afterburner.yml`'s globs in force.
+    paths: {
+      ...(flags.include ? { include: flags.include } : {}),
+      ...(flags.exclude ? { exclude: flags.exclude } : {}),
+    },
+    maxFunctions: flags.maxFunctions,
     progress: io.progress,
   }).catch(async (error: unknown) => {
     // The report says which functions were not checked and why; the exit code says the run checked nothing.

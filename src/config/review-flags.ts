@@ -40,6 +40,9 @@ export interface RawReviewFlags {
   modelTime?: string;
   concurrency?: string;
   sampling?: string;
+  include?: string;
+  exclude?: string;
+  maxFunctions?: string;
 }
 
 export interface ReviewFlags {
@@ -71,9 +74,23 @@ export interface ReviewFlags {
   modelTimeMs?: number;
   concurrency?: number;
   sampling?: SamplingMode;
+  include?: string[];
+  exclude?: string[];
+  maxFunctions?: number;
 }
 
 const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Comma-separated globs; empty items are dropped. */
+const globList = z
+  .string()
+  .optional()
+  .transform((text) =>
+    text
+      ?.split(',')
+      .map((glob) => glob.trim())
+      .filter(Boolean),
+  );
 
 const schema = z.strictObject({
   repo: z.string().min(1).default('.'),
@@ -108,6 +125,9 @@ const schema = z.strictObject({
   modelTime: z.coerce.number().positive().max(86_400).optional(),
   concurrency: count(1, 64).optional(),
   sampling: z.enum(['auto', 'n', 'separate']).optional(),
+  include: globList,
+  exclude: globList,
+  maxFunctions: count(1, 10_000).optional(),
 });
 
 const flagNames: Record<string, string> = {
@@ -121,6 +141,7 @@ const flagNames: Record<string, string> = {
   requestTimeout: '--request-timeout',
   modelTime: '--model-time',
   cacheDir: '--cache-dir',
+  maxFunctions: '--max-functions',
 };
 
 /** Validates the review flags; a bad value fails with the flag's name and what is allowed. */

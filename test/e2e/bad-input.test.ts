@@ -112,6 +112,43 @@ describe('bad input', () => {
     expect(skip?.reason).toMatch(/syntax error at line 2/);
   });
 
+  it('--include, --exclude and --max-functions narrow the review, and say what they left out', async () => {
+    const narrowed = join(scratch, 'narrowed.json');
+    const capped = await runCli([
+      'review',
+      ...['--repo', fixture.dir, '--base', fixture.base, '--head', fixture.head, '--sandbox', 'process'],
+      ...['--include', 'src/**', '--max-functions', '1', '--rounds', '5', '--json', narrowed],
+      ...['--out', join(scratch, 'narrowed.md')],
+    ]);
+    expect(capped.code, capped.stderr).toBe(0);
+    const report = JSON.parse(await readFile(narrowed, 'utf8')) as RunReport;
+    const over = report.skipped.filter((s) => s.reason === 'over max-functions (1)').map((s) => s.name);
+    expect(over.sort()).toEqual(['indexById', 'missingIds', 'slugify']);
+    expect(report.suggestions.map((s) => s.name)).toEqual(['sharedTags']);
+
+    const excludedJson = join(scratch, 'excluded.json');
+    const excluded = await runCli([
+      'review',
+      ...[
+        '--repo',
+        fixture.dir,
+        '--base',
+        fixture.base,
+        '--head',
+        fixture.head,
+        '--exclude',
+        'test/**,src/**',
+      ],
+      ...['--json', excludedJson, '--out', join(scratch, 'excluded.md')],
+    ]);
+    expect(excluded.code, excluded.stderr).toBe(0);
+    const none = JSON.parse(await readFile(excludedJson, 'utf8')) as RunReport;
+    expect(none.suggestions).toEqual([]);
+    expect(none.skipped).toContainEqual(
+      expect.objectContaining({ path: 'src/posts.js', reason: "excluded by pattern 'src/**'" }),
+    );
+  });
+
   it('rules only: a function no rule rewrites costs no sandbox, not even a missing image', async () => {
     const base = fixture.head;
     await writeFile(
