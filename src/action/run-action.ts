@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { actionStateRoot } from '../cache/index.js';
 import { plainProgress } from '../cli/progress-printer.js';
+import { loadFileConfig } from '../config/file-config.js';
 import { readFileAt } from '../detect/git.js';
 import { detectChangedFunctions } from '../detect/index.js';
 import { decodeSource } from '../detect/read-sources.js';
@@ -200,7 +201,12 @@ async function review(input: {
     event = { ...event, base: pull.baseSha, head: pull.headSha, headRepo: pull.headRepo };
     await ensureCommits(workspace, pull.number, [pull.baseSha, pull.headSha]);
   }
-  const changed = await detectChangedFunctions({ repo: workspace, base: event.base, head: event.head });
+  const changed = await detectChangedFunctions({
+    repo: workspace,
+    base: event.base,
+    head: event.head,
+    ...(await loadFileConfig(workspace)).detect,
+  });
   const detection = filterTargets(changed, { ...inputs, maxFunctions: inputs.maxFunctions });
   const report: RunReport = {
     ...(await runReview({

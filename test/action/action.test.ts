@@ -213,6 +213,21 @@ describe('the Action (dist/index.js) reviewing a pull request against a fake Git
     expect(fake.requests.slice(seen)).toEqual([]);
   });
 
+  it(".afterburner.yml in the checkout narrows the review, like the CLI's", async () => {
+    const config = join(fixture.dir, '.afterburner.yml');
+    await writeFile(config, 'detect:\n  exclude: ["src/**"]\n');
+    const run = await runAction(runnerTemp, {
+      ...env,
+      GITHUB_EVENT_PATH: await eventFile(pullRequestOpened(fixture.base, fixture.head)),
+    }).finally(() => rm(config));
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const report = JSON.parse(await readFile(output(run.outputs, 'json') as string, 'utf8')) as RunReport;
+    expect(report.suggestions).toEqual([]);
+    expect(report.skipped).toContainEqual(
+      expect.objectContaining({ path: 'src/posts.js', reason: "excluded by pattern 'src/**'" }),
+    );
+  });
+
   it('fails with the input name and the allowed values for a bad input', async () => {
     const bad = await runAction(runnerTemp, { ...env, INPUT_SANDBOX: 'vm' });
     expect(bad.code).toBe(1);
