@@ -9,7 +9,7 @@ import { detectChangedFunctions } from './detect/index.js';
 import { repositoryIdentity } from './detect/repository-identity.js';
 import type { DetectResult, Target } from './detect/types.js';
 import { AfterburnerError } from './errors.js';
-import { NodeHarness, resolveTestCommand } from './harness/index.js';
+import { headlineEstimate, NodeHarness, resolveTestCommand } from './harness/index.js';
 import { PythonHarness } from './harness/python-harness.js';
 import { allowedSideEffects } from './optimize/capabilities.js';
 import { bestPerIteration } from './optimize/loop.js';
@@ -332,7 +332,7 @@ async function reviewIn(options: ReviewOptions, runId: string, runDir: RunDir): 
       if (outcome.suggestion) report.suggestions.push(outcome.suggestion);
       if (outcome.skip) report.skipped.push(outcome.skip);
       const summary = outcome.suggestion
-        ? `${outcome.suggestion.benchmark.estimate.speedup.toFixed(2)}× faster, verified`
+        ? `${headlineEstimate(outcome.suggestion.benchmark).speedup.toFixed(2)}× faster, verified`
         : `skipped: ${outcome.skip?.reason.split('\n')[0]}`;
       progress.target(target, summary, true);
     }
