@@ -188,7 +188,7 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
       benchTimeoutMs: 180_000,
       allowedSideEffects: [],
       scaleFactors: [10, 100, 1000],
-      scaleBudgetMs: 20,
+      scaleBudgetMs: 50,
       maxScaledCalls: 4,
       // An option passed as undefined keeps its default.
       ...(Object.fromEntries(
