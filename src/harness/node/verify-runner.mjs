@@ -521,11 +521,15 @@ const scaled = spec.scale
   : { scales: [], notes: [] };
 for (const [at, { factor, calls: grown }] of scaled.scales.entries()) {
   let slowestNs = 0;
+  scaled.scales[at].passNs = 0;
   for (const { record, index, n } of grown) {
+    const before = process.hrtime.bigint();
     const expected = await outcome(original, record);
     const started = process.hrtime.bigint();
     const actual = await asRole(candidate, () => outcome(candidate, record));
-    slowestNs = Math.max(slowestNs, Number(process.hrtime.bigint() - started));
+    const candidateNs = Number(process.hrtime.bigint() - started);
+    slowestNs = Math.max(slowestNs, candidateNs);
+    scaled.scales[at].passNs += Math.max(candidateNs, Number(started - before));
     checkTripwire();
     const differs = difference(expected, actual);
     if (differs) {
@@ -569,13 +573,19 @@ const measure = (list, protocol) =>
     timeBatch: timeCalls(list),
   });
 const own = await measure(calls, spec);
-// Grown calls last far longer than the clock's resolution and vary less: fewer rounds settle their interval.
-const scaleProtocol = { ...spec, rounds: Math.min(spec.rounds, 15), budgetNs: (spec.budgetNs ?? 0) / 2 };
+// Grown calls last far longer than the clock's resolution and vary less: fewer rounds settle their interval, and
+// the slower side's pass (seen in the check above) bounds how many fit in the measuring budget.
+const scaleProtocol = (passNs) => ({
+  ...spec,
+  rounds: Math.max(6, Math.min(spec.rounds, 15, Math.floor((spec.budgetNs ?? 0) / (2 * passNs)))),
+  warmupRounds: passNs > 10e6 ? 1 : spec.warmupRounds,
+  budgetNs: (spec.budgetNs ?? 0) / 2,
+});
 const scales = [];
-for (const { factor, calls: grown } of scaled.scales) {
+for (const { factor, calls: grown, passNs } of scaled.scales) {
   const records = grown.map((g) => g.record);
   const sizes = grown.map((g) => g.n);
-  const timing = await measure(records, scaleProtocol);
+  const timing = await measure(records, scaleProtocol(passNs));
   scales.push({ factor, calls: records.length, n: Math.max(...sizes), meanN: mean(sizes), ...timing });
 }
 finish({

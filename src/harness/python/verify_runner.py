@@ -537,10 +537,17 @@ def main():
         return ns
 
     own = measure_interleaved(original, candidate, spec, calls, time_batch, _real_perf_counter_ns)
-    # Grown calls last far longer than the clock's resolution and vary less: fewer rounds settle their interval.
-    protocol = dict(spec, rounds=min(spec["rounds"], 15), budgetNs=spec.get("budgetNs", 0) / 2)
+    # Grown calls last far longer than the clock's resolution and vary less: fewer rounds settle their interval, and
+    # the slower side's pass (seen in the check above) bounds how many fit in the measuring budget.
     timed_scales = []
     for scale in scales:
+        pass_ns = max(1, scale["passNs"])
+        protocol = dict(
+            spec,
+            rounds=max(6, min(spec["rounds"], 15, int(spec.get("budgetNs", 0) // (2 * pass_ns)))),
+            warmupRounds=1 if pass_ns > 10e6 else spec["warmupRounds"],
+            budgetNs=spec.get("budgetNs", 0) / 2,
+        )
         payloads = [c["payload"] for c in scale["calls"]]
         sizes = [c["n"] for c in scale["calls"]]
         timing = measure_interleaved(original, candidate, protocol, payloads, time_batch, _real_perf_counter_ns)
@@ -573,12 +580,16 @@ def check_scaled(scales, notes, original, candidate):
     minutes at the next, so larger scales are then left out."""
     for at, scale in enumerate(scales):
         slowest = 0
+        scale["passNs"] = 0
         for grown in scale["calls"]:
+            before = _real_perf_counter_ns()
             expected = outcome(original, grown["payload"])
             started = _real_perf_counter_ns()
             with tripwire:
                 actual = outcome(candidate, grown["payload"])
-            slowest = max(slowest, _real_perf_counter_ns() - started)
+            candidate_ns = _real_perf_counter_ns() - started
+            slowest = max(slowest, candidate_ns)
+            scale["passNs"] += max(candidate_ns, started - before)
             check_tripwire()
             differs = difference(expected, actual)
             if differs:
