@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveStatePaths } from './cache/index.js';
+import { defaults } from './config/defaults.js';
 import { loadFileConfig } from './config/file-config.js';
 import { declaresPackages, describeHeadDependencies } from './detect/head-dependencies.js';
 import { headTree } from './detect/head-tree.js';
@@ -9,7 +10,7 @@ import { detectChangedFunctions } from './detect/index.js';
 import { repositoryIdentity } from './detect/repository-identity.js';
 import type { DetectResult, Target } from './detect/types.js';
 import { AfterburnerError } from './errors.js';
-import { NodeHarness, resolveTestCommand } from './harness/index.js';
+import { headlineEstimate, NodeHarness, resolveTestCommand } from './harness/index.js';
 import { PythonHarness } from './harness/python-harness.js';
 import { allowedSideEffects } from './optimize/capabilities.js';
 import { bestPerIteration } from './optimize/loop.js';
@@ -55,6 +56,8 @@ export interface ReviewOptions extends Omit<OptimizeSettings, 'provider'> {
   repository?: string;
   /** Timed rounds per candidate. */
   rounds?: number;
+  /** Also check and time on inputs grown from the recorded calls (defaults.scaleFactors). */
+  scale?: boolean;
   progress?: ProgressListener;
   /** Targets the caller already chose (sweeps, filtered reviews); when set, base/head are not diffed. */
   detection?: DetectResult;
@@ -132,6 +135,7 @@ async function optimizeOne(
       sourceDir: headDir,
       minSpeedup: options.minSpeedup,
       rounds: options.rounds,
+      scaleFactors: options.scale ? defaults.scaleFactors : [],
       // The tripwire lets a candidate do what the original's own code visibly does, nothing more.
       allowedSideEffects: await allowedSideEffects(target.source, target.language, {
         context: target.context,
@@ -354,7 +358,7 @@ async function reviewIn(options: ReviewOptions, runId: string, runDir: RunDir): 
       if (outcome.suggestion) report.suggestions.push(outcome.suggestion);
       if (outcome.skip) report.skipped.push(outcome.skip);
       const summary = outcome.suggestion
-        ? `${outcome.suggestion.benchmark.estimate.speedup.toFixed(2)}× faster, verified`
+        ? `${headlineEstimate(outcome.suggestion.benchmark).speedup.toFixed(2)}× faster, verified`
         : `skipped: ${outcome.skip?.reason.split('\n')[0]}`;
       progress.target(target, summary, true);
     }

@@ -53,6 +53,7 @@ const schema = z.strictObject({
   'setup-command': optionalText,
   'test-command': optionalText,
   rounds: count(5, 1000).default(defaults.rounds),
+  scale: flag,
   'max-tokens': budgetFields.maxTokens,
   'max-cost': budgetFields.maxCost,
   price: budgetFields.price,
@@ -94,6 +95,7 @@ export interface ActionInputs {
   /** Installs dependencies once, with network, before anything from the pull request runs untrusted. */
   setupCommand?: string;
   rounds: number;
+  scale: boolean;
   /** Stops asking the model once spent; what was verified by then is still reported. */
   budget: Budget;
   /** US dollars per million tokens: turns tokens into the cost shown in every comment. */
@@ -156,6 +158,7 @@ export function parseInputs(raw: RawInputs): ActionInputs {
     testCommand: test,
     setupCommand: setup,
     rounds: i.rounds,
+    scale: i.scale,
     budget,
     price,
     mode: i.mode,

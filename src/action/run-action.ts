@@ -153,6 +153,7 @@ function pipelineOptions(inputs: ActionInputs, env: NodeJS.ProcessEnv, token?: s
     candidates: inputs.candidates,
     minSpeedup: inputs.minSpeedup,
     rounds: inputs.rounds,
+    scale: inputs.scale,
     budget: inputs.budget,
     price: inputs.price,
     sandbox: inputs.sandbox,

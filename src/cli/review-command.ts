@@ -47,6 +47,7 @@ export async function reviewCommand(
     candidates: flags.candidates,
     minSpeedup: flags.minSpeedup,
     rounds: flags.rounds,
+    scale: flags.scale,
     sandbox: flags.sandbox,
     image: flags.image,
     pythonImage: flags.pythonImage,

@@ -10,6 +10,10 @@ export function addVerificationOptions(command: Command): Command {
       String(defaults.minSpeedupPercent),
     )
     .option('--rounds <n>', 'timed rounds per candidate', String(defaults.rounds))
+    .option(
+      '--scale',
+      "also check and time both versions on inputs grown ×10, ×100, ×1000 from the tests' calls",
+    )
     .addOption(
       new Option('--sandbox <mode>', 'where code runs')
         .choices(['auto', 'docker', 'process'])

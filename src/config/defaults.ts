@@ -8,6 +8,8 @@ export const defaults = {
   rules: 'first',
   minSpeedupPercent: 10,
   rounds: 30,
+  /** Input growth factors with `--scale`; without it only the tests' own inputs are timed. */
+  scaleFactors: [10, 100, 1000],
   sandbox: 'auto',
   /** The official image GitHub's runners pull; set --image or AFTERBURNER_IMAGE to use another. */
   image: 'node:22-bookworm-slim',

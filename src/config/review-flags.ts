@@ -43,6 +43,7 @@ export interface RawReviewFlags {
   include?: string;
   exclude?: string;
   maxFunctions?: string;
+  scale?: boolean;
 }
 
 export interface ReviewFlags {
@@ -77,6 +78,7 @@ export interface ReviewFlags {
   include?: string[];
   exclude?: string[];
   maxFunctions?: number;
+  scale: boolean;
 }
 
 const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -128,6 +130,7 @@ const schema = z.strictObject({
   include: globList,
   exclude: globList,
   maxFunctions: count(1, 10_000).optional(),
+  scale: z.boolean().default(false),
 });
 
 const flagNames: Record<string, string> = {

@@ -7,6 +7,7 @@ export {
   planCandidateEdits,
 } from './apply-candidate.js';
 export { NodeHarness, type NodeHarnessOptions } from './node-harness.js';
+export { headlineEstimate } from './scaled-benchmark.js';
 export { spliceLines } from './splice.js';
 export { resolveTestCommand } from './test-command.js';
 export type {

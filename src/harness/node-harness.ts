@@ -21,7 +21,16 @@ export class NodeHarness extends ReplayHarness<JsTestPlan> {
   protected override readonly recordingFormat = 'node-v8';
 
   protected get runtime(): { dir: string; files: string[] } {
-    const files = ['recorder.cjs', 'equal.mjs', 'tripwire.mjs', 'verify-runner.mjs', 'jasmine-reporter.cjs'];
+    const files = [
+      'recorder.cjs',
+      'equal.mjs',
+      'tripwire.mjs',
+      'verify-runner.mjs',
+      'timing-protocol.mjs',
+      'scale-inputs.mjs',
+      'scaled-calls.mjs',
+      'jasmine-reporter.cjs',
+    ];
     return { dir: nodeHarnessDir, files: this.compiled ? [...files, ...typeScriptLoaderFiles] : files };
   }
 

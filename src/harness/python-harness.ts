@@ -31,6 +31,8 @@ export class PythonHarness extends ReplayHarness<PythonTestPlan> {
       'afterburner_pytest.py',
       'afterburner_tripwire.py',
       'verify_runner.py',
+      'afterburner_scale.py',
+      'afterburner_timing.py',
       'run_unittest.py',
     ],
   };

@@ -2,8 +2,14 @@ import { readFile } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
 import type { Target } from '../detect/types.js';
 import type { ExecResult, Workspace } from '../sandbox/types.js';
-import { calibrateNoiseFloor, compareSamples, median, type NoiseCalibration } from '../stats/index.js';
+import { calibrateNoiseFloor, type NoiseCalibration } from '../stats/index.js';
 import { applyLineEdits, type Candidate, editsOf, planCandidateEdits } from './apply-candidate.js';
+import {
+  noiseFloors,
+  type RunnerMeasurement,
+  type RunnerScale,
+  scaledBenchmark,
+} from './scaled-benchmark.js';
 import { hashRecordedCalls, hashSelectedTests, type RecordingFormat } from './test-evidence.js';
 import {
   describeFailures,
@@ -63,6 +69,12 @@ export interface ReplayHarnessOptions {
    * (optimize/capabilities.ts). Anything else trips the tripwire and rejects the candidate. Default: none.
    */
   allowedSideEffects?: SideEffect[];
+  /** How much the recorded inputs are grown for timing at scale (scaled-calls.mjs); [] measures the tests' own only. */
+  scaleFactors?: readonly number[];
+  /** A grown call the original takes longer than this on is dropped, and larger ones are not tried. */
+  scaleBudgetMs?: number;
+  /** Recorded calls grown (those with the largest inputs). */
+  maxScaledCalls?: number;
 }
 
 /** How the tests relevant to the target run, whatever the language. */
@@ -81,9 +93,19 @@ const resultMarker = 'AFTERBURNER_RESULT ';
 
 /** What the verify runners (node/verify-runner.mjs, python/verify_runner.py) print as their last line. */
 export type RunnerResult =
-  | { status: 'measured'; calls: number; repeats: number; originalNs: number[]; candidateNs: number[] }
+  | ({ status: 'measured' } & RunnerMeasurement)
   | { status: 'deterministic'; calls: number; unreplayable?: number }
-  | { status: 'mismatch'; call: number; what: string; input: string; expected: string; actual: string }
+  | {
+      status: 'mismatch';
+      call: number;
+      what: string;
+      input: string;
+      expected: string;
+      actual: string;
+      /** Set when the difference showed on an input grown ×scale from the recorded call (size n). */
+      scale?: number;
+      size?: number;
+    }
   | { status: 'non-deterministic'; call: number; what: string; first: string; second: string }
   | { status: 'no-calls'; unreplayable?: number }
   | { status: 'memory'; calls: number; repeats: number }
@@ -96,6 +118,9 @@ export interface Calibration extends NoiseCalibration {
   calls: number;
   originalNs: number[];
   candidateNs: number[];
+  /** The A/A run at each scale, and the noise floor per factor (1 = the tests' own inputs). */
+  scales: RunnerScale[];
+  floors: Map<number, number>;
 }
 
 interface SkippedCalls {
@@ -137,8 +162,8 @@ function describeRunner(result: RunnerResult): string {
 export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator {
   protected readonly options: Required<Omit<ReplayHarnessOptions, 'testCommand'>> & { testCommand?: string };
   protected plan: Plan | undefined;
-  /** Ratio identical code showed in the A/A run; a candidate's interval must clear it. */
-  private noiseFloor = 1;
+  /** Ratio identical code showed in the A/A run, per scale factor; a candidate's interval must clear it. */
+  private floors = new Map<number, number>([[1, 1]]);
   /** What the A/A run measured (bench/noise.ts prints it); undefined before a successful prepare(). */
   calibration: Calibration | undefined;
   /** Names of the classes the recorded arguments are instances of, which the replay copies expose. */
@@ -162,6 +187,9 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
       prepareTimeoutMs: 3 * (options.testTimeoutMs ?? 180_000),
       benchTimeoutMs: 180_000,
       allowedSideEffects: [],
+      scaleFactors: [],
+      scaleBudgetMs: 50,
+      maxScaledCalls: 4,
       // An option passed as undefined keeps its default.
       ...(Object.fromEntries(
         Object.entries(options).filter(([, value]) => value !== undefined),
@@ -358,34 +386,23 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
       return { status: 'rejected', stage: 'tripwire', reason: result.message, tests };
     }
     if (result.status === 'mismatch') {
+      const on =
+        result.scale !== undefined
+          ? `captured call ${result.call} scaled ×${result.scale} (n = ${result.size})`
+          : `captured call ${result.call}`;
       const reason =
-        `differs from the original in its ${result.what} on captured call ${result.call}: input ${result.input}; ` +
+        `differs from the original in its ${result.what} on ${on}: input ${result.input}; ` +
         `expected ${result.expected}, got ${result.actual}`;
       return { status: 'rejected', stage: 'differential', reason, tests };
     }
     if (result.status !== 'measured') {
       return { status: 'rejected', stage: 'benchmark', reason: describeRunner(result), tests };
     }
-    const comparison = compareSamples(result.originalNs, result.candidateNs, {
-      minSpeedup,
-      noiseFloor: this.noiseFloor,
-      seed: this.options.seed,
-      paired: true,
-    });
-    const benchmark: Benchmark = {
-      calls: result.calls,
-      repeats: result.repeats,
-      rounds: result.originalNs.length,
-      originalMedianNs: median(result.originalNs),
-      candidateMedianNs: median(result.candidateNs),
-      estimate: comparison.estimate,
-      verdict: comparison.verdict,
-      uTestP: comparison.uTest.pValue,
-      threshold: comparison.threshold,
-    };
-    if (benchmark.verdict !== 'faster') {
-      const reason = `correct, but not significantly faster: ${comparison.reason}`;
-      return { status: 'rejected', stage: 'not-faster', reason, tests, benchmark };
+    const benchmark = scaledBenchmark(result, { minSpeedup, seed: this.options.seed, floors: this.floors });
+    const decision = benchmark.decision;
+    if (decision && decision.outcome !== 'suggest') {
+      const reason = `correct, but ${decision.reason}`;
+      return { status: 'rejected', stage: decision.outcome, reason, tests, benchmark };
     }
     const memory = await this.measureMemory(benchmark.originalMedianNs);
     if (memory && 'tripped' in memory) {
@@ -409,13 +426,15 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
       seed: this.options.seed,
       paired: true,
     });
-    this.noiseFloor = calibration.noiseFloor;
+    this.floors = noiseFloors(run, this.options.seed);
     this.calibration = {
       ...calibration,
       repeats: run.repeats,
       calls: run.calls,
       originalNs: run.originalNs,
       candidateNs: run.candidateNs,
+      scales: run.scales ?? [],
+      floors: this.floors,
     };
     return undefined;
   }
@@ -527,6 +546,14 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
       budgetNs: this.options.measureBudgetMs * 1e6,
       seed,
       tripwire,
+      scale:
+        this.options.scaleFactors.length > 0
+          ? {
+              factors: [...this.options.scaleFactors].sort((a, b) => a - b),
+              budgetNs: this.options.scaleBudgetMs * 1e6,
+              maxCalls: this.options.maxScaledCalls,
+            }
+          : undefined,
       ...this.specExtras(),
     };
     this.lastSpec = spec;

@@ -1,5 +1,5 @@
 import type { ExecOutcome } from '../sandbox/types.js';
-import type { SpeedupEstimate, Verdict } from '../stats/index.js';
+import type { ComplexityFit, PolicyOutcome, SpeedupEstimate, Verdict } from '../stats/index.js';
 import type { Candidate, CandidateEdits } from './apply-candidate.js';
 
 export interface TestFailure {
@@ -42,6 +42,42 @@ export interface Benchmark {
   threshold?: number;
   /** Memory of the whole replay process per side (the sandbox's measurement), when it could be measured. */
   memory?: MemoryComparison;
+  /** Input size of the tests' own calls: their largest array, string, Map, Set (list, dict, tuple…); 0 = none. */
+  n?: number;
+  /** The same comparison on inputs grown from the recorded calls (×10, ×100, ×1000), smallest scale first. */
+  scales?: ScaleBenchmark[];
+  /** Each version's empirical complexity over the scales (log-log slope of time per call against n). */
+  complexity?: { original: ComplexityFit; candidate: ComplexityFit };
+  /** Why grown inputs were left out (the original throws on them, or takes longer than the budget). */
+  scaleNotes?: string[];
+  /** What the verdict policy (stats/verdict-policy.ts) decided, and the comparison it rests on. */
+  decision?: BenchmarkDecision;
+}
+
+export interface ScaleBenchmark {
+  /** How much the recorded inputs were grown. */
+  factor: number;
+  /** Input size at this scale (the largest grown collection). */
+  n: number;
+  /** Grown calls timed at this scale. */
+  calls: number;
+  repeats: number;
+  rounds: number;
+  originalMedianNs: number;
+  candidateMedianNs: number;
+  estimate: SpeedupEstimate;
+  verdict: Verdict;
+  uTestP?: number;
+  threshold?: number;
+}
+
+export interface BenchmarkDecision {
+  outcome: PolicyOutcome;
+  /** 1 = the tests' own inputs; otherwise the (largest) scale the decision rests on. */
+  factor: number;
+  n?: number;
+  estimate: SpeedupEstimate;
+  reason: string;
 }
 
 export interface MemoryComparison {
@@ -55,7 +91,14 @@ export interface MemoryComparison {
   source: string;
 }
 
-export type RejectionStage = 'tests' | 'differential' | 'tripwire' | 'benchmark' | 'not-faster';
+export type RejectionStage =
+  | 'tests'
+  | 'differential'
+  | 'tripwire'
+  | 'benchmark'
+  | 'not-faster'
+  | 'regression'
+  | 'asymptotically-worse';
 
 /** Side effects the verify run's tripwire watches for while a candidate runs. */
 export type SideEffect = 'process' | 'network' | 'file-write';

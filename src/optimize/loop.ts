@@ -1,5 +1,6 @@
 import type { CachedOutcome, ResultCache } from '../cache/index.js';
 import type { Target } from '../detect/types.js';
+import { headlineEstimate } from '../harness/scaled-benchmark.js';
 import type { Benchmark, Evaluation, Evaluator, TestEvidence } from '../harness/types.js';
 import type { ProposalReply, ProposalRequest, Provider, TokenUsage } from '../providers/types.js';
 import { BudgetExhaustedError } from '../providers/usage-meter.js';
@@ -83,7 +84,7 @@ function summarizeRejections(attempts: Attempt[]): string {
 
 function metricsOf(benchmark: Benchmark | undefined): CandidateMetrics | undefined {
   if (!benchmark) return undefined;
-  const { speedup, low, high } = benchmark.estimate;
+  const { speedup, low, high } = headlineEstimate(benchmark);
   return {
     speedup,
     low,
@@ -190,7 +191,7 @@ async function replayCached(
     candidate: 0,
     status: 'verified',
     reason: 'cached candidate, verified again',
-    speedup: evaluation.benchmark.estimate.speedup,
+    speedup: headlineEstimate(evaluation.benchmark).speedup,
   };
   options.onAttempt?.(attempt);
   return {
@@ -254,12 +255,14 @@ async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {
         evaluation = { status: 'rejected', stage: 'benchmark', reason: `harness error: ${errorText(error)}` };
       }
       if (evaluation.status === 'rejected') {
-        const speedup = evaluation.benchmark?.estimate.speedup;
+        const speedup = evaluation.benchmark && headlineEstimate(evaluation.benchmark).speedup;
         Object.assign(entry, {
           status: 'rejected',
           stage: evaluation.stage,
           reason: evaluation.reason,
-          passed: evaluation.stage === 'not-faster' || evaluation.stage === 'benchmark',
+          passed: ['not-faster', 'regression', 'asymptotically-worse', 'benchmark'].includes(
+            evaluation.stage,
+          ),
           metrics: metricsOf(evaluation.benchmark),
         });
         record({ iteration, candidate, status: 'rejected', reason: evaluation.reason, speedup });
@@ -271,7 +274,7 @@ async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {
       Object.assign(entry, { status: 'verified', passed: true, metrics: metricsOf(evaluation.benchmark) });
       const gain = gainOf(evaluation.benchmark);
       const bestGain = best && gainOf(best.evaluation.benchmark);
-      const speedup = evaluation.benchmark.estimate.speedup;
+      const speedup = headlineEstimate(evaluation.benchmark).speedup;
       if (!gain) {
         const reason = `verified, but the harness does not measure ${instruction}`;
         record({ iteration, candidate, status: 'verified', speedup, reason });

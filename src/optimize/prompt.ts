@@ -1,5 +1,6 @@
 import type { Target } from '../detect/types.js';
 import { fenceFor } from '../fence.js';
+import { headlineEstimate } from '../harness/scaled-benchmark.js';
 import type { Benchmark } from '../harness/types.js';
 import type { ChatMessage } from '../providers/types.js';
 import type { ProjectDependencies } from './dependencies.js';
@@ -53,7 +54,7 @@ function metricsLine(benchmark: Benchmark | undefined): string {
   const gain = (g: typeof memory) => (g ? `${g.ratio.toFixed(2)}× better than the original` : 'not measured');
   return (
     `Passed: yes | Time: ${formatNs(benchmark.candidateMedianNs)} per round vs ${formatNs(benchmark.originalMedianNs)} ` +
-    `for the original (${benchmark.estimate.speedup.toFixed(2)}×) | Memory: ${gain(memory)} | Integral: ${gain(integral)}`
+    `for the original (${headlineEstimate(benchmark).speedup.toFixed(2)}×) | Memory: ${gain(memory)} | Integral: ${gain(integral)}`
   );
 }
 

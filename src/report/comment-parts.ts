@@ -1,4 +1,7 @@
 import { formatPatch, structuredPatch } from 'diff';
+import { headlineEstimate } from '../harness/scaled-benchmark.js';
+import type { Benchmark } from '../harness/types.js';
+import { complexityLabel, type SpeedupEstimate } from '../stats/index.js';
 import { fenceFor, formatDuration, formatRatio } from './format.js';
 import { inert } from './inert.js';
 import type { SuggestionReport } from './types.js';
@@ -10,9 +13,18 @@ export function ciText(estimate: { low: number; high: number; confidence: number
   return `${Math.round(estimate.confidence * 100)}% CI ${estimate.low.toFixed(2)}–${formatRatio(estimate.high)}`;
 }
 
-/** "1.80× faster, 95% CI 1.60–2.00×" */
+/** "1.80× faster, 95% CI 1.60–2.00×", or "12.40× faster at n = 5000, …" when the verdict rests on grown inputs. */
 export function speedupHeadline(s: SuggestionReport): string {
-  return `${formatRatio(s.benchmark.estimate.speedup)} faster, ${ciText(s.benchmark.estimate)}`;
+  const estimate = headlineEstimate(s.benchmark);
+  const decision = s.benchmark.decision;
+  const at = decision && decision.factor > 1 && decision.n !== undefined ? ` at n = ${decision.n}` : '';
+  return `${formatRatio(estimate.speedup)} faster${at}, ${ciText(estimate)}`;
+}
+
+function change(estimate: SpeedupEstimate): string {
+  return estimate.speedup >= 1
+    ? `${formatRatio(estimate.speedup)} faster`
+    : `${formatRatio(1 / estimate.speedup)} slower`;
 }
 
 function formatBytes(bytes: number): string {
@@ -28,18 +40,59 @@ function memoryRow(
   candidate: number,
   format: (n: number) => string,
 ): string {
-  const change = candidate > 0 ? `${formatRatio(original / candidate)} lower` : '—';
-  return `| ${label} | ${format(original)} | ${format(candidate)} | ${change} | one run each |`;
+  const lower = candidate > 0 ? `${formatRatio(original / candidate)} lower` : '—';
+  return `| ${label} | — | ${format(original)} | ${format(candidate)} | ${lower} | one run each |`;
 }
 
-/** Time, and peak memory and memory integral when measured: before, after, change, interval. */
+/** Where a row's inputs came from, and how they were timed. */
+function timeRow(
+  source: string,
+  n: number | undefined,
+  row: Pick<Benchmark, 'calls' | 'rounds' | 'originalMedianNs' | 'candidateMedianNs' | 'estimate'>,
+): string {
+  return (
+    `| ${source}: time per pass over ${plural(row.calls, 'call')} (median of ${row.rounds} rounds) | ` +
+    `${n ? n : '—'} | ${formatDuration(row.originalMedianNs)} | ${formatDuration(row.candidateMedianNs)} | ` +
+    `${change(row.estimate)} | ${ciText(row.estimate)} |`
+  );
+}
+
+/** "~n² (2.02) → ~n (1.01), fitted over n = 500–5000": each version's empirical complexity. */
+export function complexityText(b: Benchmark): string | undefined {
+  if (!b.complexity) return undefined;
+  const { original, candidate } = b.complexity;
+  const fit = (e: number) => `${complexityLabel(e)} (${e.toFixed(2)})`;
+  const sizes = [...new Set([...original.sizes, ...candidate.sizes])].sort((x, y) => x - y);
+  const over =
+    sizes.length > 1 ? `n = ${Math.round(sizes[0] as number)}–${Math.round(sizes.at(-1) as number)}` : '';
+  return (
+    `**Complexity:** ${fit(original.exponent)} → ${fit(candidate.exponent)} (log-log fit of time per call ` +
+    `against input size over ${over})`
+  );
+}
+
+/** Why some grown inputs were left out (the function's own error messages, so untrusted). */
+function scaleNotesText(b: Benchmark): string | undefined {
+  const notes = b.scaleNotes ?? [];
+  if (notes.length === 0) return undefined;
+  const shown = notes.slice(0, 3).map((n) => inert(n));
+  const more = notes.length > 3 ? `; and ${notes.length - 3} more` : '';
+  return `Grown inputs left out: ${shown.join('; ')}${more}.`;
+}
+
+/**
+ * Time on the tests' own inputs and at every scale grown from them (n = the largest input), peak memory and memory
+ * integral when measured, then each version's complexity.
+ */
 export function benchmarkTable(s: SuggestionReport): string {
   const b = s.benchmark;
   const rows = [
-    '| metric | before | after | change | interval |',
-    '| --- | ---: | ---: | --- | --- |',
-    `| time per pass over ${b.calls} calls (median of ${b.rounds} rounds) | ${formatDuration(b.originalMedianNs)} | ` +
-      `${formatDuration(b.candidateMedianNs)} | ${formatRatio(b.estimate.speedup)} faster | ${ciText(b.estimate)} |`,
+    '| inputs | n | before | after | change | interval |',
+    '| --- | ---: | ---: | ---: | --- | --- |',
+    timeRow("tests' own inputs", b.n, b),
+    ...(b.scales ?? []).map((scale) =>
+      timeRow(`scaled ×${scale.factor} from recorded calls`, scale.n, scale),
+    ),
   ];
   if (b.memory) {
     const m = b.memory;
@@ -53,7 +106,7 @@ export function benchmarkTable(s: SuggestionReport): string {
       ),
     );
   }
-  return rows.join('\n');
+  return [rows.join('\n'), complexityText(b), scaleNotesText(b)].filter(Boolean).join('\n\n');
 }
 
 export function plural(count: number, word: string): string {

@@ -30,6 +30,28 @@ const estimate = z.object({
   resamples: count,
 });
 
+const complexityFit = z.object({
+  exponent: z.number().finite().min(-10).max(10),
+  sizes: z.array(positive).max(20),
+  nearOverhead: z.boolean(),
+});
+
+const verdict = z.enum(['faster', 'slower', 'inconclusive']);
+
+const scaleRow = z.object({
+  factor: count,
+  n: count,
+  calls: count,
+  repeats: count,
+  rounds: count,
+  originalMedianNs: positive,
+  candidateMedianNs: positive,
+  estimate,
+  verdict,
+  uTestP: z.number().min(0).max(1).optional(),
+  threshold: positive.optional(),
+});
+
 const benchmark = z.object({
   calls: count,
   repeats: count,
@@ -37,7 +59,7 @@ const benchmark = z.object({
   originalMedianNs: positive,
   candidateMedianNs: positive,
   estimate,
-  verdict: z.enum(['faster', 'slower', 'inconclusive']),
+  verdict,
   uTestP: z.number().min(0).max(1).optional(),
   threshold: positive.optional(),
   memory: z
@@ -47,6 +69,19 @@ const benchmark = z.object({
       originalIntegralMibMs: positive,
       candidateIntegralMibMs: positive,
       source: text(200),
+    })
+    .optional(),
+  n: count.optional(),
+  scales: z.array(scaleRow).max(20).optional(),
+  complexity: z.object({ original: complexityFit, candidate: complexityFit }).optional(),
+  scaleNotes: z.array(text(500)).max(20).optional(),
+  decision: z
+    .object({
+      outcome: z.enum(['suggest', 'not-faster', 'regression', 'asymptotically-worse']),
+      factor: count,
+      n: count.optional(),
+      estimate,
+      reason: text(4000),
     })
     .optional(),
 });

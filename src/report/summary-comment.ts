@@ -1,3 +1,4 @@
+import { headlineEstimate } from '../harness/scaled-benchmark.js';
 import { ciText, plural } from './comment-parts.js';
 import { formatRatio } from './format.js';
 import { inert } from './inert.js';
@@ -22,7 +23,7 @@ export function renderSummaryComment(options: SummaryCommentOptions): string {
     const rows = report.suggestions.map(
       (s) =>
         `| ${inert(s.name, 'code-cell')} | ${inert(`${s.path}:${s.startLine}`, 'code-cell')} | ` +
-        `${formatRatio(s.benchmark.estimate.speedup)} faster | ${ciText(s.benchmark.estimate)} |`,
+        `${formatRatio(headlineEstimate(s.benchmark).speedup)} faster | ${ciText(headlineEstimate(s.benchmark))} |`,
     );
     parts.push(['| function | where | change | interval |', '| --- | --- | --- | --- |', ...rows].join('\n'));
   } else {

@@ -1,5 +1,6 @@
 /**
- * The timing verdict policy, in one place.
+ * One comparison of two timings (the statistics; whether a candidate is suggested is decided from one or more of
+ * these in verdict-policy.ts).
  *
  * - Samples: each arm's cost per call in interleaved rounds (A B / B A in random order, warm-ups discarded).
  *   When the rounds are paired (`paired: true`, as the verify runners produce them), the speedup is the median

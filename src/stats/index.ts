@@ -15,6 +15,15 @@ export {
   type SampleComparison,
 } from './compare-samples.js';
 export {
+  type ComplexityFit,
+  type ComplexityPoint,
+  complexityLabel,
+  defaultMinFitNs,
+  type FitOptions,
+  fitComplexity,
+  logLogSlope,
+} from './complexity.js';
+export {
   type Arm,
   type InterleavedSamples,
   type InterleaveOptions,
@@ -28,3 +37,11 @@ export { seededRandom } from './random.js';
 export { wilcoxonSignedRank } from './signed-rank.js';
 export { median, quantileSorted } from './summary.js';
 export { type NoiseModel, type SyntheticPairOptions, sharedRunnerNoise, syntheticPair } from './synthetic.js';
+export {
+  decideVerdict,
+  type MeasuredScale,
+  type PolicyDecision,
+  type PolicyInput,
+  type PolicyOutcome,
+  verdictPolicy,
+} from './verdict-policy.js';

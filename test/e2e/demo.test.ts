@@ -39,7 +39,7 @@ describe('npm run demo (afterburner demo)', () => {
       expect(suggestion.tests.passed).toBe(true);
     }
     expect(markdown.match(/````?suggestion\n/g)?.length).toBe(report.suggestions.length);
-    expect(markdown).toContain('| metric | before | after | change |');
+    expect(markdown).toContain('| inputs | n | before | after | change | interval |');
   });
 
   it('explains every function it did not optimize', () => {

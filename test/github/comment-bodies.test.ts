@@ -32,6 +32,62 @@ const withImports = suggestionFor({
 });
 
 describe('comment bodies', () => {
+  it("a suggestion measured at scale: a row per scale, where the inputs came from, each version's complexity", () => {
+    const estimate = (speedup: number) => ({
+      speedup,
+      low: speedup * 0.9,
+      high: speedup * 1.1,
+      confidence: 0.95,
+      resamples: 2000,
+    });
+    const row = (factor: number, originalNs: number, speedup: number) => ({
+      factor,
+      n: 5 * factor,
+      calls: 3,
+      repeats: 1,
+      rounds: 15,
+      originalMedianNs: originalNs,
+      candidateMedianNs: originalNs / speedup,
+      estimate: estimate(speedup),
+      verdict: 'faster' as const,
+    });
+    const scaled = {
+      ...withImports,
+      benchmark: {
+        ...withImports.benchmark,
+        n: 5,
+        candidateMedianNs: 1_800_000 / 1.01,
+        estimate: estimate(1.01),
+        verdict: 'inconclusive' as const,
+        scales: [row(10, 5_000, 1.6), row(100, 400_000, 14), row(1000, 40_000_000, 150)],
+        complexity: {
+          original: { exponent: 2.01, sizes: [500, 5000], nearOverhead: false },
+          candidate: { exponent: 1.04, sizes: [500, 5000], nearOverhead: false },
+        },
+        scaleNotes: ['×1000 of call 2: dropped, the original throws RangeError: <too> *many* rows'],
+        decision: {
+          outcome: 'suggest' as const,
+          factor: 1000,
+          n: 5000,
+          estimate: estimate(150),
+          reason: 'faster',
+        },
+      },
+    };
+    const body = renderSuggestionComment({ suggestion: scaled, placement: 'inline', footer, marker });
+    expect(body).toContain('**`f`: 150.00× faster at n = 5000, 95% CI 135.00–165.00×**');
+    expect(body).toContain(
+      "| tests' own inputs: time per pass over 12 calls (median of 30 rounds) | 5 | 1.80 ms | 1.78 ms | 1.01× faster |",
+    );
+    expect(body).toContain(
+      '| scaled ×1000 from recorded calls: time per pass over 3 calls (median of 15 rounds) | 5000 |',
+    );
+    expect(body).toContain('**Complexity:** ~n² (2.01) → ~n (1.04)');
+    // The function's own error message is untrusted text.
+    expect(body).toContain('the original throws RangeError: &lt;too&gt; \\*many\\* rows');
+    expectGolden('github/review-comment-scaled.md', body);
+  });
+
   it('an inline suggestion with an import edit, peak memory, integral and an iteration chart', () => {
     const rich = {
       ...withImports,
@@ -61,10 +117,10 @@ describe('comment bodies', () => {
     expect(body).toContain('````suggestion\n');
     expect(body).toContain('xychart-beta');
     expect(body).toContain(
-      '| peak memory of the replay | 4.00 MiB | 2.00 MiB | 2.00× lower | one run each |',
+      '| peak memory of the replay | — | 4.00 MiB | 2.00 MiB | 2.00× lower | one run each |',
     );
     expect(body).toContain(
-      '| memory × time of the replay | 800.0 MiB·ms | 200.0 MiB·ms | 4.00× lower | one run each |',
+      '| memory × time of the replay | — | 800.0 MiB·ms | 200.0 MiB·ms | 4.00× lower | one run each |',
     );
     expectGolden('github/review-comment-rich.md', body);
     expectGolden(

@@ -1,0 +1,98 @@
+/**
+ * The one verdict policy: whether a verified-correct candidate is suggested. Documented in the README
+ * ("What 'verified' means"); every other file asks this one.
+ *
+ * Measured: the tests' own inputs (the recorded calls) and, when the calls could be grown, the same calls scaled
+ * ×10, ×100, ×1000 (each a `SampleComparison`: paired bootstrap interval of the speedup + signed-rank test,
+ * threshold = max(1 + min speedup, that scale's A/A noise floor)), plus each version's fitted complexity.
+ *
+ * A candidate is suggested when, in this order:
+ * 1. it is not asymptotically worse: its fitted exponent is at most `maxExponentIncrease` (0.25) above the
+ *    original's. However fast it is on small inputs, ~n² against ~n loses where the code runs;
+ * 2. it is not significantly slower on the tests' own inputs: a regression there beyond `maxRegression` (5%:
+ *    the point estimate below 1/1.05 with the interval wholly below 1 and the rank test agreeing) blocks it;
+ * 3. it is faster at the largest measured scale: that comparison's verdict is "faster" (interval lower bound
+ *    clears the threshold, rank test agrees). Without scaled inputs, the largest scale is the tests' own inputs.
+ */
+import type { SpeedupEstimate } from './compare.js';
+import type { SampleComparison } from './compare-samples.js';
+import { type ComplexityFit, complexityLabel } from './complexity.js';
+
+export const verdictPolicy = {
+  /** A slowdown on the tests' own inputs larger than this (and significant) blocks a suggestion. */
+  maxRegression: 0.05,
+  /** A candidate whose fitted exponent exceeds the original's by more than this is never suggested. */
+  maxExponentIncrease: 0.25,
+} as const;
+
+export interface MeasuredScale {
+  /** How much the recorded inputs were grown (10, 100, 1000). */
+  factor: number;
+  /** Input size at this scale (the largest grown collection of the calls). */
+  n: number;
+  comparison: SampleComparison;
+}
+
+export interface PolicyInput {
+  /** The comparison on the tests' own inputs. */
+  own: SampleComparison;
+  /** Comparisons on scaled inputs, any order; empty when no call could be grown. */
+  scales: readonly MeasuredScale[];
+  complexity?: { original?: ComplexityFit; candidate?: ComplexityFit };
+}
+
+export type PolicyOutcome = 'suggest' | 'not-faster' | 'regression' | 'asymptotically-worse';
+
+export interface PolicyDecision {
+  outcome: PolicyOutcome;
+  /** The comparison the decision rests on: the largest scale, or the tests' own inputs when none was grown. */
+  basis: { factor: number; n?: number; estimate: SpeedupEstimate };
+  /** One line with the evidence, for reports and the model's feedback. */
+  reason: string;
+}
+
+function where(scale: MeasuredScale | undefined): string {
+  return scale ? `n = ${scale.n} (scaled ×${scale.factor} from recorded calls)` : "the tests' own inputs";
+}
+
+function fitText(fit: ComplexityFit): string {
+  return `${complexityLabel(fit.exponent)} (${fit.exponent.toFixed(2)})`;
+}
+
+/** The policy above, applied. */
+export function decideVerdict(input: PolicyInput): PolicyDecision {
+  const largest = [...input.scales].sort((a, b) => a.factor - b.factor).at(-1);
+  const decisive = largest?.comparison ?? input.own;
+  const basis = { factor: largest?.factor ?? 1, n: largest?.n, estimate: decisive.estimate };
+  const speedupAt = `${decisive.estimate.speedup.toFixed(2)}× at ${where(largest)}`;
+
+  const { original, candidate } = input.complexity ?? {};
+  if (original && candidate && candidate.exponent > original.exponent + verdictPolicy.maxExponentIncrease) {
+    const sizes = candidate.sizes;
+    return {
+      outcome: 'asymptotically-worse',
+      basis,
+      reason:
+        `asymptotically worse: ${fitText(candidate)} against the original's ${fitText(original)} ` +
+        `(log-log fit over n = ${sizes[0]}–${sizes.at(-1)}); ${speedupAt}`,
+    };
+  }
+
+  const own = input.own;
+  if (own.verdict === 'slower' && own.estimate.speedup < 1 / (1 + verdictPolicy.maxRegression)) {
+    return {
+      outcome: 'regression',
+      basis,
+      reason: `slower on the tests' own inputs by more than ${verdictPolicy.maxRegression * 100}%: ${own.reason}`,
+    };
+  }
+
+  if (decisive.verdict !== 'faster') {
+    return {
+      outcome: 'not-faster',
+      basis,
+      reason: `not significantly faster at ${where(largest)}: ${decisive.reason}`,
+    };
+  }
+  return { outcome: 'suggest', basis, reason: `faster at ${where(largest)}: ${decisive.reason}` };
+}

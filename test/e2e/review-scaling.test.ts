@@ -1,0 +1,119 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FixtureRepo, materializeFixture } from '../../src/demo/materialize-fixture.js';
+import type { RunReport } from '../../src/report/index.js';
+import { runCli } from '../helpers/cli.js';
+import { type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai.js';
+
+/** Linear above 8 items, the original's own code below (so no slower on the tests' 5-element inputs). */
+const linearDedupe = `function dedupe(items) {
+  if (items.length <= 8) return items.filter((item, index) => items.indexOf(item) === index);
+  const seen = new Set();
+  // indexOf never finds NaN, so the original keeps none.
+  return items.filter((item) => item === item && !seen.has(item) && seen.add(item));
+}`;
+
+/** Faster than a Set on 4 items, quadratic on many. */
+const quadraticHasDuplicate = `function hasDuplicate(items) {
+  for (let i = 0; i < items.length; i++) {
+    for (let j = i + 1; j < items.length; j++) if (items[i] === items[j]) return true;
+  }
+  return false;
+}`;
+
+/** Equal on every row the tests pass; words the refusal of long rows differently, which only grown inputs reach. */
+const loopRowTotal = `function rowTotal(cells) {
+  if (cells.length > 8) throw new RangeError('too many cells');
+  let total = 0;
+  for (const cell of cells) {
+    const value = Number(cell);
+    if (!Number.isNaN(value)) total += value;
+  }
+  return total;
+}`;
+
+const answers: Record<string, string> = {
+  dedupe: linearDedupe,
+  hasDuplicate: quadraticHasDuplicate,
+  rowTotal: loopRowTotal,
+};
+
+// One sandbox mode only: the scaling logic is the same in both, and this test times three functions at four scales.
+describe('afterburner review measures at scale (process sandbox)', () => {
+  let fixture: FixtureRepo;
+  let model: FakeOpenAI;
+  let report: RunReport;
+  let markdown: string;
+  let stderr: string;
+  let exitCode: number;
+
+  beforeAll(async () => {
+    fixture = await materializeFixture('scaling-js');
+    model = await startFakeOpenAI((request) => {
+      const prompt = request.messages.map((m) => m.content).join('\n');
+      const name = Object.keys(answers).find((n) => prompt.includes(`\`${n}\``)) as string;
+      return `\`\`\`javascript\n${answers[name]}\n\`\`\``;
+    });
+    const out = join(fixture.dir, '..', 'scaling-report.md');
+    const json = join(fixture.dir, '..', 'scaling-report.json');
+    const result = await runCli([
+      'review',
+      ...['--repo', fixture.dir, '--base', fixture.base, '--head', fixture.head],
+      ...['--base-url', model.baseUrl, '--model', 'fake-coder', '--sandbox', 'process'],
+      ...['--iterations', '1', '--rounds', '12', '--out', out, '--json', json, '--rules', 'off', '--scale'],
+    ]);
+    exitCode = result.code;
+    stderr = result.stderr;
+    markdown = await readFile(out, 'utf8').catch(() => '');
+    report = JSON.parse(await readFile(json, 'utf8').catch(() => '{}')) as RunReport;
+    // Three functions, each timed at up to four scales for the A/A run and for its candidate.
+  }, 600_000);
+
+  afterAll(async () => {
+    await model?.close();
+    await fixture?.dispose();
+  });
+
+  it('suggests the quadratic-to-linear fix its 5-element tests cannot tell apart, with the scaling table', () => {
+    expect(exitCode, stderr).toBe(0);
+    expect(report.suggestions.map((s) => s.name).sort()).toEqual(['dedupe', 'rowTotal']);
+    const benchmark = report.suggestions.find((s) => s.name === 'dedupe')?.benchmark;
+    expect(benchmark?.n).toBe(5);
+    expect(benchmark?.decision?.outcome).toBe('suggest');
+    expect(benchmark?.decision?.factor).toBeGreaterThanOrEqual(100);
+    expect(benchmark?.decision?.estimate.low).toBeGreaterThan(2);
+    const { original, candidate } = benchmark?.complexity ?? {};
+    expect(original?.exponent).toBeGreaterThan(1.7);
+    expect(candidate?.exponent).toBeLessThan(1.4);
+    expect(markdown).toMatch(/\| tests' own inputs: time per pass over 3 calls .* \| 5 \|/);
+    expect(markdown).toMatch(/\| scaled ×10 from recorded calls: time per pass over \d calls .* \| 50 \|/);
+    expect(markdown).toMatch(
+      /\| scaled ×100 from recorded calls: .* \| 500 \| .* \d+\.\d\d× faster \| 95% CI /,
+    );
+    expect(markdown).toMatch(/\*\*Complexity:\*\* ~n² \(\d\.\d\d\) → ~n(\^1\.5)? \(\d\.\d\d\)/);
+    expect(markdown).toMatch(/### `dedupe` in `src\/lists\.js`: \d+\.\d\d× faster at n = \d+00, 95% CI/);
+  });
+
+  it('rejects the candidate that is faster on 4 items but quadratic, with the scaling evidence', () => {
+    const reason = report.skipped.find((s) => s.name === 'hasDuplicate')?.reason ?? '';
+    expect(reason).toMatch(
+      /asymptotically worse: ~n² \(\d\.\d\d\) against the original's ~n(\^1\.5)? \(\d\.\d\d\)|not significantly faster at n = \d+ \(scaled ×\d+ from recorded calls\)/,
+    );
+  });
+
+  it('drops grown inputs the original throws on instead of counting them as differences', () => {
+    // Its candidate is several times faster on the tests' own rows; every grown row makes the original throw, so
+    // those were dropped (a difference would have rejected it) and the verdict rests on the tests' own inputs.
+    const suggestion = report.suggestions.find((s) => s.name === 'rowTotal');
+    expect(suggestion, JSON.stringify(report.skipped)).toBeDefined();
+    expect(suggestion?.benchmark.scales).toBeUndefined();
+    expect(suggestion?.benchmark.decision?.factor).toBe(1);
+    expect(suggestion?.benchmark.scaleNotes?.[0]).toMatch(
+      /×10 of call \d: dropped, the original throws RangeError/,
+    );
+    expect(markdown).toMatch(
+      /Grown inputs left out: ×10 of call \d: dropped, the original throws RangeError/,
+    );
+  });
+});
