@@ -9,6 +9,9 @@ import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 import { deserialize } from 'node:v8';
 import { structurallyEqual } from './equal.mjs';
+import { inputSize } from './scale-inputs.mjs';
+import { deriveScaledCalls } from './scaled-calls.mjs';
+import { measureInterleaved } from './timing-protocol.mjs';
 import { installTripwire } from './tripwire.mjs';
 
 const spec = JSON.parse(readFileSync(process.argv[2], 'utf8'));
@@ -382,6 +385,18 @@ function timedCall(entry, record) {
   return async () => runFollowUps(await settle(call()), followUps);
 }
 
+const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
+
+/** Input size of a recorded call (its largest collection argument); 0 when it holds none or cannot be read. */
+function recordedSize(record) {
+  try {
+    const { args } = deserialize(record.pre);
+    return Array.isArray(args) ? inputSize(args) : 0;
+  } catch {
+    return 0;
+  }
+}
+
 function isThenable(value) {
   return (
     value !== null &&
@@ -499,87 +514,85 @@ for (const [i, record] of calls.entries()) {
   }
 }
 
-// The timing protocol (the statistics are in src/stats/compare-samples.ts):
-// - a batch replays every call `repeats` times; `repeats` grows until a batch of *warm* code lasts minRoundNs
-//   (≥ 1 ms), so that the clock resolves it. Both copies run at every size, so both reach optimized code and
-//   see the same call sites before timing starts; the first, cold batches are slower and would stop it short,
-//   so the sizing runs again after the warm-up rounds.
-// - a round times each side spec.samplesPerRound times (fewer for slow calls), alternating (A B B A A B …, the
-//   first side drawn at random), and keeps each side's fastest batch: preemption and other tenants only ever add
-//   time, and a batch they hit is dropped instead of becoming the round's sample. The caller pairs the rounds.
-const maxRepeats = Math.max(1, Math.min(100_000, Math.floor(200_000 / calls.length)));
-let samplesPerRound = 1;
-
-async function timeBatch(entry, repeats) {
-  const ns = await asRole(entry, () => runBatch(entry, calls, repeats));
-  checkTripwire();
-  return ns;
-}
-
-async function sizeBatch(repeats) {
-  for (;;) {
-    let fastest = Number.POSITIVE_INFINITY;
-    for (const entry of [original, candidate, candidate, original])
-      fastest = Math.min(fastest, await timeBatch(entry, repeats));
-    if (fastest >= spec.minRoundNs || repeats >= maxRepeats) return { repeats, batchNs: fastest };
-    const wanted = Math.ceil((repeats * spec.minRoundNs * 1.1) / Math.max(1, fastest));
-    repeats = Math.min(maxRepeats, Math.max(repeats * 2, Math.min(wanted, repeats * 16)));
-  }
-}
-
-let order = spec.seed >>> 0 || 1;
-async function round(repeats) {
-  order = (Math.imul(order, 1103515245) + 12345) >>> 0;
-  let originalFirst = (order & 0x10000) === 0;
-  let originalNs = Number.POSITIVE_INFINITY;
-  let candidateNs = Number.POSITIVE_INFINITY;
-  for (let sample = 0; sample < samplesPerRound; sample++) {
-    for (const entry of originalFirst ? [original, candidate] : [candidate, original]) {
-      const ns = await timeBatch(entry, repeats);
-      if (entry === original) originalNs = Math.min(originalNs, ns);
-      else candidateNs = Math.min(candidateNs, ns);
+// Larger inputs derived from the recorded calls: the candidate must match the original on them too, and both are
+// timed at each scale as on the tests' own inputs.
+const scaled = spec.scale
+  ? await deriveScaledCalls({ calls, scale: spec.scale, original, outcome, difference })
+  : { scales: [], notes: [] };
+for (const [at, { factor, calls: grown }] of scaled.scales.entries()) {
+  let slowestNs = 0;
+  scaled.scales[at].passNs = 0;
+  for (const { record, index, n } of grown) {
+    const before = process.hrtime.bigint();
+    const expected = await outcome(original, record);
+    const started = process.hrtime.bigint();
+    const actual = await asRole(candidate, () => outcome(candidate, record));
+    const candidateNs = Number(process.hrtime.bigint() - started);
+    slowestNs = Math.max(slowestNs, candidateNs);
+    scaled.scales[at].passNs += Math.max(candidateNs, Number(started - before));
+    checkTripwire();
+    const differs = difference(expected, actual);
+    if (differs) {
+      const { what, a, b } = differs;
+      finish({
+        status: 'mismatch',
+        call: index,
+        scale: factor,
+        size: n,
+        what,
+        input: show(materialize(record).args),
+        expected: describe(a),
+        actual: describe(b),
+      });
     }
-    originalFirst = !originalFirst;
   }
-  return { originalNs: originalNs / repeats, candidateNs: candidateNs / repeats };
-}
-
-/**
- * Relative half-width of a distribution-free 95% interval of the median per-round ratio (order statistics):
- * a cheap stand-in for the bootstrap the caller runs, to decide whether more rounds are worth it.
- */
-function halfWidth(originalNs, candidateNs) {
-  const ratios = originalNs.map((ns, i) => ns / candidateNs[i]).sort((a, b) => a - b);
-  const n = ratios.length;
-  const k = Math.max(0, Math.floor((n - 1.96 * Math.sqrt(n)) / 2));
-  const middle = ratios[n >> 1];
-  return (ratios[n - 1 - k] - ratios[k]) / (2 * middle);
-}
-
-let { repeats } = await sizeBatch(1);
-for (let i = 0; i < spec.warmupRounds; i++) await round(repeats);
-const sized = await sizeBatch(repeats);
-repeats = sized.repeats;
-// Calls slow enough that one batch lasts several minimum rounds get fewer batches a round, down to one.
-const wantedSamples = Math.round(
-  (4 * (spec.samplesPerRound ?? 1) * spec.minRoundNs) / Math.max(1, sized.batchNs),
-);
-samplesPerRound = Math.max(1, Math.min(spec.samplesPerRound ?? 1, wantedSamples));
-const originalNs = [];
-const candidateNs = [];
-// Rounds go on past spec.rounds while the interval is wider than spec.targetHalfWidth, up to spec.maxRounds
-// and spec.budgetNs of measuring: the stopping rule looks at the width, never at which side is ahead.
-const started = process.hrtime.bigint();
-const maxRounds = Math.max(spec.rounds, spec.maxRounds ?? spec.rounds);
-for (let i = 0; i < maxRounds; i++) {
-  if (
-    i >= spec.rounds &&
-    (halfWidth(originalNs, candidateNs) <= (spec.targetHalfWidth ?? 0) ||
-      Number(process.hrtime.bigint() - started) >= (spec.budgetNs ?? 0))
-  )
+  // A candidate far slower than the budget would take minutes to time here: the scales below show enough.
+  if (slowestNs > 10 * spec.scale.budgetNs && at > 0) {
+    const larger = scaled.scales.splice(at).map((s) => `×${s.factor}`);
+    scaled.notes.push(
+      `${larger.join(', ')}: not timed, the candidate took ${(slowestNs / 1e6).toFixed(0)} ms on one call there`,
+    );
     break;
-  const measured = await round(repeats);
-  originalNs.push(measured.originalNs);
-  candidateNs.push(measured.candidateNs);
+  }
 }
-finish({ status: 'measured', calls: calls.length, repeats, originalNs, candidateNs });
+
+function timeCalls(list) {
+  return async (entry, repeats) => {
+    const ns = await asRole(entry, () => runBatch(entry, list, repeats));
+    checkTripwire();
+    return ns;
+  };
+}
+
+const measure = (list, protocol) =>
+  measureInterleaved({
+    original,
+    candidate,
+    spec: protocol,
+    callCount: list.length,
+    timeBatch: timeCalls(list),
+  });
+const own = await measure(calls, spec);
+// Grown calls last far longer than the clock's resolution and vary less: fewer rounds settle their interval, and
+// the slower side's pass (seen in the check above) bounds how many fit in the measuring budget.
+const scaleProtocol = (passNs) => ({
+  ...spec,
+  rounds: Math.max(6, Math.min(spec.rounds, 15, Math.floor((spec.budgetNs ?? 0) / (2 * passNs)))),
+  warmupRounds: passNs > 10e6 ? 1 : spec.warmupRounds,
+  budgetNs: (spec.budgetNs ?? 0) / 2,
+});
+const scales = [];
+for (const { factor, calls: grown, passNs } of scaled.scales) {
+  const records = grown.map((g) => g.record);
+  const sizes = grown.map((g) => g.n);
+  const timing = await measure(records, scaleProtocol(passNs));
+  scales.push({ factor, calls: records.length, n: Math.max(...sizes), meanN: mean(sizes), ...timing });
+}
+finish({
+  status: 'measured',
+  calls: calls.length,
+  n: Math.max(0, ...calls.map(recordedSize)),
+  ...own,
+  scales,
+  scaleNotes: scaled.notes,
+});

@@ -28,6 +28,8 @@ import time
 import traceback
 
 from afterburner_equal import equal, show, state_of
+from afterburner_scale import derive_scaled_calls, input_size
+from afterburner_timing import measure_interleaved
 from afterburner_tripwire import Tripwire
 
 with open(sys.argv[1]) as spec_file:
@@ -435,15 +437,6 @@ def run_batch(entry, calls, repeats):
         gc.enable()
 
 
-def half_width(original_ns, candidate_ns):
-    """Relative half-width of a distribution-free 95% interval of the median per-round ratio (order statistics):
-    a cheap stand-in for the bootstrap the caller runs, to decide whether more rounds are worth it."""
-    ratios = sorted(o / c for o, c in zip(original_ns, candidate_ns))
-    n = len(ratios)
-    k = max(0, int((n - 1.96 * n**0.5) // 2))
-    return (ratios[n - 1 - k] - ratios[k]) / (2 * ratios[n // 2])
-
-
 def memory_pass(role):
     """One side alone in this process, its calls replayed a fixed number of times, so that the sandbox's
     peak-memory and memory-time measurements of the whole process belong to that side only."""
@@ -528,74 +521,95 @@ def main():
                 }
             )
 
-    # The timing protocol (the statistics are in src/stats/compare-samples.ts; the JavaScript runner does the same):
-    # - a batch replays every call `repeats` times; `repeats` grows until a batch of warm code lasts minRoundNs,
-    #   so that the clock resolves it. Both copies run at every size, so both are warm (specialized bytecode,
-    #   caches) alike when timing starts; the first, cold batches are slower and would stop it short, so the
-    #   sizing runs again after the warm-up rounds.
-    # - a round times each side samplesPerRound times (fewer for slow calls), alternating (A B B A A B ..., the first side drawn at
-    #   random) and keeps each side's fastest batch: preemption and other tenants only ever add time.
-    # Every call gets fresh arguments, unpickled before the batch starts; cap them, or a tiny call on a large
-    # receiver spends minutes unpickling.
-    payload_bytes = sum(len(payload) for payload in calls)
-    max_repeats = max(1, min(100000, 200000 // len(calls), 8 * 1024 * 1024 // payload_bytes))
-    samples_per_round = [1]
+    # Larger inputs derived from the recorded calls: the candidate must match the original on them too, and both
+    # are timed at each scale as on the tests' own inputs.
+    scales, notes = [], []
+    if spec.get("scale"):
+        scales, notes = derive_scaled_calls(
+            calls, spec["scale"], original, outcome, difference, clock=_real_perf_counter_ns
+        )
+    check_scaled(scales, notes, original, candidate)
 
-    def time_batch(entry, repeats):
+    def time_batch(entry, batch, repeats):
         with watched("original" if entry is original else "candidate"):
-            ns = run_batch(entry, calls, repeats)
+            ns = run_batch(entry, batch, repeats)
         check_tripwire()
         return ns
 
-    def size_batch(repeats):
-        while True:
-            fastest = min(time_batch(entry, repeats) for entry in (original, candidate, candidate, original))
-            if fastest >= spec["minRoundNs"] or repeats >= max_repeats:
-                return repeats, fastest
-            wanted = -(-repeats * spec["minRoundNs"] * 11 // (10 * max(1, fastest)))
-            repeats = min(max_repeats, max(repeats * 2, min(int(wanted), repeats * 16)))
-
-    order = random.Random(spec["seed"])
-
-    def one_round(repeats):
-        original_first = order.random() < 0.5
-        best = {"original": float("inf"), "candidate": float("inf")}
-        for _ in range(samples_per_round[0]):
-            for entry in (original, candidate) if original_first else (candidate, original):
-                role = "original" if entry is original else "candidate"
-                best[role] = min(best[role], time_batch(entry, repeats))
-            original_first = not original_first
-        return best["original"] / repeats, best["candidate"] / repeats
-
-    repeats, _ = size_batch(1)
-    for _ in range(spec["warmupRounds"]):
-        one_round(repeats)
-    repeats, batch_ns = size_batch(repeats)
-    # Calls slow enough that one batch lasts several minimum rounds get fewer batches a round, down to one.
-    most = spec.get("samplesPerRound", 1)
-    samples_per_round[0] = max(1, min(most, round(4 * most * spec["minRoundNs"] / max(1, batch_ns))))
-    original_ns, candidate_ns = [], []
-    # Rounds go on past spec.rounds while the interval is wider than targetHalfWidth, up to maxRounds and
-    # budgetNs of measuring: the stopping rule looks at the width, never at which side is ahead.
-    started = _real_perf_counter_ns()
-    for index in range(max(spec["rounds"], spec.get("maxRounds", spec["rounds"]))):
-        if index >= spec["rounds"] and (
-            half_width(original_ns, candidate_ns) <= spec.get("targetHalfWidth", 0)
-            or _real_perf_counter_ns() - started >= spec.get("budgetNs", 0)
-        ):
-            break
-        original_round, candidate_round = one_round(repeats)
-        original_ns.append(original_round)
-        candidate_ns.append(candidate_round)
+    own = measure_interleaved(original, candidate, spec, calls, time_batch, _real_perf_counter_ns)
+    # Grown calls last far longer than the clock's resolution and vary less: fewer rounds settle their interval, and
+    # the slower side's pass (seen in the check above) bounds how many fit in the measuring budget.
+    timed_scales = []
+    for scale in scales:
+        pass_ns = max(1, scale["passNs"])
+        protocol = dict(
+            spec,
+            rounds=max(6, min(spec["rounds"], 15, int(spec.get("budgetNs", 0) // (2 * pass_ns)))),
+            warmupRounds=1 if pass_ns > 10e6 else spec["warmupRounds"],
+            budgetNs=spec.get("budgetNs", 0) / 2,
+        )
+        payloads = [c["payload"] for c in scale["calls"]]
+        sizes = [c["n"] for c in scale["calls"]]
+        timing = measure_interleaved(original, candidate, protocol, payloads, time_batch, _real_perf_counter_ns)
+        timed_scales.append(
+            dict(timing, factor=scale["factor"], calls=len(payloads), n=max(sizes), meanN=sum(sizes) / len(sizes))
+        )
     finish(
-        {
-            "status": "measured",
-            "calls": len(calls),
-            "repeats": repeats,
-            "originalNs": original_ns,
-            "candidateNs": candidate_ns,
-        }
+        dict(
+            own,
+            status="measured",
+            calls=len(calls),
+            n=max([recorded_size(payload) for payload in calls] + [0]),
+            scales=timed_scales,
+            scaleNotes=notes,
+        )
     )
+
+
+def recorded_size(payload):
+    """Input size of a recorded call (its largest collection argument); 0 when it holds none."""
+    try:
+        call, _, _ = load_call(payload)
+        return input_size(call["args"], call["kwargs"])
+    except Exception:
+        return 0
+
+
+def check_scaled(scales, notes, original, candidate):
+    """The differential check on the grown calls; at a scale where the candidate is far slower than the budget, timing
+    it would take minutes, so that scale and larger ones are left out (the smaller ones show enough)."""
+    for at, scale in enumerate(scales):
+        slowest = 0
+        scale["passNs"] = 0
+        for grown in scale["calls"]:
+            before = _real_perf_counter_ns()
+            expected = outcome(original, grown["payload"])
+            started = _real_perf_counter_ns()
+            with tripwire:
+                actual = outcome(candidate, grown["payload"])
+            candidate_ns = _real_perf_counter_ns() - started
+            slowest = max(slowest, candidate_ns)
+            scale["passNs"] += max(candidate_ns, started - before)
+            check_tripwire()
+            differs = difference(expected, actual)
+            if differs:
+                finish(
+                    {
+                        "status": "mismatch",
+                        "call": grown["index"],
+                        "scale": scale["factor"],
+                        "size": grown["n"],
+                        "what": differs,
+                        "input": show_input(grown["payload"]),
+                        "expected": describe(expected),
+                        "actual": describe(actual),
+                    }
+                )
+        if slowest > 10 * spec["scale"]["budgetNs"] and at > 0:
+            larger = ", ".join("×%d" % s["factor"] for s in scales[at:])
+            notes.append("%s: not timed, the candidate took %.0f ms on one call there" % (larger, slowest / 1e6))
+            del scales[at:]
+            break
 
 
 if __name__ == "__main__":

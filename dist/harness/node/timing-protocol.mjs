@@ -1,0 +1,86 @@
+// Runs inside the sandbox: the timing protocol of the verify runner, for one set of calls (the tests' own inputs,
+// or one scale of them). The statistics are in src/stats/compare-samples.ts; python/verify_runner.py does the same.
+// - a batch replays every call `repeats` times; `repeats` grows until a batch of *warm* code lasts minRoundNs
+//   (≥ 1 ms), so that the clock resolves it. Both copies run at every size, so both reach optimized code and
+//   see the same call sites before timing starts; the first, cold batches are slower and would stop it short,
+//   so the sizing runs again after the warm-up rounds.
+// - a round times each side spec.samplesPerRound times (fewer for slow calls), alternating (A B B A A B …, the
+//   first side drawn at random), and keeps each side's fastest batch: preemption and other tenants only ever add
+//   time, and a batch they hit is dropped instead of becoming the round's sample. The caller pairs the rounds.
+
+/**
+ * Relative half-width of a distribution-free 95% interval of the median per-round ratio (order statistics):
+ * a cheap stand-in for the bootstrap the caller runs, to decide whether more rounds are worth it.
+ */
+function halfWidth(originalNs, candidateNs) {
+  const ratios = originalNs.map((ns, i) => ns / candidateNs[i]).sort((a, b) => a - b);
+  const n = ratios.length;
+  const k = Math.max(0, Math.floor((n - 1.96 * Math.sqrt(n)) / 2));
+  const middle = ratios[n >> 1];
+  return (ratios[n - 1 - k] - ratios[k]) / (2 * middle);
+}
+
+/**
+ * Times `original` against `candidate` on `callCount` calls. `timeBatch(entry, repeats)` replays every call
+ * `repeats` times on one side and returns the nanoseconds it took.
+ */
+export async function measureInterleaved({ original, candidate, spec, callCount, timeBatch }) {
+  const maxRepeats = Math.max(1, Math.min(100_000, Math.floor(200_000 / callCount)));
+  let samplesPerRound = 1;
+
+  async function sizeBatch(repeats) {
+    for (;;) {
+      let fastest = Number.POSITIVE_INFINITY;
+      for (const entry of [original, candidate, candidate, original])
+        fastest = Math.min(fastest, await timeBatch(entry, repeats));
+      if (fastest >= spec.minRoundNs || repeats >= maxRepeats) return { repeats, batchNs: fastest };
+      const wanted = Math.ceil((repeats * spec.minRoundNs * 1.1) / Math.max(1, fastest));
+      repeats = Math.min(maxRepeats, Math.max(repeats * 2, Math.min(wanted, repeats * 16)));
+    }
+  }
+
+  let order = spec.seed >>> 0 || 1;
+  async function round(repeats) {
+    order = (Math.imul(order, 1103515245) + 12345) >>> 0;
+    let originalFirst = (order & 0x10000) === 0;
+    let originalNs = Number.POSITIVE_INFINITY;
+    let candidateNs = Number.POSITIVE_INFINITY;
+    for (let sample = 0; sample < samplesPerRound; sample++) {
+      for (const entry of originalFirst ? [original, candidate] : [candidate, original]) {
+        const ns = await timeBatch(entry, repeats);
+        if (entry === original) originalNs = Math.min(originalNs, ns);
+        else candidateNs = Math.min(candidateNs, ns);
+      }
+      originalFirst = !originalFirst;
+    }
+    return { originalNs: originalNs / repeats, candidateNs: candidateNs / repeats };
+  }
+
+  let { repeats } = await sizeBatch(1);
+  for (let i = 0; i < spec.warmupRounds; i++) await round(repeats);
+  const sized = await sizeBatch(repeats);
+  repeats = sized.repeats;
+  // Calls slow enough that one batch lasts several minimum rounds get fewer batches a round, down to one.
+  const wantedSamples = Math.round(
+    (4 * (spec.samplesPerRound ?? 1) * spec.minRoundNs) / Math.max(1, sized.batchNs),
+  );
+  samplesPerRound = Math.max(1, Math.min(spec.samplesPerRound ?? 1, wantedSamples));
+  const originalNs = [];
+  const candidateNs = [];
+  // Rounds go on past spec.rounds while the interval is wider than spec.targetHalfWidth, up to spec.maxRounds
+  // and spec.budgetNs of measuring: the stopping rule looks at the width, never at which side is ahead.
+  const started = process.hrtime.bigint();
+  const maxRounds = Math.max(spec.rounds, spec.maxRounds ?? spec.rounds);
+  for (let i = 0; i < maxRounds; i++) {
+    if (
+      i >= spec.rounds &&
+      (halfWidth(originalNs, candidateNs) <= (spec.targetHalfWidth ?? 0) ||
+        Number(process.hrtime.bigint() - started) >= (spec.budgetNs ?? 0))
+    )
+      break;
+    const measured = await round(repeats);
+    originalNs.push(measured.originalNs);
+    candidateNs.push(measured.candidateNs);
+  }
+  return { repeats, originalNs, candidateNs };
+}

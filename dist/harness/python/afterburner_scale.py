@@ -1,0 +1,188 @@
+"""Runs inside the sandbox. Grows the arguments of a recorded call x factor: lists, tuples, strings, bytes, dicts,
+sets and frozensets among the positional and keyword arguments. "fresh" adds distinct elements of the same shape
+(numbers shifted past the collection's range, strings suffixed), which uniqueness-sensitive code (dedupes,
+lookups) needs to show its real cost; "repeat" repeats them, the fallback when fresh ones break the function's
+assumptions (dicts and sets keep one entry per key, so their copies always get fresh keys). Then keeps only the
+grown calls the original handles: no exception, the same outcome twice, within the time budget of a pass.
+(The JavaScript runner does the same: node/scale-inputs.mjs, node/scaled-calls.mjs.)"""
+
+import pickle
+import time
+
+_sized = (list, tuple, str, bytes, dict, set, frozenset)
+_max_depth = 6
+# Past this many elements a grown input costs more memory to build than its timing is worth.
+_max_elements = 2_000_000
+
+
+def _size(value):
+    return len(value) if isinstance(value, _sized) else 0
+
+
+def input_size(args, kwargs):
+    """The size a call is measured by: its largest collection argument."""
+    return max([_size(v) for v in list(args) + list(kwargs.values())] + [0])
+
+
+def _stride(value):
+    numbers = []
+
+    def visit(v, depth):
+        if isinstance(v, bool):
+            return
+        if isinstance(v, (int, float)) and v == v and abs(v) != float("inf"):
+            numbers.append(v)
+        elif depth < _max_depth and isinstance(v, (list, tuple, set, frozenset)):
+            for item in v:
+                visit(item, depth + 1)
+        elif depth < _max_depth and isinstance(v, dict):
+            for k, item in v.items():
+                visit(k, depth + 1)
+                visit(item, depth + 1)
+
+    visit(value, 0)
+    if not numbers:
+        return 1
+    span = max(numbers) - min(numbers)
+    return int(span) + 1 if span == int(span) else span + 1
+
+
+def _freshen(value, copy, stride, depth=0):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value + copy * int(stride) if isinstance(stride, int) else value + copy * stride
+    if isinstance(value, float):
+        return value + copy * stride if value == value and abs(value) != float("inf") else value
+    if isinstance(value, str):
+        return "%s~%d" % (value, copy)
+    if isinstance(value, bytes):
+        return value + b"~%d" % copy
+    if depth >= _max_depth:
+        return value
+
+    def nxt(v):
+        return _freshen(v, copy, stride, depth + 1)
+
+    if isinstance(value, list):
+        return [nxt(v) for v in value]
+    if isinstance(value, tuple) and not hasattr(value, "_fields"):
+        return tuple(nxt(v) for v in value)
+    if isinstance(value, dict) and type(value) is dict:
+        return {nxt(k): nxt(v) for k, v in value.items()}
+    if isinstance(value, (set, frozenset)):
+        return type(value)(nxt(v) for v in value)
+    return value
+
+
+def _grow(value, factor, mode):
+    if isinstance(value, (str, bytes)):
+        return value * factor
+    size = _size(value)
+    if size == 0 or type(value) not in (list, tuple, dict, set, frozenset):
+        return value
+    stride = _stride(value)
+
+    def item(base, copy):
+        return base if copy == 0 or mode == "repeat" else _freshen(base, copy, stride)
+
+    if isinstance(value, (list, tuple)):
+        items = list(value)
+        grown = [item(items[k % size], k // size) for k in range(size * factor)]
+        return grown if isinstance(value, list) else tuple(grown)
+    if isinstance(value, dict):
+        grown = {}
+        for copy in range(factor):
+            for k, v in value.items():
+                grown[k if copy == 0 else _freshen(k, copy, stride)] = item(v, copy)
+        return grown
+    return type(value)(v if copy == 0 else _freshen(v, copy, stride) for copy in range(factor) for v in value)
+
+
+def grow_call(call, factor, mode):
+    """The call's arguments grown x factor, or None when none of them can grow."""
+    args, kwargs = call["args"], call["kwargs"]
+    if input_size(args, kwargs) == 0:
+        return None
+    return {
+        "args": tuple(_grow(a, factor, mode) for a in args),
+        "kwargs": {k: _grow(v, factor, mode) for k, v in kwargs.items()},
+        "receiver": call["receiver"],
+    }
+
+
+def derive_scaled_calls(calls, scale, original, outcome, difference, clock=None):
+    """Scaled copies of up to scale["maxCalls"] recorded calls (the largest first), by factor: a list of
+    {"factor", "calls": [{"payload", "index", "n", "mode"}]}, and notes on what was dropped. Calls with callbacks are
+    not grown (their recorded answers only cover the recorded inputs). At each factor the original's time over the
+    kept calls stays within scale["budgetNs"] (one pass at that scale); a call that does not fit, or that the
+    original rejects, stops growing."""
+    # The verify runner passes the real clock: it replaces time.perf_counter_ns for the code under test.
+    clock = clock or time.perf_counter_ns
+    notes, growing = [], []
+    for index, payload in enumerate(calls):
+        record = pickle.loads(payload)
+        if record.get("callbacks") or "pre" not in record:
+            continue
+        try:
+            call = pickle.loads(record["pre"])
+        except Exception:
+            continue
+        size = input_size(call["args"], call["kwargs"])
+        if size > 0:
+            growing.append({"call": call, "index": index, "n": size, "payload": payload})
+    growing.sort(key=lambda c: -c["n"])
+    growing = growing[: scale["maxCalls"]]
+    for entry in growing:
+        start = clock()
+        result = outcome(original, entry["payload"])
+        entry["previous"] = None if "error" in result else (1, clock() - start)
+    growing = [e for e in growing if e["previous"]]
+    scales = []
+    for factor in scale["factors"]:
+        kept, spent = [], 0
+        for entry in growing:
+            label = "×%d of call %d" % (factor, entry["index"])
+            if entry["n"] * factor > _max_elements:
+                continue
+            last_factor, last_ns = entry["previous"]
+            if spent + last_ns * factor / last_factor > scale["budgetNs"]:
+                notes.append("%s: not tried, over the %g ms budget of a pass" % (label, scale["budgetNs"] / 1e6))
+                continue
+            grown = _grow_one(entry, factor, scale["budgetNs"] - spent, original, outcome, difference, clock)
+            if grown.get("note"):
+                notes.append(label + grown["note"])
+            if "payload" not in grown:
+                continue
+            spent += grown["ns"]
+            entry["previous"] = (factor, grown["ns"])
+            kept.append({"payload": grown["payload"], "index": entry["index"], "n": entry["n"] * factor})
+        growing = [e for e in growing if e["previous"][0] == factor]
+        if kept:
+            scales.append({"factor": factor, "calls": kept})
+    return scales, notes
+
+
+def _grow_one(entry, factor, budget_ns, original, outcome, difference, clock):
+    note = None
+    for mode in ("fresh", "repeat"):
+        grown = grow_call(entry["call"], factor, mode)
+        if grown is None:
+            break
+        try:
+            payload = pickle.dumps({"pre": pickle.dumps(grown, protocol=4), "callbacks": []}, protocol=4)
+        except Exception:
+            break
+        start = clock()
+        first = outcome(original, payload)
+        ns = clock() - start
+        if "error" in first:
+            note = note or ": dropped, the original raises %s: %s" % (first["error"][0], first["error"][1][:80])
+            continue
+        if ns > budget_ns:
+            return {"note": ": dropped, the original took %.1f ms, over the budget" % (ns / 1e6)}
+        if difference(first, outcome(original, payload)):
+            note = note or ": dropped, the original is not deterministic on it"
+            continue
+        return {"payload": payload, "ns": ns, "mode": mode}
+    return {"note": note} if note else {}

@@ -1,0 +1,70 @@
+"""Runs inside the sandbox: the verify runner's timing protocol for one set of calls (the tests' own inputs, or one
+scale of them). The statistics are in src/stats/compare-samples.ts; node/timing-protocol.mjs does the same.
+- a batch replays every call `repeats` times; `repeats` grows until a batch of warm code lasts minRoundNs, so that
+  the clock resolves it. Both copies run at every size, so both are warm (specialized bytecode, caches) alike when
+  timing starts; the first, cold batches are slower and would stop it short, so the sizing runs again after the
+  warm-up rounds.
+- a round times each side samplesPerRound times (fewer for slow calls), alternating (A B B A A B ..., the first side
+  drawn at random) and keeps each side's fastest batch: preemption and other tenants only ever add time.
+Every call gets fresh arguments, unpickled before the batch starts; cap them, or a tiny call on a large receiver
+spends minutes unpickling."""
+
+import random
+
+
+def half_width(original_ns, candidate_ns):
+    """Relative half-width of a distribution-free 95% interval of the median per-round ratio (order statistics):
+    a cheap stand-in for the bootstrap the caller runs, to decide whether more rounds are worth it."""
+    ratios = sorted(o / c for o, c in zip(original_ns, candidate_ns))
+    n = len(ratios)
+    k = max(0, int((n - 1.96 * n**0.5) // 2))
+    return (ratios[n - 1 - k] - ratios[k]) / (2 * ratios[n // 2])
+
+
+def measure_interleaved(original, candidate, spec, calls, time_batch, clock):
+    """Times `original` against `candidate` on `calls`; time_batch(entry, calls, repeats) returns nanoseconds."""
+    payload_bytes = sum(len(payload) for payload in calls)
+    max_repeats = max(1, min(100000, 200000 // len(calls), 8 * 1024 * 1024 // payload_bytes))
+    samples_per_round = [1]
+
+    def size_batch(repeats):
+        while True:
+            fastest = min(time_batch(entry, calls, repeats) for entry in (original, candidate, candidate, original))
+            if fastest >= spec["minRoundNs"] or repeats >= max_repeats:
+                return repeats, fastest
+            wanted = -(-repeats * spec["minRoundNs"] * 11 // (10 * max(1, fastest)))
+            repeats = min(max_repeats, max(repeats * 2, min(int(wanted), repeats * 16)))
+
+    order = random.Random(spec["seed"])
+
+    def one_round(repeats):
+        original_first = order.random() < 0.5
+        best = {"original": float("inf"), "candidate": float("inf")}
+        for _ in range(samples_per_round[0]):
+            for entry in (original, candidate) if original_first else (candidate, original):
+                role = "original" if entry is original else "candidate"
+                best[role] = min(best[role], time_batch(entry, calls, repeats))
+            original_first = not original_first
+        return best["original"] / repeats, best["candidate"] / repeats
+
+    repeats, _ = size_batch(1)
+    for _ in range(spec["warmupRounds"]):
+        one_round(repeats)
+    repeats, batch_ns = size_batch(repeats)
+    # Calls slow enough that one batch lasts several minimum rounds get fewer batches a round, down to one.
+    most = spec.get("samplesPerRound", 1)
+    samples_per_round[0] = max(1, min(most, round(4 * most * spec["minRoundNs"] / max(1, batch_ns))))
+    original_ns, candidate_ns = [], []
+    # Rounds go on past spec.rounds while the interval is wider than targetHalfWidth, up to maxRounds and
+    # budgetNs of measuring: the stopping rule looks at the width, never at which side is ahead.
+    started = clock()
+    for index in range(max(spec["rounds"], spec.get("maxRounds", spec["rounds"]))):
+        if index >= spec["rounds"] and (
+            half_width(original_ns, candidate_ns) <= spec.get("targetHalfWidth", 0)
+            or clock() - started >= spec.get("budgetNs", 0)
+        ):
+            break
+        original_round, candidate_round = one_round(repeats)
+        original_ns.append(original_round)
+        candidate_ns.append(candidate_round)
+    return {"repeats": repeats, "originalNs": original_ns, "candidateNs": candidate_ns}
