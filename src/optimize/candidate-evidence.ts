@@ -145,11 +145,13 @@ export function candidateReasonLines(c: CandidateEvidence): string[] {
     case 'differs': {
       const d = c.difference;
       if (!d) return [head, ...(c.reason ? [c.reason] : [])];
+      // One line per value, whatever the values hold, so that each reads as one item.
+      const value = (text: string) => text.replace(/\r?\n/g, ' ⏎ ');
       return [
-        `${head}: its ${d.what} on recorded call ${d.call + 1}`,
-        `input: ${d.input}`,
-        `expected: ${d.expected}`,
-        `actual: ${d.actual}`,
+        `${head}: its ${value(d.what)} on recorded call ${d.call + 1}`,
+        `input: ${value(d.input)}`,
+        `expected: ${value(d.expected)}`,
+        `actual: ${value(d.actual)}`,
       ];
     }
     case 'not-faster': {

@@ -20,7 +20,7 @@ export function candidatesSection(candidates: readonly CandidateEvidence[] | und
   return details(`Candidates tried (${tried})`, candidates.map(candidateItem).join('\n'));
 }
 
-/** "2 iterations run (of up to 5) × 4 candidates · 9 candidates tried", or the settings for reports without them. */
+/** "2 of up to 5 iterations run · 9 candidates tried (up to 4 per iteration)"; the settings for older reports. */
 export function iterationsText(report: RunReport): string {
   const { settings } = report;
   const functions = [...report.suggestions, ...report.skipped.filter((s) => s.stage === 'optimize')];
@@ -33,8 +33,8 @@ export function iterationsText(report: RunReport): string {
   const rules = kept.some((c) => c.iteration === 0) ? ' after the rule catalog' : '';
   const tried = kept.filter((c) => c.verdict !== 'model-error');
   return (
-    `${plural(ran, 'iteration')} run${rules} (of up to ${settings.iterations}) × ` +
-    `${plural(settings.candidates, 'candidate')} · ${plural(tried.length, 'candidate')} tried`
+    `${ran} of up to ${plural(settings.iterations, 'iteration')} run${rules} · ` +
+    `${plural(tried.length, 'candidate')} tried (up to ${settings.candidates} per iteration)`
   );
 }
 

@@ -153,7 +153,7 @@ describe('the candidates each function tried', () => {
     expect(markdown).toContain('| memory × time of the replay | 300.0 MiB·ms | 150.0 MiB·ms | 2.00× lower |');
     expect(markdown).not.toMatch(/0\.\d+× lower/);
     expect(markdown).toContain(
-      '3 iterations run after the rule catalog (of up to 5) × 5 candidates · 13 candidates tried',
+      '3 of up to 5 iterations run after the rule catalog · 13 candidates tried (up to 5 per iteration)',
     );
   });
 
