@@ -12,7 +12,7 @@ import type { DetectResult, Target } from './detect/types.js';
 import { AfterburnerError } from './errors.js';
 import { NodeHarness, resolveTestCommand } from './harness/index.js';
 import { PythonHarness } from './harness/python-harness.js';
-import { candidateReasonLines } from './optimize/candidate-evidence.js';
+import { reasonOneLine } from './optimize/candidate-evidence.js';
 import { allowedSideEffects } from './optimize/capabilities.js';
 import { bestPerIteration, evidenceOf } from './optimize/loop.js';
 import { OptimizeSession, type OptimizeSettings } from './optimize/session.js';
@@ -92,15 +92,6 @@ export class NothingCheckedError extends AfterburnerError {
   }
 }
 
-/** A progress line holds one line of text: the reason's lines joined. */
-function oneLine(lines: string[]): string {
-  return lines
-    .flatMap((l) => l.split('\n'))
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .join(' · ');
-}
-
 function skipOf(target: Target, stage: SkipReport['stage'], reason: string): SkipReport {
   return { path: target.path, name: target.name, startLine: target.startLine, stage, reason };
 }
@@ -162,7 +153,7 @@ async function optimizeOne(
       onAttempt: (a) =>
         progress.target(
           target,
-          `iteration ${a.iteration}, candidate ${a.candidate} (${a.source}): ${oneLine(candidateReasonLines(a))}`,
+          `iteration ${a.iteration}, candidate ${a.candidate} (${a.source}): ${reasonOneLine(a)}`,
         ),
     });
     const candidates = result.attempts.map(evidenceOf);
@@ -364,7 +355,7 @@ async function reviewIn(options: ReviewOptions, runId: string, runDir: RunDir): 
       if (outcome.skip) report.skipped.push(outcome.skip);
       const summary = outcome.suggestion
         ? `${outcome.suggestion.benchmark.estimate.speedup.toFixed(2)}× faster, verified`
-        : `skipped: ${oneLine([outcome.skip?.reason ?? ''])}`;
+        : `skipped: ${outcome.skip?.reason.replace(/\s*\n\s*/g, ' · ')}`;
       progress.target(target, summary, true);
     }
   } finally {

@@ -1,4 +1,10 @@
 import type { Evaluation, RecordedDifference, TestFailure } from '../harness/types.js';
+import type { Provider } from '../providers/types.js';
+
+/** `model <name>`, or `rule catalog` for the offline rules (whose answers name their rules themselves). */
+export function providerLabel(provider: Provider): string {
+  return provider.name === 'rules' ? 'rule catalog' : `model ${provider.model}`;
+}
 
 /** What became of one candidate. */
 export type CandidateVerdict =
@@ -154,12 +160,6 @@ export function candidateReasonLines(c: CandidateEvidence): string[] {
         `actual: ${value(d.actual)}`,
       ];
     }
-    case 'not-faster': {
-      // The stage's words start with the verdict this line already gives.
-      const why = c.reason?.replace(/^correct, but not significantly faster:\s*/, '');
-      const first = estimate ? `${head}: ${estimate}` : head;
-      return why ? [first, why] : [first];
-    }
     default: {
       if (estimate) return c.reason ? [`${head}: ${estimate}`, c.reason] : [`${head}: ${estimate}`];
       if (!c.reason) return [head];
@@ -175,10 +175,19 @@ export function feedbackText(c: CandidateEvidence): string {
   return `${who} (${c.source}): ${candidateReasonLines(c).join('\n')}`;
 }
 
-/** "3 tried: 2 tests failed, 1 correct but not faster" */
+/** "3 tried: 2× tests failed, 1× correct but not faster" */
 export function verdictCounts(candidates: readonly CandidateEvidence[]): string {
   const counts = new Map<string, number>();
   for (const c of candidates) counts.set(verdictLabel(c), (counts.get(verdictLabel(c)) ?? 0) + 1);
-  const parts = [...counts].map(([label, n]) => `${n} ${label}`);
+  const parts = [...counts].map(([label, n]) => `${n}× ${label}`);
   return `${candidates.length} tried: ${parts.join(', ')}`;
+}
+
+/** A candidate's reason lines on one line, for a table cell or a progress line. */
+export function reasonOneLine(c: CandidateEvidence): string {
+  return candidateReasonLines(c)
+    .flatMap((l) => l.split('\n'))
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .join(' · ');
 }

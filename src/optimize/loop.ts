@@ -1,4 +1,4 @@
-import type { CachedOutcome, ResultCache } from '../cache/index.js';
+import type { ResultCache } from '../cache/index.js';
 import type { Target } from '../detect/types.js';
 import type { Benchmark, Evaluation, Evaluator, TestEvidence } from '../harness/types.js';
 import type { ProposalReply, ProposalRequest, Provider, TokenUsage } from '../providers/types.js';
@@ -9,6 +9,8 @@ import {
   evidenceOfEvaluation,
   intervalText,
   maxReasonChars,
+  providerLabel,
+  reasonOneLine,
   verdictCounts,
 } from './candidate-evidence.js';
 import type { ProjectDependencies } from './dependencies.js';
@@ -16,6 +18,7 @@ import { extractCandidate } from './extract.js';
 import { type Instruction, metricOf } from './metric.js';
 import { ModelTimeExceededError, proposeWithin } from './model-time.js';
 import { buildPrompt, estimateTokens } from './prompt.js';
+import { replayCached } from './replay-cached.js';
 
 export { ModelTimeExceededError } from './model-time.js';
 
@@ -75,15 +78,13 @@ export interface OptimizeOptions {
 
 // The paper's loop stops improving once a model stalls; two empty iterations in a row means stop paying.
 const maxIdleIterations = 2;
+/** The counts by verdict and, in full, the first rejection (every candidate's is in the report's list). */
 function summarizeRejections(attempts: Attempt[]): string {
   const tried = attempts.filter((a) => a.verdict !== 'model-error');
   if (tried.length === 0) return 'no candidate was verified faster';
-  return `no candidate was verified faster (${verdictCounts(tried)})`;
-}
-
-/** `model <name>`, or `rule catalog` for the offline rules (whose answers name their rules themselves). */
-function providerLabel(provider: Provider): string {
-  return provider.name === 'rules' ? 'rule catalog' : `model ${provider.model}`;
+  const first = tried.find((a) => a.status !== 'verified');
+  const example = first ? `; e.g. ${reasonOneLine(first)}` : '';
+  return `no candidate was verified faster (${verdictCounts(tried)}${example})`;
 }
 
 /** What produced each answer of a reply: the provider's own label (rule ids), else the provider. */
@@ -136,47 +137,6 @@ export async function optimizeTarget(options: OptimizeOptions): Promise<Optimize
       .catch(() => {});
   }
   return result;
-}
-
-/**
- * A cached outcome costs no tokens, but is trusted no more than a fresh answer: its best answer goes through the
- * same extraction checks and the full verification again (never suggested on old numbers); if either fails now,
- * the loop runs afresh.
- */
-async function replayCached(
-  options: OptimizeOptions,
-  cached: CachedOutcome,
-): Promise<OptimizeResult | undefined> {
-  const { target } = options;
-  const usage = { inputTokens: 0, outputTokens: 0 };
-  if (!cached.best) {
-    return { target, attempts: [], usage, outcome: `${cached.outcome} (cached result)`, fromCache: true };
-  }
-  const { answer, iteration } = cached.best;
-  const extraction = await extractCandidate(answer, target, { dependencies: options.dependencies });
-  if (!extraction.ok) return undefined;
-  const candidate = { source: extraction.source, imports: extraction.imports };
-  const evaluation = await options.evaluator.evaluate(candidate).catch(() => undefined);
-  if (evaluation?.status !== 'verified') return undefined;
-  const attempt: Attempt = {
-    iteration,
-    candidate: 0,
-    source: `${providerLabel(options.provider)} (cached answer)`,
-    status: 'verified',
-    ...evidenceOfEvaluation(evaluation),
-    kept: true,
-    reason: 'cached candidate, verified again',
-    speedup: evaluation.benchmark.estimate.speedup,
-  };
-  options.onAttempt?.(attempt);
-  return {
-    target,
-    best: { answer, ...candidate, iteration, producedBy: attempt.source, evaluation },
-    attempts: [attempt],
-    usage,
-    outcome: 'improved',
-    fromCache: true,
-  };
 }
 
 async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {

@@ -90,7 +90,7 @@ describe('the evidence kept for one candidate', () => {
     expect(evidence.estimate).toEqual({ speedup: 1.04, low: 0.98, high: 1.1, confidence: 0.95 });
     expect(candidateReasonLines({ iteration: 1, candidate: 1, source: 'model m', ...evidence })).toEqual([
       'correct but not faster: 1.04×, 95% CI 0.98–1.10×',
-      '1.04x [0.98, 1.1] does not clear 1.100x',
+      'correct, but not significantly faster: 1.04x [0.98, 1.1] does not clear 1.100x',
     ]);
   });
 });
