@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { resolveStatePaths } from './cache/index.js';
 import { defaults } from './config/defaults.js';
 import { loadFileConfig } from './config/file-config.js';
+import { testFileReason } from './detect/file-filters.js';
 import { declaresPackages, describeHeadDependencies } from './detect/head-dependencies.js';
 import { headTree } from './detect/head-tree.js';
 import { detectChangedFunctions } from './detect/index.js';
@@ -12,8 +13,9 @@ import type { DetectResult, Target } from './detect/types.js';
 import { AfterburnerError } from './errors.js';
 import { headlineEstimate, NodeHarness, resolveTestCommand } from './harness/index.js';
 import { PythonHarness } from './harness/python-harness.js';
+import { reasonOneLine } from './optimize/candidate-evidence.js';
 import { allowedSideEffects } from './optimize/capabilities.js';
-import { bestPerIteration } from './optimize/loop.js';
+import { bestPerIteration, evidenceOf } from './optimize/loop.js';
 import { OptimizeSession, type OptimizeSettings } from './optimize/session.js';
 import { type ProgressListener, silentProgress } from './progress.js';
 import type { ProviderName } from './providers/create-provider.js';
@@ -160,11 +162,14 @@ async function optimizeOne(
       onAttempt: (a) =>
         progress.target(
           target,
-          `iteration ${a.iteration}, candidate ${a.candidate}: ${a.status}` +
-            (a.speedup ? ` (${a.speedup.toFixed(2)}×)` : ''),
+          `iteration ${a.iteration}, candidate ${a.candidate} (${a.source}): ${reasonOneLine(a)}`,
         ),
     });
-    if (!result.best) return { skip: skipOf(target, 'optimize', result.outcome), usage: result.usage };
+    const candidates = result.attempts.map(evidenceOf);
+    if (!result.best) {
+      const skip = skipOf(target, 'optimize', result.outcome);
+      return { skip: candidates.length > 0 ? { ...skip, candidates } : skip, usage: result.usage };
+    }
     const { evaluation } = result.best;
     const suggestion: SuggestionReport = {
       path: target.path,
@@ -180,6 +185,8 @@ async function optimizeOne(
       differentialCalls: evaluation.differentialCalls,
       iteration: result.best.iteration,
       history: bestPerIteration(result.attempts),
+      source: result.best.producedBy,
+      candidates,
     };
     return { suggestion, usage: result.usage };
   } finally {
@@ -262,7 +269,10 @@ async function reviewIn(options: ReviewOptions, runId: string, runDir: RunDir): 
     },
     functionsAnalysed: detection.targets.length + detection.skipped.filter((s) => s.name).length,
     suggestions: [],
-    skipped: detection.skipped.map((s) => ({ ...s, stage: 'detect' as const })),
+    // A changed test file is not a function left unoptimized; listing it would bury the ones that are.
+    skipped: detection.skipped
+      .filter((s) => s.reason !== testFileReason)
+      .map((s) => ({ ...s, stage: 'detect' as const })),
     usage: { inputTokens: 0, outputTokens: 0 },
     notices: [],
   };
@@ -359,7 +369,7 @@ async function reviewIn(options: ReviewOptions, runId: string, runDir: RunDir): 
       if (outcome.skip) report.skipped.push(outcome.skip);
       const summary = outcome.suggestion
         ? `${headlineEstimate(outcome.suggestion.benchmark).speedup.toFixed(2)}× faster, verified`
-        : `skipped: ${outcome.skip?.reason.split('\n')[0]}`;
+        : `skipped: ${outcome.skip?.reason.replace(/\s*\n\s*/g, ' · ')}`;
       progress.target(target, summary, true);
     }
   } finally {

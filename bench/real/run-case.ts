@@ -228,9 +228,11 @@ export async function runCase(c: CorpusCase, s: CaseSettings): Promise<CaseRow> 
     }
     return row({
       detected: skip.stage !== 'detect',
-      verdict: `${skip.stage}: ${skip.reason.split('\n')[0]}`,
+      verdict: `${skip.stage}: ${skip.reason.replace(/\s*\n\s*/g, ' · ')}`.slice(0, 300),
       detail: `${skip.stage}: ${skip.reason}`.slice(0, 1500),
-      explained: /correct, but not significantly faster/.test(skip.reason),
+      explained:
+        skip.candidates?.some((c) => c.verdict === 'not-faster') ??
+        /correct, but not significantly faster/.test(skip.reason),
       ...(measured ? { speedup: measured } : {}),
     });
   } catch (error) {

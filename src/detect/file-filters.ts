@@ -82,6 +82,9 @@ export const defaultTestFileGlobs: readonly string[] = [
 const vendoredDirectories = new Set(['node_modules', 'dist', 'build', 'vendor']);
 const minified = /[.-]min\.[cm]?js$/;
 
+/** The skip reason of a test file: changed tests are evidence for the review, never a target of it. */
+export const testFileReason = 'test file';
+
 export interface PathFilterOptions {
   /** When non-empty, only paths matching one of these are analyzed. */
   include?: readonly string[];
@@ -101,7 +104,7 @@ export function createPathFilter(options: PathFilterOptions = {}): (path: string
   const includes = options.include ?? [];
   const includedBy = matcher(includes);
   return (path) => {
-    if (isTest(path) !== undefined) return 'test file';
+    if (isTest(path) !== undefined) return testFileReason;
     const segments = path.split('/');
     const name = segments.pop() ?? '';
     const vendored = segments.find((s) => vendoredDirectories.has(s));

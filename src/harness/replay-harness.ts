@@ -393,7 +393,9 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
       const reason =
         `differs from the original in its ${result.what} on ${on}: input ${result.input}; ` +
         `expected ${result.expected}, got ${result.actual}`;
-      return { status: 'rejected', stage: 'differential', reason, tests };
+      const { call, what, input, expected, actual } = result;
+      const difference = { call, what, input, expected, actual };
+      return { status: 'rejected', stage: 'differential', reason, tests, difference };
     }
     if (result.status !== 'measured') {
       return { status: 'rejected', stage: 'benchmark', reason: describeRunner(result), tests };

@@ -111,7 +111,26 @@ export type Evaluation =
       differentialCalls: number;
       edits: CandidateEdits;
     }
-  | { status: 'rejected'; stage: RejectionStage; reason: string; tests?: TestRun; benchmark?: Benchmark };
+  | {
+      status: 'rejected';
+      stage: RejectionStage;
+      reason: string;
+      tests?: TestRun;
+      benchmark?: Benchmark;
+      /** The first recorded call the candidate answered differently (stage `differential`). */
+      difference?: RecordedDifference;
+    };
+
+/** A recorded call on which the candidate and the original differ; values as the verify runner printed them. */
+export interface RecordedDifference {
+  /** 0-based index of the recorded call. */
+  call: number;
+  /** What differed: the return value, the thrown error, an argument's mutation… */
+  what: string;
+  input: string;
+  expected: string;
+  actual: string;
+}
 
 /** Checks and measures candidate rewrites of one target. */
 export interface Evaluator {

@@ -2,12 +2,15 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { wrappedDefinitionsIn } from '../detect/languages/wrapped-definition.js';
 import { createParser } from '../detect/tree-sitter.js';
 import type { Language, Target } from '../detect/types.js';
+import type { PreRunCheck } from './candidate-evidence.js';
 import { capabilityCheck } from './capabilities.js';
 import { newDependencyOf, noDependencies, type ProjectDependencies } from './dependencies.js';
 import { insideWrapper, originalInner, wrapperChange } from './keep-wrapper.js';
 import { languageInfo, parseIn as parse } from './languages.js';
 
-export type Extraction = { ok: true; source: string; imports: string[] } | { ok: false; reason: string };
+export type Extraction =
+  | { ok: true; source: string; imports: string[] }
+  | { ok: false; reason: string; check: PreRunCheck };
 
 export interface ExtractOptions {
   /** What the candidate may import besides the standard library; default: nothing else. */
@@ -180,7 +183,7 @@ function splitImports(
 async function accepted(target: Target, source: string, imports: string[]): Promise<Extraction> {
   const code = [...imports, source].join('\n');
   const reason = await capabilityCheck(target.source, code, target.language, { context: target.context });
-  return reason ? { ok: false, reason } : { ok: true, source, imports };
+  return reason ? { ok: false, reason, check: 'capability' } : { ok: true, source, imports };
 }
 
 /** Takes the candidate code out of a model's answer and checks it (checkCandidateCode). */
@@ -192,7 +195,11 @@ export async function extractCandidate(
   const info = languageInfo[target.language];
   const raw = codeOf(answer, info.fenceTags);
   if (raw === undefined || raw.trim() === '') {
-    return { ok: false, reason: `format error: the answer holds no ${info.label} code block` };
+    return {
+      ok: false,
+      reason: `format error: the answer holds no ${info.label} code block`,
+      check: 'format',
+    };
   }
   return checkCandidateCode(raw, target, options);
 }
@@ -225,10 +232,13 @@ export async function checkCandidateCode(
   const dependencies = options.dependencies ?? noDependencies;
   for (const statement of split.imports) {
     const dependency = newDependencyOf(statement, target.language, dependencies);
-    if (dependency) return { ok: false, reason: `format error: new dependency ${dependency}` };
+    if (dependency)
+      return { ok: false, reason: `format error: new dependency ${dependency}`, check: 'dependency' };
   }
   let source = matchIndentation(split.rest, target.source);
-  if (source.trim() === '') return { ok: false, reason: 'format error: the code block holds only imports' };
+  if (source.trim() === '') {
+    return { ok: false, reason: 'format error: the code block holds only imports', check: 'format' };
+  }
 
   const holder = await holderOf(target);
   const original = wrapForParsing(target.source, target, holder);
@@ -254,6 +264,7 @@ export async function checkCandidateCode(
       return {
         ok: false,
         reason: `format error: the candidate has a syntax error at its line ${Math.max(line, 1)}`,
+        check: 'syntax',
       };
     }
     if (target.wrapper !== undefined && originalTree) {
@@ -262,12 +273,13 @@ export async function checkCandidateCode(
         { text: original.text, tree: originalTree },
         target,
       );
-      if (reason) return { ok: false, reason };
+      if (reason) return { ok: false, reason, check: 'signature' };
     }
     const simpleName = target.name.split('.').at(-1) ?? target.name;
     if (exportPrefix(source) !== exportPrefix(target.source)) {
       const wanted = exportPrefix(target.source) || 'no export';
-      return { ok: false, reason: `format error: the candidate changes the export (must keep ${wanted})` };
+      const reason = `format error: the candidate changes the export (must keep ${wanted})`;
+      return { ok: false, reason, check: 'signature' };
     }
     if (target.name === 'default' && target.wrapper === undefined) {
       return accepted(target, source, split.imports);
@@ -277,7 +289,11 @@ export async function checkCandidateCode(
       target.wrapper !== undefined ? wrappedDefinitionsIn(root)[0]?.inner : findDeclaration(root, simpleName);
     const declaration = declarationIn(tree.rootNode);
     if (!declaration)
-      return { ok: false, reason: `format error: the candidate does not define \`${simpleName}\`` };
+      return {
+        ok: false,
+        reason: `format error: the candidate does not define \`${simpleName}\``,
+        check: 'signature',
+      };
     const originalDeclaration = originalTree && declarationIn(originalTree.rootNode);
     if (originalDeclaration) {
       const before = signatureOf(originalDeclaration);
@@ -286,11 +302,16 @@ export async function checkCandidateCode(
         return {
           ok: false,
           reason: `format error: the candidate changes the parameters of \`${simpleName}\` from ${before.parameters} to ${after.parameters ?? 'none'}`,
+          check: 'signature',
         };
       }
       if (before.async !== after.async) {
         const wanted = before.async ? 'async' : 'not async';
-        return { ok: false, reason: `format error: \`${simpleName}\` must stay ${wanted}` };
+        return {
+          ok: false,
+          reason: `format error: \`${simpleName}\` must stay ${wanted}`,
+          check: 'signature',
+        };
       }
     }
     return accepted(target, source, split.imports);

@@ -1,24 +1,33 @@
-import type { CachedOutcome, ResultCache } from '../cache/index.js';
+import type { ResultCache } from '../cache/index.js';
 import type { Target } from '../detect/types.js';
 import { headlineEstimate } from '../harness/scaled-benchmark.js';
 import type { Benchmark, Evaluation, Evaluator, TestEvidence } from '../harness/types.js';
 import type { ProposalReply, ProposalRequest, Provider, TokenUsage } from '../providers/types.js';
 import { BudgetExhaustedError } from '../providers/usage-meter.js';
 import type { CandidateMetrics, TrajectoryCandidate, TrajectorySink } from '../trajectory/types.js';
+import {
+  type CandidateEvidence,
+  evidenceOfEvaluation,
+  intervalText,
+  maxReasonChars,
+  providerLabel,
+  reasonOneLine,
+  verdictCounts,
+} from './candidate-evidence.js';
 import type { ProjectDependencies } from './dependencies.js';
 import { extractCandidate } from './extract.js';
 import { type Instruction, metricOf } from './metric.js';
+import { ModelTimeExceededError, proposeWithin } from './model-time.js';
 import { buildPrompt, estimateTokens } from './prompt.js';
+import { replayCached } from './replay-cached.js';
 
-export type AttemptStatus = 'verified' | 'rejected' | 'format-error' | 'duplicate';
+export { ModelTimeExceededError } from './model-time.js';
 
-export interface Attempt {
-  /** 0 is the offline rule catalog asked before the model. */
-  iteration: number;
-  candidate: number;
+export type AttemptStatus = 'verified' | 'rejected' | 'format-error' | 'duplicate' | 'model-error';
+
+/** One candidate tried, with its evidence (the `reason` of a verified one says why it did not become the best). */
+export interface Attempt extends CandidateEvidence {
   status: AttemptStatus;
-  /** Why it was not kept; for verified ones, why it did not replace the best (if it did not). */
-  reason?: string;
   speedup?: number;
 }
 
@@ -28,6 +37,8 @@ export interface BestCandidate {
   source: string;
   imports: string[];
   iteration: number;
+  /** What produced it: `rule <id>`, `model <name>` (CandidateEvidence.source). */
+  producedBy: string;
   evaluation: Extract<Evaluation, { status: 'verified' }>;
 }
 
@@ -68,18 +79,18 @@ export interface OptimizeOptions {
 
 // The paper's loop stops improving once a model stalls; two empty iterations in a row means stop paying.
 const maxIdleIterations = 2;
-// Test output in feedback helps the model fix its code, but a long log only costs tokens.
-const maxFeedbackChars = 1500;
-
-function clip(text: string): string {
-  return text.length <= maxFeedbackChars ? text : `${text.slice(0, maxFeedbackChars)}\n… (truncated)`;
+/** The counts by verdict and, in full, the first rejection (every candidate's is in the report's list). */
+function summarizeRejections(attempts: Attempt[]): string {
+  const tried = attempts.filter((a) => a.verdict !== 'model-error');
+  if (tried.length === 0) return 'no candidate was verified faster';
+  const first = tried.find((a) => a.status !== 'verified');
+  const example = first ? `; e.g. ${reasonOneLine(first)}` : '';
+  return `no candidate was verified faster (${verdictCounts(tried)}${example})`;
 }
 
-function summarizeRejections(attempts: Attempt[]): string {
-  const reasons = attempts.filter((a) => a.status !== 'verified' && a.reason).map((a) => a.reason as string);
-  if (reasons.length === 0) return 'no candidate was verified faster';
-  const first = reasons[0]?.split('\n')[0] ?? '';
-  return `no candidate was verified faster (${attempts.length} tried; e.g. ${first})`;
+/** What produced each answer of a reply: the provider's own label (rule ids), else the provider. */
+function sourceOf(reply: ProposalReply, index: number, provider: Provider): string {
+  return reply.sources?.[index] ?? providerLabel(provider);
 }
 
 function metricsOf(benchmark: Benchmark | undefined): CandidateMetrics | undefined {
@@ -95,46 +106,9 @@ function metricsOf(benchmark: Benchmark | undefined): CandidateMetrics | undefin
   };
 }
 
-/** The target's model time is spent: the loop stops with this reason and later targets still run. */
-export class ModelTimeExceededError extends Error {
-  constructor(limitMs: number) {
-    super(`model time limit reached: this function waited ${formatSeconds(limitMs)} for the model`);
-    this.name = 'ModelTimeExceededError';
-  }
-}
-
-const formatSeconds = (ms: number) => `${Number((ms / 1000).toFixed(1))} s`;
-
-/**
- * Asks `source` within `remainingMs`: past it the request is aborted and the promise rejects at once, whether or
- * not the provider honours the signal.
- */
-async function proposeWithin(
-  source: Provider,
-  request: ProposalRequest,
-  remainingMs: number,
-  limitMs: number,
-): Promise<ProposalReply> {
-  if (remainingMs <= 0) throw new ModelTimeExceededError(limitMs);
-  const controller = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new ModelTimeExceededError(limitMs));
-    }, remainingMs);
-  });
-  const reply = source.propose({ ...request, signal: controller.signal });
-  // Once the limit won the race, the aborted request's own rejection has no one left to hear it.
-  reply.catch(() => {});
-  try {
-    return await Promise.race([reply, expired]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+const bounded = (text: string) =>
+  text.length <= maxReasonChars ? text : `${text.slice(0, maxReasonChars)}…`;
 
 /** The Afterburner loop: propose, evaluate, keep the best verified candidate, feed failures back. */
 export async function optimizeTarget(options: OptimizeOptions): Promise<OptimizeResult> {
@@ -166,50 +140,12 @@ export async function optimizeTarget(options: OptimizeOptions): Promise<Optimize
   return result;
 }
 
-/**
- * A cached outcome costs no tokens, but is trusted no more than a fresh answer: its best answer goes through the
- * same extraction checks and the full verification again (never suggested on old numbers); if either fails now,
- * the loop runs afresh.
- */
-async function replayCached(
-  options: OptimizeOptions,
-  cached: CachedOutcome,
-): Promise<OptimizeResult | undefined> {
-  const { target } = options;
-  const usage = { inputTokens: 0, outputTokens: 0 };
-  if (!cached.best) {
-    return { target, attempts: [], usage, outcome: `${cached.outcome} (cached result)`, fromCache: true };
-  }
-  const { answer, iteration } = cached.best;
-  const extraction = await extractCandidate(answer, target, { dependencies: options.dependencies });
-  if (!extraction.ok) return undefined;
-  const candidate = { source: extraction.source, imports: extraction.imports };
-  const evaluation = await options.evaluator.evaluate(candidate).catch(() => undefined);
-  if (evaluation?.status !== 'verified') return undefined;
-  const attempt: Attempt = {
-    iteration,
-    candidate: 0,
-    status: 'verified',
-    reason: 'cached candidate, verified again',
-    speedup: headlineEstimate(evaluation.benchmark).speedup,
-  };
-  options.onAttempt?.(attempt);
-  return {
-    target,
-    best: { answer, ...candidate, iteration, evaluation },
-    attempts: [attempt],
-    usage,
-    outcome: 'improved',
-    fromCache: true,
-  };
-}
-
 async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {
   const { target, provider, evaluator } = options;
   const instruction = options.instruction ?? 'time';
   const attempts: Attempt[] = [];
   const usage: TokenUsage = { inputTokens: 0, outputTokens: 0 };
-  const feedback: string[] = [];
+  const feedback: CandidateEvidence[] = [];
   const seen = new Set<string>([target.source]);
   let best: BestCandidate | undefined;
   let modelWaitMs = 0;
@@ -220,11 +156,22 @@ async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {
   };
   const gainOf = (benchmark: Benchmark) => metricOf(benchmark, instruction);
 
-  /** Evaluates one group of answers; true when one of them became the new best. */
-  async function evaluateGroup(iteration: number, answers: string[]): Promise<TrajectoryCandidate[]> {
+  /** Keeps the candidate's evidence; `tell`: the model also reads it in the next prompt. */
+  const note = (attempt: Attempt, tell = true) => {
+    record(attempt);
+    if (tell) feedback.push(evidenceOf(attempt));
+  };
+
+  /** Evaluates one group of answers, each produced by `sources[i]`; returns them for the trajectory log. */
+  async function evaluateGroup(
+    iteration: number,
+    answers: string[],
+    sources: string[],
+  ): Promise<TrajectoryCandidate[]> {
     const logged: TrajectoryCandidate[] = [];
     for (const [index, answer] of answers.entries()) {
       const candidate = index + 1;
+      const base = { iteration, candidate, source: sources[index] ?? 'unknown' };
       const entry: TrajectoryCandidate = {
         index: candidate,
         answer,
@@ -236,14 +183,15 @@ async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {
       const extraction = await extractCandidate(answer, target, { dependencies: options.dependencies });
       if (!extraction.ok) {
         Object.assign(entry, { stage: 'format', reason: extraction.reason });
-        record({ iteration, candidate, status: 'format-error', reason: extraction.reason });
-        feedback.push(`Iteration ${iteration}, candidate ${candidate}: ${extraction.reason}`);
+        const { check, reason } = extraction;
+        note({ ...base, status: 'format-error', verdict: 'not-run', check, reason });
         continue;
       }
       const identity = `${extraction.imports.join('\n')}\n${extraction.source}`;
       if (seen.has(identity) || (extraction.imports.length === 0 && seen.has(extraction.source))) {
         entry.status = 'duplicate';
-        record({ iteration, candidate, status: 'duplicate', reason: 'same code as an earlier candidate' });
+        const reason = 'same code as an earlier candidate';
+        note({ ...base, status: 'duplicate', verdict: 'not-run', check: 'duplicate', reason }, false);
         continue;
       }
       seen.add(identity);
@@ -254,6 +202,7 @@ async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {
         // A harness failure on one candidate costs that candidate, not the target.
         evaluation = { status: 'rejected', stage: 'benchmark', reason: `harness error: ${errorText(error)}` };
       }
+      const evidence = { ...base, ...evidenceOfEvaluation(evaluation) };
       if (evaluation.status === 'rejected') {
         const speedup = evaluation.benchmark && headlineEstimate(evaluation.benchmark).speedup;
         Object.assign(entry, {
@@ -265,32 +214,39 @@ async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {
           ),
           metrics: metricsOf(evaluation.benchmark),
         });
-        record({ iteration, candidate, status: 'rejected', reason: evaluation.reason, speedup });
-        feedback.push(
-          `Iteration ${iteration}, candidate ${candidate} was rejected (${evaluation.stage}): ${clip(evaluation.reason)}`,
-        );
+        note({ ...evidence, status: 'rejected', speedup });
         continue;
       }
       Object.assign(entry, { status: 'verified', passed: true, metrics: metricsOf(evaluation.benchmark) });
       const gain = gainOf(evaluation.benchmark);
       const bestGain = best && gainOf(best.evaluation.benchmark);
-      const speedup = headlineEstimate(evaluation.benchmark).speedup;
+      const verified = {
+        ...evidence,
+        status: 'verified' as const,
+        speedup: headlineEstimate(evaluation.benchmark).speedup,
+      };
       if (!gain) {
-        const reason = `verified, but the harness does not measure ${instruction}`;
-        record({ iteration, candidate, status: 'verified', speedup, reason });
+        note({ ...verified, reason: `verified, but the harness does not measure ${instruction}` }, false);
         continue;
       }
       // Significant against the best so far: the new interval's lower bound must clear the best's estimate.
       if (!best || !bestGain || gain.low > bestGain.ratio) {
-        best = { answer, source: extraction.source, imports: extraction.imports, iteration, evaluation };
+        best = {
+          answer,
+          source: extraction.source,
+          imports: extraction.imports,
+          iteration,
+          producedBy: base.source,
+          evaluation,
+        };
         entry.kept = true;
-        record({ iteration, candidate, status: 'verified', speedup });
+        note({ ...verified, kept: true }, false);
       } else {
+        const measured = { speedup: gain.ratio, low: gain.low, high: gain.high, confidence: 0.95 };
         const reason =
-          `verified (${gain.ratio.toFixed(2)}×, 95% CI ${gain.low.toFixed(2)}–${gain.high.toFixed(2)}×) but not ` +
-          `significantly better than the best so far (${bestGain.ratio.toFixed(2)}×)`;
-        record({ iteration, candidate, status: 'verified', speedup, reason });
-        feedback.push(`Iteration ${iteration}, candidate ${candidate} was ${reason}`);
+          `not significantly better than the best so far (${bestGain.ratio.toFixed(2)}×): its ${instruction} ` +
+          `gain is ${intervalText(measured)}`;
+        note({ ...verified, reason });
       }
     }
     return logged;
@@ -334,7 +290,8 @@ async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {
     usage.inputTokens += reply.usage.inputTokens;
     usage.outputTokens += reply.usage.outputTokens;
     const bestBefore = best;
-    const candidates = await evaluateGroup(iteration, reply.answers);
+    const sources = reply.answers.map((_, index) => sourceOf(reply, index, source));
+    const candidates = await evaluateGroup(iteration, reply.answers, sources);
     if (options.trajectory && reply.answers.length > 0) {
       const promptText = messages.map((m) => m.content).join('\n');
       await options.trajectory.sink.record({
@@ -369,11 +326,25 @@ async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {
     ...extra,
   });
 
+  /** A request that failed, kept as evidence: the iteration ran and produced no candidate. */
+  const modelError = (iteration: number, source: Provider, reason: string, tell: boolean) =>
+    note(
+      {
+        iteration,
+        candidate: 0,
+        source: providerLabel(source),
+        status: 'model-error',
+        verdict: 'model-error',
+        reason,
+      },
+      tell,
+    );
+
   if (options.seedProvider) {
     try {
       await iterate(0, options.seedProvider);
     } catch (error) {
-      feedback.push(`The offline rule catalog failed: ${errorText(error)}`);
+      modelError(0, options.seedProvider, `the offline rule catalog failed: ${errorText(error)}`, true);
     }
   }
   let idle = 0;
@@ -385,9 +356,9 @@ async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {
       if (error instanceof BudgetExhaustedError) {
         return finish(error.message, { budgetExhausted: true, interrupted: error.message });
       }
-      if (error instanceof ModelTimeExceededError)
-        return finish(error.message, { interrupted: error.message });
-      const reason = `provider error: ${errorText(error)}`;
+      const reason =
+        error instanceof ModelTimeExceededError ? error.message : `provider error: ${errorText(error)}`;
+      modelError(iteration, provider, bounded(reason), false);
       return finish(reason, { interrupted: reason });
     }
     if (step.answers === 0) {
@@ -397,6 +368,11 @@ async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {
     idle = step.improved ? 0 : idle + 1;
   }
   return finish();
+}
+
+/** The evidence of an attempt as reports keep it (without the loop's own bookkeeping). */
+export function evidenceOf({ status: _status, speedup: _speedup, ...evidence }: Attempt): CandidateEvidence {
+  return evidence;
 }
 
 /** The best verified speedup reached by the end of each iteration (the loop's progress, for charts). */

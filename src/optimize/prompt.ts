@@ -3,6 +3,7 @@ import { fenceFor } from '../fence.js';
 import { headlineEstimate } from '../harness/scaled-benchmark.js';
 import type { Benchmark } from '../harness/types.js';
 import type { ChatMessage } from '../providers/types.js';
+import { type CandidateEvidence, feedbackText } from './candidate-evidence.js';
 import type { ProjectDependencies } from './dependencies.js';
 import { languageInfo } from './languages.js';
 import { type Instruction, instructionText, metricOf } from './metric.js';
@@ -14,8 +15,8 @@ export interface PromptInput {
   currentImports?: string[];
   /** Measurements of the current code against the original; undefined while it is the original. */
   currentBenchmark?: Benchmark;
-  /** Why earlier candidates were rejected, newest last. */
-  feedback: string[];
+  /** Earlier candidates the model should learn from (rejected, or not better than the best), newest last. */
+  feedback: readonly CandidateEvidence[];
   instruction?: Instruction;
   /** The project's declared dependencies, which candidates may import. */
   dependencies?: ProjectDependencies;
@@ -84,7 +85,8 @@ export function buildPrompt(input: PromptInput): ChatMessage[] {
   const info = languageInfo[target.language];
   const instruction = input.instruction ?? 'time';
   const contextParts = target.context.trim() ? target.context.split(/\n{2,}/) : [];
-  const feedback = [...input.feedback];
+  // The same words the report shows for each candidate (candidate-evidence.ts).
+  const feedback = input.feedback.map(feedbackText);
   const dropped = { context: new Set<number>(), feedback: new Set<number>() };
 
   const render = (): string => {

@@ -29,6 +29,8 @@ export interface ProposalReply {
    * the whole replacement for the target's lines; the optimize stage extracts and checks it.
    */
   answers: string[];
+  /** What produced each answer, when finer than the provider (`rule <id>` for the offline catalog). */
+  sources?: string[];
   usage: TokenUsage;
 }
 

@@ -40,8 +40,18 @@ function memoryRow(
   candidate: number,
   format: (n: number) => string,
 ): string {
-  const lower = candidate > 0 ? `${formatRatio(original / candidate)} lower` : '—';
-  return `| ${label} | — | ${format(original)} | ${format(candidate)} | ${lower} | one run each |`;
+  const change = memoryChange(original, candidate);
+  return `| ${label} | — | ${format(original)} | ${format(candidate)} | ${change} | one run each |`;
+}
+
+/** "1.12× lower", "1.12× more": a ratio above 1 in the direction of the change, never "0.89× lower". */
+export function memoryChange(original: number, candidate: number): string {
+  if (original === candidate) return 'same';
+  if (original <= 0) return 'more (from none)';
+  if (candidate <= 0) return 'none left';
+  return candidate < original
+    ? `${formatRatio(original / candidate)} lower`
+    : `${formatRatio(candidate / original)} more`;
 }
 
 /** Where a row's inputs came from, and how they were timed. */
@@ -113,25 +123,56 @@ export function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
-/** What was run to prove the candidate equal: the tests (by file and count) and the replayed calls. */
-export function evidenceText(s: SuggestionReport): string {
+// Beyond these, the command and the test files go into a collapsed list: a paragraph naming 64 files says less.
+const inlineCommandChars = 100;
+const inlineFiles = 3;
+const listedFiles = 200;
+
+/** The tests in a few words: the command when short, the count, up to three files and how many more. */
+function testsSummary(s: SuggestionReport): { text: string; full?: string } {
   const { tests } = s;
-  const files =
-    tests.files && tests.files.length > 0 ? ` in ${tests.files.map((f) => inert(f, 'code')).join(', ')}` : '';
-  const passed =
-    tests.passedCount !== undefined ? `: ${plural(tests.passedCount, 'test')}${files} passed` : ' passed';
-  const testsText =
+  const files = tests.files ?? [];
+  const shortCommand = tests.command.length <= inlineCommandChars;
+  const command = shortCommand ? ` (${inert(tests.command, 'code')})` : '';
+  const shown = files.slice(0, inlineFiles).map((f) => inert(f, 'code'));
+  const more = files.length > inlineFiles ? ` and ${files.length - inlineFiles} more` : '';
+  const where =
+    files.length > inlineFiles
+      ? ` in ${plural(files.length, 'file')} (${shown.join(', ')}${more})`
+      : files.length > 0
+        ? ` in ${shown.join(', ')}`
+        : '';
+  const counted =
+    tests.passedCount !== undefined ? `: ${plural(tests.passedCount, 'test')}${where} passed` : ' passed';
+  const text =
     tests.runner === 'script'
-      ? `no per-test results: the whole test command (${inert(tests.command, 'code')}) ran and passed with this ` +
-        'version; its exit code is the only evidence from the tests. Also, '
-      : `the repository's tests (${inert(tests.command, 'code')})${passed} with this version, and `;
-  return (
-    `**Correctness:** ${testsText}` +
+      ? `no per-test results: the whole test command${command} ran and passed with this version; its exit code ` +
+        'is the only evidence from the tests. Also, '
+      : `the repository's tests${command}${counted} with this version, and `;
+  if (shortCommand && files.length <= inlineFiles) return { text };
+  const list = files.slice(0, listedFiles).map((f) => `- ${inert(f, 'code')}`);
+  if (files.length > listedFiles) list.push(`- and ${files.length - listedFiles} more (see the JSON report)`);
+  const body = [`Command: ${inert(tests.command, 'code', 4000)}`, list.join('\n')]
+    .filter(Boolean)
+    .join('\n\n');
+  const summary = files.length > 0 ? `Tests run (${plural(files.length, 'file')})` : 'Test command';
+  return { text, full: details(summary, body) };
+}
+
+/**
+ * What was run to prove the candidate equal: the tests (counted, a few files named, all of them collapsed) and the
+ * replayed calls; and what produced it.
+ */
+export function evidenceText(s: SuggestionReport): string {
+  const tests = testsSummary(s);
+  const by = s.source ? ` by ${inert(s.source)}` : '';
+  const paragraph =
+    `**Correctness:** ${tests.text}` +
     `${plural(s.differentialCalls, 'call')} recorded from those tests, replayed on it, gave the same return values, ` +
-    `errors and argument mutations as the original. Found in iteration ${s.iteration}; each timing round replayed ` +
-    `the calls ${s.benchmark.repeats}× with original and candidate interleaved.` +
-    preexistingText(tests.preexistingFailures)
-  );
+    `errors and argument mutations as the original. Found in iteration ${s.iteration}${by}; each timing round ` +
+    `replayed the calls ${s.benchmark.repeats}× with original and candidate interleaved.` +
+    preexistingText(s.tests.preexistingFailures);
+  return tests.full ? `${paragraph}\n\n${tests.full}` : paragraph;
 }
 
 /** Tests that failed before any change: named, so a reader knows they were not evidence. */

@@ -1,3 +1,4 @@
+import { candidatesSection, iterationsText, skippedCandidates } from './candidates-section.js';
 import { benchmarkTable, evidenceText, iterationChart, plural, speedupHeadline } from './comment-parts.js';
 import { fenceFor } from './format.js';
 import { inert } from './inert.js';
@@ -29,6 +30,8 @@ function suggestionSection(s: SuggestionReport): string {
   parts.push(benchmarkTable(s), evidenceText(s));
   const chart = iterationChart(s);
   if (chart) parts.push(chart);
+  const tried = candidatesSection(s.candidates);
+  if (tried) parts.push(tried);
   return parts.join('\n\n');
 }
 
@@ -58,12 +61,14 @@ export function renderMarkdownReport(report: RunReport): string {
     parts.push('## Suggestions');
     for (const suggestion of report.suggestions) parts.push(suggestionSection(suggestion));
   }
-  if (report.skipped.length > 0) parts.push('## Not optimized', skippedTable(report.skipped));
+  if (report.skipped.length > 0) {
+    parts.push('## Not optimized', skippedTable(report.skipped), ...skippedCandidates(report.skipped));
+  }
   const { settings, provider, usage } = report;
   parts.push(
     '---',
     `afterburner ${inert(report.tool.version)} · provider ${inert(provider.name, 'code')} (${inert(provider.model, 'code')}) · ` +
-      `${plural(settings.iterations, 'iteration')} × ${plural(settings.candidates, 'candidate')} · minimum speedup ` +
+      `${iterationsText(report)} · minimum speedup ` +
       `${Math.round(settings.minSpeedup * 100)}% · tokens ${usage.inputTokens} in / ${usage.outputTokens} out · ` +
       `sandbox: ${inert(report.sandbox.description)}`,
   );

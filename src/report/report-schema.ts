@@ -86,22 +86,49 @@ const benchmark = z.object({
     .optional(),
 });
 
+const failure = z.object({ name: text(1000), message: text(4000) });
+
 const testRun = z.object({
   command: text(2000),
   runner: text(100).optional(),
   files: z.array(path).max(10_000).optional(),
   passedCount: count.optional(),
   failedCount: count.optional(),
-  failures: z
-    .array(z.object({ name: text(1000), message: text(4000) }))
-    .max(1000)
-    .optional(),
+  failures: z.array(failure).max(1000).optional(),
   preexistingFailures: z.array(text(1000)).max(10_000).optional(),
   outcome: z.enum(['ok', 'failed', 'timeout', 'oom', 'crashed', 'output-limit']),
   passed: z.boolean(),
   durationMs: positive,
   outputTail: text(20_000),
 });
+
+const candidate = z.object({
+  iteration: count,
+  candidate: count,
+  source: text(300),
+  verdict: z.enum([
+    'faster',
+    'not-faster',
+    'tests-failed',
+    'differs',
+    'side-effect',
+    'not-measured',
+    'not-run',
+    'model-error',
+  ]),
+  check: z.enum(['format', 'syntax', 'signature', 'dependency', 'capability', 'duplicate']).optional(),
+  reason: text(5000).optional(),
+  failingTests: z.array(failure).max(20).optional(),
+  difference: z
+    .object({ call: count, what: text(1000), input: text(1000), expected: text(1000), actual: text(1000) })
+    .optional(),
+  estimate: z
+    .object({ speedup: positive, low: positive, high: positive, confidence: z.number().min(0).max(1) })
+    .optional(),
+  kept: z.boolean().optional(),
+});
+// Iterations × candidates per function, with room for the rule catalog's and cached entries.
+const candidates = z.array(candidate).max(2000).optional();
 
 const lineEdit = z.object({ startLine: line, endLine: line, original: codeBlock, replacement: codeBlock });
 
@@ -122,6 +149,8 @@ const suggestion = z.object({
     .array(z.object({ iteration: count, bestSpeedup: positive }))
     .max(100)
     .optional(),
+  source: text(300).optional(),
+  candidates,
 });
 
 const schema = z.object({
@@ -149,6 +178,7 @@ const schema = z.object({
         startLine: line.optional(),
         stage: z.enum(['detect', 'prepare', 'optimize']),
         reason: text(2000),
+        candidates,
       }),
     )
     .max(100_000),

@@ -1,3 +1,4 @@
+import { candidatesSection } from './candidates-section.js';
 import {
   benchmarkTable,
   codeBlock,
@@ -98,6 +99,7 @@ export function renderSuggestionComment(options: SuggestionCommentOptions): stri
       { text: benchmarkTable(s), keep: 4 },
       { text: evidenceText(s), keep: 3 },
       { text: chart ? details('Best speedup per iteration', chart) : '', keep: 1 },
+      { text: candidatesSection(s.candidates), keep: 2 },
       { text: footerText(options.footer), keep: 5 },
       { text: options.marker },
     ],

@@ -1,5 +1,6 @@
 import { headlineEstimate } from '../harness/scaled-benchmark.js';
-import { ciText, plural } from './comment-parts.js';
+import { iterationsText, skippedCandidates } from './candidates-section.js';
+import { type BodyPart, ciText, fitBody, maxCommentChars, plural } from './comment-parts.js';
 import { formatRatio } from './format.js';
 import { inert } from './inert.js';
 import type { RunReport } from './types.js';
@@ -15,7 +16,7 @@ export interface SummaryCommentOptions {
 /** The sticky summary comment: what was found, what was skipped and why, in a few lines. */
 export function renderSummaryComment(options: SummaryCommentOptions): string {
   const { report } = options;
-  const parts = [
+  const parts: (string | BodyPart)[] = [
     `### afterburner: ${plural(report.suggestions.length, 'verified speedup')} in ` +
       `${plural(report.functionsAnalysed, 'changed function')}`,
   ];
@@ -40,13 +41,16 @@ export function renderSummaryComment(options: SummaryCommentOptions): string {
         ['| function | where | reason |', '| --- | --- | --- |', ...rows].join('\n') +
         '\n\n</details>',
     );
+    // The suggestions' own comments show their candidates; the functions given up show theirs here.
+    parts.push(...skippedCandidates(report.skipped).map((text) => ({ text, keep: 1 })));
   }
-  const { provider, usage, settings } = report;
+  const { provider, usage } = report;
   parts.push(
     `<sub>afterburner ${inert(report.tool.version)} · head ${report.headSha.slice(0, 7)} · ${inert(provider.name, 'code')} ` +
-      `(${inert(provider.model, 'code')}) · ${plural(settings.iterations, 'iteration')} × ${plural(settings.candidates, 'candidate')} · ` +
+      `(${inert(provider.model, 'code')}) · ${iterationsText(report)} · ` +
       `tokens ${usage.inputTokens} in / ${usage.outputTokens} out · sandbox: ${inert(report.sandbox.description)}</sub>`,
     options.marker,
   );
-  return parts.join('\n\n');
+  const body = parts.map((p) => (typeof p === 'string' ? { text: p } : p));
+  return fitBody(body, maxCommentChars) ?? body.map((p) => p.text).join('\n\n');
 }

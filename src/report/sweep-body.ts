@@ -1,3 +1,4 @@
+import { candidatesSection, iterationsText, skippedCandidates } from './candidates-section.js';
 import {
   type BodyPart,
   benchmarkTable,
@@ -53,6 +54,7 @@ export function renderSweepBody(options: SweepBodyOptions): string {
       { text: benchmarkTable(s), keep: keep + 2 },
       { text: evidenceText(s), keep: keep + 1 },
       { text: details('Patch', codeBlock(functionPatch(s), 'diff')), keep },
+      { text: candidatesSection(s.candidates), keep: 2 },
     );
   });
   if (options.leftOut.length > 0) {
@@ -75,13 +77,14 @@ export function renderSweepBody(options: SweepBodyOptions): string {
       ),
       keep: 1,
     });
+    parts.push(...skippedCandidates(report.skipped).map((text) => ({ text, keep: 0 })));
   }
-  const { provider, usage, settings } = report;
+  const { provider, usage } = report;
   parts.push(
     {
       text:
         `<sub>afterburner ${inert(report.tool.version)} · ${inert(provider.name, 'code')} (${inert(provider.model, 'code')}) · ` +
-        `${plural(settings.iterations, 'iteration')} × ${plural(settings.candidates, 'candidate')} · tokens ${usage.inputTokens} in / ` +
+        `${iterationsText(report)} · tokens ${usage.inputTokens} in / ` +
         `${usage.outputTokens} out · sandbox: ${inert(report.sandbox.description)}</sub>`,
       keep: 8,
     },

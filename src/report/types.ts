@@ -1,6 +1,7 @@
 import type { Language } from '../detect/types.js';
 import type { LineEdit } from '../harness/apply-candidate.js';
 import type { Benchmark, TestRun } from '../harness/types.js';
+import type { CandidateEvidence } from '../optimize/candidate-evidence.js';
 import type { TokenUsage } from '../providers/types.js';
 
 export interface SuggestionReport {
@@ -20,6 +21,10 @@ export interface SuggestionReport {
   iteration: number;
   /** Best verified speedup at the end of each iteration (0 = the offline rules before the model). */
   history?: { iteration: number; bestSpeedup: number }[];
+  /** What produced the suggested code: `rule <id>`, `model <name>`. */
+  source?: string;
+  /** Every candidate tried for this function, the suggested one included. */
+  candidates?: CandidateEvidence[];
 }
 
 export type SkipStage = 'detect' | 'prepare' | 'optimize';
@@ -30,6 +35,8 @@ export interface SkipReport {
   startLine?: number;
   stage: SkipStage;
   reason: string;
+  /** The candidates tried before the function was given up, when any were. */
+  candidates?: CandidateEvidence[];
 }
 
 export interface RunReport {

@@ -47,6 +47,7 @@ describe('extraction per language', () => {
     expect(await extractCandidate(answer, python)).toEqual({
       ok: false,
       reason: 'format error: new dependency numpy',
+      check: 'dependency',
     });
     const declared = await extractCandidate(answer, python, {
       dependencies: { node: [], python: ['numpy'] },
@@ -68,6 +69,7 @@ describe('extraction per language', () => {
       ok: false,
       reason:
         'format error: the candidate changes the parameters of `drain` from (items,limit=10) to (xs,limit=10)',
+      check: 'signature',
     });
     const spaced = await extractCandidate(
       '```python\ndef drain( items, limit=10 ):\n    return items[:limit]\n```',
@@ -81,12 +83,17 @@ describe('extraction per language', () => {
     expect(unexported).toEqual({
       ok: false,
       reason: 'format error: the candidate changes the export (must keep export)',
+      check: 'signature',
     });
     const asyncified = await extractCandidate(
       '```js\nexport async function add(a, b) { return a + b; }\n```',
       target({}),
     );
-    expect(asyncified).toEqual({ ok: false, reason: 'format error: `add` must stay not async' });
+    expect(asyncified).toEqual({
+      ok: false,
+      reason: 'format error: `add` must stay not async',
+      check: 'signature',
+    });
   });
 
   it('reads TypeScript fences with types, and Node built-in imports', async () => {
@@ -104,6 +111,7 @@ describe('extraction per language', () => {
     expect(await extractCandidate(answer.replace('typescript', 'python'), ts)).toEqual({
       ok: false,
       reason: 'format error: the answer holds no TypeScript code block',
+      check: 'format',
     });
   });
 
@@ -114,6 +122,7 @@ describe('extraction per language', () => {
     expect(await extractCandidate(answer('@scope/pkg/sub'), target({}))).toEqual({
       ok: false,
       reason: 'format error: new dependency @scope/pkg',
+      check: 'dependency',
     });
     const declared = await extractCandidate(answer('@scope/pkg/sub'), target({}), {
       dependencies: { node: ['@scope/pkg'], python: [] },

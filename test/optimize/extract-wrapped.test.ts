@@ -64,12 +64,14 @@ describe('extractCandidate on a wrapped definition', () => {
     expect(await extractCandidate(`\`\`\`js\n${unwrapped}\n\`\`\``, omit)).toEqual({
       ok: false,
       reason: 'format error: the candidate must keep `omit` defined inside `curry(…)`',
+      check: 'signature',
     });
     const renamed = fasterStatement.replace('const omit', 'const without');
     expect(await extractCandidate(`\`\`\`js\n${renamed}\n\`\`\``, omit)).toEqual({
       ok: false,
       reason:
         'format error: the candidate changes the code around `omit` inside `curry(…)`; change only the function inside it',
+      check: 'signature',
     });
   });
 
@@ -81,6 +83,7 @@ describe('extractCandidate on a wrapped definition', () => {
     expect(result).toEqual({
       ok: false,
       reason: 'format error: the candidate changes the parameters of `omit` from (names,obj) to (names)',
+      check: 'signature',
     });
   });
 
@@ -173,6 +176,7 @@ describe('extractCandidate on `module.exports = function name(…)`', () => {
     expect(await extractCandidate(`\`\`\`js\n${renamed}\n\`\`\``, equal)).toMatchObject({
       ok: false,
       reason: 'format error: the candidate does not define `equal`',
+      check: 'signature',
     });
   });
 });

@@ -52,6 +52,7 @@ describe('extractCandidate', () => {
     expect(await extractCandidate('I cannot help with that.', target())).toEqual({
       ok: false,
       reason: 'format error: the answer holds no JavaScript code block',
+      check: 'format',
     });
   });
 
@@ -69,7 +70,11 @@ describe('extractCandidate', () => {
       '```js\nexport function sum(a, b) { return a + b; }\n```',
       target(),
     );
-    expect(result).toEqual({ ok: false, reason: 'format error: the candidate does not define `add`' });
+    expect(result).toEqual({
+      ok: false,
+      reason: 'format error: the candidate does not define `add`',
+      check: 'signature',
+    });
   });
 
   it('re-indents a class method returned flush left', async () => {

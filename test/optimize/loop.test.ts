@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { feedbackText } from '../../src/optimize/candidate-evidence.js';
 import { type OptimizeResult, optimizeTarget } from '../../src/optimize/index.js';
+import { evidenceOf } from '../../src/optimize/loop.js';
 import { OpenAIProvider } from '../../src/providers/openai-provider.js';
 import { type ChatRequest, type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai.js';
 import { type FixtureHarness, openFixtureHarness } from './fixture-harness.js';
@@ -62,6 +64,18 @@ describe('the Afterburner loop on the real harness, OpenAI wire format', () => {
     expect(iteration1[3]?.reason).toMatch(/^tests failed/);
   });
 
+  it('keeps the evidence of every candidate: source, verdict, check, failing tests, interval', () => {
+    const iteration1 = result.attempts.filter((a) => a.iteration === 1);
+    expect(iteration1.map((a) => a.source)).toEqual(Array(4).fill('model fake-coder'));
+    expect(iteration1.map((a) => a.verdict)).toEqual(['faster', 'not-run', 'not-faster', 'tests-failed']);
+    expect(iteration1[0]?.kept).toBe(true);
+    expect(iteration1[1]?.check).toBe('format');
+    expect(iteration1[2]?.estimate?.high).toBeGreaterThan(0);
+    expect(iteration1[3]?.failingTests?.[0]?.name).toMatch(/sharedTags keeps first-seen order/);
+    expect(iteration1[3]?.failingTests?.[0]?.message).toMatch(/\S/);
+    expect(result.best?.producedBy).toBe('model fake-coder');
+  });
+
   it("accepts the <solution> format of Afterburner's own models", () => {
     const iteration2 = result.attempts.filter((a) => a.iteration === 2);
     expect(iteration2[0]?.status).toBe('verified');
@@ -72,12 +86,19 @@ describe('the Afterburner loop on the real harness, OpenAI wire format', () => {
       .map(promptOf)
       .find((p) => p.includes('featuredSet.has(tag) && !result.includes'));
     expect(second).toBeDefined();
-    expect(second).toContain('candidate 2: format error: the answer holds no JavaScript code block');
-    expect(second).toMatch(/candidate 3 was rejected \(not-faster\): correct, but not significantly faster/);
-    // The failing test's name and its assertion message, from the harness.
-    expect(second).toMatch(
-      /candidate 4 was rejected \(tests\): tests failed:\n\s+sharedTags keeps first-seen order/,
+    expect(second).toContain(
+      'Iteration 1, candidate 2 (model fake-coder): rejected before running (format): format error: the answer ' +
+        'holds no JavaScript code block',
     );
+    expect(second).toMatch(/candidate 3 \(model fake-coder\): correct but not faster: \d+\.\d\d×, 95% CI/);
+    // The failing test's name and its first assertion lines, from the harness.
+    expect(second).toMatch(
+      /candidate 4 \(model fake-coder\): tests failed: \d+ tests? that pass(es)? on the original\n\s+sharedTags keeps first-seen order[^:\n]*: \S/,
+    );
+    // In the very words the report shows (both render candidate-evidence.ts).
+    for (const attempt of result.attempts.filter((a) => a.iteration === 1).slice(1)) {
+      expect(second).toContain(feedbackText(evidenceOf(attempt)).replace(/\n/g, '\n  '));
+    }
     expect(second).toMatch(/Passed: yes \| Time: .* per round vs .* for the original \(\d+\.\d\d×\)/);
   });
 

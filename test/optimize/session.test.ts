@@ -86,6 +86,8 @@ describe('an optimize session (Anthropic wire format): imports, cache and trajec
     const attempt = first.attempts.find((a) => a.iteration === 1 && a.candidate === 2);
     expect(attempt).toMatchObject({
       status: 'format-error',
+      verdict: 'not-run',
+      check: 'dependency',
       reason: 'format error: new dependency lodash.uniq',
     });
   });
@@ -93,9 +95,11 @@ describe('an optimize session (Anthropic wire format): imports, cache and trajec
   it('shows the differential mismatch (input, expected, got) to the model in the next prompt', () => {
     const mismatch = first.attempts.find((a) => a.iteration === 1 && a.candidate === 1);
     expect(mismatch?.status).toBe('rejected');
+    expect(mismatch?.verdict).toBe('differs');
+    expect(mismatch?.difference?.expected).toBeTruthy();
     const next = model.requests.map(promptOf).find((p) => p.includes('isDeepStrictEqual'));
     expect(next).toMatch(
-      /candidate 1 was rejected \(differential\): differs from the original .*input .*expected .*got /s,
+      /candidate 1 \(model [^)]+\): differs on a recorded call: its .* on recorded call \d+\n\s+input: .+\n\s+expected: .+\n\s+actual: /,
     );
     expect(next).toContain('format error: new dependency lodash.uniq');
   });

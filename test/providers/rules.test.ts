@@ -517,6 +517,11 @@ describe('RulesProvider', () => {
     const reply = await propose(bothRules, 5);
     expect(reply.usage).toEqual({ inputTokens: 0, outputTokens: 0 });
     expect(reply.answers).toHaveLength(3);
+    expect(reply.sources).toEqual([
+      'rule set-membership + reduce-spread-accumulator',
+      'rule set-membership',
+      'rule reduce-spread-accumulator',
+    ]);
     const [combined, first, second] = reply.answers;
     expect(combined?.split('\n')[0]).toMatch(
       /^Offline rules applied: `set-membership` .* and `reduce-spread-accumulator`/,

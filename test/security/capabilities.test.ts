@@ -381,6 +381,7 @@ describe('extraction rejects a candidate that adds a capability, before it runs'
     expect(await extractCandidate(answer, target('javascript', jsOriginal))).toEqual({
       ok: false,
       reason: 'adds a capability the original does not use: child_process, require',
+      check: 'capability',
     });
   });
 
@@ -390,6 +391,7 @@ describe('extraction rejects a candidate that adds a capability, before it runs'
     expect(await extractCandidate(answer, target('python', pyOriginal))).toEqual({
       ok: false,
       reason: 'adds a capability the original does not use: subprocess',
+      check: 'capability',
     });
   });
 

@@ -10,6 +10,7 @@ import { publishToPull } from '../../src/action/publish-to-pull.js';
 import { GitHubClient } from '../../src/github/github-client.js';
 import { planComments, publishReview } from '../../src/github/publish-review.js';
 import { publishSweep, sweepBranch } from '../../src/github/publish-sweep.js';
+import type { CandidateEvidence } from '../../src/optimize/candidate-evidence.js';
 import { renderMarkdownReport } from '../../src/report/markdown.js';
 import { renderSuggestionComment } from '../../src/report/review-comment.js';
 import { renderSummaryComment } from '../../src/report/summary-comment.js';
@@ -69,6 +70,33 @@ const hostileMessage =
   'AssertionError: expected 1 to be 2 @octocat ![img](http://x) <img src=x onerror=alert(1)> ' +
   '[click](javascript:alert(1)) see www.evil.example\n| injected | row |';
 
+/** Candidates whose every free-text field a model or the pull request's tests could have shaped. */
+const hostileCandidates: CandidateEvidence[] = [
+  {
+    iteration: 1,
+    candidate: 1,
+    source: 'model [m](https://evil.example/@octocat)',
+    verdict: 'tests-failed',
+    reason: hostileMessage,
+    failingTests: [{ name: '<img src=x onerror=alert(1)> @octocat', message: hostileMessage }],
+  },
+  {
+    iteration: 1,
+    candidate: 2,
+    source: 'model <b>x</b>',
+    verdict: 'differs',
+    reason: hostileMessage,
+    difference: {
+      call: 0,
+      what: 'return value',
+      input: hostileMessage,
+      expected: '@octocat',
+      actual: '</details>',
+    },
+  },
+  { iteration: 2, candidate: 0, source: 'model m', verdict: 'model-error', reason: hostileMessage },
+];
+
 /** A report as a hostile pull request (or a forged artifact) can shape it, with every free-text field loaded. */
 function hostileReport(suggestion: SuggestionReport, headSha: string): RunReport {
   const report = reportWith([suggestion], headSha);
@@ -84,6 +112,7 @@ function hostileReport(suggestion: SuggestionReport, headSha: string): RunReport
         startLine: 3,
         stage: 'prepare',
         reason: `the tests fail before any change: ${hostileMessage}`,
+        candidates: hostileCandidates,
       },
       { path: 'src/<img src=x onerror=alert(1)>.js', stage: 'detect', reason: '<details><summary>x' },
     ],
@@ -274,6 +303,8 @@ describe('what afterburner posts and writes cannot be turned against the pull re
           files: ['test/[x](http://x).test.js'],
           preexistingFailures: [hostileMessage],
         },
+        source: 'model @octocat <img src=x onerror=alert(1)>',
+        candidates: hostileCandidates,
       };
       const report = hostileReport(hostile, head);
       const bodies = {

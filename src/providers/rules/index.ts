@@ -65,7 +65,7 @@ export class RulesProvider implements Provider {
 
   /** Answers in order: all applicable rules combined, then each applicable rule alone; duplicates dropped. */
   async propose(request: ProposalRequest): Promise<ProposalReply> {
-    const reply: ProposalReply = { answers: [], usage: { inputTokens: 0, outputTokens: 0 } };
+    const reply: ProposalReply = { answers: [], sources: [], usage: { inputTokens: 0, outputTokens: 0 } };
     const { language } = request.target;
     if (request.count <= 0 || !(language in fenceTags)) return reply;
     const family = ruleFamilyOf(language);
@@ -84,6 +84,7 @@ export class RulesProvider implements Provider {
       if (!rewrite || seen.has(rewrite.source)) continue;
       seen.add(rewrite.source);
       reply.answers.push(formatAnswer(rewrite, language, request.target.context));
+      reply.sources?.push(`rule ${rewrite.applied.map((rule) => rule.id).join(' + ')}`);
     }
     return reply;
   }
