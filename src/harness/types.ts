@@ -26,7 +26,8 @@ export interface TestRun {
   outputTail: string;
 }
 
-export interface Benchmark {
+/** One timed comparison of original and candidate on one set of calls (the tests' own, or one grown scale). */
+export interface TimedComparison {
   /** Distinct benchmark calls per round. */
   calls: number;
   /** How many times each round repeated the calls (tiny calls are batched). */
@@ -36,10 +37,13 @@ export interface Benchmark {
   candidateMedianNs: number;
   estimate: SpeedupEstimate;
   verdict: Verdict;
-  /** Two-sided Mann-Whitney U test p-value: the second opinion the verdict also requires. */
+  /** Two-sided rank test p-value: the second opinion the verdict also requires. */
   uTestP?: number;
   /** The ratio the interval's lower bound had to clear: max(1 + min speedup, the A/A noise floor). */
   threshold?: number;
+}
+
+export interface Benchmark extends TimedComparison {
   /** Memory of the whole replay process per side (the sandbox's measurement), when it could be measured. */
   memory?: MemoryComparison;
   /** Input size of the tests' own calls: their largest array, string, Map, Set (list, dict, tuple…); 0 = none. */
@@ -54,21 +58,11 @@ export interface Benchmark {
   decision?: BenchmarkDecision;
 }
 
-export interface ScaleBenchmark {
+export interface ScaleBenchmark extends TimedComparison {
   /** How much the recorded inputs were grown. */
   factor: number;
   /** Input size at this scale (the largest grown collection). */
   n: number;
-  /** Grown calls timed at this scale. */
-  calls: number;
-  repeats: number;
-  rounds: number;
-  originalMedianNs: number;
-  candidateMedianNs: number;
-  estimate: SpeedupEstimate;
-  verdict: Verdict;
-  uTestP?: number;
-  threshold?: number;
 }
 
 export interface BenchmarkDecision {

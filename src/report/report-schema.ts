@@ -38,9 +38,8 @@ const complexityFit = z.object({
 
 const verdict = z.enum(['faster', 'slower', 'inconclusive']);
 
-const scaleRow = z.object({
-  factor: count,
-  n: count,
+/** One timed comparison: the tests' own calls, or one grown scale (harness TimedComparison). */
+const timedComparison = {
   calls: count,
   repeats: count,
   rounds: count,
@@ -50,18 +49,12 @@ const scaleRow = z.object({
   verdict,
   uTestP: z.number().min(0).max(1).optional(),
   threshold: positive.optional(),
-});
+};
+
+const scaleRow = z.object({ factor: count, n: count, ...timedComparison });
 
 const benchmark = z.object({
-  calls: count,
-  repeats: count,
-  rounds: count,
-  originalMedianNs: positive,
-  candidateMedianNs: positive,
-  estimate,
-  verdict,
-  uTestP: z.number().min(0).max(1).optional(),
-  threshold: positive.optional(),
+  ...timedComparison,
   memory: z
     .object({
       originalPeakBytes: positive,
