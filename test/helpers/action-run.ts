@@ -147,6 +147,8 @@ export function normalize(body: string): string {
       .replace(/\d+(\.\d+)?( ms| µs| ns| s\b)/g, 'N TIME')
       .replace(/\d+(\.\d+)?( MiB| KiB| GiB| B)\b/g, 'N BYTES')
       .replace(/\d+(\.\d+)?(×)/g, 'N$2')
+      // Memory per replay moves either way by a few percent from run to run (one run each, no interval).
+      .replace(/N× (lower|more) \| one run each/g, 'N× CHANGE | one run each')
       .replace(/\b(\d+) (rounds|calls|recorded calls)/g, 'N $2')
       .replace(/head [0-9a-f]{7}/g, 'head SHA')
       .replace(/\b[0-9a-f]{7}…[0-9a-f]{7}\b/g, 'SHA…SHA')
