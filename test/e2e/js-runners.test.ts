@@ -105,7 +105,8 @@ describe.each([
     target: 'distinctPlayers',
     file: 'test/scores.test.js',
     failure:
-      /distinctPlayers keeps first-seen order: Difference \(- actual, \+ expected\):\n\s*\[\n\s*-\s+'a',/,
+      // The report and the prompt keep a multi-line assertion on one line, its line breaks shown as ⏎.
+      /distinctPlayers keeps first-seen order: Difference \(- actual, \+ expected\):\s*⏎\s*\[\s*⏎\s*-\s+'a',/,
   },
 ])(
   'afterburner review of a repository tested with $runner',
