@@ -68,10 +68,17 @@ export const totalPackage = {
     ].join('\n'),
   },
   head: {
+    // A shape the offline rules rewrite (includes-dedupe), so that a rules-only review reaches the sandbox.
     'src/total.js': [
       'export function total(values) {',
+      '  const seen = [];',
       '  let sum = 0;',
-      '  for (let i = 0; i < values.length; i++) sum = sum + values[i];',
+      '  for (const v of values) {',
+      '    if (!seen.includes(v)) {',
+      '      seen.push(v);',
+      '      sum = sum + v;',
+      '    }',
+      '  }',
       '  return sum;',
       '}',
       '',

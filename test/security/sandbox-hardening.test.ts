@@ -121,7 +121,8 @@ describe.each(modes)('a pull request tree against the %s sandbox', (mode) => {
         {
           files: {
             ...totalPackage.head,
-            'src/more.js': 'export function double(values) {\n  return values.map((v) => v * 2);\n}\n',
+            // A second function a rule rewrites (set-membership): both wait on the setup.
+            'src/more.js': 'export function common(a, b) {\n  return a.filter((x) => b.includes(x));\n}\n',
           },
         },
       );
