@@ -94,6 +94,14 @@ export type RejectionStage =
   | 'regression'
   | 'asymptotically-worse';
 
+/** Stages a candidate reaches only after the tests, the differential check and the tripwire passed it. */
+export const stagesAfterCorrectness: readonly RejectionStage[] = [
+  'benchmark',
+  'not-faster',
+  'regression',
+  'asymptotically-worse',
+];
+
 /** Side effects the verify run's tripwire watches for while a candidate runs. */
 export type SideEffect = 'process' | 'network' | 'file-write';
 

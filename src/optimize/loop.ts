@@ -1,7 +1,13 @@
 import type { ResultCache } from '../cache/index.js';
 import type { Target } from '../detect/types.js';
 import { headlineEstimate } from '../harness/scaled-benchmark.js';
-import type { Benchmark, Evaluation, Evaluator, TestEvidence } from '../harness/types.js';
+import {
+  type Benchmark,
+  type Evaluation,
+  type Evaluator,
+  stagesAfterCorrectness,
+  type TestEvidence,
+} from '../harness/types.js';
 import type { ProposalReply, ProposalRequest, Provider, TokenUsage } from '../providers/types.js';
 import { BudgetExhaustedError } from '../providers/usage-meter.js';
 import type { CandidateMetrics, TrajectoryCandidate, TrajectorySink } from '../trajectory/types.js';
@@ -209,9 +215,7 @@ async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {
           status: 'rejected',
           stage: evaluation.stage,
           reason: evaluation.reason,
-          passed: ['not-faster', 'regression', 'asymptotically-worse', 'benchmark'].includes(
-            evaluation.stage,
-          ),
+          passed: stagesAfterCorrectness.includes(evaluation.stage),
           metrics: metricsOf(evaluation.benchmark),
         });
         note({ ...evidence, status: 'rejected', speedup });

@@ -73,9 +73,15 @@ const parseInOnePass = `module.exports.parse = function (text) {
   return out;
 };`;
 
-/** Verified, or correct on every recorded call but not faster on them: either way the differential check passed. */
+/**
+ * Verified, or correct on every recorded call but not faster (or slower) on them: either way the differential check
+ * passed. On two tiny calls a Set costs more than it saves, so "slower on the tests' own inputs" is a fair outcome.
+ */
 function passedDifferential(evaluation: Evaluation): boolean {
-  return evaluation.status === 'verified' || evaluation.stage === 'not-faster';
+  return (
+    evaluation.status === 'verified' ||
+    ['not-faster', 'regression', 'asymptotically-worse'].includes(evaluation.stage)
+  );
 }
 
 describe('NodeHarness on wrapped definitions and CommonJS exports in files at the repository root', () => {

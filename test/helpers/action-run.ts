@@ -149,6 +149,9 @@ export function normalize(body: string): string {
       .replace(/\d+(\.\d+)?(×)/g, 'N$2')
       // Memory per replay moves either way by a few percent from run to run (one run each, no interval).
       .replace(/N× (lower|more) \| one run each/g, 'N× CHANGE | one run each')
+      // A rejected candidate's reason quotes its estimate and p-value as plain numbers.
+      .replace(/\d+(\.\d+)?x \\\[\d+(\.\d+)?, \d+(\.\d+)?\\\]/g, 'Nx \\[N, N\\]')
+      .replace(/p=\d+(\.\d+)?(e-\d+)?/g, 'p=N')
       .replace(/\b(\d+) (rounds|calls|recorded calls)/g, 'N $2')
       .replace(/head [0-9a-f]{7}/g, 'head SHA')
       .replace(/\b[0-9a-f]{7}…[0-9a-f]{7}\b/g, 'SHA…SHA')
