@@ -27,6 +27,7 @@ export class NodeHarness extends ReplayHarness<JsTestPlan> {
       'tripwire.mjs',
       'verify-runner.mjs',
       'timing-protocol.mjs',
+      'plain-copy.mjs',
       'scale-inputs.mjs',
       'scaled-calls.mjs',
       'jasmine-reporter.cjs',
