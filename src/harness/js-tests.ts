@@ -6,7 +6,9 @@ import { ava } from './js-runners/ava.js';
 import { jasmine } from './js-runners/jasmine.js';
 import { jest, vitest } from './js-runners/jest-like.js';
 import { mocha } from './js-runners/mocha.js';
+import { nodeTap } from './js-runners/node-tap.js';
 import { nodeTest } from './js-runners/node-test.js';
+import { qunit } from './js-runners/qunit.js';
 import { script as wholeScript } from './js-runners/script.js';
 import type { JsRunner, JsTestRunner } from './js-runners/types.js';
 import { harnessDir } from './replay-harness.js';
@@ -62,9 +64,17 @@ async function sourceFiles(root: string, dir = ''): Promise<string[]> {
   return found;
 }
 
-function resolveImport(from: string, specifier: string, files: Set<string>): string | undefined {
+function resolveImport(
+  from: string,
+  specifier: string,
+  files: Set<string>,
+  rootMain: string | undefined,
+): string | undefined {
   if (!specifier.startsWith('.')) return undefined;
   const base = posix.normalize(posix.join(posix.dirname(from), specifier));
+  // `require('..')` from test/: the package itself, through its manifest's `main`.
+  if ((base === '.' || base === './') && rootMain)
+    return resolveImport('', `./${rootMain}`, files, undefined);
   // TypeScript sources import './x.js' that exists on disk as './x.ts'.
   const stems = [base, base.replace(/\.(m|c)?js$/, '')];
   for (const stem of stems) {
@@ -77,11 +87,19 @@ function resolveImport(from: string, specifier: string, files: Set<string>): str
 export async function relevantTestFiles(root: string, targetPath: string): Promise<string[]> {
   const files = await sourceFiles(root);
   const known = new Set(files);
+  const rootMain = await readFile(join(root, 'package.json'), 'utf8')
+    .then((text) => (JSON.parse(text) as { main?: unknown }).main)
+    .catch(() => undefined);
   const importers = new Map<string, string[]>();
   for (const file of files) {
     const text = await readFile(join(root, file), 'utf8').catch(() => '');
     for (const match of text.matchAll(importPattern)) {
-      const resolved = resolveImport(file, match[1] as string, known);
+      const resolved = resolveImport(
+        file,
+        match[1] as string,
+        known,
+        typeof rootMain === 'string' ? posix.normalize(rootMain) : undefined,
+      );
       if (resolved) importers.set(resolved, [...(importers.get(resolved) ?? []), file]);
     }
   }
@@ -105,6 +123,8 @@ const runners: Record<JsTestRunner, JsRunner> = {
   'node:test': nodeTest,
   jasmine,
   ava,
+  tap: nodeTap,
+  qunit,
   script: wholeScript,
 };
 
@@ -115,6 +135,8 @@ function detectRunner(script: string, dependencies: Record<string, string>): JsT
   if (/\bmocha\b/.test(script)) return 'mocha';
   if (/(^|[\s/;&|])jasmine(\s|$)/.test(script)) return 'jasmine';
   if (/(^|[\s/;&|])ava(\s|$)/.test(script)) return 'ava';
+  if (/(^|[\s/;&|(])tap(\s|$|\))/.test(script)) return 'tap';
+  if (/(^|[\s/;&|(])qunit(-cli)?(\s|$|\))/.test(script)) return 'qunit';
   if (/\bnode\b[^&|;]*--test\b/.test(script)) return 'node:test';
   return 'script';
 }
@@ -162,7 +184,7 @@ export async function planJsTests(options: {
   return {
     runner: runner.name,
     files: context.files,
-    command: runner.command(context),
+    command: await runner.command(context),
     ...(runner.writesResults ? { resultsFile } : {}),
     ...(cwd ? { cwd } : {}),
   };

@@ -25,6 +25,14 @@ const faster: Record<string, { language: string; code: string }> = {
     language: 'javascript',
     code: 'function uniqueWords(words) {\n  return [...new Set(words)];\n}',
   },
+  uniqueVersions: {
+    language: 'javascript',
+    code: 'function uniqueVersions(list) {\n  return [...new Set(list)];\n}',
+  },
+  distinctSizes: {
+    language: 'javascript',
+    code: 'function distinctSizes(sizes) {\n  return [...new Set(sizes)];\n}',
+  },
   wordCounts: {
     language: 'javascript',
     code: [
@@ -89,6 +97,8 @@ const reversed: Record<string, string> = {
   uniqueTerms: 'function uniqueTerms(words) {\n  return [...new Set(words)].reverse();\n}',
   distinctPlayers:
     'export function distinctPlayers(rounds) {\n  return [...new Set(rounds.map((round) => round.player))].reverse();\n}',
+  uniqueVersions: 'function uniqueVersions(list) {\n  return [...new Set(list)].reverse();\n}',
+  distinctSizes: 'function distinctSizes(sizes) {\n  return [...new Set(sizes)].reverse();\n}',
 };
 
 describe.each([
@@ -98,6 +108,7 @@ describe.each([
     target: 'uniqueTerms',
     file: 'spec/glossary.spec.js',
     failure: /uniqueTerms keeps first-seen order without duplicates: Expected \$\[0\] = 'c' to equal 'b'\./,
+    passed: 3,
   },
   {
     fixture: 'ava-scores',
@@ -107,10 +118,32 @@ describe.each([
     failure:
       // The report and the prompt keep a multi-line assertion on one line, its line breaks shown as ⏎.
       /distinctPlayers keeps first-seen order: Difference \(- actual, \+ expected\):\s*⏎\s*\[\s*⏎\s*-\s+'a',/,
+    passed: 3,
+  },
+  {
+    // Its coverage check (100%) fails on the relevant subset, and one assertion fails before any change.
+    fixture: 'tap-versions',
+    runner: 'tap',
+    target: 'uniqueVersions',
+    file: 'test/versions.js',
+    failure:
+      /test\/versions\.js > uniqueVersions > keeps first-seen order without repeats > should be equivalent: diff \(- expected, \+ actual\): ⏎ Array \[ ⏎ \+\s+"1\.1\.0",/,
+    passed: 4,
+    preexisting: '`test/versions.js > major > strips a leading v`',
+  },
+  {
+    // A file at the root, reached through `require('..')`; one test needs a browser and fails before any change.
+    fixture: 'qunit-sizes',
+    runner: 'qunit',
+    target: 'distinctSizes',
+    file: 'test/sizes.js',
+    failure: /sizes > distinctSizes keeps first-seen order: failed ⏎ actual: \[2,1,3\] ⏎ expected: \[3,1,2\]/,
+    passed: 3,
+    preexisting: '`sizes > totalSize of the page`',
   },
 ])(
   'afterburner review of a repository tested with $runner',
-  ({ fixture: name, runner, target, file, failure }) => {
+  ({ fixture: name, runner, target, file, failure, passed, preexisting }) => {
     let model: FakeOpenAI;
     let result: Awaited<ReturnType<typeof review>>;
     let dispose: () => Promise<void>;
@@ -145,8 +178,13 @@ describe.each([
       expect(result.code, result.stderr).toBe(0);
       expect(result.report.suggestions.map((s) => s.name)).toEqual([target]);
       const [suggestion] = result.report.suggestions;
-      expect(suggestion?.tests).toMatchObject({ runner, files: [file], passedCount: 3, failedCount: 0 });
-      expect(result.markdown).toContain(`3 tests in \`${file}\` passed with this version`);
+      expect(suggestion?.tests).toMatchObject({ runner, files: [file], passedCount: passed });
+      expect(result.markdown).toContain(`${passed} tests in \`${file}\` passed with this version`);
+      if (preexisting) {
+        expect(result.markdown).toContain(
+          `1 test fails before any change; not used as evidence: ${preexisting}.`,
+        );
+      }
     });
 
     it('tells the model which test the rejected version failed, with its first assertion lines', () => {

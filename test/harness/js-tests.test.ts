@@ -6,6 +6,8 @@ import { parseAvaTap } from '../../src/harness/js-runners/ava.js';
 import { parseJasmine } from '../../src/harness/js-runners/jasmine.js';
 import { parseJestLike } from '../../src/harness/js-runners/jest-like.js';
 import { mochaOptions } from '../../src/harness/js-runners/mocha.js';
+import { parseNodeTap } from '../../src/harness/js-runners/node-tap.js';
+import { parseQunit } from '../../src/harness/js-runners/qunit.js';
 import { expandScripts, planJsTests, summarizeTestRun } from '../../src/harness/js-tests.js';
 import { resolveTestCommand } from '../../src/harness/test-command.js';
 import type { ExecResult } from '../../src/sandbox/types.js';
@@ -69,6 +71,122 @@ not ok 5 - throws
 # fail 3
 `;
 
+// What tap 16.3.10 (`--no-coverage --reporter=tap`) printed for fixtures/repos/tap-versions.
+const nodeTapOutput = [
+  'TAP version 13',
+  '# Subtest: test/versions.js',
+  '    # Subtest: uniqueVersions',
+  '        # Subtest: keeps first-seen order without repeats',
+  '            ok 1 - should be equivalent',
+  '            1..1',
+  '        ok 1 - keeps first-seen order without repeats # time=13.738ms',
+  '        ',
+  '        # Subtest: keeps an empty list empty',
+  '            ok 1 - should be equivalent',
+  '            1..1',
+  '        ok 2 - keeps an empty list empty # time=0.978ms',
+  '        ',
+  '        1..2',
+  '    ok 1 - uniqueVersions # time=29.859ms',
+  '    ',
+  '    # Subtest: uniqueVersions on a long release history',
+  '        ok 1 - should be equal',
+  '        1..1',
+  '    ok 2 - uniqueVersions on a long release history # time=3.534ms',
+  '    ',
+  '    # Subtest: major',
+  '        ok 1 - should be equal',
+  '        not ok 2 - strips a leading v',
+  '          ---',
+  '          found: .nan',
+  '          wanted: 2',
+  '          compare: ===',
+  '          at:',
+  '            line: 22',
+  '            column: 5',
+  '            file: test/versions.js',
+  '            type: Test',
+  '          stack: |',
+  '            Test.<anonymous> (test/versions.js:22:5)',
+  '          source: >2',
+  '              // A known bug, reported upstream: a leading `v` is not stripped. It fails before any change.',
+  "              t.equal(major('v2.0.0'), 2, 'strips a leading v');",
+  '            ----^',
+  '          ',
+  '            });',
+  '          ...',
+  '        ',
+  '        1..2',
+  '        # failed 1 of 2 tests',
+  '    not ok 3 - major # time=24.242ms',
+  '    ',
+  '    1..3',
+  '    # failed 1 of 3 tests',
+  '    # time=63.298ms',
+  'not ok 1 - test/versions.js # time=63.298ms',
+  '  ---',
+  '  env: {}',
+  '  file: test/versions.js',
+  '  timeout: 30000',
+  '  command: /usr/bin/node',
+  '  args:',
+  '    - test/versions.js',
+  '  stdio:',
+  '    - 0',
+  '    - pipe',
+  '    - 2',
+  '  cwd: /work/tap-versions',
+  '  exitCode: 1',
+  '  ...',
+  '',
+  '1..1',
+  '# failed 1 test',
+  '# time=444.138ms',
+  '',
+].join('\n');
+
+// What qunit 2.24.1 (`--reporter tap`) printed for fixtures/repos/qunit-sizes.
+const qunitTapOutput = [
+  'TAP version 13',
+  'ok 1 sizes > distinctSizes keeps first-seen order',
+  'ok 2 sizes > distinctSizes of many shipments',
+  'ok 3 sizes > totalSize',
+  'not ok 4 sizes > totalSize of the page',
+  '  ---',
+  '  message: |+',
+  '    Died on test #1: window is not defined',
+  '        at Object.<anonymous> (/work/qunit-sizes/test/sizes.js:16:9)',
+  '  severity: failed',
+  '  stack: |',
+  '    ReferenceError: window is not defined',
+  '        at Object.<anonymous> (/work/qunit-sizes/test/sizes.js:17:29)',
+  '  ...',
+  '1..4',
+  '# pass 3',
+  '# skip 0',
+  '# todo 0',
+  '# fail 1',
+  '',
+].join('\n');
+
+// What qunit-cli 0.2.0 printed (underscore 1.8.3's suite runs with it): a module heading, marks, colours.
+const qunitCliOutput = [
+  '',
+  '\u001b[34m\u001b[1mArrays\u001b[22m\u001b[39m',
+  '\u001b[32m  ✔ first\u001b[39m',
+  '\u001b[32m  ✔ head\u001b[39m',
+  '',
+  '\u001b[34m\u001b[1mObjects\u001b[22m\u001b[39m',
+  '\u001b[31m  ✖ #1929 Typed Array constructors are functions\u001b[39m',
+  '    \u001b[31mDied on test #1     at test/objects.js:796:11',
+  '    at Object.<anonymous> (test/objects.js:1149:2): window is not defined\u001b[39m',
+  '\u001b[31m    null != undefined\u001b[39m',
+  '\u001b[32m  ✔ first\u001b[39m',
+  '\u001b[90m',
+  'Tests completed in 4631 milliseconds.\u001b[39m',
+  '\u001b[1m\u001b[31m1557 tests of 1558 passed, 1 failed.\u001b[39m\u001b[22m',
+].join('\n');
+
 describe('runner output', () => {
   it('names a jest/vitest file that fails before its tests run, so the gate can leave it out (immer)', () => {
     const results = {
@@ -105,6 +223,49 @@ describe('runner output', () => {
     expect(counts.failures?.map((f) => f.name)).toEqual(['fails', 'deep', 'throws']);
     expect(counts.failures?.[0]?.message).toBe('sum is wrong\nDifference (- actual, + expected):\n- 3\n+ 4');
     expect(counts.failures?.[2]?.message).toMatch(/^Error thrown in test\nError thrown in test:\nError \{/);
+  });
+
+  it("reads node-tap's nested TAP: leaves only, named by the subtests around them, timings dropped", () => {
+    expect(parseNodeTap(nodeTapOutput)).toEqual({
+      passedCount: 4,
+      failedCount: 1,
+      failures: [
+        {
+          name: 'test/versions.js > major > strips a leading v',
+          message: 'found: NaN\nwanted: 2\ncompare: ===',
+        },
+      ],
+    });
+  });
+
+  it('names a node-tap test file that dies before its subtests as the failing test', () => {
+    const died =
+      'TAP version 13\nnot ok 1 - test/versions.js # time=12ms\n  ---\n  exitCode: 1\n  ...\n1..1\n';
+    expect(parseNodeTap(died)).toMatchObject({ passedCount: 0, failures: [{ name: 'test/versions.js' }] });
+  });
+
+  it("reads QUnit's TAP and qunit-cli's marks, module by module", () => {
+    expect(parseQunit(qunitTapOutput)).toMatchObject({
+      passedCount: 3,
+      failedCount: 1,
+      failures: [
+        {
+          name: 'sizes > totalSize of the page',
+          message: expect.stringMatching(/^Died on test #1: window is not defined\n/),
+        },
+      ],
+    });
+    expect(parseQunit(qunitCliOutput)).toEqual({
+      passedCount: 3,
+      failedCount: 1,
+      failures: [
+        {
+          name: 'Objects > #1929 Typed Array constructors are functions',
+          message:
+            'Died on test #1     at test/objects.js:796:11\nat Object.<anonymous> (test/objects.js:1149:2): window is not defined\nnull != undefined',
+        },
+      ],
+    });
   });
 
   it('reads what the shipped jasmine reporter writes', () => {
@@ -169,6 +330,32 @@ describe('planJsTests', () => {
       runner: 'ava',
       files: ['test/scores.test.js'],
       command: "ava --tap 'test/scores.test.js'",
+    });
+  });
+
+  it('runs node-tap without its coverage check, which fails on any subset of the suite', async () => {
+    const plan = await planJsTests({
+      sourceDir: fixture('tap-versions'),
+      targetPath: 'src/versions.js',
+      script: 'tap',
+    });
+    expect(plan).toEqual({
+      runner: 'tap',
+      files: ['test/versions.js'],
+      command: "tap --no-coverage --reporter=tap 'test/versions.js'",
+    });
+  });
+
+  it("runs QUnit with TAP output on the tests that reach a root file through require('..')", async () => {
+    const plan = await planJsTests({
+      sourceDir: fixture('qunit-sizes'),
+      targetPath: 'sizes.js',
+      script: 'qunit test/',
+    });
+    expect(plan).toEqual({
+      runner: 'qunit',
+      files: ['test/sizes.js'],
+      command: "qunit --reporter tap 'test/sizes.js'",
     });
   });
 

@@ -1,3 +1,4 @@
+import { parse as parseYaml } from 'yaml';
 import type { TestFailure } from '../types.js';
 import type { RunnerCounts } from './types.js';
 
@@ -33,4 +34,34 @@ export function readTap(
     if (failure) failures.push(failure);
   }
   return { passedCount, failedCount: failures.length, failures };
+}
+
+function dedent(text: string): string {
+  const indent = Math.min(
+    ...text
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => /^\s*/.exec(l)?.[0].length ?? 0),
+  );
+  return text
+    .split('\n')
+    .map((l) => l.slice(Number.isFinite(indent) ? indent : 0))
+    .join('\n');
+}
+
+/** The YAML diagnostic block under a failing TAP line, as data; undefined when it is not valid YAML. */
+export function tapDiagnostics(yaml: string): Record<string, unknown> | undefined {
+  try {
+    const data = parseYaml(dedent(yaml.replace(/^\s*---\s*$/m, ''))) as unknown;
+    return data !== null && typeof data === 'object' ? (data as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `key: value` lines for the diagnostic keys present, objects shown as JSON. */
+export function diagnosticLines(data: Record<string, unknown>, keys: string[]): string[] {
+  const shown = (value: unknown) =>
+    value !== null && typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return keys.filter((key) => data[key] !== undefined).map((key) => `${key}: ${shown(data[key])}`);
 }

@@ -1,6 +1,15 @@
 import type { TestRun } from '../types.js';
 
-export type JsTestRunner = 'vitest' | 'jest' | 'mocha' | 'node:test' | 'jasmine' | 'ava' | 'script';
+export type JsTestRunner =
+  | 'vitest'
+  | 'jest'
+  | 'mocha'
+  | 'node:test'
+  | 'jasmine'
+  | 'ava'
+  | 'tap'
+  | 'qunit'
+  | 'script';
 
 export type RunnerCounts = Pick<TestRun, 'passedCount' | 'failedCount' | 'failures'>;
 
@@ -25,7 +34,7 @@ export interface JsRunner {
   readonly writesResults: boolean;
   /** Drops the files the runner would refuse as test files (helpers, fixtures). */
   acceptFiles?(files: string[], context: RunnerContext): Promise<string[]>;
-  command(context: RunnerContext): string;
+  command(context: RunnerContext): string | Promise<string>;
   parse(stdout: string, resultsText: string | undefined): RunnerCounts | undefined;
 }
 
