@@ -10,6 +10,7 @@ import { nodeTap } from './js-runners/node-tap.js';
 import { nodeTest } from './js-runners/node-test.js';
 import { qunit } from './js-runners/qunit.js';
 import { script as wholeScript } from './js-runners/script.js';
+import { tape } from './js-runners/tape.js';
 import type { JsRunner, JsTestRunner } from './js-runners/types.js';
 import { harnessDir } from './replay-harness.js';
 import { baseTestRun } from './test-run.js';
@@ -124,6 +125,7 @@ const runners: Record<JsTestRunner, JsRunner> = {
   jasmine,
   ava,
   tap: nodeTap,
+  tape,
   qunit,
   script: wholeScript,
 };
@@ -136,6 +138,7 @@ function detectRunner(script: string, dependencies: Record<string, string>): JsT
   if (/(^|[\s/;&|])jasmine(\s|$)/.test(script)) return 'jasmine';
   if (/(^|[\s/;&|])ava(\s|$)/.test(script)) return 'ava';
   if (/(^|[\s/;&|(])tap(\s|$|\))/.test(script)) return 'tap';
+  if (/(^|[\s/;&|(])tape(\s|$|\))/.test(script)) return 'tape';
   if (/(^|[\s/;&|(])qunit(-cli)?(\s|$|\))/.test(script)) return 'qunit';
   if (/\bnode\b[^&|;]*--test\b/.test(script)) return 'node:test';
   return 'script';

@@ -8,6 +8,7 @@ import { parseJestLike } from '../../src/harness/js-runners/jest-like.js';
 import { mochaOptions } from '../../src/harness/js-runners/mocha.js';
 import { parseNodeTap } from '../../src/harness/js-runners/node-tap.js';
 import { parseQunit } from '../../src/harness/js-runners/qunit.js';
+import { parseTape } from '../../src/harness/js-runners/tape.js';
 import { expandScripts, planJsTests, summarizeTestRun } from '../../src/harness/js-tests.js';
 import { resolveTestCommand } from '../../src/harness/test-command.js';
 import type { ExecResult } from '../../src/sandbox/types.js';
@@ -187,6 +188,41 @@ const qunitCliOutput = [
   '\u001b[1m\u001b[31m1557 tests of 1558 passed, 1 failed.\u001b[39m\u001b[22m',
 ].join('\n');
 
+// What tape 5 printed for a test with a repeated assertion message, a nested test and a skipped one.
+const tapeOutput = [
+  'TAP version 13',
+  '# merge()',
+  'ok 1 merges objects',
+  'ok 2 should be strictly equal',
+  'not ok 3 should be strictly equal',
+  '  ---',
+  '    operator: equal',
+  '    expected: 3',
+  '    actual:   2',
+  '    at: Test.<anonymous> (/work/tape-try/t.js:5:5)',
+  '    stack: |-',
+  '      Error: should be strictly equal',
+  '          at Test.assert [as _assert] (/work/tape-try/node_modules/tape/lib/test.js:548:48)',
+  '          at Test.strictEqual (/work/tape-try/node_modules/tape/lib/test.js:734:7)',
+  '          at Test.<anonymous> (/work/tape-try/t.js:5:5)',
+  '          at Test.run (/work/tape-try/node_modules/tape/lib/test.js:151:28)',
+  '          at Immediate.next [as _onImmediate] (/work/tape-try/node_modules/tape/lib/results.js:175:7)',
+  '          at process.processImmediate (node:internal/timers:483:21)',
+  '  ...',
+  '# nested arrays',
+  'ok 4 should be strictly equal',
+  '# SKIP skipped one',
+  '# compact',
+  'ok 5 keeps values',
+  '',
+  '1..5',
+  '# tests 5',
+  '# pass  4',
+  '# fail  1',
+  '',
+  '',
+].join('\n');
+
 describe('runner output', () => {
   it('names a jest/vitest file that fails before its tests run, so the gate can leave it out (immer)', () => {
     const results = {
@@ -263,6 +299,19 @@ describe('runner output', () => {
           name: 'Objects > #1929 Typed Array constructors are functions',
           message:
             'Died on test #1     at test/objects.js:796:11\nat Object.<anonymous> (test/objects.js:1149:2): window is not defined\nnull != undefined',
+        },
+      ],
+    });
+  });
+
+  it("reads tape's TAP: assertions named by their test, a repeated message numbered, the totals not counted", () => {
+    expect(parseTape(tapeOutput)).toEqual({
+      passedCount: 4,
+      failedCount: 1,
+      failures: [
+        {
+          name: 'merge() > should be strictly equal (2)',
+          message: 'operator: equal\nexpected: 3\nactual: 2',
         },
       ],
     });
@@ -422,12 +471,24 @@ describe('planJsTests', () => {
     );
   });
 
+  it("runs tape on the tests that reach the target, without the coverage wrapper, keeping its -r modules (qs: `nyc tape 'test/**/*.js'`)", async () => {
+    const plan = await planJsTests({
+      sourceDir: fixture('npm-workspaces'),
+      targetPath: 'packages/words/src/words.js',
+      script: "nyc tape -r ./test/setup.js 'test/**/*.js'",
+    });
+    expect(plan).toMatchObject({
+      runner: 'tape',
+      command: expect.stringMatching(/^tape -r \.\/test\/setup\.js '/),
+    });
+  });
+
   it('falls back to the whole test script for a runner it cannot read', async () => {
     const plan = await planJsTests({
       sourceDir: fixture('npm-workspaces'),
       targetPath: 'packages/words/src/words.js',
-      script: 'tape test/*.js',
+      script: 'zora test/*.js',
     });
-    expect(plan).toMatchObject({ runner: 'script', command: 'tape test/*.js' });
+    expect(plan).toMatchObject({ runner: 'script', command: 'zora test/*.js' });
   });
 });

@@ -8,6 +8,7 @@ export type JsTestRunner =
   | 'jasmine'
   | 'ava'
   | 'tap'
+  | 'tape'
   | 'qunit'
   | 'script';
 
