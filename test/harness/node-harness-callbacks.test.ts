@@ -142,8 +142,12 @@ describe.each(modes)(
     });
 
     it('compares returned functions by replaying the calls the tests made to them', async () => {
-      const verified = await evaluate('indexBy', fasterIndexBy);
-      expect(verified.status, JSON.stringify(verified)).toBe('verified');
+      // Correct on every replayed follow-up call; whether building a Map beats a few finds on load is not the point.
+      const correct = await evaluate('indexBy', fasterIndexBy);
+      expect(
+        correct.status === 'verified' || ['not-faster', 'regression'].includes(correct.stage),
+        JSON.stringify(correct),
+      ).toBe(true);
       const wrong = await evaluate('indexBy', countingIndexBy);
       expect(wrong).toMatchObject({ status: 'rejected', stage: 'differential' });
       expect((wrong as { reason: string }).reason).toMatch(
