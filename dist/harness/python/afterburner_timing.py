@@ -27,13 +27,27 @@ def measure_interleaved(original, candidate, spec, calls, time_batch, clock):
     max_repeats = max(1, min(100000, 200000 // len(calls), 8 * 1024 * 1024 // payload_bytes))
     samples_per_round = [1]
 
+    def walled(entry, repeats):
+        started = clock()
+        timed = time_batch(entry, calls, repeats)
+        return timed, clock() - started
+
     def size_batch(repeats):
         while True:
-            fastest = min(time_batch(entry, calls, repeats) for entry in (original, candidate, candidate, original))
+            batches = [walled(entry, repeats) for entry in (original, candidate, candidate, original)]
+            fastest = min(timed for timed, _ in batches)
+            wall = min(wall for _, wall in batches)
             if fastest >= spec["minRoundNs"] or repeats >= max_repeats:
-                return repeats, fastest
+                return repeats, wall
             wanted = -(-repeats * spec["minRoundNs"] * 11 // (10 * max(1, fastest)))
-            repeats = min(max_repeats, max(repeats * 2, min(int(wanted), repeats * 16)))
+            following = min(max_repeats, max(repeats * 2, min(int(wanted), repeats * 16)))
+            # Once the clock resolves a batch well, it stops growing where unpickling fresh arguments would cost
+            # more than 20 minimum rounds (see node/timing-protocol.mjs).
+            if fastest >= spec["minRoundNs"] / 20:
+                following = min(following, repeats * 20 * spec["minRoundNs"] // max(1, wall))
+            if following <= repeats:
+                return repeats, wall
+            repeats = int(following)
 
     order = random.Random(spec["seed"])
 
@@ -50,10 +64,11 @@ def measure_interleaved(original, candidate, spec, calls, time_batch, clock):
     repeats, _ = size_batch(1)
     for _ in range(spec["warmupRounds"]):
         one_round(repeats)
-    repeats, batch_ns = size_batch(repeats)
-    # Calls slow enough that one batch lasts several minimum rounds get fewer batches a round, down to one.
+    repeats, wall_ns = size_batch(repeats)
+    # Batches that cost several minimum rounds get fewer a round, down to one: slow calls, and calls whose
+    # arguments take longer to unpickle than the call takes to run.
     most = spec.get("samplesPerRound", 1)
-    samples_per_round[0] = max(1, min(most, round(4 * most * spec["minRoundNs"] / max(1, batch_ns))))
+    samples_per_round[0] = max(1, min(most, round(4 * most * spec["minRoundNs"] / max(1, wall_ns))))
     original_ns, candidate_ns = [], []
     # Rounds go on past spec.rounds while the interval is wider than targetHalfWidth, up to maxRounds and
     # budgetNs of measuring: the stopping rule looks at the width, never at which side is ahead.
