@@ -168,8 +168,25 @@ describe('shift-queue', () => {
     await expectSameBehaviour({ original: source, rewritten, name: 'drain', inputs: [[[1, 2, 3]], [[]]] });
   });
 
+  it('accepts a queue built with Array.from, as d3 builds one from its arguments', async () => {
+    const source =
+      'function flatten(arrays) {\n  const queue = Array.from(arrays);\n  const out = [];\n  while (queue.length > 0) {\n    const next = queue.shift();\n    if (Array.isArray(next)) queue.push(...next);\n    else out.push(next);\n  }\n  return out;\n}';
+    const rewritten = (await rewrite(source, [shiftQueue])) ?? '';
+    expect(rewritten).toContain('const next = queue[queueHead++];');
+    await expectSameBehaviour({
+      original: source,
+      rewritten,
+      name: 'flatten',
+      inputs: [[[[1, [2, [3]]], 4]], [new Set([1, 2])], [[]]],
+    });
+  });
+
   it.each([
     ['used after the loop', 'const q = [xs];\n  while (q.length) { const x = q.shift(); }\n  return q;'],
+    [
+      'a slice of something that may be a string',
+      'const q = xs.slice();\n  while (q.length) { const x = q.shift(); }',
+    ],
     [
       'measured inside the loop',
       'const q = [xs];\n  while (q.length) { const x = q.shift(); ys.push(q.length); }',

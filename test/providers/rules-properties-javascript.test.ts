@@ -218,6 +218,23 @@ describe('shift-queue keeps behaviour on every input', () => {
       args: fc.tuple(list),
     });
   });
+
+  it('draining a queue built with Array.from from any iterable', async () => {
+    await expectRuleKeepsBehaviour({
+      rule: shiftQueue,
+      source: `function flatten(items) {
+  const queue = Array.from(items);
+  const out = [];
+  while (queue.length) {
+    const next = queue.shift();
+    if (Array.isArray(next)) queue.push(...next);
+    else out.push(next);
+  }
+  return out;
+}`,
+      args: fc.tuple(fc.oneof(list, fc.array(list, { maxLength: 4 }), fc.string({ maxLength: 4 }))),
+    });
+  });
 });
 
 describe('regexp-hoist keeps behaviour on every input', () => {

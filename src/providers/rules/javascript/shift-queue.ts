@@ -12,8 +12,9 @@ export const shiftQueue: Rule = {
   description:
     '`while (queue.length) { const x = queue.shift(); … }` moves every remaining element on each `shift()` ' +
     '(V8 does so beyond small arrays): O(n²) for n items through the queue. Reading with a head index ' +
-    '(`queue[head++]`) while `push` keeps appending is O(n). Applies only to an array declared as a literal in ' +
-    'the same block as the loop, used nowhere but in that loop: its condition tests `queue.length` (truthy, ' +
+    '(`queue[head++]`) while `push` keeps appending is O(n). Applies only to a new array (a literal, ' +
+    '`Array.from(…)` or `Array.of(…)`) declared in the same block as the loop, used nowhere but in that loop: ' +
+    'its condition tests `queue.length` (truthy, ' +
     '`> 0`, `!== 0`, `>= 1`), its first statement takes `queue.shift()`, and the rest only `push`es. The ' +
     'consumed items stay referenced until the function returns (memory, not results).',
   before:
@@ -32,6 +33,21 @@ export const shiftQueue: Rule = {
 
 const nonEmptyTests = new Set(['>0', '!==0', '!=0', '>=1']);
 
+/**
+ * An expression that makes a new array no one else holds: a literal, `Array.from(…)` or `Array.of(…)`. Not
+ * `x.slice()`: on a string or a typed array the original's `shift` throws where a read index would not.
+ */
+function freshArray(value: Node | null | undefined): boolean {
+  if (!value) return false;
+  if (value.type === 'array') return true;
+  const call = asMemberCall(value);
+  return (
+    call?.receiver.type === 'identifier' &&
+    call.receiver.text === 'Array' &&
+    (call.method === 'from' || call.method === 'of')
+  );
+}
+
 function planLoop(snippet: FunctionSnippet, loop: Node): RuleEdit[] | null {
   const condition = loop.childForFieldName('condition');
   const body = loop.childForFieldName('body');
@@ -47,7 +63,7 @@ function planLoop(snippet: FunctionSnippet, loop: Node): RuleEdit[] | null {
   const occurrences = occurrencesOf(snippet.fn, queue);
   const declarator = localDeclaration(snippet.fn, occurrences);
   const statement = declarator?.parent;
-  if (declarator?.childForFieldName('value')?.type !== 'array' || !statement) return null;
+  if (!freshArray(declarator?.childForFieldName('value')) || !statement) return null;
   if (!sameNode(statement.parent, loop.parent) || statement.endIndex > loop.startIndex) return null;
   for (const { node, use } of occurrences) {
     if (use === 'declaration' || sameNode(node, tested.node) || contains(shift, node)) continue;
