@@ -73,6 +73,41 @@ describe('includes-dedupe', () => {
     await expectFaster(unique, rewritten, 'unique', [range(4000)]);
   });
 
+  it('removes the array it left filled but unread, and keeps one that is still read', async () => {
+    const dedupe = `function dedupe(xs) {
+  const seen = [];
+  const out = [];
+  for (const x of xs) {
+    if (!seen.includes(x)) {
+      seen.push(x);
+      out.push(x);
+    }
+  }
+  return out;
+}`;
+    const rewritten = (await rewrite(dedupe, [includesDedupe])) ?? '';
+    expect(rewritten).toBe(`function dedupe(xs) {
+  const seenSeen = new Set();
+  const out = [];
+  for (const x of xs) {
+    if (!seenSeen.has(x)) {
+      seenSeen.add(x);
+      out.push(x);
+    }
+  }
+  return out;
+}`);
+    await expectSameBehaviour({
+      original: dedupe,
+      rewritten,
+      name: 'dedupe',
+      inputs: [[[1, 2, 1, Number.NaN]], [[]]],
+    });
+    // Still read after the loop: the array stays.
+    const measured = dedupe.replace('return out;', 'return [out, seen.length];');
+    expect(await rewrite(measured, [includesDedupe])).toContain('const seen = [];');
+  });
+
   it('handles pushes in statement blocks and inside expressions', async () => {
     const source = `function f(xs) {
   const out = [];

@@ -149,6 +149,34 @@ describe('dedupe-seen-set', () => {
     });
   });
 
+  it('removes the list it left filled but unread', async () => {
+    const dedupe = `def dedupe(words):
+    seen = []
+    out = []
+    for w in words:
+        key = str(w)
+        if key not in seen:
+            seen.append(key)
+            out.append(w)
+    return out`;
+    const rewritten = await rewritePython(dedupe, dedupeSeenSet);
+    expect(rewritten).toBe(`def dedupe(words):
+    seen_seen = set()
+    out = []
+    for w in words:
+        key = str(w)
+        if key not in seen_seen:
+            seen_seen.add(key)
+            out.append(w)
+    return out`);
+    await expectPythonSame({
+      original: dedupe,
+      rewritten,
+      callable: 'dedupe',
+      inputs: ["(['a', 1, '1', 'a'],)", '([],)'],
+    });
+  });
+
   it('keeps a one-line if on one line', async () => {
     const source =
       'def f(xs):\n    seen = []\n    for x in map(int, xs):\n        if x not in seen: seen.append(x)\n    return len(seen)';

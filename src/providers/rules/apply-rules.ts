@@ -1,4 +1,5 @@
 import type { Parser } from 'web-tree-sitter';
+import { deadAccumulatorEdits } from './dead-accumulators.js';
 import { applyEdits } from './edits.js';
 import type { Rule, RuleFamily } from './rule.js';
 import { parseFunctionSnippet } from './snippet.js';
@@ -32,6 +33,7 @@ export function rewriteWithRules(
     }
   }
   if (applied.length === 0) return null;
+  current = withoutDeadAccumulators(parser, source, current, family);
   const imports = [...new Set(applied.flatMap((rule) => rule.imports ?? []))];
   return { source: current, applied, imports };
 }
@@ -58,4 +60,28 @@ function applyRule(parser: Parser, source: string, rule: Rule, family: RuleFamil
     changed = true;
   }
   return changed ? current : null;
+}
+
+/** The rewrite without the lists it left filled but unread (see dead-accumulators.ts); unchanged if none. */
+function withoutDeadAccumulators(
+  parser: Parser,
+  original: string,
+  rewritten: string,
+  family: RuleFamily,
+): string {
+  const before = parseFunctionSnippet(parser, original, family);
+  const after = parseFunctionSnippet(parser, rewritten, family);
+  try {
+    if (!before || !after) return rewritten;
+    const edits = deadAccumulatorEdits(before, after);
+    if (edits.length === 0) return rewritten;
+    const next = applyEdits(rewritten, edits);
+    const check = parseFunctionSnippet(parser, next, family);
+    if (!check) return rewritten;
+    check.dispose();
+    return next;
+  } finally {
+    before?.dispose();
+    after?.dispose();
+  }
 }
