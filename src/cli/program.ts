@@ -8,6 +8,7 @@ import { addModelOptions } from './model-options.js';
 import { optimizeCommand, type RawOptimizeFlags } from './optimize-command.js';
 import type { CommandIO } from './review-command.js';
 import { reviewCommand } from './review-command.js';
+import { type RawSweepFlags, sweepCommand, sweepMaxFunctions } from './sweep-command.js';
 import { type RawTargetsFlags, targetsCommand } from './targets-command.js';
 import { addVerificationOptions } from './verification-options.js';
 
@@ -68,6 +69,28 @@ export function buildProgram(io: CommandIO): Command {
     .addHelpText('after', exitCodes)
     .action(async (spec: string, flags: RawOptimizeFlags) => {
       await optimizeCommand(spec, flags, io);
+    });
+
+  const sweep = program
+    .command('sweep')
+    .description(
+      'optimize every function of the repository at --ref, changed or not (the scheduled sweep, run locally)',
+    )
+    .option('--ref <ref>', 'commit to read the functions from', 'HEAD')
+    .option('--repo <dir>', 'the git repository', '.')
+    .option('--out <file>', 'write the Markdown report here (default: standard output)')
+    .option('--json <file>', 'also write the report as JSON')
+    .option('--include <globs>', 'only files matching these comma-separated globs (e.g. "src/**")')
+    .option('--exclude <globs>', 'leave out files matching these comma-separated globs')
+    .option(
+      '--max-functions <n>',
+      `optimize at most this many functions, the first in path order (default ${sweepMaxFunctions})`,
+    )
+    .option('--shard <i/n>', 'only this shard of the functions (e.g. 2/4), as a matrix job would');
+  addVerificationOptions(addModelOptions(sweep))
+    .addHelpText('after', exitCodes)
+    .action(async (flags: RawSweepFlags) => {
+      await sweepCommand(flags, io);
     });
 
   program

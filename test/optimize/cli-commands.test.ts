@@ -119,3 +119,44 @@ describe('afterburner optimize FILE:FUNCTION and afterburner export', () => {
     expect(stdout.join('').trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('afterburner sweep', () => {
+  let fixture: FixtureRepo;
+  let xdg: string;
+  const io = () => ({
+    env: { XDG_CACHE_HOME: xdg },
+    cwd: fixture.dir,
+    stdout: () => undefined,
+    progress: silentProgress,
+  });
+  const sweep = (...args: string[]) =>
+    buildProgram(io())
+      .exitOverride()
+      .parseAsync(['sweep', '--rules', 'only', '--sandbox', 'process', ...args], { from: 'user' });
+
+  beforeAll(async () => {
+    fixture = await materializeFixture('tagged-posts');
+    xdg = await mkdtemp(join(tmpdir(), 'afterburner-xdg-'));
+  });
+
+  afterAll(async () => {
+    await fixture?.dispose();
+    if (xdg) await rm(xdg, { recursive: true, force: true });
+  });
+
+  it('optimizes functions no diff touched, the first --max-functions in path order, and says which it left', async () => {
+    // The fixture's last commit adds src/; a sweep reads the tree at --ref, whatever changed in it.
+    await sweep('--ref', 'HEAD', '--max-functions', '1', '--iterations', '1', '--json', 'sweep.json');
+    const report = JSON.parse(await readFile(join(fixture.dir, 'sweep.json'), 'utf8')) as RunReport;
+    expect(report.suggestions.map((s) => s.name)).toEqual(['sharedTags']);
+    expect(report.skipped.filter((s) => s.reason === 'over max-functions (1)').map((s) => s.name)).toEqual([
+      'indexById',
+      'missingIds',
+      'slugify',
+    ]);
+  });
+
+  it('refuses a shard that is not i/n, naming the flag', async () => {
+    await expect(sweep('--shard', '3/2')).rejects.toThrow(/shard: '3\/2' is not i\/n/);
+  });
+});
