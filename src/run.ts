@@ -19,7 +19,7 @@ import { bestPerIteration, evidenceOf } from './optimize/loop.js';
 import { OptimizeSession, type OptimizeSettings } from './optimize/session.js';
 import { type ProgressListener, silentProgress } from './progress.js';
 import type { ProviderName } from './providers/create-provider.js';
-import type { RunReport, SkipReport, SuggestionReport } from './report/index.js';
+import { type RunReport, type SkipReport, type SuggestionReport, sandboxNotStarted } from './report/index.js';
 import { createSandbox } from './sandbox/create-sandbox.js';
 import type { RequiredImage } from './sandbox/docker-sandbox.js';
 import { RunDir, reapRunDirs } from './sandbox/run-dir.js';
@@ -260,7 +260,7 @@ async function reviewIn(options: ReviewOptions, runId: string, runDir: RunDir): 
     head: options.head ?? 'HEAD',
     mergeBase: detection.mergeBase,
     headSha: detection.headSha,
-    sandbox: { kind: 'process', isolated: false, description: 'not started (nothing to run)' },
+    sandbox: { ...sandboxNotStarted },
     provider: { name: provider.name, model: provider.model },
     settings: {
       iterations: options.iterations,

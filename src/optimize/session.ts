@@ -124,7 +124,10 @@ export class OptimizeSession {
       iteration: 1,
     });
     if (reply.answers.length > 0) return undefined;
-    return 'rules proposed no rewrite: no rule of the offline catalog applies, so nothing ran in the sandbox';
+    const none =
+      'rules proposed no rewrite: no rule of the offline catalog applies, so nothing ran in the sandbox';
+    const misses = await this.provider.nearMisses(target);
+    return misses.length > 0 ? `${none}; near miss: ${misses.join('; ')}` : none;
   }
 
   async optimize(options: SessionTargetOptions): Promise<OptimizeResult> {

@@ -2,7 +2,7 @@ import { candidatesSection, iterationsText, skippedCandidates } from './candidat
 import { benchmarkTable, evidenceText, iterationChart, plural, speedupHeadline } from './comment-parts.js';
 import { fenceFor } from './format.js';
 import { inert } from './inert.js';
-import type { RunReport, SkipReport, SuggestionReport } from './types.js';
+import { type RunReport, type SkipReport, type SuggestionReport, sandboxNotStarted } from './types.js';
 
 /** A GitHub suggestion block: committing it replaces exactly lines startLine..endLine with the candidate. */
 export function suggestionBlock(code: string): string {
@@ -50,7 +50,7 @@ export function renderMarkdownReport(report: RunReport): string {
     `**${plural(report.suggestions.length, 'verified speedup')}** in ${plural(report.functionsAnalysed, 'changed function')} ` +
       `(${report.mergeBase.slice(0, 7)}…${report.headSha.slice(0, 7)}).`,
   );
-  if (!report.sandbox.isolated) {
+  if (!report.sandbox.isolated && report.sandbox.description !== sandboxNotStarted.description) {
     parts.push(
       `> **Warning:** the sandbox was the process sandbox, which is **not isolated**: the repository's tests and ` +
         "the candidates ran with your user's privileges. Start a Docker daemon to isolate them.",

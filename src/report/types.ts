@@ -59,3 +59,10 @@ export interface RunReport {
   usage: TokenUsage & { costUsd?: number };
   notices: string[];
 }
+
+/** The report's sandbox when no code had to run: nothing ran, isolated or not. */
+export const sandboxNotStarted: RunReport['sandbox'] = {
+  kind: 'process',
+  isolated: false,
+  description: 'not started (nothing to run)',
+};

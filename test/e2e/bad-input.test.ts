@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FixtureRepo, materializeFixture } from '../../src/demo/materialize-fixture.js';
 import type { RunReport } from '../../src/report/index.js';
 import { runCli } from '../helpers/cli.js';
+import { expectGolden } from '../helpers/golden.js';
 
 const git = promisify(execFile);
 
@@ -149,11 +150,27 @@ describe('bad input', () => {
     );
   });
 
-  it('rules only: a function no rule rewrites costs no sandbox, not even a missing image', async () => {
+  it('rules only: a function no rule rewrites costs no sandbox, not even a missing image; a near miss is named', async () => {
     const base = fixture.head;
     await writeFile(
       join(fixture.dir, 'src', 'plain.js'),
-      'export function plus(a, b) {\n  return a + b;\n}\n',
+      [
+        'export function plus(a, b) {',
+        '  return a + b;',
+        '}',
+        '',
+        '// A shift() queue, but over a copy that may be a string: the rule must not fire, and says why.',
+        'export function drain(items) {',
+        '  const queue = items.slice();',
+        '  let total = 0;',
+        '  while (queue.length > 0) {',
+        '    const next = queue.shift();',
+        '    total += next;',
+        '  }',
+        '  return total;',
+        '}',
+        '',
+      ].join('\n'),
     );
     const head = await commitAll(fixture.dir, 'add a function no rule rewrites');
     const json = join(scratch, 'plain.json');
@@ -170,8 +187,23 @@ describe('bad input', () => {
       expect.objectContaining({
         name: 'plus',
         stage: 'optimize',
-        reason: expect.stringMatching(/^rules proposed no rewrite: .*nothing ran/),
+        reason: expect.stringMatching(/^rules proposed no rewrite: .*nothing ran in the sandbox$/),
       }),
+    );
+    expect(report.skipped).toContainEqual(
+      expect.objectContaining({
+        name: 'drain',
+        reason: expect.stringMatching(
+          /nothing ran in the sandbox; near miss: shift-queue: `queue` starts as `items\.slice\(\)`, not a new array/,
+        ),
+      }),
+    );
+    expectGolden(
+      'report-rules-near-miss.md',
+      (await readFile(join(scratch, 'plain.md'), 'utf8')).replace(
+        /\b[0-9a-f]{7}…[0-9a-f]{7}\b/g,
+        'BASE…HEAD',
+      ),
     );
   });
 });

@@ -12,6 +12,7 @@ import {
   expectPreserved,
   expectSameBehaviour,
   loadPair,
+  nearMissOf,
   removeScratchDir,
   rewrite,
   speedup,
@@ -238,6 +239,35 @@ describe('shift-queue', () => {
     ['passed on', 'const q = [xs];\n  while (q.length) { const x = q.shift(); visit(q); }'],
   ])('proposes nothing when the queue is %s', async (_, body) => {
     await expectNoRewrite(shiftQueue, body);
+  });
+
+  it.each([
+    [
+      'const q = xs.slice();\n  while (q.length) { const x = q.shift(); }',
+      /`q` starts as `xs\.slice\(\)`, not a new array/,
+    ],
+    ['while (xs.length) { const x = xs.shift(); }', /`xs` is not declared in the function/],
+    [
+      'const q = [xs];\n  while (q.length) { const x = q.shift(); }\n  return q;',
+      /`q` is used outside the loop other than by `push` \(`return q;`\)/,
+    ],
+    [
+      'const q = [xs];\n  while (q.length) { const x = q.shift(); visit(q); }',
+      /`q` is used inside the loop other than by `push`/,
+    ],
+  ])('names the condition a queue loop fails: %s', async (body, why) => {
+    const source = `async function f(xs, ys) {\n  ${body}\n}`;
+    expect(await nearMissOf(source, shiftQueue)).toMatch(why);
+  });
+
+  it('has no near miss where there is no queue loop, or where it rewrites', async () => {
+    expect(await nearMissOf('function f(xs) {\n  return xs.length;\n}', shiftQueue)).toBeNull();
+    expect(
+      await nearMissOf(
+        'function f(xs) {\n  const q = [xs];\n  while (q.length) { const x = q.shift(); }\n}',
+        shiftQueue,
+      ),
+    ).toBeNull();
   });
 });
 

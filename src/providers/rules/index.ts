@@ -1,12 +1,13 @@
 import type { Parser } from 'web-tree-sitter';
 import { createParser } from '../../detect/tree-sitter.js';
-import type { Language } from '../../detect/types.js';
+import type { Language, Target } from '../../detect/types.js';
 import { fenceFor } from '../../fence.js';
 import type { ProposalReply, ProposalRequest, Provider } from '../types.js';
 import { type Rewrite, rewriteWithRules } from './apply-rules.js';
 import { javascriptRules } from './javascript/index.js';
 import { pythonRules } from './python/index.js';
 import type { Rule, RuleFamily, RuleInfo } from './rule.js';
+import { parseFunctionSnippet } from './snippet.js';
 
 export type { Rewrite } from './apply-rules.js';
 export { rewriteWithRules } from './apply-rules.js';
@@ -71,11 +72,7 @@ export class RulesProvider implements Provider {
     const family = ruleFamilyOf(language);
     const applicable = this.rules.filter((rule) => rule.family === family);
     if (applicable.length === 0) return reply;
-    let parser = this.parsers.get(language);
-    if (!parser) {
-      parser = createParser(language);
-      this.parsers.set(language, parser);
-    }
+    const parser = this.parserFor(language);
     const variants = [applicable, ...applicable.map((rule) => [rule])];
     const seen = new Set<string>();
     for (const variant of variants) {
@@ -87,6 +84,37 @@ export class RulesProvider implements Provider {
       reply.sources?.push(`rule ${rewrite.applied.map((rule) => rule.id).join(' + ')}`);
     }
     return reply;
+  }
+
+  /** `rule-id: why` for each rule whose shape the target has but whose safety conditions it fails. */
+  async nearMisses(target: Target): Promise<string[]> {
+    const { language } = target;
+    if (!(language in fenceTags)) return [];
+    const family = ruleFamilyOf(language);
+    const snippet = parseFunctionSnippet(await this.parserFor(language), target.source, family);
+    if (!snippet) return [];
+    try {
+      return this.rules.flatMap((rule) => {
+        if (rule.family !== family || !rule.nearMiss) return [];
+        try {
+          const why = rule.nearMiss(snippet);
+          return why ? [`${rule.id}: ${why}`] : [];
+        } catch {
+          return [];
+        }
+      });
+    } finally {
+      snippet.dispose();
+    }
+  }
+
+  private parserFor(language: Language): Promise<Parser> {
+    let parser = this.parsers.get(language);
+    if (!parser) {
+      parser = createParser(language);
+      this.parsers.set(language, parser);
+    }
+    return parser;
   }
 }
 

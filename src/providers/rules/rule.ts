@@ -30,4 +30,9 @@ export interface Rule extends RuleInfo {
    * callers apply them, parse again and call `apply` again until it returns null, so one site per call is enough.
    */
   apply(snippet: FunctionSnippet): RuleEdit[] | null;
+  /**
+   * When `apply` finds nothing: why a site that has the rule's shape does not qualify (which safety condition
+   * fails), so the report can point at the opportunity; null when no site has the shape.
+   */
+  nearMiss?(snippet: FunctionSnippet): string | null;
 }

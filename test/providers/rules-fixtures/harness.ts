@@ -258,3 +258,18 @@ export async function expectPythonSame(pythonCase: PythonCase): Promise<PythonRe
   for (const { before, after } of report.results) expect(after).toBe(before);
   return report;
 }
+
+/** What the rule says about a near miss in `source` (null: no site has its shape). */
+export async function nearMissOf(
+  source: string,
+  rule: Rule,
+  grammar: GrammarName = 'javascript',
+): Promise<string | null> {
+  const snippet = parseFunctionSnippet(await parserFor(grammar), source, familyOf(grammar));
+  if (!snippet) throw new Error(`does not parse:\n${source}`);
+  try {
+    return rule.nearMiss?.(snippet) ?? null;
+  } finally {
+    snippet.dispose();
+  }
+}

@@ -24,8 +24,15 @@ export const shiftQueue: Rule = {
   complexity: { before: 'O(n²)', after: 'O(n)' },
   apply(snippet) {
     for (const loop of descendants(snippet.fn, new Set(['while_statement']))) {
-      const edits = planLoop(snippet, loop);
-      if (edits) return edits;
+      const plan = planLoop(snippet, loop);
+      if (Array.isArray(plan)) return plan;
+    }
+    return null;
+  },
+  nearMiss(snippet) {
+    for (const loop of descendants(snippet.fn, new Set(['while_statement']))) {
+      const plan = planLoop(snippet, loop);
+      if (plan && 'miss' in plan) return plan.miss;
     }
     return null;
   },
@@ -48,7 +55,8 @@ function freshArray(value: Node | null | undefined): boolean {
   );
 }
 
-function planLoop(snippet: FunctionSnippet, loop: Node): RuleEdit[] | null {
+/** The loop's edits; why a queue loop cannot be rewritten (a near miss); or null when it is no queue loop. */
+function planLoop(snippet: FunctionSnippet, loop: Node): RuleEdit[] | { miss: string } | null {
   const condition = loop.childForFieldName('condition');
   const body = loop.childForFieldName('body');
   if (!condition || body?.type !== 'statement_block' || loop.parent?.type !== 'statement_block') return null;
@@ -63,13 +71,32 @@ function planLoop(snippet: FunctionSnippet, loop: Node): RuleEdit[] | null {
   const occurrences = occurrencesOf(snippet.fn, queue);
   const declarator = localDeclaration(snippet.fn, occurrences);
   const statement = declarator?.parent;
-  if (!freshArray(declarator?.childForFieldName('value')) || !statement) return null;
-  if (!sameNode(statement.parent, loop.parent) || statement.endIndex > loop.startIndex) return null;
+  const value = declarator?.childForFieldName('value');
+  if (!statement || !value) {
+    return {
+      miss: `\`${queue}\` is not declared in the function, so callers may hold the array the loop empties`,
+    };
+  }
+  if (!freshArray(value)) {
+    return {
+      miss: `\`${queue}\` starts as \`${clip(value.text)}\`, not a new array (a literal or \`Array.from(…)\`), so it may be shared or not an array`,
+    };
+  }
+  if (!sameNode(statement.parent, loop.parent) || statement.endIndex > loop.startIndex) {
+    return {
+      miss: `\`${queue}\` is declared in another block than the loop, so the loop may run more than once on it`,
+    };
+  }
   for (const { node, use } of occurrences) {
     if (use === 'declaration' || sameNode(node, tested.node) || contains(shift, node)) continue;
     const call = node.parent?.parent ? asMemberCall(node.parent.parent) : null;
     const isPush = call?.method === 'push' && sameNode(call.receiver, node);
-    if (!isPush || !contains(body, node)) return null;
+    if (!isPush || !contains(body, node)) {
+      const where = contains(body, node) ? 'inside the loop' : 'outside the loop';
+      return {
+        miss: `\`${queue}\` is used ${where} other than by \`push\` (\`${clip(node.parent?.text ?? queue)}\`), which would see the consumed items a read index leaves in place`,
+      };
+    }
   }
 
   const head = unusedName(snippet.source, `${queue}Head`);
@@ -79,6 +106,11 @@ function planLoop(snippet: FunctionSnippet, loop: Node): RuleEdit[] | null {
     { start: snippet.start(tested.whole), end: snippet.end(tested.whole), text: `${head} < ${queue}.length` },
     { start: snippet.start(shift), end: snippet.end(shift), text: `${queue}[${head}++]` },
   ];
+}
+
+function clip(text: string): string {
+  const line = text.replace(/\s+/g, ' ');
+  return line.length > 40 ? `${line.slice(0, 39)}…` : line;
 }
 
 /** `q.length`, `q.length > 0`, … → the receiver name and its identifier node. */
