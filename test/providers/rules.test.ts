@@ -17,6 +17,7 @@ import {
 import { reduceSpreadAccumulator } from '../../src/providers/rules/javascript/reduce-spread-accumulator.js';
 import { setMembership } from '../../src/providers/rules/javascript/set-membership.js';
 import { parseFunctionSnippet } from '../../src/providers/rules/snippet.js';
+import { nearMissOf } from './rules-fixtures/harness.js';
 
 type Fn = (...args: unknown[]) => unknown;
 type Rule = (typeof rules)[number];
@@ -324,6 +325,29 @@ describe('set-membership', () => {
     const source = `async function f(xs, seen) {\n  const out = [];\n  ${body}\n  return out;\n}`;
     expectParsesCleanly(source);
     expect(rewrite(source, [setMembership])).toBeNull();
+  });
+
+  it.each([
+    [
+      'function f(values, others) {\n  const kept = others.filter((o) => values.includes(o));\n  return new InternSet(values).size + kept.length;\n}',
+      /`values` is passed on, stored, returned or changed \(`new InternSet\(values\)`\)/,
+    ],
+    [
+      'function f(path, parts) {\n  return parts.filter((p) => path.includes(p));\n}',
+      /`path` may be a string, whose `includes` is a substring test/,
+    ],
+    [
+      'async function f(ids, rows) {\n  for (const r of rows) {\n    if (ids.includes(r.id)) await save(r);\n  }\n}',
+      /an `await` or `yield` between the loop's tests lets other code change `ids`/,
+    ],
+  ])('names the condition a membership test in a loop fails: %s', async (source, why) => {
+    expect(await nearMissOf(source, setMembership)).toMatch(why);
+  });
+
+  it('has no near miss for a membership test outside any loop', async () => {
+    expect(
+      await nearMissOf('function f(xs, x) {\n  return xs.includes(x) && g(xs);\n}', setMembership),
+    ).toBeNull();
   });
 });
 

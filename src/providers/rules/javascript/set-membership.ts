@@ -91,19 +91,26 @@ export const setMembership: Rule = {
     for (const global of ['Set', 'Array', 'Number', 'Object']) {
       if (occurrencesOf(fn, global).some((occurrence) => occurrence.use === 'declaration')) return null;
     }
-    const tests = findMembershipTests(fn);
-    const receivers = [...new Set(tests.map((test) => test.receiver))];
-    for (const receiver of receivers) {
-      const edits = planReceiver(
-        snippet,
-        receiver,
-        tests.filter((test) => test.receiver === receiver),
-      );
-      if (edits) return edits;
-    }
+    for (const plan of plans(snippet)) if (Array.isArray(plan)) return plan;
+    return null;
+  },
+  nearMiss(snippet) {
+    for (const plan of plans(snippet)) if (plan && 'miss' in plan) return plan.miss;
     return null;
   },
 };
+
+function plans(snippet: FunctionSnippet): (RuleEdit[] | { miss: string } | null)[] {
+  const tests = findMembershipTests(snippet.fn);
+  const receivers = [...new Set(tests.map((test) => test.receiver))];
+  return receivers.map((receiver) =>
+    planReceiver(
+      snippet,
+      receiver,
+      tests.filter((test) => test.receiver === receiver),
+    ),
+  );
+}
 
 function findMembershipTests(fn: Node): MembershipTest[] {
   const tests: MembershipTest[] = [];
@@ -141,16 +148,29 @@ function indexOfMeaning(comparison: Node, call: Node): boolean | undefined {
   return undefined;
 }
 
+/** The edits; why a membership test in a loop cannot use a Set (a near miss); or null when there is none. */
 function planReceiver(
   snippet: FunctionSnippet,
   receiver: string,
   tests: MembershipTest[],
-): RuleEdit[] | null {
+): RuleEdit[] | { miss: string } | null {
   const { fn, source } = snippet;
+  if (!tests.some((test) => isRepeatedInFunction(test.node, fn))) return null;
   const occurrences = occurrencesOf(fn, receiver);
-  if (occurrences.some((occurrence) => occurrence.use === 'unsafe')) return null;
+  const unsafe = occurrences.find((occurrence) => occurrence.use === 'unsafe');
+  if (unsafe) {
+    let use = unsafe.node.parent;
+    while (use && (use.type === 'arguments' || use.type === 'parenthesized_expression')) use = use.parent;
+    const where = (use?.text ?? receiver).replace(/\s+/g, ' ');
+    return {
+      miss: `\`${receiver}\` is passed on, stored, returned or changed (\`${where.length > 40 ? `${where.slice(0, 39)}…` : where}\`), so its identity or contents may matter and a Set built once could go stale`,
+    };
+  }
   const declarations = occurrences.filter((occurrence) => occurrence.use === 'declaration');
-  if (declarations.length > 1 || mayBeString(receiver, occurrences)) return null;
+  if (declarations.length > 1) return { miss: `\`${receiver}\` is declared more than once` };
+  if (mayBeString(receiver, occurrences)) {
+    return { miss: `\`${receiver}\` may be a string, whose \`includes\` is a substring test` };
+  }
   const declaration = declarations[0]?.node;
   const parameters = fn.childForFieldName('parameters') ?? fn.childForFieldName('parameter');
   const isParameter = declaration !== undefined && parameters !== null && contains(parameters, declaration);
@@ -181,7 +201,11 @@ function planReceiver(
   // still comes before that test's next evaluation.
   const lastStatement = body.type === 'statement_block' ? topStatementOf(body, last.node) : body;
   const span = source.slice(snippet.start(insertBefore), snippet.end(lastStatement ?? body));
-  if (/\b(await|yield)\b/.test(span)) return null;
+  if (/\b(await|yield)\b/.test(span)) {
+    return {
+      miss: `an \`await\` or \`yield\` between the loop's tests lets other code change \`${receiver}\``,
+    };
+  }
 
   const proof = declaration && !isParameter ? arrayProof(declaration) : null;
   const setName = unusedName(source, /^[A-Z0-9_$]+$/.test(receiver) ? `${receiver}_SET` : `${receiver}Set`);
