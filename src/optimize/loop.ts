@@ -75,6 +75,8 @@ export interface OptimizeOptions {
   /** Dependencies candidates may import; anything else is a "new dependency" format error. */
   dependencies?: ProjectDependencies;
   maxPromptTokens?: number;
+  /** Near misses of the offline rules on this target, shown to the model as hints. */
+  nearMisses?: readonly string[];
   /** Where finished outcomes are kept, under the key of this target + config + provider + tests and calls. */
   cache?: { store: ResultCache; key: string; evidence: TestEvidence };
   trajectory?: { sink: TrajectorySink; runId: string };
@@ -271,6 +273,7 @@ async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {
       instruction,
       dependencies: options.dependencies,
       maxTokens: options.maxPromptTokens,
+      nearMisses: options.nearMisses,
     });
     const request: ProposalRequest = {
       target,

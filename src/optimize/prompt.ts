@@ -22,6 +22,8 @@ export interface PromptInput {
   dependencies?: ProjectDependencies;
   /** Upper bound on the prompt's estimated tokens; context and old feedback are trimmed to fit. */
   maxTokens?: number;
+  /** Offline rules whose shape the function has but whose safety conditions it fails (`rule: why`). */
+  nearMisses?: readonly string[];
 }
 
 export const defaultPromptTokens = 6000;
@@ -109,6 +111,12 @@ export function buildPrompt(input: PromptInput): ChatMessage[] {
       `## Current solution\n${metricsLine(currentBenchmark)}`,
       importsSection(input),
     );
+    if (input.nearMisses?.length) {
+      sections.push(
+        '## Near misses of the offline rules\nThese known rewrites almost apply; the reason each does not is a ' +
+          `behaviour your version must keep:\n${input.nearMisses.map((miss) => `- ${miss}`).join('\n')}`,
+      );
+    }
     const kept = feedback.filter((_, i) => !dropped.feedback.has(i));
     if (kept.length > 0) {
       sections.push(

@@ -17,7 +17,7 @@ import type { Instruction } from './metric.js';
 export type RulesMode = 'first' | 'only' | 'off';
 
 // Bumped whenever the prompt or extraction changes what a model would be asked, so old cache entries miss.
-const promptVersion = 2;
+const promptVersion = 3;
 
 export interface OptimizeSettings {
   provider: ProviderName;
@@ -166,6 +166,8 @@ export class OptimizeSession {
       instruction: settings.instruction,
       dependencies: await dependencies,
       maxPromptTokens: settings.maxPromptTokens,
+      nearMisses:
+        this.seedProvider instanceof RulesProvider ? await this.seedProvider.nearMisses(target) : [],
       cache: this.cache && key && evidence ? { store: this.cache, key, evidence } : undefined,
       trajectory: this.trajectory && { sink: this.trajectory, runId: settings.runId },
       onAttempt: options.onAttempt,

@@ -158,6 +158,21 @@ describe('the prompt', () => {
     );
   });
 
+  it("shows the offline rules' near misses as conditions the rewrite must keep, and nothing when there are none", () => {
+    const miss =
+      'shift-queue: `queue` starts as `items.slice()`, not a new array (a literal or `Array.from(…)`)';
+    const [, user] = buildPrompt({
+      target: python,
+      currentSource: python.source,
+      feedback: [],
+      nearMisses: [miss],
+    });
+    expect(user?.content).toContain(`## Near misses of the offline rules\n`);
+    expect(user?.content).toContain(`behaviour your version must keep:\n- ${miss}`);
+    const [, plain] = buildPrompt({ target: python, currentSource: python.source, feedback: [] });
+    expect(plain?.content).not.toContain('Near misses');
+  });
+
   it('trims the largest context first to fit the token budget', () => {
     const big = target({ context });
     const full = buildPrompt({ target: big, currentSource: big.source, feedback: [], maxTokens: 100_000 });
