@@ -10,6 +10,7 @@ import type { Rule } from '../../src/providers/rules/rule.js';
 import {
   expectPreserved,
   expectPythonSame,
+  nearMissOf,
   type PythonCase,
   removeScratchDir,
   rewrite,
@@ -111,6 +112,23 @@ describe('list-membership-set', () => {
     ],
   ])('proposes nothing when the list is %s', async (_, body, parameters?: string) => {
     await expectNoRewrite(listMembershipSet, body, parameters);
+  });
+
+  it.each([
+    [
+      'def pick(keys, rows):\n    keys = list(keys)\n    return [r for r in rows if str(r) in keys]',
+      /`keys` is bound more than once/,
+    ],
+    [
+      'def pick(keys, rows):\n    wanted = list(keys)\n    return [r for r in rows if str(r) in wanted]',
+      /`wanted` is built by `list\(keys\)`, whose elements may be unhashable/,
+    ],
+    [
+      'def pick(keys, rows):\n    return [r for r in rows if str(r) in keys]',
+      /`keys` is a parameter: it may be a string/,
+    ],
+  ])('names the condition a membership test in a loop fails: %s', async (source, why) => {
+    expect(await nearMissOf(source, listMembershipSet, 'python')).toMatch(why);
   });
 });
 

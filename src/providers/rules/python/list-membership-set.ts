@@ -44,38 +44,73 @@ export const listMembershipSet: Rule = {
         namedChildren(test)[1]?.type === 'identifier' &&
         isRepeatedIn(test, snippet.fn),
     );
-    const receivers = [...new Set(tests.map((test) => namedChildren(test)[1]?.text ?? ''))];
-    for (const receiver of receivers) {
-      const edits = planReceiver(
-        snippet,
-        receiver,
-        tests.filter((test) => namedChildren(test)[1]?.text === receiver),
-      );
-      if (edits) return edits;
-    }
+    for (const plan of plans(snippet)) if (Array.isArray(plan)) return plan;
+    return null;
+  },
+  nearMiss(snippet) {
+    for (const plan of plans(snippet)) if (plan && 'miss' in plan) return plan.miss;
     return null;
   },
 };
 
-function planReceiver(snippet: FunctionSnippet, receiver: string, tests: Node[]): RuleEdit[] | null {
+type Plan = RuleEdit[] | { miss: string } | null;
+
+function plans(snippet: FunctionSnippet): Plan[] {
+  if (pythonOccurrences(snippet.fn, 'set').some(({ use }) => use === 'declaration' || use === 'parameter'))
+    return [];
+  const tests = descendants(snippet.fn, new Set(['comparison_operator'])).filter(
+    (test) =>
+      membershipOperator(test) !== null &&
+      namedChildren(test)[1]?.type === 'identifier' &&
+      isRepeatedIn(test, snippet.fn),
+  );
+  const receivers = [...new Set(tests.map((test) => namedChildren(test)[1]?.text ?? ''))];
+  return receivers.map((receiver) =>
+    planReceiver(
+      snippet,
+      receiver,
+      tests.filter((test) => namedChildren(test)[1]?.text === receiver),
+    ),
+  );
+}
+
+/** The edits; why a membership test in a loop cannot use a set (a near miss); or null. */
+function planReceiver(snippet: FunctionSnippet, receiver: string, tests: Node[]): Plan {
   const { fn, source } = snippet;
   const body = functionBody(fn);
   const first = tests[0];
   const last = tests[tests.length - 1];
   if (!body || !first || !last) return null;
   const occurrences = pythonOccurrences(fn, receiver);
-  if (occurrences.some(({ use }) => use === 'unsafe')) return null;
+  const unsafe = occurrences.find(({ use }) => use === 'unsafe');
+  if (unsafe) {
+    return {
+      miss: `\`${receiver}\` is changed, passed on or returned (\`${clip(unsafe.node.parent?.text ?? receiver)}\`), so a set built once could go stale`,
+    };
+  }
   const declarations = occurrences.filter(({ use }) => use === 'declaration' || use === 'parameter');
   const declared = declarations[0];
-  if (declarations.length !== 1 || !declared) return null;
+  if (declarations.length !== 1 || !declared) {
+    return {
+      miss: `\`${receiver}\` is bound more than once (a parameter reassigned, or two assignments), so a set built once may not be the list a test sees`,
+    };
+  }
 
   const firstStatement = topStatementOf(body, first);
   const lastStatement = topStatementOf(body, last);
   if (!firstStatement || !lastStatement) return null;
-  if (declared.use === 'parameter') return null;
+  if (declared.use === 'parameter') {
+    return {
+      miss: `\`${receiver}\` is a parameter: it may be a string (\`in\` is a substring test), an iterator, or hold unhashable values`,
+    };
+  }
   const assignment = singleAssignment(occurrences);
-  if (!assignment || !isSequenceValue(assignment.value) || !yieldsHashables(assignment.value, fn))
-    return null;
+  if (!assignment) return null;
+  if (!isSequenceValue(assignment.value) || !yieldsHashables(assignment.value, fn)) {
+    return {
+      miss: `\`${receiver}\` is built by \`${clip(assignment.value.text)}\`, whose elements may be unhashable (\`set()\` would raise \`TypeError\` where the list compares)`,
+    };
+  }
   if (
     assignment.statement.parent?.id !== body.id ||
     assignment.statement.endIndex > firstStatement.startIndex
@@ -101,4 +136,9 @@ function isSequenceValue(value: Node): boolean {
   if (value.type === 'list' || value.type === 'list_comprehension' || value.type === 'tuple') return true;
   const callee = value.type === 'call' ? value.childForFieldName('function') : null;
   return callee?.type === 'identifier' && listBuilders.has(callee.text);
+}
+
+function clip(text: string): string {
+  const line = text.replace(/\s+/g, ' ');
+  return line.length > 40 ? `${line.slice(0, 39)}…` : line;
 }
