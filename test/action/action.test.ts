@@ -156,6 +156,8 @@ describe('the Action (dist/index.js) reviewing a pull request against a fake Git
     fake.setReadOnly(true);
     const run = await runAction(runnerTemp, {
       ...env,
+      // One function is enough to see what a refused post leaves; it keeps the test to one verification.
+      'INPUT_MAX-FUNCTIONS': '1',
       GITHUB_EVENT_PATH: await eventFile(pullRequestOpened(fixture.base, fixture.head)),
     }).finally(() => fake.setReadOnly(false));
     expect(run.code, run.stdout + run.stderr).toBe(0);
@@ -174,6 +176,7 @@ describe('the Action (dist/index.js) reviewing a pull request against a fake Git
     const seen = fake.requests.length;
     const run = await runAction(runnerTemp, {
       ...env,
+      'INPUT_MAX-FUNCTIONS': '1',
       GITHUB_EVENT_PATH: await eventFile(
         pullRequestOpened(fixture.base, fixture.head, 'someone/tagged-posts'),
       ),
