@@ -1,7 +1,7 @@
 // Runs inside the sandbox: the timing protocol of the verify runner, for one set of calls (the tests' own inputs,
 // or one scale of them). The statistics are in src/stats/compare-samples.ts; python/verify_runner.py does the same.
 // - a batch replays every call `repeats` times; `repeats` grows until a batch of *warm* code lasts minRoundNs
-//   (≥ 1 ms), so that the clock resolves it, or until copying its fresh arguments costs 20 times that. Both copies run at every size, so both reach optimized code and
+//   (≥ 1 ms), so that the clock resolves it, or until copying its fresh arguments costs 100 times that. Both copies run at every size, so both reach optimized code and
 //   see the same call sites before timing starts; the first, cold batches are slower and would stop it short,
 //   so the sizing runs again after the warm-up rounds.
 // - a round times each side spec.samplesPerRound times (fewer for slow calls), alternating (A B B A A B …, the
@@ -42,10 +42,10 @@ export async function measureInterleaved({ original, candidate, spec, callCount,
       const wanted = Math.ceil((repeats * spec.minRoundNs * 1.1) / Math.max(1, fastest));
       let next = Math.min(maxRepeats, Math.max(repeats * 2, Math.min(wanted, repeats * 16)));
       // Once the clock resolves a batch well (minRoundNs / 20), its growth stops where copying fresh arguments
-      // would make it cost more than 20 minimum rounds: a large input to a cheap call costs far more to copy than
-      // to run, and a longer batch would only measure the same calls again.
+      // would make it cost more than 100 minimum rounds: a large input to a cheap call costs far more to copy
+      // than to run, and a longer batch would only measure the same calls again.
       if (fastest >= spec.minRoundNs / 20) {
-        const affordable = Math.floor((repeats * 20 * spec.minRoundNs) / Math.max(1, fastestWall));
+        const affordable = Math.floor((repeats * 100 * spec.minRoundNs) / Math.max(1, fastestWall));
         next = Math.min(next, affordable);
       }
       if (next <= repeats) return sized;
@@ -74,12 +74,13 @@ export async function measureInterleaved({ original, candidate, spec, callCount,
   for (let i = 0; i < spec.warmupRounds; i++) await round(repeats);
   const sized = await sizeBatch(repeats);
   repeats = sized.repeats;
-  // Batches that cost several minimum rounds get fewer a round, down to one: slow calls, and calls whose fresh
-  // arguments take longer to copy than the call takes to run (a large input to a cheap function).
-  const wantedSamples = Math.round(
-    (4 * (spec.samplesPerRound ?? 1) * spec.minRoundNs) / Math.max(1, sized.wallNs),
-  );
-  samplesPerRound = Math.max(1, Math.min(spec.samplesPerRound ?? 1, wantedSamples));
+  // Calls slow enough that one batch lasts several minimum rounds get fewer batches a round, down to one; so do
+  // batches whose fresh arguments cost far more to copy than the calls take (a round keeps within 25 minimum
+  // rounds of batch cost per sample asked for).
+  const most = spec.samplesPerRound ?? 1;
+  const wantedSamples = Math.round((4 * most * spec.minRoundNs) / Math.max(1, sized.batchNs));
+  const affordable = Math.floor((25 * most * spec.minRoundNs) / Math.max(1, sized.wallNs));
+  samplesPerRound = Math.max(1, Math.min(most, wantedSamples, affordable));
   const originalNs = [];
   const candidateNs = [];
   // Rounds go on past spec.rounds while the interval is wider than spec.targetHalfWidth, up to spec.maxRounds

@@ -38,15 +38,15 @@ def measure_interleaved(original, candidate, spec, calls, time_batch, clock):
             fastest = min(timed for timed, _ in batches)
             wall = min(wall for _, wall in batches)
             if fastest >= spec["minRoundNs"] or repeats >= max_repeats:
-                return repeats, wall
+                return repeats, fastest, wall
             wanted = -(-repeats * spec["minRoundNs"] * 11 // (10 * max(1, fastest)))
             following = min(max_repeats, max(repeats * 2, min(int(wanted), repeats * 16)))
             # Once the clock resolves a batch well, it stops growing where unpickling fresh arguments would cost
-            # more than 20 minimum rounds (see node/timing-protocol.mjs).
+            # more than 100 minimum rounds (see node/timing-protocol.mjs).
             if fastest >= spec["minRoundNs"] / 20:
-                following = min(following, repeats * 20 * spec["minRoundNs"] // max(1, wall))
+                following = min(following, repeats * 100 * spec["minRoundNs"] // max(1, wall))
             if following <= repeats:
-                return repeats, wall
+                return repeats, fastest, wall
             repeats = int(following)
 
     order = random.Random(spec["seed"])
@@ -61,14 +61,16 @@ def measure_interleaved(original, candidate, spec, calls, time_batch, clock):
             original_first = not original_first
         return best["original"] / repeats, best["candidate"] / repeats
 
-    repeats, _ = size_batch(1)
+    repeats, _, _ = size_batch(1)
     for _ in range(spec["warmupRounds"]):
         one_round(repeats)
-    repeats, wall_ns = size_batch(repeats)
-    # Batches that cost several minimum rounds get fewer a round, down to one: slow calls, and calls whose
-    # arguments take longer to unpickle than the call takes to run.
+    repeats, batch_ns, wall_ns = size_batch(repeats)
+    # Calls slow enough that one batch lasts several minimum rounds get fewer batches a round, down to one; so do
+    # batches whose arguments cost far more to unpickle than the calls take (see node/timing-protocol.mjs).
     most = spec.get("samplesPerRound", 1)
-    samples_per_round[0] = max(1, min(most, round(4 * most * spec["minRoundNs"] / max(1, wall_ns))))
+    wanted = round(4 * most * spec["minRoundNs"] / max(1, batch_ns))
+    affordable = 25 * most * spec["minRoundNs"] // max(1, wall_ns)
+    samples_per_round[0] = int(max(1, min(most, wanted, affordable)))
     original_ns, candidate_ns = [], []
     # Rounds go on past spec.rounds while the interval is wider than targetHalfWidth, up to maxRounds and
     # budgetNs of measuring: the stopping rule looks at the width, never at which side is ahead.
