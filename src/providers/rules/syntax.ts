@@ -103,3 +103,9 @@ export function arrowToken(arrow: Node): Node | null {
 export function isAsyncOrGenerator(fn: Node): boolean {
   return fn.children.some((child) => child?.type === 'async' || child?.type === '*');
 }
+
+/** Source text for a near-miss note: on one line, cut to 40 characters. */
+export function clipped(text: string): string {
+  const line = text.replace(/\s+/g, ' ');
+  return line.length > 40 ? `${line.slice(0, 39)}…` : line;
+}

@@ -3,6 +3,7 @@ import type { Rule, RuleEdit } from '../rule.js';
 import type { FunctionSnippet } from '../snippet.js';
 import {
   asMemberCall,
+  clipped,
   contains,
   descendants,
   isField,
@@ -161,9 +162,8 @@ function planReceiver(
   if (unsafe) {
     let use = unsafe.node.parent;
     while (use && (use.type === 'arguments' || use.type === 'parenthesized_expression')) use = use.parent;
-    const where = (use?.text ?? receiver).replace(/\s+/g, ' ');
     return {
-      miss: `\`${receiver}\` is passed on, stored, returned or changed (\`${where.length > 40 ? `${where.slice(0, 39)}…` : where}\`), so its identity or contents may matter and a Set built once could go stale`,
+      miss: `\`${receiver}\` is passed on, stored, returned or changed (\`${clipped(use?.text ?? receiver)}\`), so its identity or contents may matter and a Set built once could go stale`,
     };
   }
   const declarations = occurrences.filter((occurrence) => occurrence.use === 'declaration');

@@ -1,7 +1,15 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleEdit } from '../rule.js';
 import type { FunctionSnippet } from '../snippet.js';
-import { asMemberCall, contains, descendants, namedChildren, sameNode, unwrapParens } from '../syntax.js';
+import {
+  asMemberCall,
+  clipped,
+  contains,
+  descendants,
+  namedChildren,
+  sameNode,
+  unwrapParens,
+} from '../syntax.js';
 import { occurrencesOf } from './receiver-safety.js';
 import { localDeclaration, unusedName } from './scope.js';
 
@@ -79,7 +87,7 @@ function planLoop(snippet: FunctionSnippet, loop: Node): RuleEdit[] | { miss: st
   }
   if (!freshArray(value)) {
     return {
-      miss: `\`${queue}\` starts as \`${clip(value.text)}\`, not a new array (a literal or \`Array.from(…)\`), so it may be shared or not an array`,
+      miss: `\`${queue}\` starts as \`${clipped(value.text)}\`, not a new array (a literal or \`Array.from(…)\`), so it may be shared or not an array`,
     };
   }
   if (!sameNode(statement.parent, loop.parent) || statement.endIndex > loop.startIndex) {
@@ -94,7 +102,7 @@ function planLoop(snippet: FunctionSnippet, loop: Node): RuleEdit[] | { miss: st
     if (!isPush || !contains(body, node)) {
       const where = contains(body, node) ? 'inside the loop' : 'outside the loop';
       return {
-        miss: `\`${queue}\` is used ${where} other than by \`push\` (\`${clip(node.parent?.text ?? queue)}\`), which would see the consumed items a read index leaves in place`,
+        miss: `\`${queue}\` is used ${where} other than by \`push\` (\`${clipped(node.parent?.text ?? queue)}\`), which would see the consumed items a read index leaves in place`,
       };
     }
   }
@@ -106,11 +114,6 @@ function planLoop(snippet: FunctionSnippet, loop: Node): RuleEdit[] | { miss: st
     { start: snippet.start(tested.whole), end: snippet.end(tested.whole), text: `${head} < ${queue}.length` },
     { start: snippet.start(shift), end: snippet.end(shift), text: `${queue}[${head}++]` },
   ];
-}
-
-function clip(text: string): string {
-  const line = text.replace(/\s+/g, ' ');
-  return line.length > 40 ? `${line.slice(0, 39)}…` : line;
 }
 
 /** `q.length`, `q.length > 0`, … → the receiver name and its identifier node. */

@@ -1,7 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Rule, RuleEdit } from '../rule.js';
 import type { FunctionSnippet } from '../snippet.js';
-import { descendants, namedChildren } from '../syntax.js';
+import { clipped, descendants, namedChildren } from '../syntax.js';
 import { isHashable, yieldsHashables } from './hashable.js';
 import {
   functionBody,
@@ -85,7 +85,7 @@ function planReceiver(snippet: FunctionSnippet, receiver: string, tests: Node[])
   const unsafe = occurrences.find(({ use }) => use === 'unsafe');
   if (unsafe) {
     return {
-      miss: `\`${receiver}\` is changed, passed on or returned (\`${clip(unsafe.node.parent?.text ?? receiver)}\`), so a set built once could go stale`,
+      miss: `\`${receiver}\` is changed, passed on or returned (\`${clipped(unsafe.node.parent?.text ?? receiver)}\`), so a set built once could go stale`,
     };
   }
   const declarations = occurrences.filter(({ use }) => use === 'declaration' || use === 'parameter');
@@ -108,7 +108,7 @@ function planReceiver(snippet: FunctionSnippet, receiver: string, tests: Node[])
   if (!assignment) return null;
   if (!isSequenceValue(assignment.value) || !yieldsHashables(assignment.value, fn)) {
     return {
-      miss: `\`${receiver}\` is built by \`${clip(assignment.value.text)}\`, whose elements may be unhashable (\`set()\` would raise \`TypeError\` where the list compares)`,
+      miss: `\`${receiver}\` is built by \`${clipped(assignment.value.text)}\`, whose elements may be unhashable (\`set()\` would raise \`TypeError\` where the list compares)`,
     };
   }
   if (
@@ -136,9 +136,4 @@ function isSequenceValue(value: Node): boolean {
   if (value.type === 'list' || value.type === 'list_comprehension' || value.type === 'tuple') return true;
   const callee = value.type === 'call' ? value.childForFieldName('function') : null;
   return callee?.type === 'identifier' && listBuilders.has(callee.text);
-}
-
-function clip(text: string): string {
-  const line = text.replace(/\s+/g, ' ');
-  return line.length > 40 ? `${line.slice(0, 39)}…` : line;
 }
