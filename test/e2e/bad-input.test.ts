@@ -151,7 +151,8 @@ describe('bad input', () => {
   });
 
   it('rules only: a function no rule rewrites costs no sandbox, not even a missing image; a near miss is named', async () => {
-    const base = fixture.head;
+    // Whatever earlier tests committed is in base: this review sees only the file it adds.
+    const base = await commitAll(fixture.dir, 'earlier tests');
     await writeFile(
       join(fixture.dir, 'src', 'plain.js'),
       [
