@@ -88,19 +88,15 @@ function resolveImport(
 export async function relevantTestFiles(root: string, targetPath: string): Promise<string[]> {
   const files = await sourceFiles(root);
   const known = new Set(files);
-  const rootMain = await readFile(join(root, 'package.json'), 'utf8')
+  const main = await readFile(join(root, 'package.json'), 'utf8')
     .then((text) => (JSON.parse(text) as { main?: unknown }).main)
     .catch(() => undefined);
+  const rootMain = typeof main === 'string' ? posix.normalize(main) : undefined;
   const importers = new Map<string, string[]>();
   for (const file of files) {
     const text = await readFile(join(root, file), 'utf8').catch(() => '');
     for (const match of text.matchAll(importPattern)) {
-      const resolved = resolveImport(
-        file,
-        match[1] as string,
-        known,
-        typeof rootMain === 'string' ? posix.normalize(rootMain) : undefined,
-      );
+      const resolved = resolveImport(file, match[1] as string, known, rootMain);
       if (resolved) importers.set(resolved, [...(importers.get(resolved) ?? []), file]);
     }
   }
