@@ -12,6 +12,7 @@ import { qunit } from './js-runners/qunit.js';
 import { script as wholeScript } from './js-runners/script.js';
 import { tape } from './js-runners/tape.js';
 import type { JsRunner, JsTestRunner } from './js-runners/types.js';
+import { expandScripts } from './js-script-expansion.js';
 import { harnessDir } from './replay-harness.js';
 import { baseTestRun } from './test-run.js';
 import type { TestRun } from './types.js';
@@ -140,18 +141,6 @@ function detectRunner(script: string, dependencies: Record<string, string>): JsT
   return 'script';
 }
 
-/** The script with `npm run x` / `yarn x` / `pnpm run x` replaced by the package's script `x`, to find the runner. */
-export function expandScripts(script: string, scripts: Record<string, string> = {}, depth = 0): string {
-  if (depth >= 3) return script;
-  return script.replace(
-    /\b(?:npm run(?:-script)?|yarn(?: run)?|pnpm(?: run)?)\s+([\w:.-]+)/g,
-    (call, name: string) => {
-      const body = scripts[name];
-      return body !== undefined ? `(${expandScripts(body, scripts, depth + 1)})` : call;
-    },
-  );
-}
-
 /**
  * How to run the tests relevant to one file: the runner named by the test script of the package that owns it,
  * on the files that reach it, from that package's directory.
@@ -168,7 +157,8 @@ export async function planJsTests(options: {
   const manifest =
     cwd === owner.dir ? owner.manifest : (await owningPackage(sourceDir, 'package.json')).manifest;
   // `"test": "npm run build && npm run test:unit"` is run by the runner `test:unit` names.
-  const expanded = expandScripts(script, manifest.scripts);
+  const makefile = await readFile(join(sourceDir, cwd, 'Makefile'), 'utf8').catch(() => undefined);
+  const expanded = expandScripts(script, { scripts: manifest.scripts, makefile });
   const runner = runners[detectRunner(expanded, { ...manifest.dependencies, ...manifest.devDependencies })];
   const packageDir = join(sourceDir, cwd);
   const fromPackage = (path: string) => posix.relative(cwd || '.', path) || '.';

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,8 @@ import { mochaOptions } from '../../src/harness/js-runners/mocha.js';
 import { parseNodeTap } from '../../src/harness/js-runners/node-tap.js';
 import { parseQunit } from '../../src/harness/js-runners/qunit.js';
 import { parseTape } from '../../src/harness/js-runners/tape.js';
-import { expandScripts, planJsTests, summarizeTestRun } from '../../src/harness/js-tests.js';
+import { expandScripts } from '../../src/harness/js-script-expansion.js';
+import { planJsTests, summarizeTestRun } from '../../src/harness/js-tests.js';
 import { resolveTestCommand } from '../../src/harness/test-command.js';
 import type { ExecResult } from '../../src/sandbox/types.js';
 import { repoRoot } from '../helpers/cli.js';
@@ -463,12 +464,53 @@ describe('planJsTests', () => {
 
   it('finds the runner behind `npm run` indirections and keeps its options', async () => {
     const scripts = { 'test:unit': 'jasmine --config=unit.json', build: 'tsc' };
-    expect(expandScripts('npm run build && npm run test:unit', scripts)).toBe(
+    expect(expandScripts('npm run build && npm run test:unit', { scripts })).toBe(
       '(tsc) && (jasmine --config=unit.json)',
     );
-    expect(expandScripts('yarn test:unit && pnpm run lint', scripts)).toBe(
+    expect(expandScripts('yarn test:unit && pnpm run lint', { scripts })).toBe(
       '(jasmine --config=unit.json) && pnpm run lint',
     );
+  });
+
+  it('runs the runner behind npm-run-all and make without the lint they run first (immutable-js, js-yaml)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'afterburner-indirect-'));
+    try {
+      await mkdir(join(dir, 'src'));
+      await mkdir(join(dir, '__tests__'));
+      await writeFile(join(dir, 'src', 'some.js'), 'export function some(xs) { return xs.some(Boolean); }\n');
+      await writeFile(join(dir, '__tests__', 'some.test.js'), "import { some } from '../src/some.js';\n");
+      const scripts = {
+        test: 'run-s format lint:* build unit-test',
+        'lint:js': 'eslint .',
+        'lint:types': 'tsc --noEmit',
+        'unit-test': 'jest --maxWorkers=2',
+      };
+      expect(expandScripts(scripts.test, { scripts })).toBe(
+        '(eslint .) && (tsc --noEmit) && (jest --maxWorkers=2)',
+      );
+      await writeFile(join(dir, 'package.json'), JSON.stringify({ scripts }));
+      const viaRunAll = await planJsTests({
+        sourceDir: dir,
+        targetPath: 'src/some.js',
+        script: scripts.test,
+      });
+      expect(viaRunAll).toMatchObject({ runner: 'jest', files: ['__tests__/some.test.js'] });
+      expect(viaRunAll.command).not.toMatch(/eslint|tsc|\)/);
+
+      await writeFile(
+        join(dir, 'Makefile'),
+        'lint:\n\t./node_modules/.bin/eslint .\n\ntest: lint\n\t@node -e "require(\'./package.json\')"\n\t./node_modules/.bin/mocha -R spec\n',
+      );
+      const viaMake = await planJsTests({ sourceDir: dir, targetPath: 'src/some.js', script: 'make test' });
+      expect(viaMake.runner).toBe('mocha');
+      expect(viaMake.command).toMatch(/^mocha .*__tests__\/some.test.js/);
+      expect(viaMake.command).not.toMatch(/eslint|\)/);
+      // A target the Makefile does not have stays as it is: the whole script runs.
+      const unknown = await planJsTests({ sourceDir: dir, targetPath: 'src/some.js', script: 'make check' });
+      expect(unknown).toMatchObject({ runner: 'script', command: 'make check' });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("runs tape on the tests that reach the target, without the coverage wrapper, keeping its -r modules (qs: `nyc tape 'test/**/*.js'`)", async () => {

@@ -43,9 +43,9 @@ export function quote(path: string): string {
   return `'${path.replace(/'/g, "'\\''")}'`;
 }
 
-/** The words of the script's command that starts with `name` (up to the next `&&`, `||`, `;` or `|`). */
+/** The words of the script's command that starts with `name` (up to the next `&&`, `||`, `;`, `|` or `)`). */
 export function invocationArgs(script: string, name: string): string[] {
   const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const match = new RegExp(`(?:^|[\\s/;&|])${escaped}(?=\\s|$)([^;&|]*)`).exec(script);
+  const match = new RegExp(`(?:^|[\\s/;&|])${escaped}(?=\\s|$)([^;&|)]*)`).exec(script);
   return match?.[1]?.trim().split(/\s+/).filter(Boolean) ?? [];
 }
