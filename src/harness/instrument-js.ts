@@ -8,6 +8,7 @@ import {
 import { wrappedDefinitionsIn } from '../detect/languages/wrapped-definition.js';
 import { createParser } from '../detect/tree-sitter.js';
 import type { Target } from '../detect/types.js';
+import { definitionOnRow, enclosingLaterFunction, readsOwnThis, runsAtLoad } from './load-time-definition.js';
 import type { Instrumented } from './types.js';
 
 /** `record` captures calls during the tests; `register` exposes the function to the verify runner. */
@@ -101,14 +102,26 @@ function ownerStatement(root: Node, owner: string): Owner | undefined {
   return undefined;
 }
 
+/** The name a function goes by: its own, or the variable or property it is assigned to. */
+function nameOf(fn: Node): string | undefined {
+  const own = fn.childForFieldName('name')?.text;
+  if (own) return own;
+  const parent = fn.parent;
+  if (parent?.type === 'variable_declarator') return parent.childForFieldName('name')?.text;
+  if (parent?.type === 'assignment_expression') return parent.childForFieldName('left')?.text;
+  return undefined;
+}
+
+function definedInside(fn: Node): string {
+  const name = nameOf(fn);
+  const where = name ? `inside \`${name}\`` : 'inside another function';
+  return `it is defined ${where}, so it exists only while that function runs and cannot be loaded on its own`;
+}
+
 /** Why a wrapped definition's inner function is not created when the module loads, if it is not. */
 function notCreatedAtLoad(node: Node): string | undefined {
   for (let up = node.parent; up; up = up.parent) {
-    if (ecmascriptFunctionTypes.has(up.type)) {
-      const name = up.childForFieldName('name')?.text;
-      const where = name ? `inside \`${name}\`` : 'inside another function';
-      return `it is defined ${where}, so it exists only while that function runs and cannot be loaded on its own`;
-    }
+    if (ecmascriptFunctionTypes.has(up.type) && !runsAtLoad(up)) return definedInside(up);
     const isField = up.type === 'field_definition' || up.type === 'public_field_definition';
     if (isField && !up.children.some((c) => c?.type === 'static')) {
       return 'it is an instance field, created anew for each instance, so it cannot be loaded on its own';
@@ -148,6 +161,47 @@ function planWrapped(root: Node, options: InstrumentOptions, ab: string): Insert
   ];
 }
 
+/**
+ * A function defined inside code that runs while the module loads (underscore's `_.isObject = function…` inside
+ * its IIFE, a UMD factory's functions), or assigned to a property at the top: wrapped in place where it is
+ * defined. Undefined when the definition is a plain top-level one, which `plan` instruments by its name.
+ */
+function planInPlace(root: Node, options: InstrumentOptions, ab: string): Insertion[] | string | undefined {
+  const { target, mode } = options;
+  const name = simpleName(target);
+  const fn = definitionOnRow(root, target.startLine - 1, name);
+  if (!fn) return undefined;
+  const nested = ecmascriptFunctionTypes.has(enclosingFunction(fn)?.type ?? '');
+  const memberAssignment =
+    fn.parent?.type === 'assignment_expression' && fn.parent.childForFieldName('left')?.type !== 'identifier';
+  if (!nested && !memberAssignment) return undefined;
+  const later = enclosingLaterFunction(fn);
+  if (later) return definedInside(later);
+  if (readsOwnThis(fn)) {
+    return `it reads \`this\`, the object it is called on, which afterburner cannot rebuild for a function assigned to \`${target.name}\``;
+  }
+  const id = JSON.stringify(target.id);
+  const role = mode.kind === 'register' ? JSON.stringify(mode.role) : '';
+  if (functionDeclarationTypes.has(fn.type)) {
+    const text =
+      mode.kind === 'record'
+        ? `;${name} = ${ab}.wrap(${id}, ${name});`
+        : `;${ab}.register(${id}, ${role}, ${name});`;
+    return [{ at: fn.endIndex, text }];
+  }
+  const open =
+    mode.kind === 'record' ? `${ab}.wrap(${id}, ` : `((f) => (${ab}.register(${id}, ${role}, f), f))(`;
+  return [
+    { at: fn.startIndex, text: open },
+    { at: fn.endIndex, text: ')' },
+  ];
+}
+
+function enclosingFunction(node: Node): Node | undefined {
+  for (let up = node.parent; up; up = up.parent) if (ecmascriptFunctionTypes.has(up.type)) return up;
+  return undefined;
+}
+
 function plan(root: Node, options: InstrumentOptions, ab: string): Insertion[] | string {
   const { target, mode } = options;
   const id = JSON.stringify(target.id);
@@ -172,6 +226,8 @@ function plan(root: Node, options: InstrumentOptions, ab: string): Insertion[] |
         : `${ab}.registerMethod(${id}, ${JSON.stringify(mode.role)}, ${args})`;
     return [{ at: found.statement.endIndex, text: `;${call};` }];
   }
+  const inPlace = planInPlace(root, options, ab);
+  if (inPlace) return inPlace;
   const statement = topLevelStatementAt(root, target.startLine - 1);
   if (target.name.includes('.')) {
     if (statement?.startPosition.row === target.startLine - 1 && statement.type === 'expression_statement') {

@@ -60,6 +60,41 @@ const exportsObject = `module.exports = {
 };
 `;
 
+// Code that runs while the module loads: underscore's IIFE assigning to \`_\`, and a UMD wrapper's factory.
+const iife = `(function () {
+  var _ = function (obj) {
+    return obj;
+  };
+  _.isObject = function (obj) {
+    var type = typeof obj;
+    return type === 'function' || (type === 'object' && !!obj);
+  };
+  _.size = function () {
+    return this.length;
+  };
+  function helper(xs) {
+    return xs.length;
+  }
+  _.bin = function () {
+    function histogram(data) {
+      return data.length;
+    }
+    return histogram;
+  };
+  module.exports = _;
+}.call(this));
+(function (root, factory) {
+  module.exports.umd = factory();
+})(this, function () {
+  function chooseStyle(s) {
+    return s.length > 3 ? 'long' : 'short';
+  }
+  return { chooseStyle: chooseStyle };
+});
+`;
+
+const texts: Record<string, string> = { 'lib.js': lib, 'obj.js': exportsObject, 'iife.js': iife };
+
 async function targetsOf(text: string, path: string): Promise<Map<string, Target>> {
   const parsed = await javascript.parse(text);
   if (!parsed.ok) throw new Error('syntax error');
@@ -99,14 +134,18 @@ describe('instrumentJavaScript on wrapped definitions, CommonJS exports and memb
     dir = await mkdtemp(join(tmpdir(), 'afterburner-instrument-'));
     await mkdir(join(dir, '.afterburner-harness'));
     await copyFile(join(nodeHarnessDir, 'recorder.cjs'), join(dir, '.afterburner-harness', 'recorder.cjs'));
-    targets = new Map([...(await targetsOf(lib, 'lib.js')), ...(await targetsOf(exportsObject, 'obj.js'))]);
+    targets = new Map([
+      ...(await targetsOf(lib, 'lib.js')),
+      ...(await targetsOf(exportsObject, 'obj.js')),
+      ...(await targetsOf(iife, 'iife.js')),
+    ]);
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   /** Runs `script` in a fresh Node with `file` instrumented to record `name`; returns the recorded arguments. */
   async function recorded(name: string, script: string): Promise<unknown[][]> {
     const target = targets.get(name) as Target;
-    const text = target.path === 'lib.js' ? lib : exportsObject;
+    const text = texts[target.path] as string;
     const instrumented = await instrument(text, target, { kind: 'record' });
     expect(instrumented.split('\n').length).toBe(text.split('\n').length);
     await writeFile(join(dir, target.path), instrumented);
@@ -131,7 +170,7 @@ describe('instrumentJavaScript on wrapped definitions, CommonJS exports and memb
   /** What the verify runner calls with `args`: the registered function, loaded from the instrumented file. */
   async function replayed(name: string, args: unknown[]): Promise<unknown> {
     const target = targets.get(name) as Target;
-    const text = target.path === 'lib.js' ? lib : exportsObject;
+    const text = texts[target.path] as string;
     await writeFile(
       join(dir, target.path),
       await instrument(text, target, { kind: 'register', role: 'original' }),
@@ -200,6 +239,38 @@ describe('instrumentJavaScript on wrapped definitions, CommonJS exports and memb
     });
     expect(result.ok && result.text.split('\n')[target.startLine - 1]).toBe(
       'const omit = curry(((f) => (require("./r.cjs").register("lib.js:omit", "candidate", f), f))(function omit(names, obj) {',
+    );
+  });
+
+  it('records and replays functions defined inside code that runs at load: an IIFE, a UMD factory', async () => {
+    expect(
+      await recorded('_.isObject', `const _ = require('./iife.js'); _.isObject(1); _.isObject({});`),
+    ).toEqual([[1], [{}]]);
+    expect(await replayed('_.isObject', [{ a: 1 }])).toMatchObject({ kind: 'function', result: true });
+    expect(await recorded('helper', `require('./iife.js');`)).toEqual([]);
+    expect(await replayed('helper', [[1, 2, 3]])).toMatchObject({ result: 3 });
+    expect(await recorded('chooseStyle', `require('./iife.js').umd.chooseStyle('abcd');`)).toEqual([
+      ['abcd'],
+    ]);
+    expect(await replayed('chooseStyle', ['ab'])).toMatchObject({ result: 'short' });
+  });
+
+  it('says why a function that reads `this`, or one inside a function that runs later, is not reached', async () => {
+    const reason = async (name: string) => {
+      const result = await instrumentJavaScript({
+        fileText: iife,
+        target: targets.get(name) as Target,
+        mode: { kind: 'record' },
+        esm: false,
+        recorderSpecifier: './r.cjs',
+      });
+      return result.ok ? 'instrumented' : result.reason;
+    };
+    expect(await reason('_.size')).toBe(
+      'it reads `this`, the object it is called on, which afterburner cannot rebuild for a function assigned to `_.size`',
+    );
+    expect(await reason('_.bin.histogram')).toBe(
+      'it is defined inside `_.bin`, so it exists only while that function runs and cannot be loaded on its own',
     );
   });
 
