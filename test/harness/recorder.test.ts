@@ -76,4 +76,27 @@ describe('recording leaves what the test sees unchanged (qs merge, debounce-like
     expect(new Made(4).x).toBe(4);
     expect(recordsOf('debounce').length).toBeGreaterThan(1);
   });
+
+  it('never reads through a Proxy (immer drafts): no trap runs, the call goes on, the skip names why', () => {
+    const traps: string[] = [];
+    const handler = new Proxy(
+      {},
+      {
+        get: (_target, trap: string) => () => {
+          traps.push(trap);
+          throw new Error(`trap ${trap}`);
+        },
+      },
+    );
+    const draft = new Proxy({ nested: { a: 1 } }, handler as ProxyHandler<object>);
+    const { proxy: revoked, revoke } = Proxy.revocable({}, {});
+    revoke();
+    const isPlain = recorder.wrap('isPlain', (value: unknown) => typeof value === 'object' && value !== null);
+    expect(isPlain(draft)).toBe(true);
+    expect(isPlain(revoked)).toBe(true);
+    const identity = recorder.wrap('identity', (value: unknown) => value);
+    expect(identity(revoked)).toBe(revoked);
+    expect(traps).toEqual([]);
+    expect(readFileSync(join(captureDir, 'isPlain.skipped'), 'utf8')).toBe('a Proxy\na Proxy\n');
+  });
 });

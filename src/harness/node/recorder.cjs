@@ -8,6 +8,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const v8 = require('node:v8');
+const { isProxy } = require('node:util').types;
 // Taken from the module, not the global: some test suites delete `globalThis.Buffer` (qs tests without it).
 const { Buffer } = require('node:buffer');
 
@@ -38,6 +39,8 @@ function encodeValue(value, copies, classes) {
   if (type === 'symbol') throw new Unrecordable('a symbol');
   if (value === null || type !== 'object') return value;
   if (copies.has(value)) return copies.get(value);
+  // Reading through a Proxy runs its traps: an immer draft would create child drafts, a revoked one throws.
+  if (isProxy(value)) throw new Unrecordable('a Proxy');
   if (Buffer.isBuffer(value)) return { [bufferKey]: new Uint8Array(value) };
   const prototype = Object.getPrototypeOf(value);
   if (value instanceof typedArray || valueClasses.some((c) => value instanceof c)) {
@@ -164,7 +167,7 @@ function placesOf(args) {
   const queue = [[args, []]];
   while (queue.length > 0 && places.size < maxPlaces) {
     const [value, place] = queue.pop();
-    if (value === null || typeof value !== 'object' || places.has(value)) continue;
+    if (value === null || typeof value !== 'object' || places.has(value) || isProxy(value)) continue;
     places.set(value, place);
     const prototype = Object.getPrototypeOf(value);
     if (prototype !== Array.prototype && prototype !== Object.prototype && prototype !== null) continue;
@@ -203,6 +206,7 @@ function beginCall(id, receiver, args, parent) {
     });
     let index = -1;
     const placeholders = args.map((arg) => (typeof arg === 'function' ? { [callbackKey]: ++index } : arg));
+    if (isProxy(receiver)) throw new Unrecordable('a Proxy as `this`');
     const state = receiver === undefined ? undefined : { ...receiver };
     const pre = snapshot({ args: placeholders, receiver: state }, classes);
     if (parent === undefined) recorded++;
@@ -258,7 +262,7 @@ function restoreCallbacks(call, value) {
   const queue = [value, ...call.args];
   while (queue.length > 0 && seen.size < maxRestored) {
     const holder = queue.pop();
-    if (holder === null || typeof holder !== 'object' || seen.has(holder)) continue;
+    if (holder === null || typeof holder !== 'object' || seen.has(holder) || isProxy(holder)) continue;
     seen.add(holder);
     const prototype = Object.getPrototypeOf(holder);
     if (prototype !== Array.prototype && prototype !== Object.prototype && prototype !== null) continue;
@@ -280,6 +284,7 @@ function note(log, args, answer) {
     return;
   }
   try {
+    if (isProxy(answer.result)) throw new Unrecordable('a Proxy');
     if (answer.result && typeof answer.result.then === 'function')
       throw new Unrecordable('an async callback');
     const encode = (value) => {
@@ -407,7 +412,7 @@ function complete(call, run, level) {
     restoreCallbacks(call, undefined);
     throw error;
   }
-  if (result && typeof result.then === 'function') {
+  if (result && !isProxy(result) && typeof result.then === 'function') {
     result.then(
       (value) => endCall(call, { threw: false, value }),
       () => endCall(call, { threw: true }),
