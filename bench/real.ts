@@ -4,6 +4,7 @@
  * the project's install (cached by manifest and lock files), a no-op edit inside the function committed as head,
  * `afterburner review` against a loopback model that answers with upstream's own version of the function, then
  * upstream's test command on the applied suggestion. Prints one table and the totals issue 12's targets need.
+ * With `--rules only` no model answers: the offline rules alone propose, and the table says which rule fired.
  * Nothing fetched is ever committed: the corpus lists repositories and commits only. See bench/README-real.md.
  */
 import { existsSync } from 'node:fs';
@@ -32,6 +33,7 @@ const { values } = parseArgs({
     'review-timeout': { type: 'string', default: '20' },
     keep: { type: 'boolean', default: false },
     'install-only': { type: 'boolean', default: false },
+    rules: { type: 'string' },
   },
 });
 
@@ -47,6 +49,9 @@ const cli = join(root, 'dist', 'cli.js');
 if (!existsSync(cli)) fail(`${cli} is missing: run \`npm run build\` first`);
 if (values.sandbox && values.sandbox !== 'docker' && values.sandbox !== 'process') {
   fail(`--sandbox must be docker or process, not ${values.sandbox}`);
+}
+if (values.rules !== undefined && values.rules !== 'only') {
+  fail(`--rules takes only \`only\` (no model: the offline rules alone), not ${values.rules}`);
 }
 const reviewMinutes = Number(values['review-timeout']);
 if (!(reviewMinutes > 0)) fail('--review-timeout must be a positive number of minutes');
@@ -73,7 +78,8 @@ function markdown(done: CaseRow[], seconds: number): string {
   return [
     '# bench:real: afterburner on real upstream performance commits',
     '',
-    `Sandbox: ${sandbox}${images ? ` (${images})` : ''}. Corpus: ${values.corpus}. ${done.length}/${cases.length} cases run.`,
+    `Sandbox: ${sandbox}${images ? ` (${images})` : ''}. Corpus: ${values.corpus}. ${done.length}/${cases.length} cases run.` +
+      (values.rules === 'only' ? ' Rules only: no model, the offline rule catalog alone proposes.' : ''),
     '',
     renderTable(done),
     '',
@@ -99,6 +105,7 @@ for (const c of cases) {
     testTimeoutMs: 15 * 60_000,
     keep: values.keep as boolean,
     installOnly: values['install-only'] as boolean,
+    rulesOnly: values.rules === 'only',
     log,
   });
   log(`${c.id}: ${row.verdict} (${row.seconds} s)`);

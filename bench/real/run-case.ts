@@ -23,6 +23,8 @@ export interface CaseSettings {
   keep: boolean;
   /** Stop after the install (fills the install cache; the row says whether it worked). */
   installOnly?: boolean;
+  /** No model: the offline rule catalog alone proposes (issue 19's question: would a rule have found it?). */
+  rulesOnly?: boolean;
   log: (line: string) => void;
 }
 
@@ -41,6 +43,8 @@ export interface CaseRow {
   explained: boolean;
   /** Upstream's speedup as afterburner measured it on the recorded calls (from the report or its trajectory). */
   speedup?: CandidateMetrics | { speedup: number; low: number; high: number };
+  /** Rules-only runs: the rules that proposed a rewrite (none: no rule's shape matched). */
+  rules?: string[];
   /** The applied suggestion passed upstream's test command; undefined when nothing was applied. */
   appliedGreen?: boolean;
   appliedReason?: string;
@@ -87,6 +91,13 @@ function shorten(text: string, max = 110): string {
     .replace(/\s+/g, ' ')
     .trim();
   return one.length <= max ? one : `${one.slice(0, max - 1)}…`;
+}
+
+/** The rules whose rewrite was tried on the case's function (from the evidence every report carries). */
+function rulesTried(report: RunReport, c: CorpusCase): string[] {
+  const entry = report.suggestions.find((x) => matches(c, x)) ?? report.skipped.find((x) => matches(c, x));
+  const sources = (entry?.candidates ?? []).map((cand) => cand.source).filter((x): x is string => !!x);
+  return [...new Set(sources.map((x) => x.replace(/^rule /, '')))];
 }
 
 /** Rebuilds one case, reviews it with a loopback model answering upstream's version, and checks the outcome. */
@@ -157,13 +168,15 @@ export async function runCase(c: CorpusCase, s: CaseSettings): Promise<CaseRow> 
     await must(['git', 'update-ref', '--no-deref', 'HEAD', commit], work);
 
     const answer = fence(c.language, [...imports, fixSide.source].join('\n'));
-    const model = await startFakeOpenAI(() => answer);
+    const model = s.rulesOnly ? undefined : await startFakeOpenAI(() => answer);
     const reportJson = join(out, 'report.json');
     let review: Awaited<ReturnType<typeof run>>;
     try {
       const args = [
         ...['review', '--repo', work, '--base', parent, '--head', 'HEAD'],
-        ...['--base-url', model.baseUrl, '--model', 'upstream', '--rules', 'off'],
+        ...(model
+          ? ['--base-url', model.baseUrl, '--model', 'upstream', '--rules', 'off']
+          : ['--rules', 'only']),
         ...['--iterations', '1', '--candidates', '1'],
         ...['--json', reportJson, '--out', join(out, 'report.md')],
         ...['--sandbox', s.sandbox],
@@ -177,7 +190,7 @@ export async function runCase(c: CorpusCase, s: CaseSettings): Promise<CaseRow> 
         env: { AFTERBURNER_API_KEY: 'loopback', OPENAI_API_KEY: 'loopback' },
       });
     } finally {
-      await model.close();
+      await model?.close();
     }
     if (!existsSync(reportJson)) {
       const why = review.timedOut
@@ -189,6 +202,7 @@ export async function runCase(c: CorpusCase, s: CaseSettings): Promise<CaseRow> 
     const suggestion = report.suggestions.find((x) => matches(c, x));
     const skip: SkipReport | undefined =
       report.skipped.find((x) => matches(c, x)) ?? report.skipped.find((x) => x.path === c.file && !x.name);
+    const rules = s.rulesOnly ? rulesTried(report, c) : undefined;
     if (suggestion) {
       const files = suggestion.tests.files?.length;
       const passed = suggestion.tests.passedCount;
@@ -198,6 +212,7 @@ export async function runCase(c: CorpusCase, s: CaseSettings): Promise<CaseRow> 
         callsRecorded: suggestion.differentialCalls,
         suggested: true,
         speedup: suggestion.benchmark.estimate,
+        ...(rules ? { rules } : {}),
       };
       await applySuggestion(work, suggestion);
       s.log(`${c.id}: suggestion applied; running upstream's tests (${c.test})`);
@@ -234,6 +249,7 @@ export async function runCase(c: CorpusCase, s: CaseSettings): Promise<CaseRow> 
         skip.candidates?.some((c) => c.verdict === 'not-faster') ??
         /correct, but not significantly faster/.test(skip.reason),
       ...(measured ? { speedup: measured } : {}),
+      ...(rules ? { rules } : {}),
     });
   } catch (error) {
     return row({ verdict: `bench error: ${(error as Error).message}` });

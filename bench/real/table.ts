@@ -16,17 +16,20 @@ export function upstreamFaster(row: CaseRow): boolean {
 }
 
 export function renderTable(rows: CaseRow[]): string {
+  const rulesOnly = rows.some((r) => r.rules !== undefined);
   const lines = [
-    '| case | detected | tests selected | calls recorded | verdict | speedup | applied-and-green | s |',
-    '|---|---|---|---|---|---|---|---|',
+    `| case | detected | ${rulesOnly ? 'rule proposed | ' : ''}tests selected | calls recorded | verdict | speedup | applied-and-green | s |`,
+    `|---|---|${rulesOnly ? '---|' : ''}---|---|---|---|---|---|`,
   ];
   for (const r of rows) {
     const detected = r.detected === undefined ? '—' : r.detected ? 'yes' : 'no';
     const applied = r.appliedGreen === undefined ? '—' : r.appliedGreen ? 'yes' : 'no (see details)';
+    const rules = r.rules === undefined ? [] : [r.rules.length > 0 ? r.rules.join(', ') : 'none'];
     lines.push(
       `| ${[
         r.id,
         detected,
+        ...(rulesOnly ? (rules.length ? rules : ['—']) : []),
         r.testsSelected ?? '—',
         r.callsRecorded === undefined ? '—' : String(r.callsRecorded),
         r.verdict,
@@ -57,6 +60,11 @@ export function renderTotals(rows: CaseRow[], seconds: number): string {
     `- verified-or-explained: ${suggested + explained}/${n} (${suggested} suggested, ${explained} correct but not significantly faster)`,
     `- suggested where upstream is faster on the recorded inputs (interval above 1×): ${fasterSuggested}/${faster.length} (${pct(fasterSuggested, faster.length)}); upstream's speed was measured in ${rows.filter((r) => r.speedup).length} cases`,
     `- suggestions that broke upstream's tests: ${broke}/${suggested}`,
+    ...(rows.some((r) => r.rules !== undefined)
+      ? [
+          `- rules only: a rule proposed a rewrite in ${rows.filter((r) => r.rules?.length).length}/${n} cases; verified and suggested in ${suggested}/${n} (${pct(suggested, n)})`,
+        ]
+      : []),
   ].join('\n');
 }
 
