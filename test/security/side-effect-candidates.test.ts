@@ -83,6 +83,9 @@ describe.each(modes)('side-effect candidates are not suggested, %s sandbox', (mo
       answer: answerer(jsAnswers, 'javascript'),
       args,
     });
+    // The Python guards are the same Python code in both sandboxes (the image's Python is the host's 3.11, while its
+    // Node is 18, not the host's 20), so the Docker run checks the JavaScript half only.
+    if (mode === 'docker') return;
     pyRun = await reviewWithModel({
       fixture: py,
       mode,
@@ -131,12 +134,12 @@ describe.each(modes)('side-effect candidates are not suggested, %s sandbox', (mo
     );
   });
 
-  it('suggests only the clean candidate (Python)', () => {
+  it.runIf(mode === 'process')('suggests only the clean candidate (Python)', () => {
     expect(pyRun.exitCode, pyRun.stderr).toBe(0);
     expect(pyRun.report.suggestions.map((s) => s.name)).toEqual(['distinct_words']);
   });
 
-  it('rejects subprocess and os.system before they run (Python)', () => {
+  it.runIf(mode === 'process')('rejects subprocess and os.system before they run (Python)', () => {
     expect(reasonOf(pyRun, 'unique_words')).toContain(
       'adds a capability the original does not use: subprocess',
     );
@@ -145,13 +148,13 @@ describe.each(modes)('side-effect candidates are not suggested, %s sandbox', (mo
     );
   });
 
-  it('rejects a file opened for writing (Python)', () => {
+  it.runIf(mode === 'process')('rejects a file opened for writing (Python)', () => {
     expect(reasonOf(pyRun, 'count_words')).toContain(
       'adds a capability the original does not use: file write',
     );
   });
 
-  it('catches, at run time, a process the syntax check cannot see (Python)', () => {
+  it.runIf(mode === 'process')('catches, at run time, a process the syntax check cannot see (Python)', () => {
     expect(reasonOf(pyRun, 'longest_words')).toContain('the candidate spawned a process: sh');
     expect(pyRun.markdown).toContain('the candidate spawned a process: sh');
   });

@@ -8,6 +8,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const v8 = require('node:v8');
+const { isProxy } = require('node:util').types;
 // Taken from the module, not the global: some test suites delete `globalThis.Buffer` (qs tests without it).
 const { Buffer } = require('node:buffer');
 
@@ -38,6 +39,8 @@ function encodeValue(value, copies, classes) {
   if (type === 'symbol') throw new Unrecordable('a symbol');
   if (value === null || type !== 'object') return value;
   if (copies.has(value)) return copies.get(value);
+  // Reading through a Proxy runs its traps: an immer draft would create child drafts, a revoked one throws.
+  if (isProxy(value)) throw new Unrecordable('a Proxy');
   if (Buffer.isBuffer(value)) return { [bufferKey]: new Uint8Array(value) };
   const prototype = Object.getPrototypeOf(value);
   if (value instanceof typedArray || valueClasses.some((c) => value instanceof c)) {
@@ -164,7 +167,7 @@ function placesOf(args) {
   const queue = [[args, []]];
   while (queue.length > 0 && places.size < maxPlaces) {
     const [value, place] = queue.pop();
-    if (value === null || typeof value !== 'object' || places.has(value)) continue;
+    if (value === null || typeof value !== 'object' || places.has(value) || isProxy(value)) continue;
     places.set(value, place);
     const prototype = Object.getPrototypeOf(value);
     if (prototype !== Array.prototype && prototype !== Object.prototype && prototype !== null) continue;
@@ -203,30 +206,75 @@ function beginCall(id, receiver, args, parent) {
     });
     let index = -1;
     const placeholders = args.map((arg) => (typeof arg === 'function' ? { [callbackKey]: ++index } : arg));
+    if (isProxy(receiver)) throw new Unrecordable('a Proxy as `this`');
     const state = receiver === undefined ? undefined : { ...receiver };
     const pre = snapshot({ args: placeholders, receiver: state }, classes);
     if (parent === undefined) recorded++;
-    return { id, key: `${processKey}:${nextKey++}`, parent, pre, callbacks, classes, callArgs, followUps: 0 };
+    return {
+      id,
+      key: `${processKey}:${nextKey++}`,
+      parent,
+      pre,
+      callbacks,
+      classes,
+      args,
+      callArgs,
+      followUps: 0,
+    };
   } catch (error) {
     skip(id, error instanceof Unrecordable ? error.message : 'arguments that cannot be serialized');
     return undefined;
   }
 }
 
+/**
+ * A Proxy, not a wrapper function: the callee sees the callback's own properties (qs merges a function's keys),
+ * and restoreCallbacks can swap it back for the original in what the call returned or stored.
+ */
 function logCallback(fn, log) {
-  return keepShape(function (...args) {
-    let result;
-    try {
-      result = fn.apply(this, args);
-    } catch (error) {
-      note(log, args, {
-        error: { type: error?.constructor?.name ?? typeof error, message: String(error?.message ?? error) },
-      });
-      throw error;
+  return new Proxy(fn, {
+    apply(target, self, args) {
+      let result;
+      try {
+        result = Reflect.apply(target, self, args);
+      } catch (error) {
+        note(log, args, {
+          error: { type: error?.constructor?.name ?? typeof error, message: String(error?.message ?? error) },
+        });
+        throw error;
+      }
+      note(log, args, { result });
+      return result;
+    },
+  });
+}
+
+const maxRestored = 10_000;
+
+/**
+ * The recording must not change what the test sees: where the call returned one of its callbacks' stand-ins, or
+ * stored one in its arguments or its result (plain arrays and objects, bounded), the test gets its own function.
+ */
+function restoreCallbacks(call, value) {
+  if (call.callbacks.length === 0) return value;
+  const originals = new Map(call.callArgs.map((arg, i) => [arg, call.args[i]]).filter(([a, o]) => a !== o));
+  const seen = new Set();
+  const queue = [value, ...call.args];
+  while (queue.length > 0 && seen.size < maxRestored) {
+    const holder = queue.pop();
+    if (holder === null || typeof holder !== 'object' || seen.has(holder) || isProxy(holder)) continue;
+    seen.add(holder);
+    const prototype = Object.getPrototypeOf(holder);
+    if (prototype !== Array.prototype && prototype !== Object.prototype && prototype !== null) continue;
+    for (const key of Object.keys(holder)) {
+      const descriptor = Object.getOwnPropertyDescriptor(holder, key);
+      if (!descriptor || !('value' in descriptor)) continue;
+      if (originals.has(descriptor.value) && descriptor.writable)
+        holder[key] = originals.get(descriptor.value);
+      else queue.push(descriptor.value);
     }
-    note(log, args, { result });
-    return result;
-  }, fn);
+  }
+  return originals.get(value) ?? value;
 }
 
 function note(log, args, answer) {
@@ -236,6 +284,7 @@ function note(log, args, answer) {
     return;
   }
   try {
+    if (isProxy(answer.result)) throw new Unrecordable('a Proxy');
     if (answer.result && typeof answer.result.then === 'function')
       throw new Unrecordable('an async callback');
     const encode = (value) => {
@@ -323,14 +372,15 @@ function amend(call) {
 /** Records calls the tests make to a function (or an object's functions) the recorded call returned. */
 function followResult(call, result, level) {
   if (!call || level >= maxFollowUpDepth) return result;
-  if (typeof result === 'function' && !result[followed]) return follow(call, result, level, undefined);
+  if (typeof result === 'function' && !followed.has(result)) return follow(call, result, level, undefined);
   return result;
 }
 
-const followed = Symbol('afterburner.followed');
+const followed = new WeakSet();
 
+/** A Proxy, so that the returned function keeps its own properties (`debounced.cancel`, a scale's methods). */
 function follow(call, fn, level, member) {
-  const wrapper = keepShape(function (...args) {
+  const record = (self, args, newTarget) => {
     const child = call.followUps < maxFollowUps ? beginCall(call.id, undefined, args, call.key) : undefined;
     if (child) {
       call.followUps++;
@@ -338,13 +388,17 @@ function follow(call, fn, level, member) {
       child.above = call;
     }
     try {
-      return complete(child, () => invoke(fn, this, child ? child.callArgs : args, new.target), level + 1);
+      return complete(child, () => invoke(fn, self, child ? child.callArgs : args, newTarget), level + 1);
     } finally {
       amend(call);
     }
-  }, fn);
-  wrapper[followed] = true;
-  return wrapper;
+  };
+  const proxy = new Proxy(fn, {
+    apply: (target, self, args) => record(self, args, undefined),
+    construct: (target, args, newTarget) => record(undefined, args, newTarget === proxy ? fn : newTarget),
+  });
+  followed.add(proxy);
+  return proxy;
 }
 
 /** Runs the call, writes its record once it has settled, and follows what it returned. */
@@ -355,9 +409,10 @@ function complete(call, run, level) {
     result = run();
   } catch (error) {
     endCall(call, { threw: true });
+    restoreCallbacks(call, undefined);
     throw error;
   }
-  if (result && typeof result.then === 'function') {
+  if (result && !isProxy(result) && typeof result.then === 'function') {
     result.then(
       (value) => endCall(call, { threw: false, value }),
       () => endCall(call, { threw: true }),
@@ -365,7 +420,9 @@ function complete(call, run, level) {
     return result;
   }
   endCall(call, { threw: false, value: result });
-  return followResult(call, result, level);
+  const restored = restoreCallbacks(call, result);
+  // The test's own callback handed back keeps its identity: it is not followed.
+  return restored === result ? followResult(call, result, level) : restored;
 }
 
 function invoke(fn, self, args, newTarget) {

@@ -444,6 +444,23 @@ async function runBatch(entry, records, repeats) {
   return Number(process.hrtime.bigint() - start);
 }
 
+/**
+ * The memory pass's replay: each call's fresh arguments are built just before it runs, not all up front as a timed
+ * batch builds them, so the peak the sandbox samples is the function's own, not thousands of argument copies.
+ */
+async function replayEach(entry, records, repeats) {
+  for (let r = 0; r < repeats; r++) {
+    for (const record of records) {
+      try {
+        const returned = timedCall(entry, record)();
+        if (isThenable(returned)) await returned;
+      } catch {
+        // As in runBatch: unrebuildable calls were left out, and thrown errors are behaviour.
+      }
+    }
+  }
+}
+
 // Memory pass: one side alone in this process, its calls replayed a fixed number of times, so that the sandbox's
 // peak-memory and memory-time measurements of the whole process belong to that side only.
 const memoryRole = process.argv[3] === '--memory' ? process.argv[4] : undefined;
@@ -451,7 +468,7 @@ if (memoryRole) {
   try {
     const entry = await load(memoryRole, memoryRole === 'original' ? spec.original : spec.candidate);
     const calls = readCalls(spec.captureFile);
-    await asRole(entry, () => runBatch(entry, calls, spec.memoryRepeats));
+    await asRole(entry, () => replayEach(entry, calls, spec.memoryRepeats));
     checkTripwire();
     finish({ status: 'memory', calls: calls.length, repeats: spec.memoryRepeats });
   } catch (error) {
