@@ -314,7 +314,14 @@ export async function instrumentJavaScript(options: InstrumentOptions): Promise<
   const tree = parser.parse(fileText);
   try {
     if (!tree) return { ok: false, reason: 'the file could not be parsed' };
-    const ab = esm ? '__afterburner' : `require(${JSON.stringify(recorderSpecifier)})`;
+    const required = `require(${JSON.stringify(recorderSpecifier)})`;
+    // A script a test evaluates itself (qunit-cli --code, vm.runInThisContext) has no `require`: while recording,
+    // the recorder is preloaded (NODE_OPTIONS --require) and found as a global instead.
+    const ab = esm
+      ? '__afterburner'
+      : options.mode.kind === 'record'
+        ? `(typeof require === "function" ? ${required} : globalThis.__afterburnerRecorder)`
+        : required;
     const insertions = plan(tree.rootNode, options, ab);
     if (typeof insertions === 'string') return { ok: false, reason: insertions };
     let text = fileText;

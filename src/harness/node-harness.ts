@@ -76,6 +76,10 @@ export class NodeHarness extends ReplayHarness<JsTestPlan> {
       NODE_ENV: 'test',
       // What the TypeScript loader compiles a file to when neither its extension nor its package decides.
       AFTERBURNER_TS_FORMAT: this.plan?.runner === 'vitest' ? 'module' : 'commonjs',
+      // Recording: every Node process loads the recorder first, so a file a test evaluates as a script finds it.
+      ...(extra.AFTERBURNER_CAPTURE_DIR
+        ? { NODE_OPTIONS: `--require "${join(root, harnessDir, 'recorder.cjs')}"` }
+        : {}),
       ...extra,
     };
   }

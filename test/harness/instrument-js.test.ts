@@ -255,6 +255,34 @@ describe('instrumentJavaScript on wrapped definitions, CommonJS exports and memb
     expect(await replayed('chooseStyle', ['ab'])).toMatchObject({ result: 'short' });
   });
 
+  it('records a function in a file the tests evaluate as a script, without require (qunit-cli --code)', async () => {
+    const script = `(function () {
+  var _ = {};
+  _.isEven = function (n) {
+    return n % 2 === 0;
+  };
+  this._ = _;
+}.call(this));
+`;
+    const target = (await targetsOf(script, 'script.js')).get('_.isEven') as Target;
+    await writeFile(join(dir, 'script.js'), await instrument(script, target, { kind: 'record' }));
+    const capture = join(dir, 'capture-script');
+    await mkdir(capture, { recursive: true });
+    const evaluate =
+      // `node -e` makes `require` a global; a script a runner evaluates has none.
+      "const vm = require('vm'); const text = require('fs').readFileSync('script.js', 'utf8'); delete globalThis.require; vm.runInThisContext(text, { filename: 'script.js' }); _.isEven(4);";
+    const env = { AFTERBURNER_CAPTURE_DIR: capture };
+    // Without the recorder preloaded (as the harness does while recording) the script cannot reach it.
+    await expect(run(process.execPath, ['-e', evaluate], { cwd: dir, env })).rejects.toThrow(
+      /Cannot read properties of undefined \(reading 'wrap'\)/,
+    );
+    const preload = `--require ${join(dir, '.afterburner-harness', 'recorder.cjs')}`;
+    await run(process.execPath, ['-e', evaluate], { cwd: dir, env: { ...env, NODE_OPTIONS: preload } });
+    expect((await readdir(capture)).filter((f) => f.endsWith('.calls'))).toEqual([
+      'script.js__.isEven.calls',
+    ]);
+  });
+
   it('says why a function that reads `this`, or one inside a function that runs later, is not reached', async () => {
     const reason = async (name: string) => {
       const result = await instrumentJavaScript({

@@ -483,3 +483,5 @@ function registerScope(role, scope) {
 
 module.exports = { wrap, wrapMethod, register, registerMethod, registerScope, replayable, callbackKey };
 module.exports.default = module.exports;
+// Preloaded while recording, for files the tests evaluate as scripts without `require` (see instrument-js.ts).
+if (captureDir) globalThis.__afterburnerRecorder = module.exports;
