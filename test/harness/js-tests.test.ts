@@ -495,6 +495,8 @@ describe('planJsTests', () => {
         script: scripts.test,
       });
       expect(viaRunAll).toMatchObject({ runner: 'jest', files: ['__tests__/some.test.js'] });
+      // A suite that leaves a handle open must not hold the run until its time limit (radash).
+      expect(viaRunAll.command).toMatch(/^jest --ci --forceExit --json /);
       expect(viaRunAll.command).not.toMatch(/eslint|tsc|\)/);
 
       await writeFile(

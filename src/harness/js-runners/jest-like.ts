@@ -52,7 +52,8 @@ export const vitest: JsRunner = {
 export const jest: JsRunner = {
   name: 'jest',
   writesResults: true,
+  // --forceExit: a suite that leaves a timer or handle open (radash's) otherwise never exits after its results.
   command: ({ files, resultsFile }) =>
-    `jest --ci --json --outputFile=${quote(resultsFile)} --runTestsByPath ${files.map(quote).join(' ')}`,
+    `jest --ci --forceExit --json --outputFile=${quote(resultsFile)} --runTestsByPath ${files.map(quote).join(' ')}`,
   parse: (_stdout, results) => (results ? parseJestLike(results) : undefined),
 };
