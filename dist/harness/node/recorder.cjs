@@ -5,12 +5,13 @@
 // answer the same way without the test's closure; and the calls the tests then make to a function the target
 // returned (factories, curried helpers), so that returned functions are compared by behaviour. In register mode it
 // hands the original and the candidate to the verify runner, which loads both side by side.
-const fs = require('node:fs');
-const path = require('node:path');
-const v8 = require('node:v8');
-const { isProxy } = require('node:util').types;
+// Core modules by their bare names: jest before 27 cannot resolve `node:` specifiers (immer's suites).
+const fs = require('fs');
+const path = require('path');
+const v8 = require('v8');
+const { isProxy } = require('util').types;
 // Taken from the module, not the global: some test suites delete `globalThis.Buffer` (qs tests without it).
-const { Buffer } = require('node:buffer');
+const { Buffer } = require('buffer');
 
 const captureDir = process.env.AFTERBURNER_CAPTURE_DIR;
 const maxCalls = Number(process.env.AFTERBURNER_CAPTURE_MAX_CALLS || 200);
@@ -483,3 +484,5 @@ function registerScope(role, scope) {
 
 module.exports = { wrap, wrapMethod, register, registerMethod, registerScope, replayable, callbackKey };
 module.exports.default = module.exports;
+// Preloaded while recording, for files the tests evaluate as scripts without `require` (see instrument-js.ts).
+if (captureDir) globalThis.__afterburnerRecorder = module.exports;
