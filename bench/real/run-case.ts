@@ -100,6 +100,15 @@ function rulesTried(report: RunReport, c: CorpusCase): string[] {
   return [...new Set(sources.map((x) => x.replace(/^rule /, '')))];
 }
 
+/** Whether two runs of a test command end with the same failure counts (their summary lines name them). */
+function sameFailures(before: string, after: string): boolean {
+  const failing = (text: string) =>
+    [...text.replace(/\u001b\[[0-9;]*m/g, '').matchAll(/\b(\d+) (failed|failing|errors?)\b/g)]
+      .map((m) => m[0])
+      .join(', ');
+  return failing(before) !== '' && failing(before) === failing(after);
+}
+
 /** Rebuilds one case, reviews it with a loopback model answering upstream's version, and checks the outcome. */
 export async function runCase(c: CorpusCase, s: CaseSettings): Promise<CaseRow> {
   const started = Date.now();
@@ -214,19 +223,25 @@ export async function runCase(c: CorpusCase, s: CaseSettings): Promise<CaseRow> 
         speedup: suggestion.benchmark.estimate,
         ...(rules ? { rules } : {}),
       };
+      const upstreamTests = () =>
+        run(c.test, { cwd: join(work, c.packageDir), timeoutMs: s.testTimeoutMs, env: { CI: '1' } });
+      // Upstream's own command on the original first: a suite that fails before any change (a file that does not
+      // load on this Node) is not a failure the suggestion caused.
+      const before = await upstreamTests();
       await applySuggestion(work, suggestion);
       s.log(`${c.id}: suggestion applied; running upstream's tests (${c.test})`);
-      const tests = await run(c.test, {
-        cwd: join(work, c.packageDir),
-        timeoutMs: s.testTimeoutMs,
-        env: { CI: '1' },
-      });
+      const tests = await upstreamTests();
       const green = tests.code === 0;
+      const failsBefore = !green && before.code !== 0 && sameFailures(before.output, tests.output);
       return row({
         ...base,
         verdict: 'suggested',
-        appliedGreen: green,
-        ...(green ? {} : { appliedReason: shorten(tail(tests.output, 6), 600) }),
+        appliedGreen: green || failsBefore,
+        ...(green
+          ? {}
+          : {
+              appliedReason: `${failsBefore ? 'the same as before any change (exit ' + before.code + '): ' : ''}${shorten(tail(tests.output, 6), 600)}`,
+            }),
       });
     }
     const entries = (await trajectory(work)).filter((e) => e.path === c.file && e.name === c.function);

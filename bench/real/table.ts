@@ -23,7 +23,14 @@ export function renderTable(rows: CaseRow[]): string {
   ];
   for (const r of rows) {
     const detected = r.detected === undefined ? '—' : r.detected ? 'yes' : 'no';
-    const applied = r.appliedGreen === undefined ? '—' : r.appliedGreen ? 'yes' : 'no (see details)';
+    const applied =
+      r.appliedGreen === undefined
+        ? '—'
+        : !r.appliedGreen
+          ? 'no (see details)'
+          : r.appliedReason
+            ? 'yes: fails as before any change (see details)'
+            : 'yes';
     const rules = r.rules === undefined ? [] : [r.rules.length > 0 ? r.rules.join(', ') : 'none'];
     lines.push(
       `| ${[
