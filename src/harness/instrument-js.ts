@@ -315,12 +315,13 @@ export async function instrumentJavaScript(options: InstrumentOptions): Promise<
   try {
     if (!tree) return { ok: false, reason: 'the file could not be parsed' };
     const required = `require(${JSON.stringify(recorderSpecifier)})`;
-    // A script a test evaluates itself (qunit-cli --code, vm.runInThisContext) has no `require`: while recording,
-    // the recorder is preloaded (NODE_OPTIONS --require) and found as a global instead.
+    // A script a test evaluates itself (vm.runInThisContext) has no `require`: while recording, the recorder is
+    // preloaded (NODE_OPTIONS --require) and found as a global instead. In a context of its own (underscore's
+    // "noConflict (node vm)" test) there is neither, and the function runs unrecorded.
     const ab = esm
       ? '__afterburner'
       : options.mode.kind === 'record'
-        ? `(typeof require === "function" ? ${required} : globalThis.__afterburnerRecorder)`
+        ? `(typeof require === "function" ? ${required} : globalThis.__afterburnerRecorder || { wrap: (i, f) => f, wrapMethod() {} })`
         : required;
     const insertions = plan(tree.rootNode, options, ab);
     if (typeof insertions === 'string') return { ok: false, reason: insertions };

@@ -272,10 +272,13 @@ describe('instrumentJavaScript on wrapped definitions, CommonJS exports and memb
       // `node -e` makes `require` a global; a script a runner evaluates has none.
       "const vm = require('vm'); const text = require('fs').readFileSync('script.js', 'utf8'); delete globalThis.require; vm.runInThisContext(text, { filename: 'script.js' }); _.isEven(4);";
     const env = { AFTERBURNER_CAPTURE_DIR: capture };
-    // Without the recorder preloaded (as the harness does while recording) the script cannot reach it.
-    await expect(run(process.execPath, ['-e', evaluate], { cwd: dir, env })).rejects.toThrow(
-      /Cannot read properties of undefined \(reading 'wrap'\)/,
-    );
+    // Without the recorder preloaded (as the harness does while recording), or in a context of its own, the script
+    // still runs, unrecorded.
+    await run(process.execPath, ['-e', evaluate], { cwd: dir, env });
+    const inNewContext =
+      "const text = require('fs').readFileSync('script.js', 'utf8'); const context = {}; require('vm').runInNewContext(text, context); if (!context._.isEven(2)) process.exit(3);";
+    await run(process.execPath, ['-e', inNewContext], { cwd: dir, env });
+    expect(await readdir(capture)).toEqual([]);
     const preload = `--require ${join(dir, '.afterburner-harness', 'recorder.cjs')}`;
     await run(process.execPath, ['-e', evaluate], { cwd: dir, env: { ...env, NODE_OPTIONS: preload } });
     expect((await readdir(capture)).filter((f) => f.endsWith('.calls'))).toEqual([
