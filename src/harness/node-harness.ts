@@ -23,6 +23,7 @@ export class NodeHarness extends ReplayHarness<JsTestPlan> {
   protected get runtime(): { dir: string; files: string[] } {
     const files = [
       'recorder.cjs',
+      'recorder.d.cts',
       'equal.mjs',
       'tripwire.mjs',
       'verify-runner.mjs',

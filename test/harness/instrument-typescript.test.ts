@@ -82,6 +82,66 @@ describe('recording a TypeScript function', () => {
     expect(diagnostics).toEqual([]);
   });
 
+  it("keeps a generic function's type for the tests that call it, so a type-checking runner accepts them", async () => {
+    // radash: `_.counting(people, p => p.group)` infers `p` from the generic signature; typed `any`, it fails
+    // under `strict` with "Parameter 'p' implicitly has an 'any' type".
+    const generic = `export const counting = <T>(list: readonly T[], identity: (item: T) => string): Record<string, number> => {
+  const counts: Record<string, number> = {};
+  for (const item of list) counts[identity(item)] = (counts[identity(item)] ?? 0) + 1;
+  return counts;
+};
+`;
+    const dir = await mkdtemp(join(tmpdir(), 'afterburner-instrument-generic-'));
+    try {
+      await mkdir(join(dir, '.afterburner-harness'));
+      await copyFile(join(nodeHarnessDir, 'recorder.cjs'), join(dir, '.afterburner-harness', 'recorder.cjs'));
+      const instrumented = await instrumentJavaScript({
+        fileText: generic,
+        target: {
+          ...target,
+          id: 'counting.ts:counting',
+          path: 'counting.ts',
+          name: 'counting',
+          kind: 'arrow',
+          startLine: 1,
+          endLine: 5,
+          source: generic.trimEnd(),
+          exportName: 'counting',
+        },
+        mode: { kind: 'record' },
+        esm: true,
+        recorderSpecifier: './.afterburner-harness/recorder.cjs',
+      });
+      if (!instrumented.ok) throw new Error(instrumented.reason);
+      await writeFile(join(dir, 'counting.ts'), instrumented.text);
+      await writeFile(
+        join(dir, 'caller.ts'),
+        "import { counting } from './counting';\nexport const byGroup = counting([{ group: 'a' }], (p) => p.group);\n",
+      );
+      const diagnostics = () =>
+        ts
+          .getPreEmitDiagnostics(
+            ts.createProgram([join(dir, 'caller.ts')], {
+              strict: true,
+              noEmit: true,
+              module: ts.ModuleKind.CommonJS,
+              moduleResolution: ts.ModuleResolutionKind.Node10,
+              types: [],
+            }),
+          )
+          .map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      expect(diagnostics()).toEqual(["Parameter 'p' implicitly has an 'any' type."]);
+      // The harness ships the recorder's declarations beside it.
+      await copyFile(
+        join(nodeHarnessDir, 'recorder.d.cts'),
+        join(dir, '.afterburner-harness', 'recorder.d.cts'),
+      );
+      expect(diagnostics()).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   // ts-jest compiles with TypeScript; babel-jest (like sucrase, and our own loader) moves imports and rewrites
   // assignments to exported names the Babel way.
   const compilers: [string, (text: string) => string][] = [
