@@ -74,9 +74,9 @@ function resolveImport(
 ): string | undefined {
   if (!specifier.startsWith('.')) return undefined;
   const base = posix.normalize(posix.join(posix.dirname(from), specifier));
-  // `require('..')` from test/: the package itself, through its manifest's `main`.
-  if ((base === '.' || base === './') && rootMain)
-    return resolveImport('', `./${rootMain}`, files, undefined);
+  // `require('..')` from test/, `import m from './'` at the root: the package itself, through its manifest's `main`
+  // (Node's default, index.js, when it has none: camelcase).
+  if (base === '.' || base === './') return resolveImport('', `./${rootMain ?? 'index'}`, files, undefined);
   // TypeScript sources import './x.js' that exists on disk as './x.ts'.
   const stems = [base, base.replace(/\.(m|c)?js$/, '')];
   for (const stem of stems) {

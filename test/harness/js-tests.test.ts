@@ -457,6 +457,10 @@ describe('planJsTests', () => {
       await writeFile(join(dir, 'test.js'), "import test from 'ava';\nimport f from './index.js';\n");
       const plan = await planJsTests({ sourceDir: dir, targetPath: 'index.js', script: 'xo && ava && tsd' });
       expect(plan).toMatchObject({ runner: 'ava', files: ['test.js'], command: "ava --tap 'test.js'" });
+      // The package itself, `import m from './'`, is its index.js when the manifest names no main (camelcase).
+      await writeFile(join(dir, 'test.js'), "import test from 'ava';\nimport m from './';\n");
+      const viaPackage = await planJsTests({ sourceDir: dir, targetPath: 'index.js', script: 'xo && ava' });
+      expect(viaPackage.files).toEqual(['test.js']);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
