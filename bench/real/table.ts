@@ -59,6 +59,9 @@ export function renderTotals(rows: CaseRow[], seconds: number): string {
   const explained = rows.filter((r) => r.explained).length;
   const faster = rows.filter(upstreamFaster);
   const fasterSuggested = faster.filter((r) => r.suggested).length;
+  // The default --min-speedup: a win below it is never suggested, however sure.
+  const clears = rows.filter((r) => r.speedup !== undefined && r.speedup.low > 1.1);
+  const clearsSuggested = clears.filter((r) => r.suggested).length;
   const broke = rows.filter((r) => r.appliedGreen === false).length;
   const pct = (a: number, b: number) => (b === 0 ? '—' : `${Math.round((100 * a) / b)}%`);
   return [
@@ -66,6 +69,7 @@ export function renderTotals(rows: CaseRow[], seconds: number): string {
     `- detected: ${detected}/${n}`,
     `- verified-or-explained: ${suggested + explained}/${n} (${suggested} suggested, ${explained} correct but not significantly faster)`,
     `- suggested where upstream is faster on the recorded inputs (interval above 1×): ${fasterSuggested}/${faster.length} (${pct(fasterSuggested, faster.length)}); upstream's speed was measured in ${rows.filter((r) => r.speedup).length} cases`,
+    `- suggested where upstream's interval clears the default --min-speedup (1.10×): ${clearsSuggested}/${clears.length} (${pct(clearsSuggested, clears.length)})`,
     `- suggestions that broke upstream's tests: ${broke}/${suggested}`,
     ...(rows.some((r) => r.rules !== undefined)
       ? [
