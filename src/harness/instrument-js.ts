@@ -150,14 +150,19 @@ function planWrapped(root: Node, options: InstrumentOptions, ab: string): Insert
   }
   const unreachable = notCreatedAtLoad(wrapped.call);
   if (unreachable) return unreachable;
+  return wrapValueInPlace(wrapped.inner, options, ab);
+}
+
+/** Wraps a function value where it stands: the recorder's wrapper while recording, else a registering identity. */
+function wrapValueInPlace(fn: Node, { target, mode }: InstrumentOptions, ab: string): Insertion[] {
   const id = JSON.stringify(target.id);
   const open =
     mode.kind === 'record'
       ? `${ab}.wrap(${id}, `
       : `((f) => (${ab}.register(${id}, ${JSON.stringify(mode.role)}, f), f))(`;
   return [
-    { at: wrapped.inner.startIndex, text: open },
-    { at: wrapped.inner.endIndex, text: ')' },
+    { at: fn.startIndex, text: open },
+    { at: fn.endIndex, text: ')' },
   ];
 }
 
@@ -171,7 +176,7 @@ function planInPlace(root: Node, options: InstrumentOptions, ab: string): Insert
   const name = simpleName(target);
   const fn = definitionOnRow(root, target.startLine - 1, name);
   if (!fn) return undefined;
-  const nested = ecmascriptFunctionTypes.has(enclosingFunction(fn)?.type ?? '');
+  const nested = enclosingFunction(fn) !== undefined;
   const memberAssignment =
     fn.parent?.type === 'assignment_expression' && fn.parent.childForFieldName('left')?.type !== 'identifier';
   if (!nested && !memberAssignment) return undefined;
@@ -180,21 +185,13 @@ function planInPlace(root: Node, options: InstrumentOptions, ab: string): Insert
   if (readsOwnThis(fn)) {
     return `it reads \`this\`, the object it is called on, which afterburner cannot rebuild for a function assigned to \`${target.name}\``;
   }
+  if (!functionDeclarationTypes.has(fn.type)) return wrapValueInPlace(fn, options, ab);
   const id = JSON.stringify(target.id);
-  const role = mode.kind === 'register' ? JSON.stringify(mode.role) : '';
-  if (functionDeclarationTypes.has(fn.type)) {
-    const text =
-      mode.kind === 'record'
-        ? `;${name} = ${ab}.wrap(${id}, ${name});`
-        : `;${ab}.register(${id}, ${role}, ${name});`;
-    return [{ at: fn.endIndex, text }];
-  }
-  const open =
-    mode.kind === 'record' ? `${ab}.wrap(${id}, ` : `((f) => (${ab}.register(${id}, ${role}, f), f))(`;
-  return [
-    { at: fn.startIndex, text: open },
-    { at: fn.endIndex, text: ')' },
-  ];
+  const text =
+    mode.kind === 'record'
+      ? `;${name} = ${ab}.wrap(${id}, ${name});`
+      : `;${ab}.register(${id}, ${JSON.stringify(mode.role)}, ${name});`;
+  return [{ at: fn.endIndex, text }];
 }
 
 function enclosingFunction(node: Node): Node | undefined {

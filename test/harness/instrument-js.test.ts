@@ -75,6 +75,7 @@ const iife = `(function () {
   function helper(xs) {
     return xs.length;
   }
+  _.count = helper;
   _.bin = function () {
     function histogram(data) {
       return data.length;
@@ -247,7 +248,7 @@ describe('instrumentJavaScript on wrapped definitions, CommonJS exports and memb
       await recorded('_.isObject', `const _ = require('./iife.js'); _.isObject(1); _.isObject({});`),
     ).toEqual([[1], [{}]]);
     expect(await replayed('_.isObject', [{ a: 1 }])).toMatchObject({ kind: 'function', result: true });
-    expect(await recorded('helper', `require('./iife.js');`)).toEqual([]);
+    expect(await recorded('helper', `require('./iife.js').count([1, 2]);`)).toEqual([[[1, 2]]]);
     expect(await replayed('helper', [[1, 2, 3]])).toMatchObject({ result: 3 });
     expect(await recorded('chooseStyle', `require('./iife.js').umd.chooseStyle('abcd');`)).toEqual([
       ['abcd'],
