@@ -224,7 +224,7 @@ export async function openPullRequestRig(headRepo = `${owner}/${repoName}`): Pro
       GITHUB_WORKSPACE: fixture.dir,
       GITHUB_API_URL: github.url,
       'INPUT_GITHUB-TOKEN': github.token,
-      // The fixture's rewrites are 8–27× faster: ten rounds show it, and each Action run costs a third less.
+      // The fixture's rewrites are 8–27× faster: ten rounds show it (one review: 41 s at 30 rounds, 29 s at 10).
       INPUT_ROUNDS: '10',
     },
     close: async () => {
