@@ -5,6 +5,7 @@
  * `afterburner review` against a loopback model that answers with upstream's own version of the function, then
  * upstream's test command on the applied suggestion. Prints one table and the totals issue 12's targets need.
  * With `--rules only` no model answers: the offline rules alone propose, and the table says which rule fired.
+ * With `--scale` the review also times both versions on inputs grown from the recorded calls (issue 14).
  * Nothing fetched is ever committed: the corpus lists repositories and commits only. See bench/README-real.md.
  */
 import { existsSync } from 'node:fs';
@@ -34,6 +35,7 @@ const { values } = parseArgs({
     keep: { type: 'boolean', default: false },
     'install-only': { type: 'boolean', default: false },
     rules: { type: 'string' },
+    scale: { type: 'boolean', default: false },
   },
 });
 
@@ -79,7 +81,8 @@ function markdown(done: CaseRow[], seconds: number): string {
     '# bench:real: afterburner on real upstream performance commits',
     '',
     `Sandbox: ${sandbox}${images ? ` (${images})` : ''}. Corpus: ${values.corpus}. ${done.length}/${cases.length} cases run.` +
-      (values.rules === 'only' ? ' Rules only: no model, the offline rule catalog alone proposes.' : ''),
+      (values.rules === 'only' ? ' Rules only: no model, the offline rule catalog alone proposes.' : '') +
+      (values.scale ? ' With `--scale`: also timed on inputs grown from the recorded calls.' : ''),
     '',
     renderTable(done),
     '',
@@ -106,6 +109,7 @@ for (const c of cases) {
     keep: values.keep as boolean,
     installOnly: values['install-only'] as boolean,
     rulesOnly: values.rules === 'only',
+    scale: values.scale as boolean,
     log,
   });
   log(`${c.id}: ${row.verdict} (${row.seconds} s)`);

@@ -159,6 +159,7 @@ async function optimizeOne(
       evaluator: harness,
       projectDir: headDir,
       evidence: preparation.evidence,
+      workload: options.scale ? harness : undefined,
       onAttempt: (a) =>
         progress.target(
           target,
@@ -166,6 +167,10 @@ async function optimizeOne(
         ),
     });
     const candidates = result.attempts.map(evidenceOf);
+    if (result.workload && result.workload.kept.length === 0) {
+      const why = result.workload.notes.slice(0, 2).join('; ') || 'none of its inputs was kept';
+      context.notice(`\`${target.name}\`: timed without model-generated inputs: ${why}`);
+    }
     if (!result.best) {
       const skip = skipOf(target, 'optimize', result.outcome);
       return { skip: candidates.length > 0 ? { ...skip, candidates } : skip, usage: result.usage };

@@ -25,6 +25,8 @@ export interface CaseSettings {
   installOnly?: boolean;
   /** No model: the offline rule catalog alone proposes (issue 19's question: would a rule have found it?). */
   rulesOnly?: boolean;
+  /** Pass `--scale` to the review: also time both versions on inputs grown from the recorded calls. */
+  scale?: boolean;
   log: (line: string) => void;
 }
 
@@ -187,6 +189,7 @@ export async function runCase(c: CorpusCase, s: CaseSettings): Promise<CaseRow> 
           ? ['--base-url', model.baseUrl, '--model', 'upstream', '--rules', 'off']
           : ['--rules', 'only']),
         ...['--iterations', '1', '--candidates', '1'],
+        ...(s.scale ? ['--scale'] : []),
         ...['--json', reportJson, '--out', join(out, 'report.md')],
         ...['--sandbox', s.sandbox],
         ...(s.image ? ['--image', s.image] : []),
@@ -244,11 +247,14 @@ export async function runCase(c: CorpusCase, s: CaseSettings): Promise<CaseRow> 
             }),
       });
     }
+    // The report's evidence of each candidate carries its interval; the trajectory log is the fallback.
     const entries = (await trajectory(work)).filter((e) => e.path === c.file && e.name === c.function);
-    const measured = entries
-      .flatMap((e) => e.candidates)
-      .map((cand) => cand.metrics)
-      .find((m) => m !== undefined);
+    const measured =
+      skip?.candidates?.find((cand) => cand.estimate)?.estimate ??
+      entries
+        .flatMap((e) => e.candidates)
+        .map((cand) => cand.metrics)
+        .find((m) => m !== undefined);
     if (!skip) {
       const others = report.skipped.map((x) => `${x.path} ${x.name ?? ''}`.trim()).slice(0, 3);
       return row({

@@ -7,6 +7,7 @@ import { type JsTestPlan, planJsTests, summarizeTestRun } from './js-tests.js';
 import { harnessDir, ReplayHarness, type ReplayHarnessOptions } from './replay-harness.js';
 import { ensureSucraseBundle, typeScriptLoaderFiles } from './sucrase-bundle.js';
 import type { Instrumented, TestRun } from './types.js';
+import type { WorkloadRunner } from './workload.js';
 
 export type NodeHarnessOptions = ReplayHarnessOptions;
 
@@ -31,6 +32,8 @@ export class NodeHarness extends ReplayHarness<JsTestPlan> {
       'plain-copy.mjs',
       'scale-inputs.mjs',
       'scaled-calls.mjs',
+      'generated-calls.mjs',
+      'workload-generator.mjs',
       'jasmine-reporter.cjs',
     ];
     return { dir: nodeHarnessDir, files: this.compiled ? [...files, ...typeScriptLoaderFiles] : files };
@@ -123,6 +126,16 @@ export class NodeHarness extends ReplayHarness<JsTestPlan> {
     // --expose-gc: the verify runner collects the garbage of preparing a round before timing it.
     return ['node', '--expose-gc', ...loader, `${harnessDir}/verify-runner.mjs`, ...args];
   }
+
+  protected readonly workloadRunner: WorkloadRunner = {
+    file: 'workload.mjs',
+    // An ES module of its own: the answer's function, handed over as the default export unless it exports one.
+    wrap: (source) =>
+      /\bexport\s+default\b/.test(source)
+        ? source
+        : `${source}\nexport default typeof afterburnerInputs === 'function' ? afterburnerInputs : undefined;\n`,
+    command: (spec) => ['node', `${harnessDir}/workload-generator.mjs`, spec],
+  };
 
   protected specExtras(): Record<string, unknown> {
     return { generator: this.target.generator };

@@ -11,6 +11,7 @@ import {
 } from './python-tests.js';
 import { harnessDir, ReplayHarness, type ReplayHarnessOptions } from './replay-harness.js';
 import type { Instrumented, TestRun } from './types.js';
+import type { WorkloadRunner } from './workload.js';
 
 export interface PythonHarnessOptions extends ReplayHarnessOptions {
   /** The interpreter inside the sandbox (default python3). */
@@ -34,7 +35,13 @@ export class PythonHarness extends ReplayHarness<PythonTestPlan> {
       'afterburner_scale.py',
       'afterburner_timing.py',
       'run_unittest.py',
+      'workload_generator.py',
     ],
+  };
+  protected readonly workloadRunner: WorkloadRunner = {
+    file: 'afterburner_workload.py',
+    wrap: (source) => source,
+    command: (spec) => [this.python, `${harnessDir}/workload_generator.py`, spec],
   };
   private readonly python: string;
 

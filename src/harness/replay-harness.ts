@@ -30,6 +30,7 @@ import type {
   TestEvidence,
   TestRun,
 } from './types.js';
+import { parseWorkloadOutput, type WorkloadOutcome, type WorkloadRunner, workloadSizes } from './workload.js';
 
 export interface ReplayHarnessOptions {
   workspace: Workspace;
@@ -105,6 +106,8 @@ export type RunnerResult =
       /** Set when the difference showed on an input grown ×scale from the recorded call (size n). */
       scale?: number;
       size?: number;
+      /** `model`: the difference showed on an input the model's generator made (size = its n). */
+      source?: 'model';
     }
   | { status: 'non-deterministic'; call: number; what: string; first: string; second: string }
   | { status: 'no-calls'; unreplayable?: number }
@@ -118,9 +121,10 @@ export interface Calibration extends NoiseCalibration {
   calls: number;
   originalNs: number[];
   candidateNs: number[];
-  /** The A/A run at each scale, and the noise floor per factor (1 = the tests' own inputs). */
+  /** The A/A run at each scale, and the noise floor per scale (scaleKey; "1" = the tests' own inputs). */
   scales: RunnerScale[];
-  floors: Map<number, number>;
+  scaleNotes: string[];
+  floors: Map<string, number>;
 }
 
 interface SkippedCalls {
@@ -163,12 +167,14 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
   protected readonly options: Required<Omit<ReplayHarnessOptions, 'testCommand'>> & { testCommand?: string };
   protected plan: Plan | undefined;
   /** Ratio identical code showed in the A/A run, per scale factor; a candidate's interval must clear it. */
-  private floors = new Map<number, number>([[1, 1]]);
+  private floors = new Map<string, number>([['1', 1]]);
   /** What the A/A run measured (bench/noise.ts prints it); undefined before a successful prepare(). */
   calibration: Calibration | undefined;
   /** Names of the classes the recorded arguments are instances of, which the replay copies expose. */
   protected scopeNames: string[] = [];
   private lastSpec: Record<string, unknown> = {};
+  /** Inputs the model's generator wrote (addWorkload), checked and timed beside the recorded ones. */
+  private workload: { file: string; budgetNs: number } | undefined;
   /** Which tests a candidate's run is judged by: those that pass on the original (see test-gate.ts). */
   private gate: TestGate = { kind: 'whole-run' };
 
@@ -215,6 +221,11 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     startLine: number,
   ): Promise<Instrumented>;
   protected abstract verifierCommand(args: string[]): string[];
+  /**
+   * How this language runs the model's input generator (workload.ts): the file its answer is written to (with
+   * whatever the language appends to find the function), and the command that writes the inputs as plain data.
+   */
+  protected abstract readonly workloadRunner: WorkloadRunner;
   /** Language-specific fields of the verify runner's spec. */
   protected abstract specExtras(): Record<string, unknown>;
   /**
@@ -387,9 +398,11 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     }
     if (result.status === 'mismatch') {
       const on =
-        result.scale !== undefined
-          ? `captured call ${result.call} scaled ×${result.scale} (n = ${result.size})`
-          : `captured call ${result.call}`;
+        result.source === 'model'
+          ? `model-generated input ${result.call} at n = ${result.size}`
+          : result.scale !== undefined
+            ? `captured call ${result.call} scaled ×${result.scale} (n = ${result.size})`
+            : `captured call ${result.call}`;
       const reason =
         `differs from the original in its ${result.what} on ${on}: input ${result.input}; ` +
         `expected ${result.expected}, got ${result.actual}`;
@@ -415,6 +428,49 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
   }
 
   /**
+   * Adds the inputs the model's generator makes (`source` defines it; see workload.ts) to what every candidate is
+   * checked and timed on. The generator runs in a process of its own and hands over plain data only; the original
+   * must handle its inputs (no error, deterministic, within the budget). Then the A/A run is repeated so that each
+   * generated size has its own noise floor. Returns the sizes kept and why others were not.
+   */
+  async addWorkload(source: string): Promise<WorkloadOutcome> {
+    if (!this.plan) throw new Error('addWorkload() needs a successful prepare() first');
+    const { workspace } = this.options;
+    const runner = this.workloadRunner;
+    const file = `${harnessDir}/workload.calls`;
+    await workspace.writeFile(`${harnessDir}/${runner.file}`, runner.wrap(source));
+    const spec = {
+      generator: `${harnessDir}/${runner.file}`,
+      out: file,
+      sizes: workloadSizes,
+      budgetNs: this.options.scaleBudgetMs * 1e6 * 20,
+      maxBytes: 64 * 2 ** 20,
+    };
+    await workspace.writeFile(`${harnessDir}/workload-spec.json`, JSON.stringify(spec));
+    const run = await workspace.exec(runner.command(`${harnessDir}/workload-spec.json`), {
+      timeoutMs: this.options.benchTimeoutMs,
+      env: this.env(),
+    });
+    const generated = parseWorkloadOutput(run);
+    if (generated.status !== 'generated') return { kept: [], notes: [generated.message] };
+    if (generated.sizes.length === 0) return { kept: [], notes: generated.notes };
+    const before = { floors: this.floors, calibration: this.calibration };
+    this.workload = { file, budgetNs: this.options.scaleBudgetMs * 1e6 };
+    const failed = await this.calibrate();
+    const kept = (this.calibration?.scales ?? []).filter((s) => s.source === 'model').map((s) => s.factor);
+    if (failed || kept.length === 0) {
+      this.workload = undefined;
+      ({ floors: this.floors, calibration: this.calibration } = before);
+      return { kept: [], notes: [...generated.notes, ...(failed ? [failed] : []), ...this.modelNotes()] };
+    }
+    return { kept, notes: [...generated.notes, ...this.modelNotes()] };
+  }
+
+  private modelNotes(): string[] {
+    return (this.calibration?.scaleNotes ?? []).filter((note) => note.startsWith('model'));
+  }
+
+  /**
    * A/A run: the original against a second copy of itself, interleaved like a real comparison. The ratio it
    * shows is this machine's noise (plus any position bias), which a candidate must clear.
    */
@@ -436,6 +492,7 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
       originalNs: run.originalNs,
       candidateNs: run.candidateNs,
       scales: run.scales ?? [],
+      scaleNotes: run.scaleNotes ?? [],
       floors: this.floors,
     };
     return undefined;
@@ -548,6 +605,7 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
       budgetNs: this.options.measureBudgetMs * 1e6,
       seed,
       tripwire,
+      ...(this.workload ? { workload: this.workload } : {}),
       scale:
         this.options.scaleFactors.length > 0
           ? {

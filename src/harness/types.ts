@@ -59,8 +59,10 @@ export interface Benchmark extends TimedComparison {
 }
 
 export interface ScaleBenchmark extends TimedComparison {
-  /** How much the recorded inputs were grown. */
+  /** How much the recorded inputs were grown; for model-generated inputs, the n the generator was asked for. */
   factor: number;
+  /** `model`: inputs from the model's input generator (workload.ts); absent: grown from the recorded calls. */
+  source?: 'model';
   /** Input size at this scale (the largest grown collection). */
   n: number;
 }
@@ -70,6 +72,7 @@ export interface BenchmarkDecision {
   /** 1 = the tests' own inputs; otherwise the (largest) scale the decision rests on. */
   factor: number;
   n?: number;
+  source?: 'model';
   estimate: SpeedupEstimate;
   reason: string;
 }

@@ -43,7 +43,7 @@ function lastFencedBlock(text: string, tags: ReadonlySet<string>): string | unde
 }
 
 /** The code of an answer: the last `<solution>` (Afterburner's own models), else the last fence of the language. */
-function codeOf(answer: string, tags: ReadonlySet<string>): string | undefined {
+export function codeOf(answer: string, tags: ReadonlySet<string>): string | undefined {
   const solutions = [...answer.matchAll(solutionPattern)];
   const solution = solutions.at(-1)?.[1];
   if (solution !== undefined) return lastFencedBlock(solution, tags) ?? solution;

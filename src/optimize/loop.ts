@@ -8,6 +8,7 @@ import {
   stagesAfterCorrectness,
   type TestEvidence,
 } from '../harness/types.js';
+import type { WorkloadOutcome } from '../harness/workload.js';
 import type { ProposalReply, ProposalRequest, Provider, TokenUsage } from '../providers/types.js';
 import { BudgetExhaustedError } from '../providers/usage-meter.js';
 import type { CandidateMetrics, TrajectoryCandidate, TrajectorySink } from '../trajectory/types.js';
@@ -26,6 +27,7 @@ import { type Instruction, metricOf } from './metric.js';
 import { ModelTimeExceededError, proposeWithin } from './model-time.js';
 import { buildPrompt, estimateTokens } from './prompt.js';
 import { replayCached } from './replay-cached.js';
+import { requestWorkload, type WorkloadEvaluator } from './workload-request.js';
 
 export { ModelTimeExceededError } from './model-time.js';
 
@@ -61,6 +63,8 @@ export interface OptimizeResult {
   fromCache?: boolean;
   /** Why the loop stopped before its end (provider error, budget); such results are not cached. */
   interrupted?: string;
+  /** The model's input generator: the sizes whose inputs candidates were timed on, and why others were not. */
+  workload?: WorkloadOutcome;
 }
 
 export interface OptimizeOptions {
@@ -83,6 +87,8 @@ export interface OptimizeOptions {
   onAttempt?: (attempt: Attempt) => void;
   /** Wall time this target may spend waiting for `provider` over all iterations; unbounded when absent. */
   modelTimeMs?: number;
+  /** Where to add the inputs of an input generator the model is asked for first (workload-request.ts). */
+  workload?: WorkloadEvaluator;
 }
 
 // The paper's loop stops improving once a model stalls; two empty iterations in a row means stop paying.
@@ -157,6 +163,7 @@ async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {
   const seen = new Set<string>([target.source]);
   let best: BestCandidate | undefined;
   let modelWaitMs = 0;
+  let workload: WorkloadOutcome | undefined;
 
   const record = (attempt: Attempt) => {
     attempts.push(attempt);
@@ -330,6 +337,7 @@ async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {
     attempts,
     usage,
     outcome: best ? 'improved' : (outcome ?? summarizeRejections(attempts)),
+    ...(workload ? { workload } : {}),
     ...extra,
   });
 
@@ -347,6 +355,22 @@ async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {
       tell,
     );
 
+  if (options.workload) {
+    try {
+      const generated = await requestWorkload(target, provider, options.workload);
+      if (generated) {
+        usage.inputTokens += generated.usage.inputTokens;
+        usage.outputTokens += generated.usage.outputTokens;
+        workload = { kept: generated.kept, notes: generated.notes };
+      }
+    } catch (error) {
+      if (error instanceof BudgetExhaustedError) {
+        return finish(error.message, { budgetExhausted: true, interrupted: error.message });
+      }
+      // Without generated inputs the candidates are still timed on the recorded (and grown) ones.
+      workload = { kept: [], notes: [bounded(`the input generator request failed: ${errorText(error)}`)] };
+    }
+  }
   if (options.seedProvider) {
     try {
       await iterate(0, options.seedProvider);

@@ -12,6 +12,7 @@ import { version } from '../version.js';
 import { type ProjectDependencies, readProjectDependencies } from './dependencies.js';
 import { type Attempt, type OptimizeResult, optimizeTarget } from './loop.js';
 import type { Instruction } from './metric.js';
+import type { WorkloadEvaluator } from './workload-request.js';
 
 /** `first`: the offline catalog is asked before the model (iteration 0); `only`: no model; `off`: model only. */
 export type RulesMode = 'first' | 'only' | 'off';
@@ -59,6 +60,8 @@ export interface SessionTargetOptions {
   /** Hashes of the tests and recorded calls the verdict rests on; without them no cached verdict is used. */
   evidence?: TestEvidence;
   onAttempt?: (attempt: Attempt) => void;
+  /** Set when inputs are scaled (`--scale`): a model is then also asked for an input generator (workload.ts). */
+  workload?: WorkloadEvaluator;
 }
 
 /**
@@ -153,6 +156,8 @@ export class OptimizeSession {
           candidates: settings.candidates,
           minSpeedup: settings.minSpeedup,
           maxPromptTokens: settings.maxPromptTokens,
+          // Inputs scaled (and, with a model, generated) change what a verdict rests on.
+          ...(options.workload ? { scaled: true } : {}),
         },
         provider: { name: this.provider.name, model: this.provider.model, baseUrl: settings.baseUrl },
       });
@@ -171,6 +176,8 @@ export class OptimizeSession {
       cache: this.cache && key && evidence ? { store: this.cache, key, evidence } : undefined,
       trajectory: this.trajectory && { sink: this.trajectory, runId: settings.runId },
       onAttempt: options.onAttempt,
+      // The offline catalog writes no generators: rules-only runs use inputs grown from the recorded calls alone.
+      workload: this.provider instanceof RulesProvider ? undefined : options.workload,
       modelTimeMs: settings.modelTimeMs ?? defaults.modelSecondsPerFunction * 1000,
     });
   }

@@ -51,7 +51,8 @@ const timedComparison = {
   threshold: positive.optional(),
 };
 
-const scaleRow = z.object({ factor: count, n: count, ...timedComparison });
+const inputSource = z.enum(['model']).optional();
+const scaleRow = z.object({ factor: count, n: count, source: inputSource, ...timedComparison });
 
 const benchmark = z.object({
   ...timedComparison,
@@ -73,6 +74,7 @@ const benchmark = z.object({
       outcome: z.enum(['suggest', 'not-faster', 'regression', 'asymptotically-worse']),
       factor: count,
       n: count.optional(),
+      source: inputSource,
       estimate,
       reason: text(4000),
     })

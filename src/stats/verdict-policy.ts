@@ -3,7 +3,7 @@
  * ("What 'verified' means"); every other file asks this one.
  *
  * Measured: the tests' own inputs (the recorded calls) and, when the calls could be grown, the same calls scaled
- * ×10, ×100, ×1000 (each a `SampleComparison`: paired bootstrap interval of the speedup + signed-rank test,
+ * ×10, ×100, ×1000, and inputs of growing n from the model's input generator when one was kept (each a `SampleComparison`: paired bootstrap interval of the speedup + signed-rank test,
  * threshold = max(1 + min speedup, that scale's A/A noise floor)), plus each version's fitted complexity.
  *
  * A candidate is suggested when, in this order:
@@ -11,7 +11,7 @@
  *    original's. However fast it is on small inputs, ~n² against ~n loses where the code runs;
  * 2. it is not significantly slower on the tests' own inputs: a regression there beyond `maxRegression` (5%:
  *    the point estimate below 1/1.05 with the interval wholly below 1 and the rank test agreeing) blocks it;
- * 3. it is faster at the largest measured scale: that comparison's verdict is "faster" (interval lower bound
+ * 3. it is faster at the largest measured scale (the largest n, grown or generated): that comparison's verdict is "faster" (interval lower bound
  *    clears the threshold, rank test agrees). Without scaled inputs, the largest scale is the tests' own inputs.
  */
 import type { SpeedupEstimate } from './compare.js';
@@ -26,8 +26,10 @@ export const verdictPolicy = {
 } as const;
 
 export interface MeasuredScale {
-  /** How much the recorded inputs were grown (10, 100, 1000). */
+  /** How much the recorded inputs were grown (10, 100, 1000); for model-generated inputs, the generator's n. */
   factor: number;
+  /** `model`: inputs the model's input generator made; absent: grown from the recorded calls. */
+  source?: 'model';
   /** Input size at this scale (the largest grown collection of the calls). */
   n: number;
   comparison: SampleComparison;
@@ -46,13 +48,16 @@ export type PolicyOutcome = 'suggest' | 'not-faster' | 'regression' | 'asymptoti
 export interface PolicyDecision {
   outcome: PolicyOutcome;
   /** The comparison the decision rests on: the largest scale, or the tests' own inputs when none was grown. */
-  basis: { factor: number; n?: number; estimate: SpeedupEstimate };
+  basis: { factor: number; n?: number; source?: 'model'; estimate: SpeedupEstimate };
   /** One line with the evidence, for reports and the model's feedback. */
   reason: string;
 }
 
 function where(scale: MeasuredScale | undefined): string {
-  return scale ? `n = ${scale.n} (scaled ×${scale.factor} from recorded calls)` : "the tests' own inputs";
+  if (!scale) return "the tests' own inputs";
+  return scale.source === 'model'
+    ? `n = ${scale.n} (inputs from the model's generator)`
+    : `n = ${scale.n} (scaled ×${scale.factor} from recorded calls)`;
 }
 
 function fitText(fit: ComplexityFit): string {
@@ -61,9 +66,14 @@ function fitText(fit: ComplexityFit): string {
 
 /** The policy above, applied. */
 export function decideVerdict(input: PolicyInput): PolicyDecision {
-  const largest = [...input.scales].sort((a, b) => a.factor - b.factor).at(-1);
+  const largest = [...input.scales].sort((a, b) => a.n - b.n || a.factor - b.factor).at(-1);
   const decisive = largest?.comparison ?? input.own;
-  const basis = { factor: largest?.factor ?? 1, n: largest?.n, estimate: decisive.estimate };
+  const basis = {
+    factor: largest?.factor ?? 1,
+    n: largest?.n,
+    ...(largest?.source ? { source: largest.source } : {}),
+    estimate: decisive.estimate,
+  };
   const speedupAt = `${decisive.estimate.speedup.toFixed(2)}× at ${where(largest)}`;
 
   const { original, candidate } = input.complexity ?? {};

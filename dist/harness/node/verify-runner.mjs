@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 import { deserialize } from 'node:v8';
 import { structurallyEqual } from './equal.mjs';
+import { deriveGeneratedCalls } from './generated-calls.mjs';
 import { plainCopier } from './plain-copy.mjs';
 import { inputSize } from './scale-inputs.mjs';
 import { deriveScaledCalls } from './scaled-calls.mjs';
@@ -550,7 +551,14 @@ for (const [i, record] of calls.entries()) {
 const scaled = spec.scale
   ? await deriveScaledCalls({ calls, scale: spec.scale, original, outcome, difference })
   : { scales: [], notes: [] };
-for (const [at, { factor, calls: grown }] of scaled.scales.entries()) {
+// Inputs the model's generator wrote (plain data, made in a process of their own), checked and timed the same way.
+if (spec.workload) {
+  const generated = await deriveGeneratedCalls({ workload: spec.workload, original, outcome, difference });
+  scaled.scales.push(...generated.scales);
+  scaled.notes.push(...generated.notes);
+}
+const scaleLabel = ({ factor, source }) => (source === 'model' ? `model n = ${factor}` : `×${factor}`);
+for (const [at, { factor, source, calls: grown }] of scaled.scales.entries()) {
   let slowestNs = 0;
   scaled.scales[at].passNs = 0;
   for (const { record, index, n } of grown) {
@@ -570,6 +578,7 @@ for (const [at, { factor, calls: grown }] of scaled.scales.entries()) {
         call: index,
         scale: factor,
         size: n,
+        ...(source ? { source } : {}),
         what,
         input: show(materialize(record).args),
         expected: describe(a),
@@ -578,8 +587,8 @@ for (const [at, { factor, calls: grown }] of scaled.scales.entries()) {
     }
   }
   // A candidate far slower than the budget would take minutes to time here: the scales below show enough.
-  if (slowestNs > 10 * spec.scale.budgetNs && at > 0) {
-    const larger = scaled.scales.splice(at).map((s) => `×${s.factor}`);
+  if (slowestNs > 10 * (spec.scale ?? spec.workload).budgetNs && at > 0) {
+    const larger = scaled.scales.splice(at).map(scaleLabel);
     scaled.notes.push(
       `${larger.join(', ')}: not timed, the candidate took ${(slowestNs / 1e6).toFixed(0)} ms on one call there`,
     );
@@ -613,11 +622,12 @@ const scaleProtocol = (passNs) => ({
   budgetNs: (spec.budgetNs ?? 0) / 2,
 });
 const scales = [];
-for (const { factor, calls: grown, passNs } of scaled.scales) {
+for (const { factor, source, calls: grown, passNs } of scaled.scales) {
   const records = grown.map((g) => g.record);
   const sizes = grown.map((g) => g.n);
   const timing = await measure(records, scaleProtocol(passNs));
-  scales.push({ factor, calls: records.length, n: Math.max(...sizes), meanN: mean(sizes), ...timing });
+  const row = { factor, calls: records.length, n: Math.max(...sizes), meanN: mean(sizes), ...timing };
+  scales.push(source ? { ...row, source } : row);
 }
 finish({
   status: 'measured',

@@ -6,6 +6,8 @@ assumptions (dicts and sets keep one entry per key, so their copies always get f
 grown calls the original handles: no exception, the same outcome twice, within the time budget of a pass.
 (The JavaScript runner does the same: node/scale-inputs.mjs, node/scaled-calls.mjs.)"""
 
+import ast
+import json
 import pickle
 import time
 
@@ -186,3 +188,42 @@ def _grow_one(entry, factor, budget_ns, original, outcome, difference, clock):
             continue
         return {"payload": payload, "ns": ns, "mode": mode}
     return {"note": note} if note else {}
+
+
+def derive_generated_calls(workload, original, outcome, difference, clock):
+    """The inputs the model's generator wrote (workload_generator.py: Python literals, read with ast.literal_eval),
+    kept size by size while the original handles them (no exception, the same outcome twice, within the budget of
+    a pass); a size that fails stops the series. Same shape as derive_scaled_calls, with "source": "model" and the
+    generator's n as "factor"."""
+    by_size = {}
+    try:
+        with open(workload["file"]) as lines:
+            for line in lines:
+                if line.strip():
+                    entry = json.loads(line)
+                    by_size.setdefault(int(entry["n"]), []).append(ast.literal_eval(entry["args"]))
+    except (OSError, ValueError, SyntaxError):
+        return [], ["model-generated inputs: unreadable"]
+    scales, notes = [], []
+    for n in sorted(by_size):
+        kept, spent, stop = [], 0, None
+        for index, args in enumerate(by_size[n]):
+            call = {"args": tuple(args), "kwargs": {}, "receiver": None}
+            payload = pickle.dumps({"pre": pickle.dumps(call, protocol=4), "callbacks": []}, protocol=4)
+            start = clock()
+            first = outcome(original, payload)
+            spent += clock() - start
+            if "error" in first:
+                stop = "the original raises %s: %s" % (first["error"][0], first["error"][1][:80])
+            elif spent > workload["budgetNs"]:
+                stop = "the original took %.1f ms, over the budget" % (spent / 1e6)
+            elif difference(first, outcome(original, payload)):
+                stop = "the original is not deterministic on them"
+            if stop:
+                break
+            kept.append({"payload": payload, "index": index, "n": n})
+        if stop:
+            notes.append("model-generated inputs at n = %d: dropped, %s" % (n, stop))
+            break
+        scales.append({"factor": n, "source": "model", "calls": kept})
+    return scales, notes

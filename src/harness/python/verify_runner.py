@@ -28,7 +28,7 @@ import time
 import traceback
 
 from afterburner_equal import equal, show, state_of
-from afterburner_scale import derive_scaled_calls, input_size
+from afterburner_scale import derive_generated_calls, derive_scaled_calls, input_size
 from afterburner_timing import measure_interleaved
 from afterburner_tripwire import Tripwire
 
@@ -528,6 +528,13 @@ def main():
         scales, notes = derive_scaled_calls(
             calls, spec["scale"], original, outcome, difference, clock=_real_perf_counter_ns
         )
+    # Inputs the model's generator wrote (plain literals, made in a process of their own), checked and timed alike.
+    if spec.get("workload"):
+        generated, generated_notes = derive_generated_calls(
+            spec["workload"], original, outcome, difference, clock=_real_perf_counter_ns
+        )
+        scales += generated
+        notes += generated_notes
     check_scaled(scales, notes, original, candidate)
 
     def time_batch(entry, batch, repeats):
@@ -551,9 +558,10 @@ def main():
         payloads = [c["payload"] for c in scale["calls"]]
         sizes = [c["n"] for c in scale["calls"]]
         timing = measure_interleaved(original, candidate, protocol, payloads, time_batch, _real_perf_counter_ns)
-        timed_scales.append(
-            dict(timing, factor=scale["factor"], calls=len(payloads), n=max(sizes), meanN=sum(sizes) / len(sizes))
-        )
+        row = dict(timing, factor=scale["factor"], calls=len(payloads), n=max(sizes), meanN=sum(sizes) / len(sizes))
+        if scale.get("source"):
+            row["source"] = scale["source"]
+        timed_scales.append(row)
     finish(
         dict(
             own,
@@ -573,6 +581,10 @@ def recorded_size(payload):
         return input_size(call["args"], call["kwargs"])
     except Exception:
         return 0
+
+
+def scale_label(scale):
+    return "model n = %d" % scale["factor"] if scale.get("source") == "model" else "×%d" % scale["factor"]
 
 
 def check_scaled(scales, notes, original, candidate):
@@ -599,14 +611,15 @@ def check_scaled(scales, notes, original, candidate):
                         "call": grown["index"],
                         "scale": scale["factor"],
                         "size": grown["n"],
+                        **({"source": scale["source"]} if scale.get("source") else {}),
                         "what": differs,
                         "input": show_input(grown["payload"]),
                         "expected": describe(expected),
                         "actual": describe(actual),
                     }
                 )
-        if slowest > 10 * spec["scale"]["budgetNs"] and at > 0:
-            larger = ", ".join("×%d" % s["factor"] for s in scales[at:])
+        if slowest > 10 * (spec.get("scale") or spec["workload"])["budgetNs"] and at > 0:
+            larger = ", ".join(scale_label(s) for s in scales[at:])
             notes.append("%s: not timed, the candidate took %.0f ms on one call there" % (larger, slowest / 1e6))
             del scales[at:]
             break
