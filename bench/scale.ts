@@ -6,8 +6,8 @@
  * truth (n log n counts as 1: over n = 50–5000 it fits about 1.1–1.2), the sizes each fit used and the speedup per
  * scale; then how many exponents landed within ±0.25 of the truth.
  *
- * Environment: SCALE_MODE=process|docker (default process), SCALE_LANGUAGES=javascript,python, SCALE_ROUNDS
- * (default 15), AFTERBURNER_IMAGE.
+ * Environment: SCALE_MODE=process|docker (default process), SCALE_LANGUAGES=javascript,python, SCALE_ONLY=name,name
+ * (those functions only), SCALE_ROUNDS (default 15), AFTERBURNER_IMAGE.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -91,7 +91,9 @@ const python: Case[] = [
     name: 'sum_squares',
     truth: [1, 1],
     expected: 'suggest',
-    candidate: 'def sum_squares(numbers):\n    return sum(x * x for x in numbers)',
+    // The same loop without the power operator: faster at every size (a generator expression would cost more than
+    // it saves on the tests' 5 numbers, a regression the policy blocks).
+    candidate: 'def sum_squares(numbers):\n    total = 0\n    for x in numbers:\n        total += x * x\n    return total',
   },
   {
     name: 'has_duplicate',
@@ -140,7 +142,8 @@ try {
     const repo = await materializeFixture(fixture.dir);
     const { targets } = await detectChangedFunctions({ repo: repo.dir, base: repo.base, head: repo.head });
     console.log(`\n${fixture.language} (${fixture.dir}, ${mode} sandbox, ${rounds} rounds)`);
-    for (const c of fixture.cases) {
+    const only = process.env.SCALE_ONLY?.split(',');
+    for (const c of fixture.cases.filter((x) => !only || only.includes(x.name))) {
       const target = targets.find((t) => t.name === c.name);
       if (!target) throw new Error(`${fixture.dir} has no function ${c.name}`);
       const workspace = await sandbox.open({ sourceDir: repo.dir });

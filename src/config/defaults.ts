@@ -9,7 +9,13 @@ export const defaults = {
   minSpeedupPercent: 10,
   rounds: 30,
   /** Input growth factors with `--scale`; without it only the tests' own inputs are timed. */
-  scaleFactors: [10, 100, 1000],
+  scaleFactors: [10, 100, 1000, 10_000],
+  /**
+   * A call grows past ×1000 only while the original takes less than this on it: a linear loop over 4 000 elements
+   * takes a few µs, too close to a call's fixed cost for its complexity to be fitted, while larger inputs than
+   * needed cost time and, in Node, land in large-object space, whose page faults bend the fit on a VM.
+   */
+  scaleLongEnoughUs: 20,
   sandbox: 'auto',
   /** The official image GitHub's runners pull; set --image or AFTERBURNER_IMAGE to use another. */
   image: 'node:22-bookworm-slim',

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
+import { defaults } from '../config/defaults.js';
 import type { Target } from '../detect/types.js';
 import type { ExecResult, Workspace } from '../sandbox/types.js';
 import { calibrateNoiseFloor, type NoiseCalibration } from '../stats/index.js';
@@ -612,6 +613,7 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
               factors: [...this.options.scaleFactors].sort((a, b) => a - b),
               budgetNs: this.options.scaleBudgetMs * 1e6,
               maxCalls: this.options.maxScaledCalls,
+              longEnoughNs: defaults.scaleLongEnoughUs * 1e3,
             }
           : undefined,
       ...this.specExtras(),

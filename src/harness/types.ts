@@ -48,7 +48,7 @@ export interface Benchmark extends TimedComparison {
   memory?: MemoryComparison;
   /** Input size of the tests' own calls: their largest array, string, Map, Set (list, dict, tuple…); 0 = none. */
   n?: number;
-  /** The same comparison on inputs grown from the recorded calls (×10, ×100, ×1000), smallest scale first. */
+  /** The same comparison on inputs grown from the recorded calls (×10 … ×10 000) or generated, smallest n first. */
   scales?: ScaleBenchmark[];
   /** Each version's empirical complexity over the scales (log-log slope of time per call against n). */
   complexity?: { original: ComplexityFit; candidate: ComplexityFit };

@@ -45,6 +45,8 @@ export async function deriveScaledCalls({ calls, scale, original, outcome, diffe
     for (const call of growing) {
       const label = `×${factor} of call ${call.index}`;
       if (call.n * factor > maxElements) continue;
+      // Past ×1000 only while a call is still too short for its complexity to be fitted (see defaults.ts).
+      if (call.previous.factor >= 1000 && call.previous.ns >= scale.longEnoughNs) continue;
       // Not tried when even a linear cost would overrun the budget: a slower one would only take longer.
       if (spentNs + (call.previous.ns * factor) / call.previous.factor > scale.budgetNs) {
         notes.push(`${label}: not tried, over the ${scale.budgetNs / 1e6} ms budget of a pass`);

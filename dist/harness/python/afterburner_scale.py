@@ -148,6 +148,9 @@ def derive_scaled_calls(calls, scale, original, outcome, difference, clock=None)
             if entry["n"] * factor > _max_elements:
                 continue
             last_factor, last_ns = entry["previous"]
+            # Past x1000 only while a call is still too short for its complexity to be fitted (see defaults.ts).
+            if last_factor >= 1000 and last_ns >= scale.get("longEnoughNs", 0):
+                continue
             if spent + last_ns * factor / last_factor > scale["budgetNs"]:
                 notes.append("%s: not tried, over the %g ms budget of a pass" % (label, scale["budgetNs"] / 1e6))
                 continue
