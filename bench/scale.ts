@@ -93,7 +93,8 @@ const python: Case[] = [
     expected: 'suggest',
     // The same loop without the power operator: faster at every size (a generator expression would cost more than
     // it saves on the tests' 5 numbers, a regression the policy blocks).
-    candidate: 'def sum_squares(numbers):\n    total = 0\n    for x in numbers:\n        total += x * x\n    return total',
+    candidate:
+      'def sum_squares(numbers):\n    total = 0\n    for x in numbers:\n        total += x * x\n    return total',
   },
   {
     name: 'has_duplicate',
