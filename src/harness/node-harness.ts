@@ -33,6 +33,7 @@ export class NodeHarness extends ReplayHarness<JsTestPlan> {
       'scale-inputs.mjs',
       'scaled-calls.mjs',
       'generated-calls.mjs',
+      'frames.mjs',
       'workload-generator.mjs',
       'jasmine-reporter.cjs',
     ];

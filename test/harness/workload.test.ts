@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -55,22 +55,19 @@ const python = (file: string, source: string) =>
     generate(['python3', join(pythonHarnessDir, 'workload_generator.py')], file),
   );
 
-function frames(buffer: Buffer): { n: number; args: unknown[] }[] {
-  const found = [];
-  for (let at = 0; at + 4 <= buffer.length; ) {
-    const size = buffer.readUInt32LE(at);
-    const { n, pre } = deserialize(buffer.subarray(at + 4, at + 4 + size)) as { n: number; pre: Buffer };
-    found.push({ n, args: (deserialize(pre) as { args: unknown[] }).args });
-    at += 4 + size;
-  }
-  return found;
-}
+const { readFrames } = (await import(pathToFileURL(join(nodeHarnessDir, 'frames.mjs')).href)) as {
+  readFrames(file: string): { n: number; pre: Buffer }[];
+};
+
+/** What the generator wrote: per frame, the size it was made for and the arguments. */
+const frames = (file: string) =>
+  readFrames(file).map(({ n, pre }) => ({ n, args: (deserialize(pre) as { args: unknown[] }).args }));
 
 describe("the model's input generator, JavaScript (workload-generator.mjs)", () => {
   it('writes the argument lists it returns for each size as plain data', async () => {
     const result = await node('sizes.mjs', 'function afterburnerInputs(n) { return [[n], [n + 1]]; }');
     expect(result).toEqual({ status: 'generated', sizes: [100, 1000, 10000], notes: [] });
-    const written = frames(await readFile(join(dir, 'sizes.mjs.calls')));
+    const written = frames(join(dir, 'sizes.mjs.calls'));
     expect(written.map((f) => [f.n, f.args])).toEqual([
       [100, [100]],
       [100, [101]],
