@@ -74,6 +74,67 @@ describe('includes-dedupe', () => {
     await expectFaster(unique, rewritten, 'unique', [range(4000)]);
   });
 
+  it('takes the visited-list shape of older code: `var`, `indexOf(x) === -1`, `refs[refs.length] = x` (qs)', async () => {
+    const compact = `function compact(values) {
+  var refs = [];
+  var out = [];
+  for (var i = 0; i < values.length; ++i) {
+    var val = values[i];
+    if (typeof val === 'object' && val !== null && refs.indexOf(val) === -1) {
+      refs[refs.length] = val;
+      out.push(val);
+    }
+  }
+  return out;
+}`;
+    const rewritten = (await rewrite(compact, [includesDedupe])) ?? '';
+    expect(rewritten).toBe(`function compact(values) {
+  const refsSeen = new Set();
+  var out = [];
+  for (var i = 0; i < values.length; ++i) {
+    var val = values[i];
+    if (typeof val === 'object' && val !== null && !(val === val && refsSeen.has(val))) {
+      refsSeen.add(val);
+      out.push(val);
+    }
+  }
+  return out;
+}`);
+    const shared = { a: 1 };
+    await expectSameBehaviour({
+      original: compact,
+      rewritten,
+      name: 'compact',
+      inputs: [[[]], [[shared, shared, { a: 1 }, null, 3, shared]]],
+    });
+    const many = range(3000).map((n) => ({ n }));
+    await expectFaster(compact, rewritten, 'compact', [[...many, ...many]]);
+  });
+
+  it('guards NaN where indexOf cannot find it, and leaves a var used before its declaration alone', async () => {
+    const found = `function firstSeen(xs) {
+  var out = [];
+  xs.forEach(function (x) {
+    if (out.indexOf(x) < 0) out.push(x);
+  });
+  return out;
+}`;
+    const rewritten = (await rewrite(found, [includesDedupe])) ?? '';
+    expect(rewritten).toContain('if (!(x === x && outSeen.has(x))) { outSeen.add(x); out.push(x); }');
+    await expectSameBehaviour({
+      original: found,
+      rewritten,
+      name: 'firstSeen',
+      inputs: [[[Number.NaN, Number.NaN, 0, -0, 1, '1', 1]]],
+    });
+    const hoisted = `function late(xs) {
+  for (const x of xs) if (out.indexOf(x) === -1) out.push(x);
+  var out = [];
+  return out;
+}`;
+    expect(await rewrite(hoisted, [includesDedupe])).toBeNull();
+  });
+
   it('removes the array it left filled but unread, and keeps one that is still read', async () => {
     const dedupe = `function dedupe(xs) {
   const seen = [];

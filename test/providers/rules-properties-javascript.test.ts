@@ -160,6 +160,21 @@ describe('includes-dedupe keeps behaviour on every input', () => {
       args: fc.tuple(list),
     });
   });
+
+  it('with `var`, `indexOf(x) === -1` and `out[out.length] = x` (NaN never found by indexOf)', async () => {
+    await expectRuleKeepsBehaviour({
+      rule: includesDedupe,
+      source: `function unique(xs) {
+  var out = [];
+  for (var i = 0; i < xs.length; i++) {
+    var x = xs[i];
+    if (out.indexOf(x) === -1) out[out.length] = x;
+  }
+  return out;
+}`,
+      args: fc.tuple(list),
+    });
+  });
 });
 
 describe('filter-index-dedupe keeps behaviour on every input', () => {

@@ -7,7 +7,7 @@ import { asMemberCall, descendants, namedChildren } from './syntax.js';
  * What a rule's rewrite left behind: a local list that is still filled but no longer read. A dedupe rule that
  * answers `seen.includes(x)` from a Set keeps `seen.push(x)`, and when nothing else reads `seen` any more, the
  * list costs memory and time for nothing. Removed: the declaration `const seen = []` (Python `seen = []`) and
- * every `seen.push(a)` (`seen.append(a)`) statement, only when
+ * every `seen.push(a)` or `seen[seen.length] = a` (`seen.append(a)`) statement, only when
  * - the original read the list in some other way (so it is the rewrite that made it dead, not the author),
  * - every argument pushed is a plain name or a literal (removing the statement removes no side effect),
  * - each removed statement sits in a block that keeps another statement (Python) or in a braced block (JS).
@@ -29,7 +29,10 @@ export function deadAccumulatorEdits(original: FunctionSnippet, rewritten: Funct
       (node) => !before.some((d) => sameRange(d.nameNode, node)) && !appendStatement(original, node),
     );
     if (before.length !== 1 || !readBefore) continue;
-    const statements = [declaration.statement, ...(appends as Node[])];
+    // `seen[seen.length] = a` names the list twice: one statement, removed once.
+    const statements = [declaration.statement, ...(appends as Node[])].filter(
+      (statement, at, all) => all.findIndex((other) => sameRange(other, statement)) === at,
+    );
     if (!statements.every((statement) => removable(rewritten, statement, removedPerBlock))) continue;
     edits.push(...statements.map((statement) => removeStatement(rewritten, statement)));
   }
@@ -82,6 +85,8 @@ function sameRange(a: Node, b: Node): boolean {
 /** The statement `name.push(a, b)` / `name.append(a)` whose receiver is `node`, when its arguments are inert. */
 function appendStatement(snippet: FunctionSnippet, node: Node): Node | null {
   if (snippet.family === 'javascript') {
+    const indexed = lengthAppendStatement(node);
+    if (indexed) return indexed;
     const call = node.parent?.parent;
     const member = call ? asMemberCall(call) : null;
     if (!member || member.method !== 'push' || !sameRange(member.receiver, node)) return null;
@@ -98,6 +103,23 @@ function appendStatement(snippet: FunctionSnippet, node: Node): Node | null {
   return call.parent?.type === 'expression_statement' && call.parent.namedChildCount === 1
     ? call.parent
     : null;
+}
+
+/** `name[name.length] = a;` with `a` inert, from either occurrence of `name` in it. */
+function lengthAppendStatement(node: Node): Node | null {
+  const parent = node.parent;
+  const subscript = parent?.type === 'member_expression' ? parent.parent : parent;
+  if (subscript?.type !== 'subscript_expression') return null;
+  const object = subscript.childForFieldName('object');
+  const index = subscript.childForFieldName('index');
+  if (object?.type !== 'identifier' || object.text !== node.text) return null;
+  if (index?.text.replace(/\s+/g, '') !== `${node.text}.length`) return null;
+  if (parent?.type === 'member_expression' && !sameRange(parent, index)) return null;
+  const assignment = subscript.parent;
+  const value = assignment?.childForFieldName('right');
+  if (assignment?.type !== 'assignment_expression' || !value || !inert(value, 'javascript')) return null;
+  if (!sameRange(assignment.childForFieldName('left') ?? assignment, subscript)) return null;
+  return assignment.parent?.type === 'expression_statement' ? assignment.parent : null;
 }
 
 const inertTypes = new Set(['identifier', 'number', 'string', 'true', 'false', 'null', 'undefined']);

@@ -86,7 +86,9 @@ export function insertAfter(snippet: FunctionSnippet, statement: Node, text: str
 
 /**
  * The `const|let name = <init>` declarator of a local variable declared exactly once, directly in a block of
- * the function (not a parameter, not `var`, not in a loop header), or null.
+ * the function (not a parameter, not in a loop header), or null. `var` counts only in the function's own body and
+ * with no use before it: then it has one binding for the whole call, as a `let` there would (older libraries
+ * declare everything with `var`).
  */
 export function localDeclaration(fn: Node, occurrences: NameOccurrence[]): Node | null {
   const declarations = occurrences.filter((occurrence) => occurrence.use === 'declaration');
@@ -95,7 +97,14 @@ export function localDeclaration(fn: Node, occurrences: NameOccurrence[]): Node 
   const declarator = declared.parent;
   if (declarator?.type !== 'variable_declarator' || !isField(declarator, 'name', declared)) return null;
   const statement = declarator.parent;
-  if (statement?.type !== 'lexical_declaration' || statement.parent?.type !== 'statement_block') return null;
+  if (statement?.parent?.type !== 'statement_block') return null;
+  if (statement.type === 'variable_declaration') {
+    const inBody = isField(fn, 'body', statement.parent);
+    if (!inBody || occurrences.some((o) => o.node.startIndex < statement.endIndex && o.use !== 'declaration'))
+      return null;
+  } else if (statement.type !== 'lexical_declaration') {
+    return null;
+  }
   return enclosingFunction(statement) !== null && sameNode(enclosingFunction(statement), fn)
     ? declarator
     : null;
