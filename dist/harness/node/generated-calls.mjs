@@ -1,24 +1,7 @@
 // Runs inside the sandbox: reads the inputs the model's generator wrote (workload-generator.mjs, plain data only)
 // and keeps, size by size, those the original handles the way scaled-calls.mjs keeps grown inputs: no exception,
 // the same outcome twice, within the per-pass time budget. A size that fails stops the series.
-import { readFileSync } from 'node:fs';
-import { deserialize } from 'node:v8';
-
-function readFrames(file) {
-  let buffer;
-  try {
-    buffer = readFileSync(file);
-  } catch {
-    return [];
-  }
-  const frames = [];
-  for (let at = 0; at + 4 <= buffer.length; ) {
-    const size = buffer.readUInt32LE(at);
-    frames.push(deserialize(buffer.subarray(at + 4, at + 4 + size)));
-    at += 4 + size;
-  }
-  return frames;
-}
+import { readFrames } from './frames.mjs';
 
 /**
  * Returns { scales: [{ factor: n, source: 'model', calls: [{ record, index, n, mode }] }], notes }, smallest n first;

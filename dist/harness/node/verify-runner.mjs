@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 import { deserialize } from 'node:v8';
 import { structurallyEqual } from './equal.mjs';
+import { readFrames } from './frames.mjs';
 import { deriveGeneratedCalls } from './generated-calls.mjs';
 import { plainCopier } from './plain-copy.mjs';
 import { inputSize } from './scale-inputs.mjs';
@@ -47,18 +48,9 @@ function show(value) {
 
 /** The recorded top-level calls (at most spec.maxCalls), each with the calls the tests made to what it returned. */
 function readCalls(file) {
-  let buffer;
-  try {
-    buffer = readFileSync(file);
-  } catch {
-    return [];
-  }
   const calls = [];
   const byKey = new Map();
-  for (let at = 0; at + 4 <= buffer.length; ) {
-    const size = buffer.readUInt32LE(at);
-    const record = deserialize(buffer.subarray(at + 4, at + 4 + size));
-    at += 4 + size;
+  for (const record of readFrames(file)) {
     if (record.amends !== undefined) {
       const amended = byKey.get(record.amends);
       if (amended) amended.callbacks = record.callbacks;

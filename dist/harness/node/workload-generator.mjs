@@ -7,6 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { serialize } from 'node:v8';
+import { encodeFrames } from './frames.mjs';
 
 const spec = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 
@@ -55,17 +56,11 @@ for (const n of spec.sizes) {
     break;
   }
   bytes += size;
-  for (const pre of encoded) frames.push(serialize({ n, pre }));
+  for (const pre of encoded) frames.push({ n, pre });
   generated.push(n);
   // Each size costs more to build than the last: stop before the next one would overrun the budget.
   if (Number(process.hrtime.bigint() - started) * 10 > spec.budgetNs) break;
 }
 
-const out = [];
-for (const frame of frames) {
-  const length = Buffer.alloc(4);
-  length.writeUInt32LE(frame.length);
-  out.push(length, frame);
-}
-writeFileSync(spec.out, Buffer.concat(out));
+writeFileSync(spec.out, encodeFrames(frames));
 finish({ status: 'generated', sizes: generated, notes });
