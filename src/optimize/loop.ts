@@ -265,6 +265,18 @@ async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {
     return logged;
   }
 
+  /** A request to the provider, counted against the function's model time when that is limited. */
+  async function askModel(request: ProposalRequest): Promise<ProposalReply> {
+    const limitMs = options.modelTimeMs;
+    if (limitMs === undefined) return provider.propose(request);
+    const started = performance.now();
+    try {
+      return await proposeWithin(provider, request, limitMs - modelWaitMs, limitMs);
+    } finally {
+      modelWaitMs += performance.now() - started;
+    }
+  }
+
   async function iterate(
     iteration: number,
     source: Provider,
@@ -289,18 +301,7 @@ async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {
       count: options.candidates,
       iteration,
     };
-    const limitMs = options.modelTimeMs;
-    let reply: ProposalReply;
-    if (source === provider && limitMs !== undefined) {
-      const started = performance.now();
-      try {
-        reply = await proposeWithin(source, request, limitMs - modelWaitMs, limitMs);
-      } finally {
-        modelWaitMs += performance.now() - started;
-      }
-    } else {
-      reply = await source.propose(request);
-    }
+    const reply = source === provider ? await askModel(request) : await source.propose(request);
     usage.inputTokens += reply.usage.inputTokens;
     usage.outputTokens += reply.usage.outputTokens;
     const bestBefore = best;
@@ -357,7 +358,7 @@ async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {
 
   if (options.workload) {
     try {
-      const generated = await requestWorkload(target, provider, options.workload);
+      const generated = await requestWorkload(target, askModel, options.workload);
       if (generated) {
         usage.inputTokens += generated.usage.inputTokens;
         usage.outputTokens += generated.usage.outputTokens;

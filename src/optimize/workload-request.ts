@@ -1,7 +1,7 @@
 import type { Target } from '../detect/types.js';
 import { fenceFor } from '../fence.js';
 import { acceptsWorkload, type WorkloadOutcome, workloadSizes } from '../harness/workload.js';
-import type { Provider, TokenUsage } from '../providers/types.js';
+import type { ProposalReply, ProposalRequest, TokenUsage } from '../providers/types.js';
 import { capabilitiesOf } from './capabilities.js';
 import { codeOf } from './extract.js';
 import { languageInfo } from './languages.js';
@@ -94,18 +94,19 @@ export async function generatorCapabilities(
 }
 
 /**
- * Asks the model once for an input generator for the target and hands it to the harness, which runs it in the
- * sandbox and keeps the sizes the original handles. Skipped for members (no receiver to call them on) and
- * generators; a generator that would use any capability (processes, files, network, code loading) is not run.
+ * Asks the model once (through `propose`, which counts the function's model time) for an input generator for the
+ * target and hands it to the harness, which runs it in the sandbox and keeps the sizes the original handles.
+ * Skipped for members (no receiver to call them on) and generators; a generator that reaches beyond computing
+ * (generatorCapabilities) is not run.
  */
 export async function requestWorkload(
   target: Target,
-  provider: Provider,
+  propose: (request: ProposalRequest) => Promise<ProposalReply>,
   evaluator: WorkloadEvaluator,
 ): Promise<WorkloadResult | undefined> {
   if (!acceptsWorkload(target)) return undefined;
   const none = { inputTokens: 0, outputTokens: 0 };
-  const reply = await provider.propose({
+  const reply = await propose({
     target,
     currentSource: target.source,
     messages: workloadPrompt(target),

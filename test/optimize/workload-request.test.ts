@@ -42,7 +42,7 @@ async function ask(answer: string, forTarget: Target = target) {
   server = await startFakeOpenAI(() => answer);
   const provider = new OpenAIProvider({ model: 'm', baseURL: server.baseUrl });
   const harness = recordingHarness();
-  const result = await requestWorkload(forTarget, provider, harness);
+  const result = await requestWorkload(forTarget, (request) => provider.propose(request), harness);
   return { result, received: harness.received, prompt: server.requests[0]?.messages ?? [] };
 }
 
