@@ -66,7 +66,7 @@ describe('JavaScript rules on TypeScript and TSX', () => {
     expect(rewritten).toContain('let queueHead = 0;\n  while (queueHead < queue.length) {');
     expect(rewritten).toContain('const node = queue[queueHead++] as T;');
     expect(rewritten).toContain(
-      "(acc: Record<string, T>, n: T) => {\n    if (n.id === '__proto__' || typeof n.id === 'object' || typeof n.id === 'function') return ({ ...acc, [n.id]: n });\n    acc[n.id] = n;\n    return acc;\n  }, {} as Record<string, T>)",
+      "(acc: Record<string, T>, n: T) => {\n    if (n.id === '__proto__' || typeof n.id === 'object' || typeof n.id === 'function') return ({ ...acc, [n.id]: n });\n    (acc as unknown as Record<PropertyKey, unknown>)[n.id] = n;\n    return acc;\n  }, {} as Record<string, T>)",
     );
     await expectPreserved(source, rewritten, /queue|reduce/, 'typescript');
     const graph = {

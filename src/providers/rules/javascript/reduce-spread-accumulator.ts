@@ -75,7 +75,11 @@ function rewriteReduce(snippet: FunctionSnippet, node: Node): RuleEdit[] | null 
     return [{ start: snippet.start(produced), end: snippet.end(produced), text: pushed }];
   }
 
-  const plan = planAssignments(entries, accumulator);
+  // `{} as X`: in TypeScript `acc[key] = v` does not type-check when X has no index signature (radash's
+  // `assign<X>`, "Type 'string' cannot be used to index type 'X'"), where the spread literal did.
+  const typed = typedInitial !== initial;
+  const indexed = typed ? `(${accumulator} as unknown as Record<PropertyKey, unknown>)` : accumulator;
+  const plan = planAssignments(entries, accumulator, indexed);
   if (!plan) return null;
   const assignments = plan.guard
     ? [`if (${plan.guard}) return ${produced.text};`, ...plan.assignments]
@@ -186,11 +190,13 @@ const simpleOperand = /^[\p{ID_Start}$_][\p{ID_Continue}$]*(\.[\p{ID_Start}$_][\
 export function planAssignments(
   entries: Node[],
   accumulator: string,
+  /** What an assignment by key writes through (a cast of the accumulator in TypeScript; see rewriteReduce). */
+  indexed = accumulator,
 ): { assignments: string[]; guard?: string } | null {
   const assignments: string[] = [];
   const guards: string[] = [];
   for (const entry of entries) {
-    const assignment = assignmentFor(entry, accumulator);
+    const assignment = assignmentFor(entry, accumulator, indexed);
     if (!assignment) return null;
     assignments.push(assignment.text);
     if (assignment.computedKey) {
@@ -205,17 +211,21 @@ export function planAssignments(
  * `k: v` → `acc.k = v;`, `'k': v` / `1: v` → `acc[…] = v;`, `k` → `acc.k = k;`, `[e]: v` → `acc[e] = v;` with
  * `e` (a variable or property path, since the guard reads it again) as `computedKey`.
  */
-function assignmentFor(entry: Node, accumulator: string): { text: string; computedKey?: string } | null {
-  const text = literalKeyAssignment(entry, accumulator);
+function assignmentFor(
+  entry: Node,
+  accumulator: string,
+  indexed: string,
+): { text: string; computedKey?: string } | null {
+  const text = literalKeyAssignment(entry, accumulator, indexed);
   if (text) return { text };
   const key = entry.type === 'pair' ? entry.childForFieldName('key') : null;
   const value = entry.childForFieldName('value');
   const expression = key?.type === 'computed_property_name' ? namedChildren(key)[0] : undefined;
   if (!expression || !value || !simpleOperand.test(expression.text)) return null;
-  return { text: `${accumulator}[${expression.text}] = ${value.text};`, computedKey: expression.text };
+  return { text: `${indexed}[${expression.text}] = ${value.text};`, computedKey: expression.text };
 }
 
-function literalKeyAssignment(entry: Node, accumulator: string): string | null {
+function literalKeyAssignment(entry: Node, accumulator: string, indexed: string): string | null {
   if (entry.type === 'shorthand_property_identifier') {
     return entry.text === '__proto__' ? null : `${accumulator}.${entry.text} = ${entry.text};`;
   }
@@ -228,7 +238,7 @@ function literalKeyAssignment(entry: Node, accumulator: string): string | null {
       return `${accumulator}.${key.text} = ${value.text};`;
     case 'string':
     case 'number':
-      return `${accumulator}[${key.text}] = ${value.text};`;
+      return `${indexed}[${key.text}] = ${value.text};`;
     default:
       return null;
   }
