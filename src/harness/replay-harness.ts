@@ -5,6 +5,7 @@ import type { Target } from '../detect/types.js';
 import type { ExecResult, Workspace } from '../sandbox/types.js';
 import { calibrateNoiseFloor, type NoiseCalibration } from '../stats/index.js';
 import { applyLineEdits, type Candidate, editsOf, planCandidateEdits } from './apply-candidate.js';
+import { outputTail, runnerResult } from './runner-output.js';
 import {
   noiseFloors,
   type RunnerMeasurement,
@@ -91,8 +92,6 @@ export interface TestPlan {
 
 export const harnessDir = '.afterburner-harness';
 export const captureDir = `${harnessDir}/capture`;
-const resultMarker = 'AFTERBURNER_RESULT ';
-
 /** What the verify runners (node/verify-runner.mjs, python/verify_runner.py) print as their last line. */
 export type RunnerResult =
   | ({ status: 'measured' } & RunnerMeasurement)
@@ -133,24 +132,16 @@ interface SkippedCalls {
   reasons: Map<string, number>;
 }
 
-function tail(text: string, lines = 15): string {
-  return text.trimEnd().split('\n').slice(-lines).join('\n');
-}
-
 /** The capture files' names; the recorders inside the sandbox sanitize the id the same way. */
 export function safeId(id: string): string {
   return id.replace(/[^A-Za-z0-9_.-]+/g, '_');
 }
 
 function parseRunnerOutput(run: ExecResult): RunnerResult {
-  const line = run.stdout.split('\n').findLast((l) => l.startsWith(resultMarker));
-  if (!line) {
-    return {
-      status: 'error',
-      message: `verify runner ${run.outcome} with no result:\n${tail(`${run.stdout}\n${run.stderr}`)}`,
-    };
-  }
-  return JSON.parse(line.slice(resultMarker.length)) as RunnerResult;
+  const result = runnerResult(run) as RunnerResult | undefined;
+  return (
+    result ?? { status: 'error', message: `verify runner ${run.outcome} with no result:\n${outputTail(run)}` }
+  );
 }
 
 function describeRunner(result: RunnerResult): string {
@@ -444,6 +435,7 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
       generator: `${harnessDir}/${runner.file}`,
       out: file,
       sizes: workloadSizes,
+      // Building the inputs may take 20 passes' worth of time; each pass over them must then fit one.
       budgetNs: this.options.scaleBudgetMs * 1e6 * 20,
       maxBytes: 64 * 2 ** 20,
     };

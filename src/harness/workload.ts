@@ -1,4 +1,5 @@
 import type { ExecResult } from '../sandbox/types.js';
+import { outputTail, runnerResult } from './runner-output.js';
 
 /**
  * Model-generated workloads (issue 14): the tests call a function with tiny inputs, so when a model is configured
@@ -31,18 +32,15 @@ type GeneratorResult =
   | { status: 'generated'; sizes: number[]; notes: string[] }
   | { status: 'error'; message: string };
 
-const marker = 'AFTERBURNER_RESULT ';
-
 export function parseWorkloadOutput(run: ExecResult): GeneratorResult {
-  const line = run.stdout.split('\n').findLast((l) => l.startsWith(marker));
-  if (!line) {
-    const tail = `${run.stdout}\n${run.stderr}`.trim().split('\n').slice(-3).join(' · ');
+  const parsed = runnerResult(run) as GeneratorResult | undefined;
+  if (!parsed) {
+    const tail = outputTail(run, 3).split('\n').join(' · ');
     return {
       status: 'error',
       message: `the input generator ${run.outcome} with no result: ${tail.slice(0, 300)}`,
     };
   }
-  const parsed = JSON.parse(line.slice(marker.length)) as GeneratorResult;
   return parsed.status === 'generated'
     ? { status: 'generated', sizes: parsed.sizes.filter(Number.isFinite), notes: parsed.notes.map(String) }
     : { status: 'error', message: String(parsed.message) };

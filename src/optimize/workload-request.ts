@@ -1,7 +1,7 @@
 import type { Target } from '../detect/types.js';
 import { fenceFor } from '../fence.js';
 import { acceptsWorkload, type WorkloadOutcome, workloadSizes } from '../harness/workload.js';
-import type { ProposalReply, ProposalRequest, TokenUsage } from '../providers/types.js';
+import type { ChatMessage, ProposalReply, ProposalRequest, TokenUsage } from '../providers/types.js';
 import { capabilitiesOf } from './capabilities.js';
 import { codeOf } from './extract.js';
 import { languageInfo } from './languages.js';
@@ -22,7 +22,7 @@ function generatorShape(target: Target): { language: 'javascript' | 'python'; si
 }
 
 /** The request for a generator: the paper's and Codeflash's idea of asking the model for a workload. */
-export function workloadPrompt(target: Target): { role: 'system' | 'user'; content: string }[] {
+export function workloadPrompt(target: Target): ChatMessage[] {
   const { language, signature } = generatorShape(target);
   const label = languageInfo[target.language].label;
   const ticks = fenceFor(target.source);
