@@ -60,6 +60,8 @@ export interface ReviewOptions extends Omit<OptimizeSettings, 'provider'> {
   rounds?: number;
   /** Also check and time on inputs grown from the recorded calls (defaults.scaleFactors). */
   scale?: boolean;
+  /** Per candidate, for the repository's own benchmarks that reach the function; 0 skips them (default 240). */
+  repoBenchSeconds?: number;
   progress?: ProgressListener;
   /** Targets the caller already chose (sweeps, filtered reviews); when set, base/head are not diffed. */
   detection?: DetectResult;
@@ -138,6 +140,7 @@ async function optimizeOne(
       minSpeedup: options.minSpeedup,
       rounds: options.rounds,
       scaleFactors: options.scale ? defaults.scaleFactors : [],
+      repoBenchBudgetMs: (options.repoBenchSeconds ?? defaults.repoBenchSeconds) * 1000,
       // The tripwire lets a candidate do what the original's own code visibly does, nothing more.
       allowedSideEffects: await allowedSideEffects(target.source, target.language, {
         context: target.context,

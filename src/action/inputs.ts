@@ -54,6 +54,7 @@ const schema = z.strictObject({
   'test-command': optionalText,
   rounds: count(5, 1000).default(defaults.rounds),
   scale: flag,
+  'repo-bench-seconds': z.coerce.number().min(0).max(86_400).default(defaults.repoBenchSeconds),
   'max-tokens': budgetFields.maxTokens,
   'max-cost': budgetFields.maxCost,
   price: budgetFields.price,
@@ -96,6 +97,7 @@ export interface ActionInputs {
   setupCommand?: string;
   rounds: number;
   scale: boolean;
+  repoBenchSeconds: number;
   /** Stops asking the model once spent; what was verified by then is still reported. */
   budget: Budget;
   /** US dollars per million tokens: turns tokens into the cost shown in every comment. */
@@ -159,6 +161,7 @@ export function parseInputs(raw: RawInputs): ActionInputs {
     setupCommand: setup,
     rounds: i.rounds,
     scale: i.scale,
+    repoBenchSeconds: i['repo-bench-seconds'],
     budget,
     price,
     mode: i.mode,

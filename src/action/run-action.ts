@@ -154,6 +154,7 @@ function pipelineOptions(inputs: ActionInputs, env: NodeJS.ProcessEnv, token?: s
     minSpeedup: inputs.minSpeedup,
     rounds: inputs.rounds,
     scale: inputs.scale,
+    repoBenchSeconds: inputs.repoBenchSeconds,
     budget: inputs.budget,
     price: inputs.price,
     sandbox: inputs.sandbox,

@@ -48,6 +48,7 @@ export async function reviewCommand(
     minSpeedup: flags.minSpeedup,
     rounds: flags.rounds,
     scale: flags.scale,
+    repoBenchSeconds: flags.repoBenchSeconds,
     sandbox: flags.sandbox,
     image: flags.image,
     pythonImage: flags.pythonImage,

@@ -14,6 +14,11 @@ export function addVerificationOptions(command: Command): Command {
       '--scale',
       "also check and time both versions on inputs grown ×10, ×100, ×1000 (×10 000 for calls still under 20 µs) from the tests' calls",
     )
+    .option(
+      '--repo-bench-seconds <s>',
+      "time per candidate for the repository's own benchmarks that reach the function (vitest bench, benchmark.js, pytest-benchmark); 0 = skip them",
+      String(defaults.repoBenchSeconds),
+    )
     .addOption(
       new Option('--sandbox <mode>', 'where code runs')
         .choices(['auto', 'docker', 'process'])

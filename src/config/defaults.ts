@@ -16,6 +16,11 @@ export const defaults = {
    * needed cost time and, in Node, land in large-object space, whose page faults bend the fit on a VM.
    */
   scaleLongEnoughUs: 20,
+  /**
+   * Per candidate, for running the repository's own benchmarks that reach the function (vitest bench files,
+   * benchmark.js scripts, pytest-benchmark tests) on both versions; 0 leaves them out.
+   */
+  repoBenchSeconds: 240,
   sandbox: 'auto',
   /** The official image GitHub's runners pull; set --image or AFTERBURNER_IMAGE to use another. */
   image: 'node:22-bookworm-slim',

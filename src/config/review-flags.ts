@@ -44,6 +44,7 @@ export interface RawReviewFlags {
   exclude?: string;
   maxFunctions?: string;
   scale?: boolean;
+  repoBenchSeconds?: string;
 }
 
 export interface ReviewFlags {
@@ -79,6 +80,7 @@ export interface ReviewFlags {
   exclude?: string[];
   maxFunctions?: number;
   scale: boolean;
+  repoBenchSeconds: number;
 }
 
 const count = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -131,6 +133,7 @@ const schema = z.strictObject({
   exclude: globList,
   maxFunctions: count(1, 10_000).optional(),
   scale: z.boolean().default(false),
+  repoBenchSeconds: z.coerce.number().min(0).max(86_400).default(defaults.repoBenchSeconds),
 });
 
 const flagNames: Record<string, string> = {
@@ -145,6 +148,7 @@ const flagNames: Record<string, string> = {
   modelTime: '--model-time',
   cacheDir: '--cache-dir',
   maxFunctions: '--max-functions',
+  repoBenchSeconds: '--repo-bench-seconds',
 };
 
 /** Validates the review flags; a bad value fails with the flag's name and what is allowed. */

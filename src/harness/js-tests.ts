@@ -52,7 +52,8 @@ const resolutionSuffixes = [
 ];
 export const resultsFile = `${harnessDir}/test-results.json`;
 
-async function sourceFiles(root: string, dir = ''): Promise<string[]> {
+/** Every JavaScript or TypeScript file under `root` (dependencies, builds and dot-directories left out). */
+export async function sourceFiles(root: string, dir = ''): Promise<string[]> {
   const entries = await readdir(join(root, dir), { withFileTypes: true }).catch(() => []);
   const found: string[] = [];
   for (const entry of entries) {
@@ -85,8 +86,8 @@ function resolveImport(
   return undefined;
 }
 
-/** Test files from which `targetPath` is reachable through relative imports. */
-export async function relevantTestFiles(root: string, targetPath: string): Promise<string[]> {
+/** Source files from which `targetPath` is reachable through relative imports (tests, benchmarks, modules). */
+export async function filesReaching(root: string, targetPath: string): Promise<string[]> {
   const files = await sourceFiles(root);
   const known = new Set(files);
   const main = await readFile(join(root, 'package.json'), 'utf8')
@@ -111,7 +112,12 @@ export async function relevantTestFiles(root: string, targetPath: string): Promi
       }
     }
   }
-  return files.filter((f) => f !== targetPath && reached.has(f) && testPattern.test(f)).sort();
+  return files.filter((f) => f !== targetPath && reached.has(f)).sort();
+}
+
+/** Test files from which `targetPath` is reachable through relative imports. */
+export async function relevantTestFiles(root: string, targetPath: string): Promise<string[]> {
+  return (await filesReaching(root, targetPath)).filter((f) => testPattern.test(f));
 }
 
 const runners: Record<JsTestRunner, JsRunner> = {

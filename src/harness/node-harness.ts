@@ -2,9 +2,11 @@ import { join, posix } from 'node:path';
 import { nodeHarnessDir } from '../paths.js';
 import type { ExecResult } from '../sandbox/types.js';
 import { instrumentJavaScript, isEsModule } from './instrument-js.js';
+import { planJsBenchmarks } from './js-benchmarks.js';
 import { binDirs, nearestPackageType } from './js-package.js';
 import { type JsTestPlan, planJsTests, summarizeTestRun } from './js-tests.js';
 import { harnessDir, ReplayHarness, type ReplayHarnessOptions } from './replay-harness.js';
+import type { RepoBenchSuite } from './repo-benchmarks.js';
 import { ensureSucraseBundle, typeScriptLoaderFiles } from './sucrase-bundle.js';
 import type { Instrumented, TestRun } from './types.js';
 import type { WorkloadRunner } from './workload.js';
@@ -36,6 +38,7 @@ export class NodeHarness extends ReplayHarness<JsTestPlan> {
       'frames.mjs',
       'workload-generator.mjs',
       'jasmine-reporter.cjs',
+      'bench-hooks.cjs',
     ];
     return { dir: nodeHarnessDir, files: this.compiled ? [...files, ...typeScriptLoaderFiles] : files };
   }
@@ -64,6 +67,17 @@ export class NodeHarness extends ReplayHarness<JsTestPlan> {
       return { reason: `not covered by tests: no test file imports ${target.path}` };
     }
     return { plan };
+  }
+
+  protected override planRepositoryBenchmarks(): Promise<RepoBenchSuite[]> {
+    return planJsBenchmarks({
+      sourceDir: this.options.sourceDir,
+      cwd: this.plan?.cwd ?? '',
+      targetPath: this.target.path,
+      targetName: this.target.name,
+      workspaceRoot: this.options.workspace.root,
+      typeScriptLoader: this.compiled,
+    });
   }
 
   protected summarizeTests(run: ExecResult, resultsText: string | undefined): TestRun {

@@ -5,6 +5,7 @@ import type { Target } from '../detect/types.js';
 import type { ExecResult, Workspace } from '../sandbox/types.js';
 import { calibrateNoiseFloor, type NoiseCalibration } from '../stats/index.js';
 import { applyLineEdits, type Candidate, editsOf, planCandidateEdits } from './apply-candidate.js';
+import { type RepoBenchOutcome, type RepoBenchSuite, RepositoryBenchmarks } from './repo-benchmarks.js';
 import { outputTail, runnerResult } from './runner-output.js';
 import {
   noiseFloors,
@@ -78,6 +79,11 @@ export interface ReplayHarnessOptions {
   scaleBudgetMs?: number;
   /** Recorded calls grown (those with the largest inputs). */
   maxScaledCalls?: number;
+  /**
+   * Time for running the repository's own benchmarks that reach the target on both versions, per candidate
+   * (repo-benchmarks.ts); 0 leaves them out.
+   */
+  repoBenchBudgetMs?: number;
 }
 
 /** How the tests relevant to the target run, whatever the language. */
@@ -169,6 +175,8 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
   private workload: { file: string; budgetNs: number } | undefined;
   /** Which tests a candidate's run is judged by: those that pass on the original (see test-gate.ts). */
   private gate: TestGate = { kind: 'whole-run' };
+  /** The repository's own benchmarks that reach the target and run on the original. */
+  private repoBenchmarks: RepositoryBenchmarks | undefined;
 
   constructor(options: ReplayHarnessOptions) {
     this.options = {
@@ -188,6 +196,7 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
       scaleFactors: [],
       scaleBudgetMs: 50,
       maxScaledCalls: 4,
+      repoBenchBudgetMs: 240_000,
       // An option passed as undefined keeps its default.
       ...(Object.fromEntries(
         Object.entries(options).filter(([, value]) => value !== undefined),
@@ -226,6 +235,10 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
    */
   protected async narrowPlan(): Promise<Plan | undefined> {
     return undefined;
+  }
+  /** The repository's own benchmark files that reach the target, and how to run each (none by default). */
+  protected async planRepositoryBenchmarks(): Promise<RepoBenchSuite[]> {
+    return [];
   }
   /** Explains a failing baseline better than its test output can, when the language knows why. */
   protected explainBaselineFailure(_tests: TestRun): string | undefined {
@@ -339,6 +352,7 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     }
     const calibration = await this.calibrate();
     if (calibration) return { ok: false, reason: calibration };
+    await this.prepareRepositoryBenchmarks();
     return {
       ok: true,
       tests: this.withPreexisting(tests),
@@ -405,7 +419,13 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     if (result.status !== 'measured') {
       return { status: 'rejected', stage: 'benchmark', reason: describeRunner(result), tests };
     }
-    const benchmark = scaledBenchmark(result, { minSpeedup, seed: this.options.seed, floors: this.floors });
+    const measured = { minSpeedup, seed: this.options.seed, floors: this.floors };
+    let benchmark = scaledBenchmark(result, measured);
+    const outcome = benchmark.decision?.outcome;
+    if (this.repoBenchmarks && (outcome === 'suggest' || outcome === 'not-faster')) {
+      const repository = await this.compareOnRepositoryBenchmarks(this.repoBenchmarks, candidateFile);
+      benchmark = scaledBenchmark(result, { ...measured, repository });
+    }
     const decision = benchmark.decision;
     if (decision && decision.outcome !== 'suggest') {
       const reason = `correct, but ${decision.reason}`;
@@ -457,6 +477,39 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
       return { kept: [], notes: [...generated.notes, ...(failed ? [failed] : []), ...this.modelNotes()] };
     }
     return { kept, notes: [...generated.notes, ...this.modelNotes()] };
+  }
+
+  /** Runs the repository's own benchmarks that reach the target once on the original; keeps those that work. */
+  private async prepareRepositoryBenchmarks(): Promise<void> {
+    if (this.options.repoBenchBudgetMs <= 0) return;
+    const suites = await this.planRepositoryBenchmarks();
+    if (suites.length === 0) return;
+    const benchmarks = new RepositoryBenchmarks({
+      workspace: this.options.workspace,
+      env: () => this.env(),
+      suites,
+      minSpeedup: this.options.minSpeedup,
+      seed: this.options.seed,
+      runTimeoutMs: Math.min(this.options.benchTimeoutMs, this.options.repoBenchBudgetMs / 4),
+      budgetMs: this.options.repoBenchBudgetMs,
+    });
+    await benchmarks.prepare();
+    this.repoBenchmarks = benchmarks;
+  }
+
+  private async compareOnRepositoryBenchmarks(
+    benchmarks: RepositoryBenchmarks,
+    candidateFile: string,
+  ): Promise<RepoBenchOutcome> {
+    const { workspace, target, fileText } = this.options;
+    try {
+      const outcome = await benchmarks.compare((side) =>
+        workspace.writeFile(target.path, side === 'candidate' ? candidateFile : fileText),
+      );
+      return { ...outcome, notes: [...benchmarks.notes, ...outcome.notes] };
+    } finally {
+      await workspace.writeFile(target.path, fileText);
+    }
   }
 
   private modelNotes(): string[] {

@@ -8,6 +8,7 @@ import {
   median,
   type SpeedupEstimate,
 } from '../stats/index.js';
+import type { RepoBenchOutcome } from './repo-benchmarks.js';
 import type { Benchmark, ScaleBenchmark } from './types.js';
 
 /** One scale as the verify runners time it: grown calls, per-round ns of one pass over them per side. */
@@ -78,6 +79,8 @@ interface BenchmarkOptions {
   seed: number;
   /** From `noiseFloors` of the A/A run; a scale it did not time gets the tests' inputs' floor. */
   floors: ReadonlyMap<string, number>;
+  /** The repository's own benchmarks, when they were compared (repo-benchmarks.ts). */
+  repository?: RepoBenchOutcome;
 }
 
 /**
@@ -105,7 +108,8 @@ export function scaledBenchmark(result: RunnerMeasurement, options: BenchmarkOpt
     runner: s,
   }));
   const complexity = fitVersions(timed);
-  const decision = decideVerdict({ own, scales: measured, complexity });
+  const repository = options.repository;
+  const decision = decideVerdict({ own, scales: measured, complexity, repository: repository?.policy });
   const scales: ScaleBenchmark[] = measured.map(({ factor, n, source, comparison, runner }) => ({
     factor,
     n,
@@ -136,10 +140,13 @@ export function scaledBenchmark(result: RunnerMeasurement, options: BenchmarkOpt
     ...(result.scaleNotes && result.scaleNotes.length > 0
       ? { scaleNotes: result.scaleNotes.slice(0, 20) }
       : {}),
+    ...(repository && repository.rows.length > 0 ? { repository: repository.rows } : {}),
+    ...(repository && repository.notes.length > 0 ? { repositoryNotes: repository.notes.slice(0, 10) } : {}),
     decision: {
       outcome: decision.outcome,
       factor: decision.basis.factor,
       ...(decision.basis.source ? { source: decision.basis.source } : {}),
+      ...(decision.basis.benchmark ? { benchmark: decision.basis.benchmark } : {}),
       ...(decision.basis.n !== undefined ? { n: decision.basis.n } : {}),
       estimate: decision.basis.estimate,
       reason: decision.reason,

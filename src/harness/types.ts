@@ -54,8 +54,21 @@ export interface Benchmark extends TimedComparison {
   complexity?: { original: ComplexityFit; candidate: ComplexityFit };
   /** Why grown inputs were left out (the original throws on them, or takes longer than the budget). */
   scaleNotes?: string[];
+  /** The repository's own benchmarks that reach the target, one row per task (repo-benchmarks.ts). */
+  repository?: RepoBenchComparison[];
+  /** Why repository benchmarks were left out or not compared. */
+  repositoryNotes?: string[];
   /** What the verdict policy (stats/verdict-policy.ts) decided, and the comparison it rests on. */
   decision?: BenchmarkDecision;
+}
+
+/** One task of a repository's own benchmark, timed on both versions over interleaved whole runs. */
+export interface RepoBenchComparison extends TimedComparison {
+  /** Workspace-relative benchmark file. */
+  file: string;
+  /** The task's name as the tool reports it (`describe › bench`). */
+  task: string;
+  kind: 'vitest-bench' | 'benchmark.js' | 'pytest-benchmark';
 }
 
 export interface ScaleBenchmark extends TimedComparison {
@@ -73,6 +86,8 @@ export interface BenchmarkDecision {
   factor: number;
   n?: number;
   source?: 'model';
+  /** Set when the decision rests on a repository benchmark: `file › task`. */
+  benchmark?: string;
   estimate: SpeedupEstimate;
   reason: string;
 }

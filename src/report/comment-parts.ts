@@ -1,6 +1,6 @@
 import { formatPatch, structuredPatch } from 'diff';
 import { headlineEstimate } from '../harness/scaled-benchmark.js';
-import type { Benchmark } from '../harness/types.js';
+import type { Benchmark, RepoBenchComparison } from '../harness/types.js';
 import { complexityLabel, type SpeedupEstimate } from '../stats/index.js';
 import { fenceFor, formatDuration, formatRatio } from './format.js';
 import { inert } from './inert.js';
@@ -17,7 +17,11 @@ export function ciText(estimate: { low: number; high: number; confidence: number
 export function speedupHeadline(s: SuggestionReport): string {
   const estimate = headlineEstimate(s.benchmark);
   const decision = s.benchmark.decision;
-  const at = decision && decision.factor > 1 && decision.n !== undefined ? ` at n = ${decision.n}` : '';
+  const at = decision?.benchmark
+    ? ` on the repository's benchmark ${inert(decision.benchmark, 'code')}`
+    : decision && decision.factor > 1 && decision.n !== undefined
+      ? ` at n = ${decision.n}`
+      : '';
   return `${formatRatio(estimate.speedup)} faster${at}, ${ciText(estimate)}`;
 }
 
@@ -81,6 +85,33 @@ export function complexityText(b: Benchmark): string | undefined {
   );
 }
 
+/** One task of the repository's own benchmarks (its file and task names are the pull request's, so untrusted). */
+function repositoryRow(row: RepoBenchComparison): string {
+  const name = `${inert(row.file, 'code-cell')} › ${inert(row.task, 'cell')}`;
+  return (
+    `| repository benchmark ${name}: time per operation (median of ${row.rounds} runs) | — | ` +
+    `${formatDuration(row.originalMedianNs)} | ${formatDuration(row.candidateMedianNs)} | ` +
+    `${change(row.estimate)} | ${ciText(row.estimate)} |`
+  );
+}
+
+// A benchmark file times many things; the rows that moved most say what the change did, the rest is noise.
+const shownRepositoryTasks = 5;
+
+function shownRepositoryRows(b: Benchmark): RepoBenchComparison[] {
+  const moved = (row: RepoBenchComparison) => Math.abs(Math.log(row.estimate.speedup));
+  return [...(b.repository ?? [])].sort((x, y) => moved(y) - moved(x)).slice(0, shownRepositoryTasks);
+}
+
+function repositoryNotesText(b: Benchmark): string | undefined {
+  const hidden = (b.repository?.length ?? 0) - shownRepositoryTasks;
+  const notes = [
+    ...(b.repositoryNotes ?? []).map((n) => inert(n)),
+    ...(hidden > 0 ? [`${plural(hidden, 'more task')} changed less (all are in the JSON report)`] : []),
+  ];
+  return notes.length > 0 ? `Repository benchmarks: ${notes.join('; ')}.` : undefined;
+}
+
 /** Why some grown inputs were left out (the function's own error messages, so untrusted). */
 function scaleNotesText(b: Benchmark): string | undefined {
   const notes = b.scaleNotes ?? [];
@@ -109,6 +140,7 @@ export function benchmarkTable(s: SuggestionReport): string {
         scale,
       ),
     ),
+    ...shownRepositoryRows(b).map(repositoryRow),
   ];
   if (b.memory) {
     const m = b.memory;
@@ -122,7 +154,9 @@ export function benchmarkTable(s: SuggestionReport): string {
       ),
     );
   }
-  return [rows.join('\n'), complexityText(b), scaleNotesText(b)].filter(Boolean).join('\n\n');
+  return [rows.join('\n'), complexityText(b), scaleNotesText(b), repositoryNotesText(b)]
+    .filter(Boolean)
+    .join('\n\n');
 }
 
 export function plural(count: number, word: string): string {

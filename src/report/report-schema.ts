@@ -69,12 +69,25 @@ const benchmark = z.object({
   scales: z.array(scaleRow).max(20).optional(),
   complexity: z.object({ original: complexityFit, candidate: complexityFit }).optional(),
   scaleNotes: z.array(text(500)).max(20).optional(),
+  repository: z
+    .array(
+      z.object({
+        file: path,
+        task: text(500),
+        kind: z.enum(['vitest-bench', 'benchmark.js', 'pytest-benchmark']),
+        ...timedComparison,
+      }),
+    )
+    .max(200)
+    .optional(),
+  repositoryNotes: z.array(text(2000)).max(20).optional(),
   decision: z
     .object({
       outcome: z.enum(['suggest', 'not-faster', 'regression', 'asymptotically-worse']),
       factor: count,
       n: count.optional(),
       source: inputSource,
+      benchmark: text(1000).optional(),
       estimate,
       reason: text(4000),
     })

@@ -43,5 +43,6 @@ export {
   type PolicyDecision,
   type PolicyInput,
   type PolicyOutcome,
+  type RepositoryComparison,
   verdictPolicy,
 } from './verdict-policy.js';

@@ -86,6 +86,64 @@ describe('Markdown report', () => {
     expect(markdown).not.toContain("the repository's tests (`tape");
   });
 
+  it("rests the headline on the repository's own benchmark, with its rows (untrusted names escaped) and notes", () => {
+    const estimate = (speedup: number) => ({
+      speedup,
+      low: speedup * 0.9,
+      high: speedup * 1.1,
+      confidence: 0.95,
+      resamples: 2000,
+    });
+    const row = (task: string, originalMedianNs: number, speedup: number) => ({
+      file: 'bench/posts.bench.ts',
+      task,
+      kind: 'vitest-bench' as const,
+      calls: 1,
+      repeats: 1,
+      rounds: 8,
+      originalMedianNs,
+      candidateMedianNs: originalMedianNs / speedup,
+      estimate: estimate(speedup),
+      verdict: speedup > 1.2 ? ('faster' as const) : ('inconclusive' as const),
+    });
+    const suggestion = {
+      ...sampleSuggestion,
+      benchmark: {
+        ...sampleSuggestion.benchmark,
+        estimate: estimate(1.01),
+        verdict: 'inconclusive' as const,
+        repository: [
+          row('sharedTags › 10 posts', 2_000, 1.02),
+          row('sharedTags › 10 000 posts | <b>@maintainer</b>', 41_000_000, 38.5),
+          row('renderPage', 90_000, 0.99),
+          row('sharedTags › 1 000 posts', 420_000, 6.1),
+          row('sortPosts', 15_000, 1.01),
+          row('pagePosts', 8_000, 1.0),
+        ],
+        repositoryNotes: ['`bench/old.js` left out: exit 1: Error: Cannot find module `./legacy`'],
+        decision: {
+          outcome: 'suggest' as const,
+          factor: 1,
+          benchmark: 'bench/posts.bench.ts › sharedTags › 10 000 posts | <b>@maintainer</b>',
+          estimate: estimate(38.5),
+          reason: "faster on the repository's benchmark",
+        },
+      },
+    };
+    const report = sampleReport({ suggestions: [suggestion] });
+    const markdown = renderMarkdownReport(report);
+    // In a table cell the task's name is prose, escaped; in the headline's code span it is shown as it is.
+    expect(markdown).toContain(
+      '› sharedTags › 10 000 posts \\| &lt;b&gt;@\u200bmaintainer&lt;/b&gt;: time per operation',
+    );
+    expect(markdown).toContain(
+      '`bench/posts.bench.ts › sharedTags › 10 000 posts | <b>@maintainer</b>`, 95% CI',
+    );
+    expect(markdown).toContain('1 more task changed less');
+    expectGolden('report-suggestion-repo-benchmark.md', markdown);
+    expect(JSON.parse(renderJsonReport(report)).suggestions[0].benchmark.repository).toHaveLength(6);
+  });
+
   it('writes JSON that round-trips the report', () => {
     const report = sampleReport();
     expect(JSON.parse(renderJsonReport(report))).toEqual(report);

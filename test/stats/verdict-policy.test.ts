@@ -123,4 +123,56 @@ describe('decideVerdict (the one verdict policy)', () => {
       /^not significantly faster at the tests' own inputs/,
     );
   });
+
+  describe("with the repository's own benchmarks", () => {
+    const bench = (name: string, speedup: number) => ({ name, comparison: comparison(speedup, 7) });
+
+    it('suggests a candidate the tests cannot tell apart when a repository benchmark shows it faster', () => {
+      const decision = decideVerdict({
+        own: comparison(1.0),
+        scales: [],
+        repository: [
+          bench('bench/a.js › small', 1.01),
+          bench('bench/a.js › large', 3),
+          bench('bench/a.js › mid', 1.6),
+        ],
+      });
+      expect(decision.outcome).toBe('suggest');
+      expect(decision.basis.benchmark).toBe('bench/a.js › large');
+      expect(decision.basis.estimate.speedup).toBeGreaterThan(2.5);
+      expect(decision.reason).toMatch(/^faster on the repository's benchmark bench\/a\.js › large: /);
+    });
+
+    it('blocks a candidate significantly slower on any repository benchmark, however fast elsewhere', () => {
+      const decision = decideVerdict({
+        own: comparison(2),
+        scales: [],
+        repository: [bench('bench/a.js › large', 3), bench('bench/b.js › parse', 0.7)],
+      });
+      expect(decision.outcome).toBe('regression');
+      expect(decision.reason).toMatch(
+        /^slower on the repository's benchmark bench\/b\.js › parse by more than 5%/,
+      );
+    });
+
+    it('does not let a benchmark outvote a slowdown at the largest grown scale', () => {
+      const decision = decideVerdict({
+        own: comparison(1.0),
+        scales: [{ factor: 1000, n: 5000, comparison: comparison(0.97) }],
+        repository: [bench('bench/a.js › large', 3)],
+      });
+      expect(decision.outcome).toBe('not-faster');
+      expect(decision.reason).toMatch(/nor on the repository's 1 benchmark tasks$/);
+    });
+
+    it('prefers the replayed calls when they already show the candidate faster', () => {
+      const decision = decideVerdict({
+        own: comparison(1.8),
+        scales: [],
+        repository: [bench('bench/a.js › large', 3)],
+      });
+      expect(decision).toMatchObject({ outcome: 'suggest', basis: { factor: 1 } });
+      expect(decision.basis.benchmark).toBeUndefined();
+    });
+  });
 });

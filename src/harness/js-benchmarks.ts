@@ -1,0 +1,105 @@
+import { readFile } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { filesReaching, sourceFiles } from './js-tests.js';
+import { harnessDir } from './replay-harness.js';
+import type { RepoBenchSuite } from './repo-benchmarks.js';
+
+const vitestBenchName = /\.(bench|benchmark)\.(m|c)?(j|t)sx?$/;
+const importsVitest = /(?:from\s*|require\s*\(\s*)['"]vitest['"]/;
+const importsBenchmarkJs = /(?:from\s*|require\s*\(\s*|import\s*\(\s*)['"]benchmark['"]/;
+const typeScriptName = /\.(m|c)?tsx?$/;
+
+/** The name a benchmark must mention to be about the target: `Cache.get` → `get`, `Range.constructor` → `Range`. */
+export function mentionedName(qualified: string): string {
+  const parts = qualified.split('.');
+  const last = parts.at(-1) as string;
+  return last === 'constructor' || last === 'default' ? (parts.at(-2) ?? last) : last;
+}
+
+function mentions(text: string, name: string): boolean {
+  return new RegExp(`(^|[^\\w$])${name.replace(/[$]/g, '\\$')}($|[^\\w$])`).test(text);
+}
+
+function importsOwnPackage(text: string, packageName: string | undefined): boolean {
+  if (!packageName) return false;
+  const escaped = packageName.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return new RegExp(`(?:from\\s*|require\\s*\\(\\s*|import\\s*\\(\\s*)['"]${escaped}(/[^'"]*)?['"]`).test(
+    text,
+  );
+}
+
+export interface JsBenchmarkOptions {
+  /** Host directory of the head tree. */
+  sourceDir: string;
+  /** Workspace-relative directory of the package the tests run in ('' = the root). */
+  cwd: string;
+  /** Workspace-relative path of the target's file. */
+  targetPath: string;
+  targetName: string;
+  /** The workspace root inside the sandbox (results files are written by absolute path). */
+  workspaceRoot: string;
+  /** Whether the harness's TypeScript loader is in the sandbox (TypeScript benchmark.js scripts need it). */
+  typeScriptLoader: boolean;
+}
+
+/**
+ * The package's own benchmarks that reach the target: vitest bench files and benchmark.js scripts that import its
+ * module (directly, through other modules, or through the package's own name, as es-toolkit's do) and mention the
+ * function's name.
+ */
+export async function planJsBenchmarks(options: JsBenchmarkOptions): Promise<RepoBenchSuite[]> {
+  const { sourceDir, cwd, targetPath, workspaceRoot } = options;
+  const packageDir = join(sourceDir, cwd);
+  const fromPackage = (path: string) => posix.relative(cwd || '.', path) || '.';
+  const packageName = await readFile(join(packageDir, 'package.json'), 'utf8')
+    .then((text) => (JSON.parse(text) as { name?: unknown }).name)
+    .then((name) => (typeof name === 'string' ? name : undefined))
+    .catch(() => undefined);
+  const reaching = new Set(await filesReaching(packageDir, fromPackage(targetPath)));
+  const name = mentionedName(options.targetName);
+  const suites: RepoBenchSuite[] = [];
+  for (const file of await sourceFiles(packageDir)) {
+    const isVitestBench = vitestBenchName.test(file);
+    const text = await readFile(join(packageDir, file), 'utf8').catch(() => '');
+    const kind =
+      isVitestBench && importsVitest.test(text)
+        ? 'vitest-bench'
+        : importsBenchmarkJs.test(text)
+          ? 'benchmark.js'
+          : undefined;
+    if (!kind) continue;
+    if (!(reaching.has(file) || importsOwnPackage(text, packageName)) || !mentions(text, name)) continue;
+    if (kind === 'benchmark.js' && typeScriptName.test(file) && !options.typeScriptLoader) continue;
+    const resultsFile = `${harnessDir}/repo-bench-${suites.length}.json`;
+    const absoluteResults = posix.join(workspaceRoot, resultsFile);
+    const workspaceFile = posix.join(cwd, file);
+    if (kind === 'vitest-bench') {
+      suites.push({
+        file: workspaceFile,
+        kind,
+        command: ['vitest', 'bench', '--run', '--outputJson', absoluteResults, file],
+        ...(cwd ? { cwd } : {}),
+        resultsFile,
+      });
+    } else {
+      const loader = typeScriptName.test(file)
+        ? ['--import', posix.join(workspaceRoot, harnessDir, 'ts-loader.mjs')]
+        : [];
+      suites.push({
+        file: workspaceFile,
+        kind,
+        command: [
+          'node',
+          '--require',
+          posix.join(workspaceRoot, harnessDir, 'bench-hooks.cjs'),
+          ...loader,
+          file,
+        ],
+        ...(cwd ? { cwd } : {}),
+        resultsFile,
+        env: { AFTERBURNER_BENCH_OUT: absoluteResults },
+      });
+    }
+  }
+  return suites;
+}

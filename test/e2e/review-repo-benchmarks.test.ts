@@ -1,0 +1,106 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FixtureRepo, materializeFixture } from '../../src/demo/materialize-fixture.js';
+import { type ModelReview, reviewWithModel } from '../helpers/review-run.js';
+
+const run = promisify(execFile);
+
+// Checks a copy of the list once it is long: the same as the original on the tests' few tags, 2–3× slower on the
+// benchmark's 1 500.
+const slowerAtScale = `function distinctTags(posts) {
+  const tags = [];
+  for (const post of posts) {
+    for (const tag of post.tags) {
+      const list = tags.length > 64 ? tags.slice() : tags;
+      if (!list.includes(tag)) tags.push(tag);
+    }
+  }
+  return tags;
+}`;
+
+// The original's loop while the list is short, a Set once it is long: the tests' inputs cannot tell them apart,
+// the repository's benchmark can.
+const fasterAtScale = `function distinctTags(posts) {
+  const tags = [];
+  let seen;
+  for (const post of posts) {
+    for (const tag of post.tags) {
+      if (seen) {
+        if (!seen.has(tag)) {
+          seen.add(tag);
+          tags.push(tag);
+        }
+      } else if (!tags.includes(tag)) {
+        tags.push(tag);
+        if (tags.length === 64) seen = new Set(tags);
+      }
+    }
+  }
+  return tags;
+}`;
+
+// One run, process sandbox only: the Docker path runs the same commands through the same Workspace interface,
+// which the harness's Docker tests cover.
+describe("afterburner review with the repository's own benchmark (benchmark.js), process sandbox", () => {
+  let fixture: FixtureRepo;
+  let review: ModelReview;
+
+  beforeAll(async () => {
+    fixture = await materializeFixture('bench-js');
+    await run('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: fixture.dir });
+    let requests = 0;
+    review = await reviewWithModel({
+      fixture,
+      mode: 'process',
+      label: 'repo-bench',
+      answer: () =>
+        `Here you go.\n\`\`\`javascript\n${requests++ === 0 ? slowerAtScale : fasterAtScale}\n\`\`\``,
+      args: ['--rules', 'off', '--iterations', '2', '--candidates', '1', '--rounds', '12'],
+    });
+  });
+
+  afterAll(async () => {
+    await review?.model.close();
+    await fixture?.dispose();
+  });
+
+  it('suggests the candidate the benchmark shows faster, resting the verdict on that benchmark', () => {
+    expect(review.exitCode, review.stderr).toBe(0);
+    const [suggestion] = review.report.suggestions;
+    expect(suggestion?.replacement).toBe(fasterAtScale);
+    const benchmark = suggestion?.benchmark;
+    expect(benchmark?.decision).toMatchObject({
+      outcome: 'suggest',
+      benchmark: 'benchmarks/bench-tags.js › distinctTags(2000 posts)',
+    });
+    expect(benchmark?.decision?.estimate.low).toBeGreaterThan(1.1);
+    // On the tests' own three to thirty tags the two versions run the same loop.
+    expect(benchmark?.verdict).not.toBe('faster');
+    expect(benchmark?.repository).toEqual([
+      expect.objectContaining({
+        file: 'benchmarks/bench-tags.js',
+        task: 'distinctTags(2000 posts)',
+        kind: 'benchmark.js',
+        verdict: 'faster',
+      }),
+    ]);
+    expect(benchmark?.repository?.[0]?.rounds).toBeGreaterThanOrEqual(6);
+  });
+
+  it('rejects the candidate that is slower on the benchmark, naming it', () => {
+    const tried = review.markdown;
+    expect(tried).toContain(
+      "slower on the repository's benchmark benchmarks/bench-tags.js › distinctTags(2000 posts)",
+    );
+  });
+
+  it('shows the benchmark as a row of the table and in the headline', () => {
+    expect(review.markdown).toMatch(
+      /faster on the repository's benchmark `benchmarks\/bench-tags\.js › distinctTags\(2000 posts\)`/,
+    );
+    expect(review.markdown).toMatch(
+      /\| repository benchmark `benchmarks\/bench-tags\.js` › distinctTags\(2000 posts\): time per operation \(median of \d+ runs\) \|/,
+    );
+  });
+});

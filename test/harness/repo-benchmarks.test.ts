@@ -1,0 +1,155 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mentionedName, planJsBenchmarks } from '../../src/harness/js-benchmarks.js';
+import { parseRepoBenchResults } from '../../src/harness/repo-benchmarks.js';
+import { repoRoot } from '../helpers/cli.js';
+
+const run = promisify(execFile);
+
+async function writeTree(root: string, files: Record<string, string>): Promise<void> {
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(dirname(join(root, path)), { recursive: true });
+    await writeFile(join(root, path), text);
+  }
+}
+
+describe("finding the repository's own JavaScript benchmarks that reach a function", () => {
+  let root: string;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'afterburner-repo-bench-'));
+    await writeTree(root, {
+      'package.json': JSON.stringify({ name: 'blog-kit', devDependencies: { benchmark: '2.1.4' } }),
+      'src/tags.js': 'exports.distinctTags = (posts) => posts;\nexports.slug = (s) => s;\n',
+      'src/index.js': "module.exports = require('./tags.js');\n",
+      // Through the package's index, by relative path.
+      'benchmarks/bench-tags.js':
+        "const Benchmark = require('benchmark');\nconst { distinctTags } = require('../src');\nnew Benchmark.Suite().add('d', () => distinctTags([])).run();\n",
+      // Through the package's own name, as es-toolkit's vitest bench files do.
+      'bench/tags.bench.ts':
+        "import { bench } from 'vitest';\nimport { distinctTags } from 'blog-kit';\nbench('d', () => { distinctTags([]); });\n",
+      // Reaches the module but never names the function.
+      'bench/slug.bench.ts':
+        "import { bench } from 'vitest';\nimport { slug } from '../src/index.js';\nbench('s', () => { slug('a'); });\n",
+      // A TypeScript benchmark.js script needs the harness's loader.
+      'benchmarks/bench-tags-ts.ts':
+        "import Benchmark from 'benchmark';\nimport { distinctTags } from '../src/tags.js';\nnew Benchmark.Suite().add('d', () => distinctTags([])).run();\n",
+      // A file named like a bench file that is not one (no vitest import), and a test.
+      'src/tags.bench.js': 'exports.distinctTags = 1;\n',
+      'test/tags.test.js': "const { distinctTags } = require('../src/tags.js');\n",
+    });
+  });
+
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const plan = (typeScriptLoader: boolean) =>
+    planJsBenchmarks({
+      sourceDir: root,
+      cwd: '',
+      targetPath: 'src/tags.js',
+      targetName: 'distinctTags',
+      workspaceRoot: '/work',
+      typeScriptLoader,
+    });
+
+  it('finds benchmark.js scripts and vitest bench files that reach the module and name the function', async () => {
+    const suites = await plan(false);
+    expect(suites.map((s) => [s.file, s.kind])).toEqual([
+      ['bench/tags.bench.ts', 'vitest-bench'],
+      ['benchmarks/bench-tags.js', 'benchmark.js'],
+    ]);
+    expect(suites[0]?.command).toEqual([
+      'vitest',
+      'bench',
+      '--run',
+      '--outputJson',
+      '/work/.afterburner-harness/repo-bench-0.json',
+      'bench/tags.bench.ts',
+    ]);
+    expect(suites[1]).toMatchObject({
+      command: [
+        'node',
+        '--require',
+        '/work/.afterburner-harness/bench-hooks.cjs',
+        'benchmarks/bench-tags.js',
+      ],
+      resultsFile: '.afterburner-harness/repo-bench-1.json',
+      env: { AFTERBURNER_BENCH_OUT: '/work/.afterburner-harness/repo-bench-1.json' },
+    });
+  });
+
+  it('runs a TypeScript benchmark.js script through the loader when the harness has it', async () => {
+    const suites = await plan(true);
+    const ts = suites.find((s) => s.file === 'benchmarks/bench-tags-ts.ts');
+    expect(ts?.command).toEqual([
+      'node',
+      '--require',
+      '/work/.afterburner-harness/bench-hooks.cjs',
+      '--import',
+      '/work/.afterburner-harness/ts-loader.mjs',
+      'benchmarks/bench-tags-ts.ts',
+    ]);
+  });
+
+  it('looks for the name a caller writes: the class for a constructor, the method for a method', () => {
+    expect(mentionedName('Range.constructor')).toBe('Range');
+    expect(mentionedName('Cache.get')).toBe('get');
+    expect(mentionedName('distinctTags')).toBe('distinctTags');
+  });
+});
+
+describe('reading what a benchmark tool wrote', () => {
+  it("reads vitest bench's --outputJson, as vitest writes it, in ns per operation by describe › name", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'afterburner-vitest-bench-'));
+    try {
+      await writeTree(dir, {
+        'package.json': '{"type":"module"}',
+        'sum.bench.js':
+          "import { bench, describe } from 'vitest';\n" +
+          "describe('sum', () => { bench('1 000', () => { let s = 0; for (let i = 0; i < 1000; i++) s += i; }); });\n" +
+          "describe('sum again', () => { bench('1 000', () => { let s = 0; for (let i = 0; i < 1000; i++) s += i; }); });\n",
+      });
+      const out = join(dir, 'out.json');
+      await run(join(repoRoot, 'node_modules/.bin/vitest'), [
+        'bench',
+        '--run',
+        '--root',
+        dir,
+        '--outputJson',
+        out,
+      ]);
+      const tasks = parseRepoBenchResults('vitest-bench', await readFile(out, 'utf8'));
+      expect([...tasks.keys()].sort()).toEqual(['sum again › 1 000', 'sum › 1 000']);
+      // A loop of 1 000 additions: between 10 ns and 1 ms, whatever the machine.
+      for (const ns of tasks.values()) expect(ns).toBeGreaterThan(10);
+      for (const ns of tasks.values()) expect(ns).toBeLessThan(1e6);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reads bench-hooks.cjs's and pytest-benchmark's JSON; names that repeat stay apart; garbage is dropped", () => {
+    const hooks = parseRepoBenchResults(
+      'benchmark.js',
+      JSON.stringify({
+        tasks: [{ name: 'a', ns: 10 }, { name: 'a', ns: 20 }, { name: 'b', ns: -1 }, { ns: 3 }],
+      }),
+    );
+    expect([...hooks]).toEqual([
+      ['a', 10],
+      ['a (2)', 20],
+    ]);
+    const pytest = parseRepoBenchResults(
+      'pytest-benchmark',
+      JSON.stringify({ benchmarks: [{ name: 'test_join[1000]', stats: { median: 0.0025, mean: 0.003 } }] }),
+    );
+    expect([...pytest]).toEqual([['test_join[1000]', 2_500_000]]);
+    expect(() => parseRepoBenchResults('benchmark.js', 'not json')).toThrow();
+  });
+});
