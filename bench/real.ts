@@ -5,7 +5,8 @@
  * `afterburner review` against a loopback model that answers with upstream's own version of the function, then
  * upstream's test command on the applied suggestion. Prints one table and the totals issue 12's targets need.
  * With `--rules only` no model answers: the offline rules alone propose, and the table says which rule fired.
- * With `--scale` the review also times both versions on inputs grown from the recorded calls (issue 14).
+ * With `--scale` the review also times both versions on inputs grown from the recorded calls (issue 14);
+ * `--repo-bench-seconds 0` leaves out the repository's own benchmarks (the review runs those reaching the function).
  * Nothing fetched is ever committed: the corpus lists repositories and commits only. See bench/README-real.md.
  */
 import { existsSync } from 'node:fs';
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     'install-only': { type: 'boolean', default: false },
     rules: { type: 'string' },
     scale: { type: 'boolean', default: false },
+    'repo-bench-seconds': { type: 'string' },
   },
 });
 
@@ -110,6 +112,9 @@ for (const c of cases) {
     installOnly: values['install-only'] as boolean,
     rulesOnly: values.rules === 'only',
     scale: values.scale as boolean,
+    ...(values['repo-bench-seconds'] !== undefined
+      ? { repoBenchSeconds: Number(values['repo-bench-seconds']) }
+      : {}),
     log,
   });
   log(`${c.id}: ${row.verdict} (${row.seconds} s)`);

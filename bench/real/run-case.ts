@@ -27,6 +27,8 @@ export interface CaseSettings {
   rulesOnly?: boolean;
   /** Pass `--scale` to the review: also time both versions on inputs grown from the recorded calls. */
   scale?: boolean;
+  /** Pass `--repo-bench-seconds` (0 = leave the repository's own benchmarks out); the review's default otherwise. */
+  repoBenchSeconds?: number;
   log: (line: string) => void;
 }
 
@@ -190,6 +192,7 @@ export async function runCase(c: CorpusCase, s: CaseSettings): Promise<CaseRow> 
           : ['--rules', 'only']),
         ...['--iterations', '1', '--candidates', '1'],
         ...(s.scale ? ['--scale'] : []),
+        ...(s.repoBenchSeconds !== undefined ? ['--repo-bench-seconds', String(s.repoBenchSeconds)] : []),
         ...['--json', reportJson, '--out', join(out, 'report.md')],
         ...['--sandbox', s.sandbox],
         ...(s.image ? ['--image', s.image] : []),

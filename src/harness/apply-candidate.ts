@@ -101,6 +101,16 @@ export async function planCandidateEdits(
 }
 
 /** Applies non-overlapping line edits, bottom-up so earlier line numbers stay valid. */
+/** Lines the new imports push the function down by, whether they sit above it or open its own edit. */
+export function lineShift(edits: CandidateEdits, candidate: Candidate): number {
+  const lineCount = (text: string) => text.split('\n').length;
+  return (
+    (edits.imports ? lineCount(edits.imports.replacement) - 1 : 0) +
+    lineCount(edits.function.replacement) -
+    lineCount(candidate.source)
+  );
+}
+
 export function applyLineEdits(fileText: string, edits: LineEdit[]): string {
   const ordered = [...edits].sort((a, b) => b.startLine - a.startLine);
   for (let i = 1; i < ordered.length; i++) {

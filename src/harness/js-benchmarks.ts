@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { harnessDir } from './harness-layout.js';
 import { filesReaching, sourceFiles } from './js-tests.js';
-import { harnessDir } from './replay-harness.js';
 import type { RepoBenchSuite } from './repo-benchmarks.js';
 
 const vitestBenchName = /\.(bench|benchmark)\.(m|c)?(j|t)sx?$/;
@@ -16,7 +16,8 @@ export function mentionedName(qualified: string): string {
   return last === 'constructor' || last === 'default' ? (parts.at(-2) ?? last) : last;
 }
 
-function mentions(text: string, name: string): boolean {
+/** Whether `text` names `name` as a whole identifier. */
+export function mentions(text: string, name: string): boolean {
   return new RegExp(`(^|[^\\w$])${name.replace(/[$]/g, '\\$')}($|[^\\w$])`).test(text);
 }
 

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import type { ExecResult } from '../sandbox/types.js';
+import { harnessDir } from './harness-layout.js';
 import { owningPackage } from './js-package.js';
 import { ava } from './js-runners/ava.js';
 import { jasmine } from './js-runners/jasmine.js';
@@ -13,7 +14,6 @@ import { script as wholeScript } from './js-runners/script.js';
 import { tape } from './js-runners/tape.js';
 import type { JsRunner, JsTestRunner } from './js-runners/types.js';
 import { expandScripts } from './js-script-expansion.js';
-import { harnessDir } from './replay-harness.js';
 import { baseTestRun } from './test-run.js';
 import type { TestRun } from './types.js';
 

@@ -1,11 +1,13 @@
 import { join, posix } from 'node:path';
 import { nodeHarnessDir } from '../paths.js';
 import type { ExecResult } from '../sandbox/types.js';
+import { harnessDir } from './harness-layout.js';
 import { instrumentJavaScript, isEsModule } from './instrument-js.js';
 import { planJsBenchmarks } from './js-benchmarks.js';
 import { binDirs, nearestPackageType } from './js-package.js';
 import { type JsTestPlan, planJsTests, summarizeTestRun } from './js-tests.js';
-import { harnessDir, ReplayHarness, type ReplayHarnessOptions } from './replay-harness.js';
+import { ReplayHarness } from './replay-harness.js';
+import type { ReplayHarnessOptions } from './replay-options.js';
 import type { RepoBenchSuite } from './repo-benchmarks.js';
 import { ensureSucraseBundle, typeScriptLoaderFiles } from './sucrase-bundle.js';
 import type { Instrumented, TestRun } from './types.js';

@@ -1,7 +1,9 @@
 import { posix } from 'node:path';
 import { pythonHarnessDir } from '../paths.js';
 import type { ExecResult } from '../sandbox/types.js';
+import { harnessDir } from './harness-layout.js';
 import { instrumentPython } from './instrument-python.js';
+import { planPythonBenchmarks } from './python-benchmarks.js';
 import {
   directPythonTestFiles,
   narrowPythonPlan,
@@ -9,7 +11,9 @@ import {
   planPythonTests,
   summarizePythonTestRun,
 } from './python-tests.js';
-import { harnessDir, ReplayHarness, type ReplayHarnessOptions } from './replay-harness.js';
+import { ReplayHarness } from './replay-harness.js';
+import type { ReplayHarnessOptions } from './replay-options.js';
+import type { RepoBenchSuite } from './repo-benchmarks.js';
 import type { Instrumented, TestRun } from './types.js';
 import type { WorkloadRunner } from './workload.js';
 
@@ -108,6 +112,16 @@ export class PythonHarness extends ReplayHarness<PythonTestPlan> {
       `the sandbox's ${this.python} has no pytest and plain unittest found no tests in ${plan.files.join(', ')}; ` +
       'use an image with pytest or a setup command that installs it'
     );
+  }
+
+  protected override planRepositoryBenchmarks(): Promise<RepoBenchSuite[]> {
+    return planPythonBenchmarks({
+      sourceDir: this.options.sourceDir,
+      targetPath: this.target.path,
+      targetName: this.target.name,
+      python: this.python,
+      workspaceRoot: this.options.workspace.root,
+    });
   }
 
   protected summarizeTests(run: ExecResult, resultsText: string | undefined): TestRun {

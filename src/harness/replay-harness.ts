@@ -1,29 +1,31 @@
 import { readFile } from 'node:fs/promises';
-import { basename, join, posix } from 'node:path';
-import { defaults } from '../config/defaults.js';
+import { join, posix } from 'node:path';
 import type { Target } from '../detect/types.js';
-import type { ExecResult, Workspace } from '../sandbox/types.js';
-import { calibrateNoiseFloor, type NoiseCalibration } from '../stats/index.js';
-import { applyLineEdits, type Candidate, editsOf, planCandidateEdits } from './apply-candidate.js';
-import { type RepoBenchOutcome, type RepoBenchSuite, RepositoryBenchmarks } from './repo-benchmarks.js';
-import { outputTail, runnerResult } from './runner-output.js';
+import type { ExecResult } from '../sandbox/types.js';
+import { applyLineEdits, type Candidate, editsOf, lineShift, planCandidateEdits } from './apply-candidate.js';
+import { captureFile, captureLines, recordedClassNames, skippedCalls } from './capture-files.js';
+import { captureDir, harnessDir, replayCopyPath } from './harness-layout.js';
 import {
-  noiseFloors,
-  type RunnerMeasurement,
-  type RunnerScale,
-  scaledBenchmark,
-} from './scaled-benchmark.js';
+  type ReplayHarnessOptions,
+  type ResolvedReplayOptions,
+  resolveReplayOptions,
+  runPlan,
+  type TestPlan,
+  timingSpec,
+} from './replay-options.js';
+import { type RepoBenchSuite, RepositoryBenchmarks } from './repo-benchmarks.js';
+import { noiseFloors, scaledBenchmark } from './scaled-benchmark.js';
 import { hashRecordedCalls, hashSelectedTests, type RecordingFormat } from './test-evidence.js';
 import {
   describeFailures,
   endedHow,
   judgeRun,
   openGate,
-  preexistingNames,
+  recordingFailure,
   type TestGate,
+  withPreexisting,
 } from './test-gate.js';
 import type {
-  Benchmark,
   Evaluation,
   Evaluator,
   Instrumented,
@@ -33,126 +35,22 @@ import type {
   TestEvidence,
   TestRun,
 } from './types.js';
-import { parseWorkloadOutput, type WorkloadOutcome, type WorkloadRunner, workloadSizes } from './workload.js';
-
-export interface ReplayHarnessOptions {
-  workspace: Workspace;
-  target: Target;
-  /** Host directory holding the head tree (read for manifests and the test files' imports). */
-  sourceDir: string;
-  /** Head-side text of the target's file. */
-  fileText: string;
-  /** The repository's test command (JavaScript: package.json scripts.test; Python: only when configured). */
-  testCommand?: string;
-  minSpeedup: number;
-  /** A target needs at least this many calls captured from its tests. */
-  minCapturedCalls?: number;
-  rounds?: number;
-  warmupRounds?: number;
-  /** A timed batch of replayed calls lasts at least this long (the calls are repeated until it does). */
-  minRoundMs?: number;
-  /** Batches of each side per round; the round keeps each side's fastest (see the verify runners). */
-  samplesPerRound?: number;
-  /**
-   * After `rounds`, more rounds (up to maxRounds, within measureBudgetMs of measuring) while the interval of the
-   * per-round ratios is wider than ±targetHalfWidth (0.02 = 2%).
-   */
-  maxRounds?: number;
-  targetHalfWidth?: number;
-  measureBudgetMs?: number;
-  seed?: number;
-  testTimeoutMs?: number;
-  /**
-   * Time for the original's runs over every test that may reach the target (once per target, before the tests
-   * that call it are known; default 3 × testTimeoutMs). Candidates' runs, usually of fewer tests, get testTimeoutMs.
-   */
-  prepareTimeoutMs?: number;
-  benchTimeoutMs?: number;
-  /**
-   * Side effects a candidate may have while the verify run replays and times it: those its original shows
-   * (optimize/capabilities.ts). Anything else trips the tripwire and rejects the candidate. Default: none.
-   */
-  allowedSideEffects?: SideEffect[];
-  /** How much the recorded inputs are grown for timing at scale (scaled-calls.mjs); [] measures the tests' own only. */
-  scaleFactors?: readonly number[];
-  /** A grown call the original takes longer than this on is dropped, and larger ones are not tried. */
-  scaleBudgetMs?: number;
-  /** Recorded calls grown (those with the largest inputs). */
-  maxScaledCalls?: number;
-  /**
-   * Time for running the repository's own benchmarks that reach the target on both versions, per candidate
-   * (repo-benchmarks.ts); 0 leaves them out.
-   */
-  repoBenchBudgetMs?: number;
-}
-
-/** How the tests relevant to the target run, whatever the language. */
-export interface TestPlan {
-  runner: string;
-  files: string[];
-  command: string;
-  resultsFile?: string;
-  /** Workspace-relative directory the command runs in (a monorepo's package); the root when absent. */
-  cwd?: string;
-}
-
-export const harnessDir = '.afterburner-harness';
-export const captureDir = `${harnessDir}/capture`;
-/** What the verify runners (node/verify-runner.mjs, python/verify_runner.py) print as their last line. */
-export type RunnerResult =
-  | ({ status: 'measured' } & RunnerMeasurement)
-  | { status: 'deterministic'; calls: number; unreplayable?: number }
-  | {
-      status: 'mismatch';
-      call: number;
-      what: string;
-      input: string;
-      expected: string;
-      actual: string;
-      /** Set when the difference showed on an input grown ×scale from the recorded call (size n). */
-      scale?: number;
-      size?: number;
-      /** `model`: the difference showed on an input the model's generator made (size = its n). */
-      source?: 'model';
-    }
-  | { status: 'non-deterministic'; call: number; what: string; first: string; second: string }
-  | { status: 'no-calls'; unreplayable?: number }
-  | { status: 'memory'; calls: number; repeats: number }
-  | { status: 'tripwire'; message: string }
-  | { status: 'error'; message: string };
-
-/** The A/A calibration with the raw samples it came from (per-call ns of each arm, one per measured round). */
-export interface Calibration extends NoiseCalibration {
-  repeats: number;
-  calls: number;
-  originalNs: number[];
-  candidateNs: number[];
-  /** The A/A run at each scale, and the noise floor per scale (scaleKey; "1" = the tests' own inputs). */
-  scales: RunnerScale[];
-  scaleNotes: string[];
-  floors: Map<string, number>;
-}
-
-interface SkippedCalls {
-  count: number;
-  reasons: Map<string, number>;
-}
-
-/** The capture files' names; the recorders inside the sandbox sanitize the id the same way. */
-export function safeId(id: string): string {
-  return id.replace(/[^A-Za-z0-9_.-]+/g, '_');
-}
-
-function parseRunnerOutput(run: ExecResult): RunnerResult {
-  const result = runnerResult(run) as RunnerResult | undefined;
-  return (
-    result ?? { status: 'error', message: `verify runner ${run.outcome} with no result:\n${outputTail(run)}` }
-  );
-}
-
-function describeRunner(result: RunnerResult): string {
-  return 'message' in result ? result.message : result.status;
-}
+import {
+  type Calibration,
+  calibrationOf,
+  describeMismatch,
+  describeRunner,
+  measureMemory,
+  parseRunnerOutput,
+  type RunnerResult,
+  replayCheckFailure,
+} from './verify-result.js';
+import {
+  parseWorkloadOutput,
+  runWorkloadGenerator,
+  type WorkloadOutcome,
+  type WorkloadRunner,
+} from './workload.js';
 
 /**
  * Verifies candidates the way a sceptical reviewer would, in any language with a verify runner: the tests that
@@ -162,7 +60,7 @@ function describeRunner(result: RunnerResult): string {
  * an A/A run, and each side's memory is measured alone. Subclasses supply the language's parts.
  */
 export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator {
-  protected readonly options: Required<Omit<ReplayHarnessOptions, 'testCommand'>> & { testCommand?: string };
+  protected readonly options: ResolvedReplayOptions;
   protected plan: Plan | undefined;
   /** Ratio identical code showed in the A/A run, per scale factor; a candidate's interval must clear it. */
   private floors = new Map<string, number>([['1', 1]]);
@@ -179,29 +77,7 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
   private repoBenchmarks: RepositoryBenchmarks | undefined;
 
   constructor(options: ReplayHarnessOptions) {
-    this.options = {
-      minCapturedCalls: 1,
-      rounds: 30,
-      warmupRounds: 3,
-      minRoundMs: 1,
-      samplesPerRound: 5,
-      maxRounds: 90,
-      targetHalfWidth: 0.02,
-      measureBudgetMs: 2_000,
-      seed: 1,
-      testTimeoutMs: 180_000,
-      prepareTimeoutMs: 3 * (options.testTimeoutMs ?? 180_000),
-      benchTimeoutMs: 180_000,
-      allowedSideEffects: [],
-      scaleFactors: [],
-      scaleBudgetMs: 50,
-      maxScaledCalls: 4,
-      repoBenchBudgetMs: 240_000,
-      // An option passed as undefined keeps its default.
-      ...(Object.fromEntries(
-        Object.entries(options).filter(([, value]) => value !== undefined),
-      ) as ReplayHarnessOptions),
-    };
+    this.options = resolveReplayOptions(options);
   }
 
   /** Where the runtime scripts are on the host, and which of them the sandbox needs. */
@@ -249,10 +125,6 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     return this.options.target;
   }
 
-  private copyPath(role: 'original' | 'candidate'): string {
-    return posix.join(posix.dirname(this.target.path), `.afterburner-${role}-${basename(this.target.path)}`);
-  }
-
   /** Runs the original's tests, captures the calls they make to it, checks it is deterministic, calibrates. */
   async prepare(): Promise<Preparation> {
     const { workspace, fileText, target } = this.options;
@@ -281,17 +153,9 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
       long,
     );
     await workspace.writeFile(target.path, fileText);
-    this.scopeNames = await this.recordedClassNames();
-    const recorded = judgeRun(this.gate, captureRun);
-    if (!recorded.passed) {
-      return {
-        ok: false,
-        reason:
-          captureRun.outcome === 'failed' || captureRun.outcome === 'ok'
-            ? `the tests fail when its calls are recorded: ${describeFailures(captureRun, recorded.newFailures)}`
-            : `the tests ${endedHow(captureRun)} when its calls are recorded: ${captureRun.outputTail}`,
-      };
-    }
+    this.scopeNames = recordedClassNames(await this.captureLines('classes'));
+    const recordingFailed = recordingFailure(this.gate, captureRun);
+    if (recordingFailed) return { ok: false, reason: recordingFailed };
 
     const narrowed = await this.narrowPlan();
     if (narrowed) {
@@ -311,52 +175,19 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
 
     const original = await this.replayCopy(fileText, 'original', target.startLine);
     if (!original.ok) return { ok: false, reason: `cannot load it beside a candidate: ${original.reason}` };
-    await workspace.writeFile(this.copyPath('original'), original.text);
+    await workspace.writeFile(replayCopyPath(this.target.path, 'original'), original.text);
     const check = await this.runVerifier(undefined, 0);
-    const unkept = await this.skippedCalls();
-    if ('unreplayable' in check && check.unreplayable) {
-      const reason =
-        'a callback the replay cannot answer (called after the call returned, or not by the function)';
-      unkept.reasons.set(reason, check.unreplayable);
-      unkept.count += check.unreplayable;
-    }
+    const unkept = skippedCalls(await this.captureLines('skipped'));
+    const failure = replayCheckFailure(check, unkept, target.name, this.options.minCapturedCalls);
+    if (failure) return { ok: false, reason: failure };
     const skipped = unkept.count;
-    if (check.status === 'no-calls') {
-      if (unkept.count === 0) {
-        return { ok: false, reason: `not covered by tests: the tests never called \`${target.name}\`` };
-      }
-      const why = [...unkept.reasons]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, 3)
-        .map(([reason, n]) => `${n}× ${reason}`)
-        .join(', ');
-      return {
-        ok: false,
-        reason: `cannot be replayed: the tests called \`${target.name}\` ${unkept.count} times, but with arguments afterburner cannot record (${why})`,
-      };
-    }
-    if (check.status === 'non-deterministic') {
-      return {
-        ok: false,
-        reason:
-          `non-deterministic: two runs of the original on captured call ${check.call} differ in ${check.what} ` +
-          `(${check.first} vs ${check.second})`,
-      };
-    }
-    if (check.status !== 'deterministic') {
-      return { ok: false, reason: `replaying its calls failed: ${describeRunner(check)}` };
-    }
-    if (check.calls < this.options.minCapturedCalls) {
-      const needed = this.options.minCapturedCalls;
-      return { ok: false, reason: `not covered by tests: ${check.calls} calls captured, ${needed} needed` };
-    }
     const calibration = await this.calibrate();
     if (calibration) return { ok: false, reason: calibration };
     await this.prepareRepositoryBenchmarks();
     return {
       ok: true,
       tests: this.withPreexisting(tests),
-      capturedCalls: check.calls,
+      capturedCalls: check.status === 'deterministic' ? check.calls : 0,
       skippedCalls: skipped,
       evidence: await this.evidence(),
     };
@@ -379,13 +210,11 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
         tests,
       };
     }
-    // Lines the new imports push the function down by, whether they sit above it or open its own edit.
-    const lineCount = (text: string) => text.split('\n').length;
-    const shift =
-      (edits.imports ? lineCount(edits.imports.replacement) - 1 : 0) +
-      lineCount(edits.function.replacement) -
-      lineCount(candidate.source);
-    const copy = await this.replayCopy(candidateFile, 'candidate', target.startLine + shift);
+    const copy = await this.replayCopy(
+      candidateFile,
+      'candidate',
+      target.startLine + lineShift(edits, candidate),
+    );
     if (!copy.ok) {
       return {
         status: 'rejected',
@@ -394,27 +223,28 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
         tests,
       };
     }
-    await workspace.writeFile(this.copyPath('candidate'), copy.text);
+    await workspace.writeFile(replayCopyPath(this.target.path, 'candidate'), copy.text);
 
-    const result = await this.runVerifier(this.copyPath('candidate'), this.options.rounds, {
-      allow: this.options.allowedSideEffects,
-    });
+    const result = await this.runVerifier(
+      replayCopyPath(this.target.path, 'candidate'),
+      this.options.rounds,
+      {
+        allow: this.options.allowedSideEffects,
+      },
+    );
     if (result.status === 'tripwire') {
       return { status: 'rejected', stage: 'tripwire', reason: result.message, tests };
     }
     if (result.status === 'mismatch') {
-      const on =
-        result.source === 'model'
-          ? `model-generated input ${result.call} at n = ${result.size}`
-          : result.scale !== undefined
-            ? `captured call ${result.call} scaled ×${result.scale} (n = ${result.size})`
-            : `captured call ${result.call}`;
-      const reason =
-        `differs from the original in its ${result.what} on ${on}: input ${result.input}; ` +
-        `expected ${result.expected}, got ${result.actual}`;
       const { call, what, input, expected, actual } = result;
       const difference = { call, what, input, expected, actual };
-      return { status: 'rejected', stage: 'differential', reason, tests, difference };
+      return {
+        status: 'rejected',
+        stage: 'differential',
+        reason: describeMismatch(result),
+        tests,
+        difference,
+      };
     }
     if (result.status !== 'measured') {
       return { status: 'rejected', stage: 'benchmark', reason: describeRunner(result), tests };
@@ -423,15 +253,17 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     let benchmark = scaledBenchmark(result, measured);
     const outcome = benchmark.decision?.outcome;
     if (this.repoBenchmarks && (outcome === 'suggest' || outcome === 'not-faster')) {
-      const repository = await this.compareOnRepositoryBenchmarks(this.repoBenchmarks, candidateFile);
+      const repository = await this.repoBenchmarks.compareFiles(target.path, fileText, candidateFile);
       benchmark = scaledBenchmark(result, { ...measured, repository });
     }
     const decision = benchmark.decision;
     if (decision && decision.outcome !== 'suggest') {
-      const reason = `correct, but ${decision.reason}`;
+      // Repository benchmarks that were found but could not be compared are part of why nothing was shown faster.
+      const notes = benchmark.repositoryNotes ?? [];
+      const reason = `correct, but ${decision.reason}${notes.length > 0 ? ` (repository benchmarks: ${notes.join('; ')})` : ''}`;
       return { status: 'rejected', stage: decision.outcome, reason, tests, benchmark };
     }
-    const memory = await this.measureMemory(benchmark.originalMedianNs);
+    const memory = await this.measureSides(benchmark.originalMedianNs);
     if (memory && 'tripped' in memory) {
       return { status: 'rejected', stage: 'tripwire', reason: memory.tripped, tests, benchmark };
     }
@@ -448,19 +280,13 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
   async addWorkload(source: string): Promise<WorkloadOutcome> {
     if (!this.plan) throw new Error('addWorkload() needs a successful prepare() first');
     const { workspace } = this.options;
-    const runner = this.workloadRunner;
     const file = `${harnessDir}/workload.calls`;
-    await workspace.writeFile(`${harnessDir}/${runner.file}`, runner.wrap(source));
-    const spec = {
-      generator: `${harnessDir}/${runner.file}`,
+    const run = await runWorkloadGenerator({
+      workspace,
+      runner: this.workloadRunner,
+      source,
       out: file,
-      sizes: workloadSizes,
-      // Building the inputs may take 20 passes' worth of time; each pass over them must then fit one.
-      budgetNs: this.options.scaleBudgetMs * 1e6 * 20,
-      maxBytes: 64 * 2 ** 20,
-    };
-    await workspace.writeFile(`${harnessDir}/workload-spec.json`, JSON.stringify(spec));
-    const run = await workspace.exec(runner.command(`${harnessDir}/workload-spec.json`), {
+      scaleBudgetMs: this.options.scaleBudgetMs,
       timeoutMs: this.options.benchTimeoutMs,
       env: this.env(),
     });
@@ -484,32 +310,17 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     if (this.options.repoBenchBudgetMs <= 0) return;
     const suites = await this.planRepositoryBenchmarks();
     if (suites.length === 0) return;
-    const benchmarks = new RepositoryBenchmarks({
-      workspace: this.options.workspace,
+    const { workspace, minSpeedup, seed, benchTimeoutMs, repoBenchBudgetMs } = this.options;
+    this.repoBenchmarks = new RepositoryBenchmarks({
+      workspace,
       env: () => this.env(),
       suites,
-      minSpeedup: this.options.minSpeedup,
-      seed: this.options.seed,
-      runTimeoutMs: Math.min(this.options.benchTimeoutMs, this.options.repoBenchBudgetMs / 4),
-      budgetMs: this.options.repoBenchBudgetMs,
+      minSpeedup,
+      seed,
+      runTimeoutMs: Math.min(benchTimeoutMs, repoBenchBudgetMs / 4),
+      budgetMs: repoBenchBudgetMs,
     });
-    await benchmarks.prepare();
-    this.repoBenchmarks = benchmarks;
-  }
-
-  private async compareOnRepositoryBenchmarks(
-    benchmarks: RepositoryBenchmarks,
-    candidateFile: string,
-  ): Promise<RepoBenchOutcome> {
-    const { workspace, target, fileText } = this.options;
-    try {
-      const outcome = await benchmarks.compare((side) =>
-        workspace.writeFile(target.path, side === 'candidate' ? candidateFile : fileText),
-      );
-      return { ...outcome, notes: [...benchmarks.notes, ...outcome.notes] };
-    } finally {
-      await workspace.writeFile(target.path, fileText);
-    }
+    await this.repoBenchmarks.prepare();
   }
 
   private modelNotes(): string[] {
@@ -523,111 +334,62 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
   private async calibrate(): Promise<string | undefined> {
     const copy = await this.replayCopy(this.options.fileText, 'candidate', this.target.startLine);
     if (!copy.ok) return `cannot load a second copy of the original: ${copy.reason}`;
-    await this.options.workspace.writeFile(this.copyPath('candidate'), copy.text);
-    const run = await this.runVerifier(this.copyPath('candidate'), this.options.rounds);
+    await this.options.workspace.writeFile(replayCopyPath(this.target.path, 'candidate'), copy.text);
+    const run = await this.runVerifier(replayCopyPath(this.target.path, 'candidate'), this.options.rounds);
     if (run.status !== 'measured') return `the A/A calibration run failed: ${describeRunner(run)}`;
-    const calibration = calibrateNoiseFloor(run.originalNs, run.candidateNs, {
-      seed: this.options.seed,
-      paired: true,
-    });
     this.floors = noiseFloors(run, this.options.seed);
-    this.calibration = {
-      ...calibration,
-      repeats: run.repeats,
-      calls: run.calls,
-      originalNs: run.originalNs,
-      candidateNs: run.candidateNs,
-      scales: run.scales ?? [],
-      scaleNotes: run.scaleNotes ?? [],
-      floors: this.floors,
-    };
+    this.calibration = calibrationOf(run, this.floors, this.options.seed);
     return undefined;
   }
 
   /** Peak memory and memory-time integral of each side alone, replaying the calls the same number of times. */
-  private async measureMemory(
+  private async measureSides(
     originalPassNs: number,
   ): Promise<MemoryComparison | { tripped: string } | undefined> {
     // Long enough for the sandbox's ~10 ms memory sampling to see the replay, whichever side runs it.
     const memoryRepeats = Math.min(10_000, Math.max(1, Math.ceil(300e6 / Math.max(1, originalPassNs))));
     const { workspace, benchTimeoutMs } = this.options;
     await workspace.writeFile(`${harnessDir}/spec.json`, JSON.stringify({ ...this.lastSpec, memoryRepeats }));
-    const resources: Partial<Record<'original' | 'candidate', NonNullable<ExecResult['resources']>>> = {};
-    for (const role of ['original', 'candidate'] as const) {
-      const run = await workspace.exec(this.verifierCommand([`${harnessDir}/spec.json`, '--memory', role]), {
+    return measureMemory((role) =>
+      workspace.exec(this.verifierCommand([`${harnessDir}/spec.json`, '--memory', role]), {
         timeoutMs: benchTimeoutMs,
         env: this.env(),
-      });
-      const outcome = parseRunnerOutput(run);
-      if (outcome.status === 'tripwire') return { tripped: outcome.message };
-      if (outcome.status !== 'memory' || !run.resources) return undefined;
-      resources[role] = run.resources;
-    }
-    const { original, candidate } = resources;
-    if (!original || !candidate) return undefined;
-    return {
-      originalPeakBytes: Math.max(0, original.peakMemoryBytes - original.baselineMemoryBytes),
-      candidatePeakBytes: Math.max(0, candidate.peakMemoryBytes - candidate.baselineMemoryBytes),
-      originalIntegralMibMs: original.memoryIntegralMibMs,
-      candidateIntegralMibMs: candidate.memoryIntegralMibMs,
-      source: original.source,
-    };
+      }),
+    );
   }
 
   /** Hashes of the tests the candidates will be judged by and of the calls recorded from them. */
   private async evidence(): Promise<TestEvidence | undefined> {
-    const calls = await hashRecordedCalls(this.options.workspace, this.captureFile(), this.recordingFormat);
+    const calls = await hashRecordedCalls(
+      this.options.workspace,
+      captureFile(this.target.id),
+      this.recordingFormat,
+    );
     if (!calls) return undefined;
     return { tests: await hashSelectedTests(this.options.sourceDir, this.plan as Plan), calls };
   }
 
-  private captureFile(): string {
-    return `${captureDir}/${safeId(this.target.id)}.calls`;
-  }
-
   /** The run, marked with the tests left out of the gate because they fail on the original. */
   private withPreexisting(run: TestRun): TestRun {
-    const names = preexistingNames(this.gate);
-    return names.length > 0 ? { ...run, preexistingFailures: names } : run;
+    return withPreexisting(this.gate, run);
   }
 
   protected async runTests(
     extraEnv: Record<string, string> = {},
     timeoutMs = this.options.testTimeoutMs,
   ): Promise<TestRun> {
-    const plan = this.plan as Plan;
-    const { workspace } = this.options;
-    const env = this.env(extraEnv);
-    if (plan.resultsFile) await workspace.exec(['rm', '-f', plan.resultsFile], { timeoutMs: 10_000, env });
-    const run = await workspace.exec(['sh', '-c', plan.command], { timeoutMs, env, cwd: plan.cwd });
-    const results = plan.resultsFile
-      ? await workspace.exec(['cat', plan.resultsFile], { timeoutMs: 10_000, env })
-      : undefined;
-    return this.summarizeTests(run, results?.outcome === 'ok' ? results.stdout : undefined);
+    const { run, results } = await runPlan(
+      this.options.workspace,
+      this.plan as Plan,
+      this.env(extraEnv),
+      timeoutMs,
+    );
+    return this.summarizeTests(run, results);
   }
 
   /** Lines the recorder wrote beside the target's captured calls (`classes`, `skipped`, `tests`); none if absent. */
-  protected async captureLines(suffix: string): Promise<string[]> {
-    const file = `${captureDir}/${safeId(this.target.id)}.${suffix}`;
-    const run = await this.options.workspace.exec(['sh', '-c', `cat '${file}' 2>/dev/null || true`], {
-      timeoutMs: 10_000,
-      env: this.env(),
-    });
-    return run.stdout.split('\n').filter((line) => line.trim() !== '');
-  }
-
-  /** Classes whose instances the recorded calls hold. */
-  private async recordedClassNames(): Promise<string[]> {
-    const names = (await this.captureLines('classes')).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name));
-    return [...new Set(names)].slice(0, 50);
-  }
-
-  /** Calls the recorder could not keep, and why (one reason a line). */
-  private async skippedCalls(): Promise<SkippedCalls> {
-    const reasons = new Map<string, number>();
-    const lines = await this.captureLines('skipped');
-    for (const line of lines) reasons.set(line.trim(), (reasons.get(line.trim()) ?? 0) + 1);
-    return { count: lines.length, reasons };
+  protected captureLines(suffix: string): Promise<string[]> {
+    return captureLines(this.options.workspace, this.env(), this.target.id, suffix);
   }
 
   /** `tripwire`: set when a real candidate runs (not the original's second copy of the A/A run). */
@@ -636,31 +398,15 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     rounds: number,
     tripwire?: { allow: SideEffect[] },
   ): Promise<RunnerResult> {
-    const { workspace, seed, target } = this.options;
+    const { workspace } = this.options;
     const spec = {
-      original: this.copyPath('original'),
+      original: replayCopyPath(this.target.path, 'original'),
       candidate,
-      captureFile: this.captureFile(),
-      maxCalls: 200,
+      captureFile: captureFile(this.target.id),
       rounds,
-      warmupRounds: this.options.warmupRounds,
-      minRoundNs: this.options.minRoundMs * 1e6,
-      samplesPerRound: this.options.samplesPerRound,
-      maxRounds: this.options.maxRounds,
-      targetHalfWidth: this.options.targetHalfWidth,
-      budgetNs: this.options.measureBudgetMs * 1e6,
-      seed,
+      ...timingSpec(this.options),
       tripwire,
       ...(this.workload ? { workload: this.workload } : {}),
-      scale:
-        this.options.scaleFactors.length > 0
-          ? {
-              factors: [...this.options.scaleFactors].sort((a, b) => a - b),
-              budgetNs: this.options.scaleBudgetMs * 1e6,
-              maxCalls: this.options.maxScaledCalls,
-              longEnoughNs: defaults.scaleLongEnoughUs * 1e3,
-            }
-          : undefined,
       ...this.specExtras(),
     };
     this.lastSpec = spec;

@@ -192,6 +192,22 @@ export class RepositoryBenchmarks {
     return { rows, policy, notes };
   }
 
+  /**
+   * `compare` with the target's file as each side: `candidateText` or `originalText` written at `path`, the
+   * original put back afterwards whatever happens. The notes include those of `prepare`.
+   */
+  async compareFiles(path: string, originalText: string, candidateText: string): Promise<RepoBenchOutcome> {
+    const { workspace } = this.options;
+    try {
+      const outcome = await this.compare((side) =>
+        workspace.writeFile(path, side === 'candidate' ? candidateText : originalText),
+      );
+      return { ...outcome, notes: [...this.notes, ...outcome.notes] };
+    } finally {
+      await workspace.writeFile(path, originalText);
+    }
+  }
+
   private async runOnce(
     suite: RepoBenchSuite,
   ): Promise<{ tasks: Map<string, number>; ms: number } | { error: string }> {

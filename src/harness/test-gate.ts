@@ -63,6 +63,21 @@ export function preexistingNames(gate: TestGate): string[] {
   return gate.kind === 'per-test' ? gate.preexisting.map((f) => f.name) : [];
 }
 
+/** Why the tests failed while the target's calls were recorded (judged by the gate), or undefined. */
+export function recordingFailure(gate: TestGate, captureRun: TestRun): string | undefined {
+  const recorded = judgeRun(gate, captureRun);
+  if (recorded.passed) return undefined;
+  return captureRun.outcome === 'failed' || captureRun.outcome === 'ok'
+    ? `the tests fail when its calls are recorded: ${describeFailures(captureRun, recorded.newFailures)}`
+    : `the tests ${endedHow(captureRun)} when its calls are recorded: ${captureRun.outputTail}`;
+}
+
+/** The run, marked with the tests the gate leaves out because they fail on the original. */
+export function withPreexisting(gate: TestGate, run: TestRun): TestRun {
+  const names = preexistingNames(gate);
+  return names.length > 0 ? { ...run, preexistingFailures: names } : run;
+}
+
 /** `timed out after 540 s`, `ran out of memory`, … for a run that did not finish on its own. */
 export function endedHow(run: TestRun): string {
   switch (run.outcome) {

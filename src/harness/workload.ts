@@ -1,4 +1,5 @@
-import type { ExecResult } from '../sandbox/types.js';
+import type { ExecResult, Workspace } from '../sandbox/types.js';
+import { harnessDir } from './harness-layout.js';
 import { outputTail, runnerResult } from './runner-output.js';
 
 /**
@@ -31,6 +32,36 @@ export interface WorkloadOutcome {
 type GeneratorResult =
   | { status: 'generated'; sizes: number[]; notes: string[] }
   | { status: 'error'; message: string };
+
+/**
+ * Writes the model's generator (`source`, wrapped by the language's runner) into the workspace and runs it in a
+ * process of its own; it writes the inputs to `out` as plain data.
+ */
+export async function runWorkloadGenerator(options: {
+  workspace: Workspace;
+  runner: WorkloadRunner;
+  source: string;
+  out: string;
+  scaleBudgetMs: number;
+  timeoutMs: number;
+  env: Record<string, string>;
+}): Promise<ExecResult> {
+  const { workspace, runner } = options;
+  await workspace.writeFile(`${harnessDir}/${runner.file}`, runner.wrap(options.source));
+  const spec = {
+    generator: `${harnessDir}/${runner.file}`,
+    out: options.out,
+    sizes: workloadSizes,
+    // Building the inputs may take 20 passes' worth of time; each pass over them must then fit one.
+    budgetNs: options.scaleBudgetMs * 1e6 * 20,
+    maxBytes: 64 * 2 ** 20,
+  };
+  await workspace.writeFile(`${harnessDir}/workload-spec.json`, JSON.stringify(spec));
+  return workspace.exec(runner.command(`${harnessDir}/workload-spec.json`), {
+    timeoutMs: options.timeoutMs,
+    env: options.env,
+  });
+}
 
 export function parseWorkloadOutput(run: ExecResult): GeneratorResult {
   const parsed = runnerResult(run) as GeneratorResult | undefined;

@@ -56,7 +56,18 @@ describe("afterburner review with the repository's own benchmark (benchmark.js),
       label: 'repo-bench',
       answer: () =>
         `Here you go.\n\`\`\`javascript\n${requests++ === 0 ? slowerAtScale : fasterAtScale}\n\`\`\``,
-      args: ['--rules', 'off', '--iterations', '2', '--candidates', '1', '--rounds', '12'],
+      args: [
+        '--rules',
+        'off',
+        '--iterations',
+        '2',
+        '--candidates',
+        '1',
+        '--rounds',
+        '12',
+        '--repo-bench-seconds',
+        '30',
+      ],
     });
   });
 
@@ -102,5 +113,76 @@ describe("afterburner review with the repository's own benchmark (benchmark.js),
     expect(review.markdown).toMatch(
       /\| repository benchmark `benchmarks\/bench-tags\.js` › distinctTags\(2000 posts\): time per operation \(median of \d+ runs\) \|/,
     );
+  });
+});
+
+// The original's loop while the list is short, a set from the post where it grows long: on the tests' dozen posts
+// (four in a test) only one length check per post differs.
+const fasterAtScalePython = `def distinct_tags(posts):
+    """The distinct tags of a list of posts, in first-seen order."""
+    tags = []
+    posts = iter(posts)
+    for post in posts:
+        for tag in post["tags"]:
+            if tag not in tags:
+                tags.append(tag)
+        if len(tags) >= 64:
+            break
+    else:
+        return tags
+    seen = set(tags)
+    for post in posts:
+        for tag in post["tags"]:
+            if tag not in seen:
+                seen.add(tag)
+                tags.append(tag)
+    return tags`;
+
+describe("afterburner review with the repository's own benchmark (pytest-benchmark), process sandbox", () => {
+  let fixture: FixtureRepo;
+  let review: ModelReview;
+
+  beforeAll(async () => {
+    fixture = await materializeFixture('bench-py');
+    review = await reviewWithModel({
+      fixture,
+      mode: 'process',
+      label: 'repo-bench-py',
+      answer: () => `Here you go.\n\`\`\`python\n${fasterAtScalePython}\n\`\`\``,
+      args: [
+        '--rules',
+        'off',
+        '--iterations',
+        '1',
+        '--candidates',
+        '1',
+        '--rounds',
+        '12',
+        '--repo-bench-seconds',
+        '80',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await review?.model.close();
+    await fixture?.dispose();
+  });
+
+  it('runs the pytest-benchmark test that reaches the function on both versions and suggests on it', () => {
+    expect(review.exitCode, review.stderr).toBe(0);
+    const [suggestion] = review.report.suggestions;
+    expect(suggestion?.replacement).toBe(fasterAtScalePython);
+    expect(suggestion?.benchmark.decision).toMatchObject({
+      outcome: 'suggest',
+      benchmark: 'benchmarks/test_bench_tags.py › test_distinct_tags_archive',
+    });
+    expect(suggestion?.benchmark.repository).toEqual([
+      expect.objectContaining({
+        kind: 'pytest-benchmark',
+        task: 'test_distinct_tags_archive',
+        verdict: 'faster',
+      }),
+    ]);
   });
 });

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mentionedName, planJsBenchmarks } from '../../src/harness/js-benchmarks.js';
+import { planPythonBenchmarks } from '../../src/harness/python-benchmarks.js';
 import { parseRepoBenchResults } from '../../src/harness/repo-benchmarks.js';
 import { repoRoot } from '../helpers/cli.js';
 
@@ -104,6 +105,61 @@ describe("finding the repository's own JavaScript benchmarks that reach a functi
   });
 });
 
+describe("finding the repository's own pytest-benchmark tests that reach a function", () => {
+  let root: string;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'afterburner-repo-bench-py-'));
+    await writeTree(root, {
+      'src/blog/__init__.py': '',
+      'src/blog/tags.py': 'def distinct_tags(posts):\n    return posts\n\ndef slug(s):\n    return s\n',
+      'benchmarks/test_bench_tags.py':
+        'from blog.tags import distinct_tags\n\ndef test_archive(benchmark):\n    benchmark(distinct_tags, [])\n',
+      // Takes the fixture but benchmarks another function of the module.
+      'benchmarks/test_bench_slug.py':
+        'from blog.tags import slug\n\ndef test_slug(benchmark):\n    benchmark(slug, "a")\n',
+      // Names the function but is a plain test.
+      'tests/test_tags.py':
+        'from blog.tags import distinct_tags\n\ndef test_it():\n    assert distinct_tags([]) == []\n',
+    });
+  });
+
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('runs each alone with --benchmark-only and JSON results', async () => {
+    const suites = await planPythonBenchmarks({
+      sourceDir: root,
+      targetPath: 'src/blog/tags.py',
+      targetName: 'distinct_tags',
+      python: 'python3',
+      workspaceRoot: '/work',
+    });
+    expect(suites).toEqual([
+      {
+        file: 'benchmarks/test_bench_tags.py',
+        kind: 'pytest-benchmark',
+        command: [
+          'python3',
+          ...[
+            '-m',
+            'pytest',
+            '-q',
+            '-p',
+            'no:cacheprovider',
+            'benchmarks/test_bench_tags.py',
+            '--benchmark-only',
+          ],
+          '--benchmark-json=/work/.afterburner-harness/repo-bench-0.json',
+          '--benchmark-max-time=0.2',
+        ],
+        resultsFile: '.afterburner-harness/repo-bench-0.json',
+      },
+    ]);
+  });
+});
+
 describe('reading what a benchmark tool wrote', () => {
   it("reads vitest bench's --outputJson, as vitest writes it, in ns per operation by describe › name", async () => {
     const dir = await mkdtemp(join(tmpdir(), 'afterburner-vitest-bench-'));
@@ -129,6 +185,38 @@ describe('reading what a benchmark tool wrote', () => {
       // A loop of 1 000 additions: between 10 ns and 1 ms, whatever the machine.
       for (const ns of tasks.values()) expect(ns).toBeGreaterThan(10);
       for (const ns of tasks.values()) expect(ns).toBeLessThan(1e6);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reads pytest-benchmark's --benchmark-json, as pytest-benchmark writes it, in ns per operation", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'afterburner-pytest-bench-'));
+    try {
+      await writeTree(dir, {
+        'test_sum.py': 'def test_sum(benchmark):\n    benchmark(sum, range(1000))\n',
+      });
+      const out = join(dir, 'out.json');
+      await run(
+        'python3',
+        [
+          '-m',
+          'pytest',
+          '-q',
+          '-p',
+          'no:cacheprovider',
+          'test_sum.py',
+          '--benchmark-only',
+          `--benchmark-json=${out}`,
+          '--benchmark-max-time=0.05',
+        ],
+        { cwd: dir },
+      );
+      const tasks = parseRepoBenchResults('pytest-benchmark', await readFile(out, 'utf8'));
+      expect([...tasks.keys()]).toEqual(['test_sum']);
+      // sum over 1 000 ints: between 100 ns and 10 ms, whatever the machine.
+      expect(tasks.get('test_sum')).toBeGreaterThan(100);
+      expect(tasks.get('test_sum')).toBeLessThan(1e7);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
