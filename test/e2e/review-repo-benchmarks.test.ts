@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FixtureRepo, materializeFixture } from '../../src/demo/materialize-fixture.js';
+import { dockerAvailable } from '../helpers/docker.js';
 import { type ModelReview, reviewWithModel } from '../helpers/review-run.js';
 
 const run = promisify(execFile);
@@ -138,7 +139,10 @@ const fasterAtScalePython = `def distinct_tags(posts):
                 tags.append(tag)
     return tags`;
 
-describe("afterburner review with the repository's own benchmark (pytest-benchmark), process sandbox", () => {
+// Docker where a daemon answers (in CI it must): the image's pytest-benchmark, the container's paths.
+const pythonMode = (await dockerAvailable()) ? 'docker' : 'process';
+
+describe(`afterburner review with the repository's own benchmark (pytest-benchmark), ${pythonMode} sandbox`, () => {
   let fixture: FixtureRepo;
   let review: ModelReview;
 
@@ -146,7 +150,7 @@ describe("afterburner review with the repository's own benchmark (pytest-benchma
     fixture = await materializeFixture('bench-py');
     review = await reviewWithModel({
       fixture,
-      mode: 'process',
+      mode: pythonMode,
       label: 'repo-bench-py',
       answer: () => `Here you go.\n\`\`\`python\n${fasterAtScalePython}\n\`\`\``,
       args: [

@@ -34,6 +34,7 @@ export async function reviewWithModel(options: {
     'review',
     ...['--repo', fixture.dir, '--base', fixture.base, '--head', fixture.head],
     ...['--base-url', model.baseUrl, '--model', 'fake-coder', '--sandbox', mode, '--image', dockerTestImage],
+    ...['--python-image', dockerTestImage],
     ...['--out', out, '--json', json],
     ...(options.args ?? []),
   ]);
