@@ -21,6 +21,10 @@ def half_width(original_ns, candidate_ns):
     return (ratios[n - 1 - k] - ratios[k]) / (2 * ratios[n // 2])
 
 
+# The slower side's batch stops growing at this many minimum rounds (see size_batch).
+_slow_batch_rounds = 10
+
+
 def measure_interleaved(original, candidate, spec, calls, time_batch, clock):
     """Times `original` against `candidate` on `calls`; time_batch(entry, calls, repeats) returns nanoseconds."""
     payload_bytes = sum(len(payload) for payload in calls)
@@ -37,16 +41,21 @@ def measure_interleaved(original, candidate, spec, calls, time_batch, clock):
             batches = [walled(entry, repeats) for entry in (original, candidate, candidate, original)]
             fastest = min(timed for timed, _ in batches)
             wall = min(wall for _, wall in batches)
-            if fastest >= spec["minRoundNs"] or repeats >= max_repeats:
-                return repeats, fastest, wall
+            # The slower side's batch (see node/timing-protocol.mjs): a hundredfold difference must not make each
+            # of its batches last seconds.
+            slowest = max(min(batches[0][0], batches[3][0]), min(batches[1][0], batches[2][0]))
+            slow_cap = _slow_batch_rounds * spec["minRoundNs"]
+            if fastest >= spec["minRoundNs"] or slowest >= slow_cap or repeats >= max_repeats:
+                return repeats, slowest, wall
             wanted = -(-repeats * spec["minRoundNs"] * 11 // (10 * max(1, fastest)))
             following = min(max_repeats, max(repeats * 2, min(int(wanted), repeats * 16)))
             # Once the clock resolves a batch well, it stops growing where unpickling fresh arguments would cost
             # more than 100 minimum rounds (see node/timing-protocol.mjs).
             if fastest >= spec["minRoundNs"] / 20:
                 following = min(following, repeats * 100 * spec["minRoundNs"] // max(1, wall))
+            following = min(following, repeats * slow_cap // max(1, slowest))
             if following <= repeats:
-                return repeats, fastest, wall
+                return repeats, slowest, wall
             repeats = int(following)
 
     order = random.Random(spec["seed"])
@@ -64,11 +73,11 @@ def measure_interleaved(original, candidate, spec, calls, time_batch, clock):
     repeats, _, _ = size_batch(1)
     for _ in range(spec["warmupRounds"]):
         one_round(repeats)
-    repeats, batch_ns, wall_ns = size_batch(repeats)
+    repeats, slowest_ns, wall_ns = size_batch(repeats)
     # Calls slow enough that one batch lasts several minimum rounds get fewer batches a round, down to one; so do
     # batches whose arguments cost far more to unpickle than the calls take (see node/timing-protocol.mjs).
     most = spec.get("samplesPerRound", 1)
-    wanted = round(4 * most * spec["minRoundNs"] / max(1, batch_ns))
+    wanted = round(4 * most * spec["minRoundNs"] / max(1, slowest_ns))
     affordable = 25 * most * spec["minRoundNs"] // max(1, wall_ns)
     samples_per_round[0] = int(max(1, min(most, wanted, affordable)))
     original_ns, candidate_ns = [], []

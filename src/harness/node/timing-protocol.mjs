@@ -24,6 +24,9 @@ function halfWidth(originalNs, candidateNs) {
  * Times `original` against `candidate` on `callCount` calls. `timeBatch(entry, repeats)` replays every call
  * `repeats` times on one side and returns the nanoseconds it took.
  */
+// The slower side's batch stops growing at this many minimum rounds (see sizeBatch).
+const slowBatchRounds = 10;
+
 export async function measureInterleaved({ original, candidate, spec, callCount, timeBatch }) {
   const maxRepeats = Math.max(1, Math.min(100_000, Math.floor(200_000 / callCount)));
   let samplesPerRound = 1;
@@ -32,13 +35,20 @@ export async function measureInterleaved({ original, candidate, spec, callCount,
     for (;;) {
       let fastest = Number.POSITIVE_INFINITY;
       let fastestWall = Number.POSITIVE_INFINITY;
+      const best = new Map();
       for (const entry of [original, candidate, candidate, original]) {
         const started = process.hrtime.bigint();
-        fastest = Math.min(fastest, await timeBatch(entry, repeats));
+        const ns = await timeBatch(entry, repeats);
+        best.set(entry, Math.min(best.get(entry) ?? Number.POSITIVE_INFINITY, ns));
+        fastest = Math.min(fastest, ns);
         fastestWall = Math.min(fastestWall, Number(process.hrtime.bigint() - started));
       }
-      const sized = { repeats, batchNs: fastest, wallNs: fastestWall };
-      if (fastest >= spec.minRoundNs || repeats >= maxRepeats) return sized;
+      // The slower side's batch: when the sides differ a hundredfold (a quadratic candidate on grown inputs),
+      // sizing by the faster side alone would make every batch of the slower one last seconds.
+      const slowest = Math.max(...best.values());
+      const sized = { repeats, batchNs: fastest, slowestNs: slowest, wallNs: fastestWall };
+      if (fastest >= spec.minRoundNs || slowest >= slowBatchRounds * spec.minRoundNs || repeats >= maxRepeats)
+        return sized;
       const wanted = Math.ceil((repeats * spec.minRoundNs * 1.1) / Math.max(1, fastest));
       let next = Math.min(maxRepeats, Math.max(repeats * 2, Math.min(wanted, repeats * 16)));
       // Once the clock resolves a batch well (minRoundNs / 20), its growth stops where copying fresh arguments
@@ -48,6 +58,7 @@ export async function measureInterleaved({ original, candidate, spec, callCount,
         const affordable = Math.floor((repeats * 100 * spec.minRoundNs) / Math.max(1, fastestWall));
         next = Math.min(next, affordable);
       }
+      next = Math.min(next, Math.floor((repeats * slowBatchRounds * spec.minRoundNs) / Math.max(1, slowest)));
       if (next <= repeats) return sized;
       repeats = next;
     }
@@ -78,7 +89,7 @@ export async function measureInterleaved({ original, candidate, spec, callCount,
   // batches whose fresh arguments cost far more to copy than the calls take (a round keeps within 25 minimum
   // rounds of batch cost per sample asked for).
   const most = spec.samplesPerRound ?? 1;
-  const wantedSamples = Math.round((4 * most * spec.minRoundNs) / Math.max(1, sized.batchNs));
+  const wantedSamples = Math.round((4 * most * spec.minRoundNs) / Math.max(1, sized.slowestNs));
   const affordable = Math.floor((25 * most * spec.minRoundNs) / Math.max(1, sized.wallNs));
   samplesPerRound = Math.max(1, Math.min(most, wantedSamples, affordable));
   const originalNs = [];
