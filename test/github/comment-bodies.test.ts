@@ -10,6 +10,7 @@ import { functionPatch } from '../../src/report/comment-parts.js';
 import { renderImportComment, renderSuggestionComment } from '../../src/report/review-comment.js';
 import { renderSweepBody } from '../../src/report/sweep-body.js';
 import { expectGolden } from '../helpers/golden.js';
+import { sampleEstimate } from '../report/sample-report.js';
 import { reportWith, suggestionFor } from './report-fixture.js';
 
 const run = promisify(execFile);
@@ -33,13 +34,7 @@ const withImports = suggestionFor({
 
 describe('comment bodies', () => {
   it("a suggestion measured at scale: a row per scale, where the inputs came from, each version's complexity", () => {
-    const estimate = (speedup: number) => ({
-      speedup,
-      low: speedup * 0.9,
-      high: speedup * 1.1,
-      confidence: 0.95,
-      resamples: 2000,
-    });
+    const estimate = sampleEstimate;
     const row = (factor: number, originalNs: number, speedup: number) => ({
       factor,
       n: 5 * factor,

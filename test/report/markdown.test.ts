@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderJsonReport, renderMarkdownReport, suggestionBlock } from '../../src/report/index.js';
 import { expectGolden } from '../helpers/golden.js';
-import { sampleReport, sampleSuggestion } from './sample-report.js';
+import { sampleEstimate, sampleReport, sampleSuggestion } from './sample-report.js';
 
 describe('Markdown report', () => {
   it('renders a suggestion, its benchmark table and the skipped functions (process sandbox)', () => {
@@ -87,13 +87,7 @@ describe('Markdown report', () => {
   });
 
   it("rests the headline on the repository's own benchmark, with its rows (untrusted names escaped) and notes", () => {
-    const estimate = (speedup: number) => ({
-      speedup,
-      low: speedup * 0.9,
-      high: speedup * 1.1,
-      confidence: 0.95,
-      resamples: 2000,
-    });
+    const estimate = sampleEstimate;
     const row = (task: string, originalMedianNs: number, speedup: number) => ({
       file: 'bench/posts.bench.ts',
       task,

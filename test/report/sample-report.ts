@@ -1,5 +1,10 @@
 import type { RunReport, SuggestionReport } from '../../src/report/index.js';
 
+/** A speedup with a ±10% interval, as the reports show it. */
+export function sampleEstimate(speedup: number) {
+  return { speedup, low: speedup * 0.9, high: speedup * 1.1, confidence: 0.95, resamples: 2000 };
+}
+
 export const sampleSuggestion: SuggestionReport = {
   path: 'src/posts.js',
   name: 'sharedTags',
