@@ -9,6 +9,7 @@ const out = process.env.AFTERBURNER_BENCH_OUT;
 const maxTime = Number(process.env.AFTERBURNER_BENCH_MAX_TIME || '0.5');
 const tasks = [];
 const patched = new WeakSet();
+const reported = new WeakSet();
 
 function patchBenchmarkJs(Benchmark) {
   if (!Benchmark || typeof Benchmark !== 'function' || patched.has(Benchmark)) return;
@@ -18,8 +19,11 @@ function patchBenchmarkJs(Benchmark) {
   if (typeof emit !== 'function') return;
   Benchmark.prototype.emit = function (type, ...rest) {
     const name = typeof type === 'string' ? type : type?.type;
-    // A Suite shares the prototype's emit through its own mixin; only single benchmarks carry stats.
-    if (name === 'complete' && this instanceof Benchmark && this.stats && !this.error) {
+    // A Suite shares the prototype's emit through its own mixin; only single benchmarks carry stats. An async run
+    // emits `complete` twice on each benchmark (and once on the clones it measures with, `_original` set).
+    const original = this instanceof Benchmark && !this._original;
+    if (name === 'complete' && original && !reported.has(this) && this.stats && !this.error) {
+      reported.add(this);
       const mean = this.stats.mean;
       if (Number.isFinite(mean) && mean > 0)
         tasks.push({ name: String(this.name ?? this.id), ns: mean * 1e9 });
