@@ -130,6 +130,27 @@ describe('list-membership-set', () => {
   ])('names the condition a membership test in a loop fails: %s', async (source, why) => {
     expect(await nearMissOf(source, listMembershipSet, 'python')).toMatch(why);
   });
+
+  it.each([
+    ['a set literal (networkx BFS)', 'visited = {source}', 'visited.add(child)'],
+    ['set()', 'visited = set()', 'visited.add(child)'],
+    ['a dict', 'visited = {}', 'visited[child] = node'],
+    ['a dict comprehension', 'visited = {source: None}', 'visited[child] = node'],
+  ])('says nothing when the container is already %s: its test is O(1)', async (_, binding, mark) => {
+    const source = [
+      'def reach(graph, source):',
+      `    ${binding}`,
+      '    queue = [source]',
+      '    for node in queue:',
+      '        for child in graph[node]:',
+      '            if child not in visited:',
+      `                ${mark}`,
+      '                queue.append(child)',
+      '    return queue',
+    ].join('\n');
+    expect(await nearMissOf(source, listMembershipSet, 'python')).toBeNull();
+    expect(await rewrite(source, [listMembershipSet], 'python')).toBeNull();
+  });
 });
 
 describe('dedupe-seen-set', () => {

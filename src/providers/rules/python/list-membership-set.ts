@@ -82,6 +82,9 @@ function planReceiver(snippet: FunctionSnippet, receiver: string, tests: Node[])
   const last = tests[tests.length - 1];
   if (!body || !first || !last) return null;
   const occurrences = pythonOccurrences(fn, receiver);
+  // Already a set or a dict (`visited = {source}` in a BFS): its membership test is O(1), nothing to say.
+  const bound = singleAssignment(occurrences);
+  if (bound && isHashedContainer(bound.value)) return null;
   const unsafe = occurrences.find(({ use }) => use === 'unsafe');
   if (unsafe) {
     return {
@@ -130,6 +133,15 @@ function planReceiver(snippet: FunctionSnippet, receiver: string, tests: Node[])
     return { start: snippet.start(operand), end: snippet.end(operand), text: setName };
   });
   return [declaration, ...replacements];
+}
+
+const hashedBuilders = new Set(['set', 'frozenset', 'dict', 'defaultdict', 'Counter', 'OrderedDict']);
+
+function isHashedContainer(value: Node): boolean {
+  if (['set', 'set_comprehension', 'dictionary', 'dictionary_comprehension'].includes(value.type))
+    return true;
+  const callee = value.type === 'call' ? value.childForFieldName('function') : null;
+  return callee?.type === 'identifier' && hashedBuilders.has(callee.text);
 }
 
 function isSequenceValue(value: Node): boolean {
