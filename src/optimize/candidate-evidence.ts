@@ -1,5 +1,5 @@
 import { headlineEstimate } from '../harness/scaled-benchmark.js';
-import type { Evaluation, RecordedDifference, TestFailure } from '../harness/types.js';
+import type { Evaluation, RecordedDifference, RepoBenchComparison, TestFailure } from '../harness/types.js';
 import type { Provider } from '../providers/types.js';
 
 /** `model <name>`, or `rule catalog` for the offline rules (whose answers name their rules themselves). */
@@ -39,6 +39,8 @@ export interface CandidateEvidence {
   difference?: RecordedDifference;
   /** Its measured speedup over the original with the interval, when it was timed. */
   estimate?: { speedup: number; low: number; high: number; confidence: number };
+  /** The repository's own benchmarks it was compared on, when they ran (the rows a rejection rests on). */
+  repository?: RepoBenchComparison[];
   /** It became the best candidate so far. */
   kept?: boolean;
 }
@@ -46,6 +48,7 @@ export interface CandidateEvidence {
 // Enough for a long assertion diff; a test log of megabytes must not reach the JSON report or the prompt.
 export const maxReasonChars = 4000;
 const maxFailingTests = 10;
+const maxRepositoryRows = 20;
 const maxFailureChars = 600;
 const maxValueChars = 500;
 /** Failing tests named in the text (the rest are counted); the JSON keeps up to maxFailingTests. */
@@ -58,7 +61,7 @@ function bounded(text: string, max: number): string {
 /** The evidence fields of a harness verdict on a candidate that ran. */
 export function evidenceOfEvaluation(
   evaluation: Evaluation,
-): Pick<CandidateEvidence, 'verdict' | 'reason' | 'failingTests' | 'difference' | 'estimate'> {
+): Pick<CandidateEvidence, 'verdict' | 'reason' | 'failingTests' | 'difference' | 'estimate' | 'repository'> {
   const estimate = evaluation.benchmark && { ...headlineEstimate(evaluation.benchmark) };
   if (estimate) delete (estimate as { resamples?: number }).resamples;
   if (evaluation.status === 'verified') return { verdict: 'faster', estimate };
@@ -91,8 +94,10 @@ export function evidenceOfEvaluation(
     // Correct, but the verdict policy found it slower on the tests' own inputs or worse in complexity.
     case 'not-faster':
     case 'regression':
-    case 'asymptotically-worse':
-      return { verdict: 'not-faster', reason, estimate };
+    case 'asymptotically-worse': {
+      const repository = evaluation.benchmark?.repository?.slice(0, maxRepositoryRows);
+      return { verdict: 'not-faster', reason, estimate, ...(repository?.length ? { repository } : {}) };
+    }
     default:
       return { verdict: 'not-measured', reason, estimate };
   }

@@ -54,6 +54,14 @@ const timedComparison = {
 const inputSource = z.enum(['model']).optional();
 const scaleRow = z.object({ factor: count, n: count, source: inputSource, ...timedComparison });
 
+/** One task of a repository's own benchmark (harness RepoBenchComparison). */
+const repositoryRow = z.object({
+  file: path,
+  task: text(500),
+  kind: z.enum(['vitest-bench', 'benchmark.js', 'pytest-benchmark']),
+  ...timedComparison,
+});
+
 const benchmark = z.object({
   ...timedComparison,
   memory: z
@@ -69,17 +77,7 @@ const benchmark = z.object({
   scales: z.array(scaleRow).max(20).optional(),
   complexity: z.object({ original: complexityFit, candidate: complexityFit }).optional(),
   scaleNotes: z.array(text(500)).max(20).optional(),
-  repository: z
-    .array(
-      z.object({
-        file: path,
-        task: text(500),
-        kind: z.enum(['vitest-bench', 'benchmark.js', 'pytest-benchmark']),
-        ...timedComparison,
-      }),
-    )
-    .max(200)
-    .optional(),
+  repository: z.array(repositoryRow).max(200).optional(),
   repositoryNotes: z.array(text(2000)).max(20).optional(),
   decision: z
     .object({
@@ -133,6 +131,7 @@ const candidate = z.object({
   estimate: z
     .object({ speedup: positive, low: positive, high: positive, confidence: z.number().min(0).max(1) })
     .optional(),
+  repository: z.array(repositoryRow).max(20).optional(),
   kept: z.boolean().optional(),
 });
 // Iterations × candidates per function, with room for the rule catalog's and cached entries.

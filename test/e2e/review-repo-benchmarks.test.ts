@@ -100,11 +100,15 @@ describe("afterburner review with the repository's own benchmark (benchmark.js),
     expect(benchmark?.repository?.[0]?.rounds).toBeGreaterThanOrEqual(6);
   });
 
-  it('rejects the candidate that is slower on the benchmark, naming it', () => {
-    const tried = review.markdown;
-    expect(tried).toContain(
+  it('rejects the candidate that is slower on the benchmark, naming it, with the rows in the JSON', () => {
+    expect(review.markdown).toContain(
       "slower on the repository's benchmark benchmarks/bench-tags.js › distinctTags(2000 posts)",
     );
+    const rejected = review.report.suggestions[0]?.candidates?.find((c) => c.iteration === 1);
+    expect(rejected).toMatchObject({ verdict: 'not-faster' });
+    expect(rejected?.repository).toEqual([
+      expect.objectContaining({ task: 'distinctTags(2000 posts)', verdict: 'slower' }),
+    ]);
   });
 
   it('shows the benchmark as a row of the table and in the headline', () => {
