@@ -2,24 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { harnessDir } from './harness-layout.js';
 import { filesReaching, sourceFiles } from './js-tests.js';
-import type { RepoBenchSuite } from './repo-benchmarks.js';
+import { mentionedName, mentions, type RepoBenchSuite } from './repo-benchmarks.js';
 
 const vitestBenchName = /\.(bench|benchmark)\.(m|c)?(j|t)sx?$/;
 const importsVitest = /(?:from\s*|require\s*\(\s*)['"]vitest['"]/;
 const importsBenchmarkJs = /(?:from\s*|require\s*\(\s*|import\s*\(\s*)['"]benchmark['"]/;
 const typeScriptName = /\.(m|c)?tsx?$/;
-
-/** The name a benchmark must mention to be about the target: `Cache.get` → `get`, `Range.constructor` → `Range`. */
-export function mentionedName(qualified: string): string {
-  const parts = qualified.split('.');
-  const last = parts.at(-1) as string;
-  return last === 'constructor' || last === 'default' ? (parts.at(-2) ?? last) : last;
-}
-
-/** Whether `text` names `name` as a whole identifier. */
-export function mentions(text: string, name: string): boolean {
-  return new RegExp(`(^|[^\\w$])${name.replace(/[$]/g, '\\$')}($|[^\\w$])`).test(text);
-}
 
 function importsOwnPackage(text: string, packageName: string | undefined): boolean {
   if (!packageName) return false;

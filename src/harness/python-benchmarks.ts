@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { harnessDir } from './harness-layout.js';
-import { mentionedName, mentions } from './js-benchmarks.js';
 import { relevantPythonTestFiles } from './python-tests.js';
-import type { RepoBenchSuite } from './repo-benchmarks.js';
+import { mentionedName, mentions, type RepoBenchSuite } from './repo-benchmarks.js';
 
 // A pytest test that takes pytest-benchmark's fixture (pytest-codspeed's has the same name and call shape).
 const usesBenchmarkFixture = /^[ \t]*(?:async[ \t]+)?def[ \t]+test\w*[ \t]*\([^)]*\bbenchmark\b/m;

@@ -121,6 +121,11 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     return undefined;
   }
 
+  /** Where a side's replay copy sits (beside the target's file). */
+  private copyPath(role: 'original' | 'candidate'): string {
+    return replayCopyPath(this.target.path, role);
+  }
+
   protected get target(): Target {
     return this.options.target;
   }
@@ -175,7 +180,7 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
 
     const original = await this.replayCopy(fileText, 'original', target.startLine);
     if (!original.ok) return { ok: false, reason: `cannot load it beside a candidate: ${original.reason}` };
-    await workspace.writeFile(replayCopyPath(this.target.path, 'original'), original.text);
+    await workspace.writeFile(this.copyPath('original'), original.text);
     const check = await this.runVerifier(undefined, 0);
     const unkept = skippedCalls(await this.captureLines('skipped'));
     const failure = replayCheckFailure(check, unkept, target.name, this.options.minCapturedCalls);
@@ -223,15 +228,11 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
         tests,
       };
     }
-    await workspace.writeFile(replayCopyPath(this.target.path, 'candidate'), copy.text);
+    await workspace.writeFile(this.copyPath('candidate'), copy.text);
 
-    const result = await this.runVerifier(
-      replayCopyPath(this.target.path, 'candidate'),
-      this.options.rounds,
-      {
-        allow: this.options.allowedSideEffects,
-      },
-    );
+    const result = await this.runVerifier(this.copyPath('candidate'), this.options.rounds, {
+      allow: this.options.allowedSideEffects,
+    });
     if (result.status === 'tripwire') {
       return { status: 'rejected', stage: 'tripwire', reason: result.message, tests };
     }
@@ -334,8 +335,8 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
   private async calibrate(): Promise<string | undefined> {
     const copy = await this.replayCopy(this.options.fileText, 'candidate', this.target.startLine);
     if (!copy.ok) return `cannot load a second copy of the original: ${copy.reason}`;
-    await this.options.workspace.writeFile(replayCopyPath(this.target.path, 'candidate'), copy.text);
-    const run = await this.runVerifier(replayCopyPath(this.target.path, 'candidate'), this.options.rounds);
+    await this.options.workspace.writeFile(this.copyPath('candidate'), copy.text);
+    const run = await this.runVerifier(this.copyPath('candidate'), this.options.rounds);
     if (run.status !== 'measured') return `the A/A calibration run failed: ${describeRunner(run)}`;
     this.floors = noiseFloors(run, this.options.seed);
     this.calibration = calibrationOf(run, this.floors, this.options.seed);
@@ -400,7 +401,7 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
   ): Promise<RunnerResult> {
     const { workspace } = this.options;
     const spec = {
-      original: replayCopyPath(this.target.path, 'original'),
+      original: this.copyPath('original'),
       candidate,
       captureFile: captureFile(this.target.id),
       rounds,

@@ -95,7 +95,7 @@ export const replayDefaults = {
   scaleFactors: [] as readonly number[],
   scaleBudgetMs: 50,
   maxScaledCalls: 4,
-  repoBenchBudgetMs: 240_000,
+  repoBenchBudgetMs: defaults.repoBenchSeconds * 1000,
 };
 
 export type ResolvedReplayOptions = Required<Omit<ReplayHarnessOptions, 'testCommand'>> & {

@@ -44,6 +44,18 @@ const minPairs = 6;
 const maxPairs = 10;
 const maxSuites = 3;
 
+/** The name a benchmark must mention to be about the target: `Cache.get` → `get`, `Range.constructor` → `Range`. */
+export function mentionedName(qualified: string): string {
+  const parts = qualified.split('.');
+  const last = parts.at(-1) as string;
+  return last === 'constructor' || last === 'default' ? (parts.at(-2) ?? last) : last;
+}
+
+/** Whether `text` names `name` as a whole identifier. */
+export function mentions(text: string, name: string): boolean {
+  return new RegExp(`(^|[^\\w$])${name.replace(/[$]/g, '\\$')}($|[^\\w$])`).test(text);
+}
+
 /** Nanoseconds per operation of each task in one run's results, by task name. */
 export function parseRepoBenchResults(kind: RepoBenchKind, text: string): Map<string, number> {
   const tasks = new Map<string, number>();

@@ -46,7 +46,7 @@ export async function measureInterleaved({ original, candidate, spec, callCount,
       // The slower side's batch: when the sides differ a hundredfold (a quadratic candidate on grown inputs),
       // sizing by the faster side alone would make every batch of the slower one last seconds.
       const slowest = Math.max(...best.values());
-      const sized = { repeats, batchNs: fastest, slowestNs: slowest, wallNs: fastestWall };
+      const sized = { repeats, slowestNs: slowest, wallNs: fastestWall };
       if (fastest >= spec.minRoundNs || slowest >= slowBatchRounds * spec.minRoundNs || repeats >= maxRepeats)
         return sized;
       const wanted = Math.ceil((repeats * spec.minRoundNs * 1.1) / Math.max(1, fastest));
