@@ -16,7 +16,7 @@ export function addVerificationOptions(command: Command): Command {
     )
     .option(
       '--repo-bench-seconds <s>',
-      "time per candidate for the repository's own benchmarks that reach the function (vitest bench, benchmark.js, pytest-benchmark); 0 = skip them",
+      "time per candidate for the repository's own benchmarks that reach the function (vitest bench, benchmark.js, tinybench, mitata, pytest-benchmark); 0 = skip them",
       String(defaults.repoBenchSeconds),
     )
     .addOption(

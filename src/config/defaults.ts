@@ -18,7 +18,7 @@ export const defaults = {
   scaleLongEnoughUs: 20,
   /**
    * Per candidate, for running the repository's own benchmarks that reach the function (vitest bench files,
-   * benchmark.js scripts, pytest-benchmark tests) on both versions; 0 leaves them out.
+   * benchmark.js, tinybench and mitata scripts, pytest-benchmark tests) on both versions; 0 leaves them out.
    */
   repoBenchSeconds: 240,
   sandbox: 'auto',

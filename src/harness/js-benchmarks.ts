@@ -6,7 +6,14 @@ import { mentionedName, mentions, type RepoBenchSuite } from './repo-benchmarks.
 
 const vitestBenchName = /\.(bench|benchmark)\.(m|c)?(j|t)sx?$/;
 const importsVitest = /(?:from\s*|require\s*\(\s*)['"]vitest['"]/;
-const importsBenchmarkJs = /(?:from\s*|require\s*\(\s*|import\s*\(\s*)['"]benchmark['"]/;
+const importing = (name: string) =>
+  new RegExp(`(?:from\\s*|require\\s*\\(\\s*|import\\s*\\(\\s*)['"]${name}['"]`);
+/** Scripts run under bench-hooks.cjs, by the library they import. */
+const scriptKinds = [
+  { kind: 'benchmark.js', imports: importing('benchmark') },
+  { kind: 'tinybench', imports: importing('tinybench') },
+  { kind: 'mitata', imports: importing('mitata') },
+] as const;
 const typeScriptName = /\.(m|c)?tsx?$/;
 
 function importsOwnPackage(text: string, packageName: string | undefined): boolean {
@@ -32,7 +39,8 @@ export interface JsBenchmarkOptions {
 }
 
 /**
- * The package's own benchmarks that reach the target: vitest bench files and benchmark.js scripts that import its
+ * The package's own benchmarks that reach the target: vitest bench files and benchmark.js, tinybench and mitata
+ * scripts that import its
  * module (directly, through other modules, or through the package's own name, as es-toolkit's do) and mention the
  * function's name.
  */
@@ -53,12 +61,10 @@ export async function planJsBenchmarks(options: JsBenchmarkOptions): Promise<Rep
     const kind =
       isVitestBench && importsVitest.test(text)
         ? 'vitest-bench'
-        : importsBenchmarkJs.test(text)
-          ? 'benchmark.js'
-          : undefined;
+        : scriptKinds.find((k) => k.imports.test(text))?.kind;
     if (!kind) continue;
     if (!(reaching.has(file) || importsOwnPackage(text, packageName)) || !mentions(text, name)) continue;
-    if (kind === 'benchmark.js' && typeScriptName.test(file) && !options.typeScriptLoader) continue;
+    if (kind !== 'vitest-bench' && typeScriptName.test(file) && !options.typeScriptLoader) continue;
     const resultsFile = `${harnessDir}/repo-bench-${suites.length}.json`;
     const absoluteResults = posix.join(workspaceRoot, resultsFile);
     const workspaceFile = posix.join(cwd, file);

@@ -41,6 +41,7 @@ export class NodeHarness extends ReplayHarness<JsTestPlan> {
       'workload-generator.mjs',
       'jasmine-reporter.cjs',
       'bench-hooks.cjs',
+      'bench-loader.mjs',
     ];
     return { dir: nodeHarnessDir, files: this.compiled ? [...files, ...typeScriptLoaderFiles] : files };
   }

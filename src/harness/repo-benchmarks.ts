@@ -91,8 +91,8 @@ export function parseRepoBenchResults(kind: RepoBenchKind, text: string): Map<st
 }
 
 /**
- * The repository's own benchmarks that reach a target (vitest bench files, benchmark.js scripts, pytest-benchmark
- * tests), run on both versions: whole runs, original and candidate interleaved in alternating order (ABBA), each
+ * The repository's own benchmarks that reach a target (vitest bench files, benchmark.js, tinybench and mitata
+ * scripts, pytest-benchmark tests), run on both versions: whole runs, original and candidate interleaved in alternating order (ABBA), each
  * run giving one time per operation per task; the per-round ratios then go through the same paired comparison as
  * the replayed calls. The tools' own sampling is kept short: repeating whole processes is what captures the
  * between-process noise that one long run hides.

@@ -68,7 +68,7 @@ export interface RepoBenchComparison extends TimedComparison {
   file: string;
   /** The task's name as the tool reports it (`describe › bench`). */
   task: string;
-  kind: 'vitest-bench' | 'benchmark.js' | 'pytest-benchmark';
+  kind: 'vitest-bench' | 'benchmark.js' | 'tinybench' | 'mitata' | 'pytest-benchmark';
 }
 
 export interface ScaleBenchmark extends TimedComparison {

@@ -58,7 +58,7 @@ const scaleRow = z.object({ factor: count, n: count, source: inputSource, ...tim
 const repositoryRow = z.object({
   file: path,
   task: text(500),
-  kind: z.enum(['vitest-bench', 'benchmark.js', 'pytest-benchmark']),
+  kind: z.enum(['vitest-bench', 'benchmark.js', 'tinybench', 'mitata', 'pytest-benchmark']),
   ...timedComparison,
 });
 

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -39,6 +39,11 @@ describe("finding the repository's own JavaScript benchmarks that reach a functi
       // A TypeScript benchmark.js script needs the harness's loader.
       'benchmarks/bench-tags-ts.ts':
         "import Benchmark from 'benchmark';\nimport { distinctTags } from '../src/tags.js';\nnew Benchmark.Suite().add('d', () => distinctTags([])).run();\n",
+      // tinybench and mitata scripts, as ES modules.
+      'bench/tags.tinybench.mjs':
+        "import { Bench } from 'tinybench';\nimport { distinctTags } from '../src/tags.js';\nawait new Bench().add('d', () => distinctTags([])).run();\n",
+      'bench/tags.mitata.mjs':
+        "import { bench, run } from 'mitata';\nimport { distinctTags } from '../src/index.js';\nbench('d', () => distinctTags([]));\nawait run();\n",
       // A file named like a bench file that is not one (no vitest import), and a test.
       'src/tags.bench.js': 'exports.distinctTags = 1;\n',
       'test/tags.test.js': "const { distinctTags } = require('../src/tags.js');\n",
@@ -59,10 +64,12 @@ describe("finding the repository's own JavaScript benchmarks that reach a functi
       typeScriptLoader,
     });
 
-  it('finds benchmark.js scripts and vitest bench files that reach the module and name the function', async () => {
+  it('finds benchmark.js, tinybench and mitata scripts and vitest bench files that reach the module and name the function', async () => {
     const suites = await plan(false);
     expect(suites.map((s) => [s.file, s.kind])).toEqual([
       ['bench/tags.bench.ts', 'vitest-bench'],
+      ['bench/tags.mitata.mjs', 'mitata'],
+      ['bench/tags.tinybench.mjs', 'tinybench'],
       ['benchmarks/bench-tags.js', 'benchmark.js'],
     ]);
     expect(suites[0]?.command).toEqual([
@@ -73,16 +80,22 @@ describe("finding the repository's own JavaScript benchmarks that reach a functi
       '/work/.afterburner-harness/repo-bench-0.json',
       'bench/tags.bench.ts',
     ]);
-    expect(suites[1]).toMatchObject({
+    expect(suites[3]).toMatchObject({
       command: [
         'node',
         '--require',
         '/work/.afterburner-harness/bench-hooks.cjs',
         'benchmarks/bench-tags.js',
       ],
-      resultsFile: '.afterburner-harness/repo-bench-1.json',
-      env: { AFTERBURNER_BENCH_OUT: '/work/.afterburner-harness/repo-bench-1.json' },
+      resultsFile: '.afterburner-harness/repo-bench-3.json',
+      env: { AFTERBURNER_BENCH_OUT: '/work/.afterburner-harness/repo-bench-3.json' },
     });
+    expect(suites[2]?.command).toEqual([
+      'node',
+      '--require',
+      '/work/.afterburner-harness/bench-hooks.cjs',
+      'bench/tags.tinybench.mjs',
+    ]);
   });
 
   it('runs a TypeScript benchmark.js script through the loader when the harness has it', async () => {
@@ -217,6 +230,45 @@ describe('reading what a benchmark tool wrote', () => {
       // sum over 1 000 ints: between 100 ns and 10 ms, whatever the machine.
       expect(tasks.get('test_sum')).toBeGreaterThan(100);
       expect(tasks.get('test_sum')).toBeLessThan(1e7);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reads what tinybench and mitata scripts measure, through bench-hooks.cjs, in ns per operation by name', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'afterburner-bench-hooks-'));
+    try {
+      const loop = (n: number) => `() => { let s = 0; for (let i = 0; i < ${n}; i++) s += i; return s; }`;
+      await writeTree(dir, {
+        'tiny.mjs':
+          "import { Bench } from 'tinybench';\n" +
+          `const bench = new Bench({ time: 5000 });\nbench.add('sum 1000', ${loop(1000)}).add('sum 10', ${loop(10)});\n` +
+          'await bench.run();\n',
+        'mitata.mjs': `import { bench, run } from 'mitata';\nbench('sum 1000', ${loop(1000)});\nawait run();\n`,
+      });
+      await mkdir(join(dir, 'node_modules'));
+      for (const name of ['tinybench', 'mitata'])
+        await symlink(join(repoRoot, 'node_modules', name), join(dir, 'node_modules', name));
+      const measured = async (script: string) => {
+        const out = join(dir, `${script}.json`);
+        const hooks = join(repoRoot, 'src/harness/node/bench-hooks.cjs');
+        await run('node', ['--require', hooks, script], {
+          cwd: dir,
+          env: { ...process.env, AFTERBURNER_BENCH_OUT: out },
+        });
+        return parseRepoBenchResults('tinybench', await readFile(out, 'utf8'));
+      };
+      const tiny = await measured('tiny.mjs');
+      expect([...tiny.keys()]).toEqual(['sum 1000', 'sum 10']);
+      // 1 000 additions cost more than 10, and each lies between 1 ns and 1 ms whatever the machine.
+      expect(tiny.get('sum 1000')).toBeGreaterThan(tiny.get('sum 10') as number);
+      for (const ns of tiny.values()) expect(ns).toBeGreaterThan(1);
+      for (const ns of tiny.values()) expect(ns).toBeLessThan(1e6);
+      // mitata lists a benchmark twice in its report; it counts once.
+      const mitata = await measured('mitata.mjs');
+      expect([...mitata.keys()]).toEqual(['sum 1000']);
+      expect(mitata.get('sum 1000')).toBeGreaterThan(10);
+      expect(mitata.get('sum 1000')).toBeLessThan(1e6);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
