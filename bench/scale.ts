@@ -128,8 +128,14 @@ function exponents(b: Benchmark | undefined): string {
 
 function scales(b: Benchmark | undefined): string {
   if (!b) return '';
-  const rows = [{ factor: 1, n: b.n, estimate: b.estimate }, ...(b.scales ?? [])];
-  return rows.map((r) => `n=${r.n ?? '?'} ${r.estimate.speedup.toFixed(2)}x`).join(', ');
+  const rows = [b, ...(b.scales ?? [])];
+  const time = (ns: number) => (ns >= 1000 ? `${(ns / 1000).toPrecision(3)} µs` : `${ns.toPrecision(3)} ns`);
+  return rows
+    .map(
+      (r) =>
+        `n=${r.n ?? '?'} ${r.estimate.speedup.toFixed(2)}x (${time(r.originalMedianNs / r.calls)} → ${time(r.candidateMedianNs / r.calls)})`,
+    )
+    .join(', ');
 }
 
 const results: { within: boolean[]; verdictOk: boolean }[] = [];
