@@ -2,8 +2,10 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { createParser } from '../detect/tree-sitter.js';
 import type { Language } from '../detect/types.js';
 import type { SideEffect } from '../harness/types.js';
-import { type JsBinding, jsBindings, jsCapabilities } from './capabilities-js.js';
-import { type PyBinding, pythonBindings, pythonCapabilities } from './capabilities-python.js';
+import { jsCapabilities } from './capabilities-js.js';
+import { type JsBinding, jsBindings } from './capabilities-js-bindings.js';
+import { pythonCapabilities } from './capabilities-python.js';
+import { type PyBinding, pythonBindings } from './capabilities-python-bindings.js';
 import { capabilityReason, kindsOf } from './capability-list.js';
 import { languageInfo, parseIn as parse } from './languages.js';
 
