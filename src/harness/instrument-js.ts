@@ -1,5 +1,5 @@
 import type { Node } from 'web-tree-sitter';
-import { commonJsTarget } from '../detect/languages/ecmascript.js';
+import { commonJsTarget } from '../detect/languages/ecmascript-module-level.js';
 import {
   ecmascriptFunctionTypes,
   functionDeclarationTypes,
