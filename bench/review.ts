@@ -88,7 +88,11 @@ async function review(label: string, cache: boolean): Promise<void> {
       minSpeedup: 0.1,
       rounds: 30,
       sandbox: (process.env.BENCH_SANDBOX ?? 'process') as SandboxMode,
-      image: process.env.AFTERBURNER_IMAGE ?? 'afterburner-sandbox:bookworm',
+      images: {
+        image: process.env.AFTERBURNER_IMAGE ?? 'afterburner-sandbox:bookworm',
+        pythonImage: 'unused',
+        images: {},
+      },
       cacheDir: cache ? undefined : false,
       trajectoryDir: false,
     });
@@ -114,7 +118,11 @@ async function review(label: string, cache: boolean): Promise<void> {
         minSpeedup: 0.1,
         rounds: 30,
         sandbox: (process.env.BENCH_SANDBOX ?? 'process') as SandboxMode,
-        image: process.env.AFTERBURNER_IMAGE ?? 'afterburner-sandbox:bookworm',
+        images: {
+          image: process.env.AFTERBURNER_IMAGE ?? 'afterburner-sandbox:bookworm',
+          pythonImage: 'unused',
+          images: {},
+        },
         trajectoryDir: false,
       });
       console.log(

@@ -3,13 +3,14 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveStatePaths } from './cache/index.js';
 import { defaults } from './config/defaults.js';
-import { loadFileConfig } from './config/file-config.js';
+import { imageFor, type RunConfig } from './config/run-config.js';
+import { languageNames } from './config/settings.js';
 import { testFileReason } from './detect/file-filters.js';
 import { declaresPackages, describeHeadDependencies } from './detect/head-dependencies.js';
 import { headTree } from './detect/head-tree.js';
 import { detectChangedFunctions } from './detect/index.js';
 import { repositoryIdentity } from './detect/repository-identity.js';
-import type { DetectResult, Target } from './detect/types.js';
+import type { DetectFilterOptions, DetectResult, Target } from './detect/types.js';
 import { AfterburnerError } from './errors.js';
 import { headlineEstimate, NodeHarness, resolveTestCommand } from './harness/index.js';
 import { PythonHarness } from './harness/python-harness.js';
@@ -24,7 +25,7 @@ import { createSandbox } from './sandbox/create-sandbox.js';
 import type { RequiredImage } from './sandbox/docker-sandbox.js';
 import { RunDir, reapRunDirs } from './sandbox/run-dir.js';
 import { SetupFailedError } from './sandbox/setup-error.js';
-import { defaultImages, type Sandbox, type SandboxMode } from './sandbox/types.js';
+import type { Sandbox, SandboxMode } from './sandbox/types.js';
 import { filterTargets } from './sweep/select-targets.js';
 import { version } from './version.js';
 
@@ -43,10 +44,9 @@ export interface ReviewOptions extends Omit<OptimizeSettings, 'provider'> {
   sandbox: SandboxMode;
   /** Set where untrusted code must not run unisolated: 'auto' then fails instead of using processes. */
   refuseProcessFallback?: string;
-  image: string;
+  /** The sandbox section's images: `image`, `pythonImage` and per-language `images` (see imageFor). */
+  images: Pick<RunConfig['sandbox'], 'image' | 'pythonImage' | 'images'>;
   testCommand?: string;
-  /** Sandbox image for Python targets (`image` is for JavaScript and TypeScript). */
-  pythonImage?: string;
   /** Where the user sets each image, named when it is missing (default: the CLI's flags). */
   imageSettings?: { javascript: string; python: string };
   /** Installs dependencies once, with network, before anything untrusted runs (e.g. `npm ci`). */
@@ -65,8 +65,10 @@ export interface ReviewOptions extends Omit<OptimizeSettings, 'provider'> {
   progress?: ProgressListener;
   /** Targets the caller already chose (sweeps, filtered reviews); when set, base/head are not diffed. */
   detection?: DetectResult;
-  /** Globs over paths that narrow the diffed files, over `.afterburner.yml`'s `detect.include`/`exclude`. */
-  paths?: { include?: string[]; exclude?: string[] };
+  /** The detect section: which files and functions of the diff are looked at. */
+  detect?: DetectFilterOptions;
+  /** Lines about the configuration itself (a setting the head's file could not change), for the report. */
+  configNotices?: string[];
   /** At most this many targets, the first in path order; the rest are listed as skipped. */
   maxFunctions?: number;
 }
@@ -211,16 +213,15 @@ const cliImageSettings = {
 function requiredImages(options: ReviewOptions, targets: Target[]): RequiredImage[] {
   const settings = options.imageSettings ?? cliImageSettings;
   const required: RequiredImage[] = [];
-  if (targets.some((t) => t.language !== 'python')) {
+  for (const language of new Set(targets.map((t) => t.language))) {
+    const image = imageFor(options.images, language);
+    if (required.some((r) => r.image === image)) continue;
+    const python = language === 'python';
     required.push({
-      image: options.image,
-      use: 'JavaScript/TypeScript targets',
-      setting: settings.javascript,
+      image,
+      use: python ? 'Python targets' : 'JavaScript/TypeScript targets',
+      setting: python ? settings.python : settings.javascript,
     });
-  }
-  if (targets.some((t) => t.language === 'python')) {
-    const image = options.pythonImage ?? defaultImages.python;
-    required.push({ image, use: 'Python targets', setting: settings.python });
   }
   return required;
 }
@@ -250,10 +251,7 @@ async function reviewIn(options: ReviewOptions, runId: string, runDir: RunDir): 
       repo: options.repo,
       base: options.base,
       head: options.head,
-      ...(
-        await loadFileConfig(options.repo)
-      ).detect,
-      ...options.paths,
+      ...options.detect,
     }));
   const detection =
     options.maxFunctions === undefined
@@ -282,7 +280,7 @@ async function reviewIn(options: ReviewOptions, runId: string, runDir: RunDir): 
       .filter((s) => s.reason !== testFileReason)
       .map((s) => ({ ...s, stage: 'detect' as const })),
     usage: { inputTokens: 0, outputTokens: 0 },
-    notices: [],
+    notices: [...(options.configNotices ?? [])],
   };
   if (detection.targets.length === 0) {
     progress.notice('No changed functions to optimize.');
@@ -311,12 +309,10 @@ async function reviewIn(options: ReviewOptions, runId: string, runDir: RunDir): 
   const images = requiredImages(options, targets);
   const sandbox = await createSandbox({
     mode: options.sandbox,
-    image: images[0]?.image ?? options.image,
-    images: {
-      javascript: options.image,
-      typescript: options.image,
-      python: options.pythonImage ?? defaultImages.python,
-    },
+    image: images[0]?.image ?? imageFor(options.images, 'javascript'),
+    images: Object.fromEntries(
+      languageNames.map((language) => [language, imageFor(options.images, language)]),
+    ),
     required: images,
     runId,
     tempParent: runDir.path,

@@ -1,7 +1,9 @@
 import * as core from '@actions/core';
 import { actionStateRoot } from '../cache/index.js';
 import { plainProgress } from '../cli/progress-printer.js';
-import { loadFileConfig } from '../config/file-config.js';
+import { loadRunFiles } from '../config/file-config.js';
+import { pipelineOptions } from '../config/pipeline-options.js';
+import { type RunConfig, resolveRunConfig } from '../config/run-config.js';
 import { readFileAt } from '../detect/git.js';
 import { detectChangedFunctions } from '../detect/index.js';
 import { decodeSource } from '../detect/read-sources.js';
@@ -37,7 +39,7 @@ function readInputs(env: NodeJS.ProcessEnv): ActionInputs {
   // The runner masks them in lines we do not write ourselves, too.
   for (const secret of secretsInEnv(env)) core.setSecret(secret);
   const raw = Object.fromEntries(inputNames.map((name) => [name, core.getInput(name)]));
-  const inputs = parseInputs(raw);
+  const inputs = parseInputs(raw, env);
   for (const secret of [inputs.apiKey, inputs.githubToken]) if (secret) core.setSecret(secret);
   addSecrets(inputs.apiKey, inputs.githubToken);
   for (const name of secretInputs) delete env[`INPUT_${name.toUpperCase()}`];
@@ -72,8 +74,8 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
         login: inputs.botLogin,
       })
     : undefined;
-  const pipeline = pipelineOptions(inputs, env, token);
-  addSecrets(token, pipeline.apiKey);
+  const pipeline = (config: RunConfig) => actionPipeline(config, env, token);
+  addSecrets(token, pipeline(inputs.config).apiKey);
 
   let outputs: Outputs;
   if (mode === 'review') {
@@ -84,14 +86,17 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
       env.GITHUB_EVENT_NAME === 'pull_request_target' &&
       !!event.headRepo &&
       event.headRepo !== event.baseRepo;
-    if (forkUnderTarget && inputs.sandbox === 'process') {
-      // pull_request_target holds a write token and secrets; a fork's code may only run fully isolated.
-      throw new AfterburnerError(
-        'usage',
-        "input 'sandbox': a fork's pull request under pull_request_target runs untrusted code next to a write token; use sandbox: docker (or auto)",
-      );
-    }
-    outputs = await review({ inputs, event, client, pipeline, workspace, outDir, fork: isFork(env, event) });
+    outputs = await review({
+      inputs,
+      env,
+      event,
+      client,
+      pipeline,
+      workspace,
+      outDir,
+      fork: isFork(env, event),
+      forkUnderTarget,
+    });
   } else if (mode === 'post') {
     if (event.kind !== 'post') {
       throw new AfterburnerError('usage', `input 'mode': post needs a workflow_run event`);
@@ -106,7 +111,7 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
     }
     const sha = event.kind === 'sweep' ? event.sha : event.head;
     const branch = event.kind === 'sweep' ? event.branch : undefined;
-    outputs = await sweep({ inputs, mode, sha, branch, client, pipeline, workspace, outDir });
+    outputs = await sweep({ inputs, env, mode, sha, branch, client, pipeline, workspace, outDir });
   }
   const { report } = outputs;
   let summary = renderMarkdownReport(report);
@@ -138,26 +143,15 @@ export async function runAction(env: NodeJS.ProcessEnv = process.env): Promise<v
 
 type PipelineOptions = Omit<ReviewOptions, 'repo' | 'base' | 'head' | 'detection'>;
 
-function pipelineOptions(inputs: ActionInputs, env: NodeJS.ProcessEnv, token?: string): PipelineOptions {
-  const provider = inputs.provider ?? 'rules';
-  // GitHub Models takes the workflow token; other providers their own key (input, or the usual variables).
-  const apiKey =
-    inputs.apiKey ?? apiKeyFromEnv({ ...env, ...(token ? { GITHUB_TOKEN: token } : {}) }, provider);
+function actionPipeline(config: RunConfig, env: NodeJS.ProcessEnv, token?: string): PipelineOptions {
+  const provider = config.optimize.provider;
   return {
-    provider,
-    model: inputs.model,
-    baseUrl: inputs.baseUrl,
-    apiKey,
-    instruction: inputs.instruction,
-    iterations: inputs.iterations,
-    candidates: inputs.candidates,
-    minSpeedup: inputs.minSpeedup,
-    rounds: inputs.rounds,
-    scale: inputs.scale,
-    repoBenchSeconds: inputs.repoBenchSeconds,
-    budget: inputs.budget,
-    price: inputs.price,
-    sandbox: inputs.sandbox,
+    ...pipelineOptions(config),
+    // GitHub Models takes the workflow token; other providers their own key (input, or the usual variables).
+    apiKey:
+      config.optimize.apiKey ??
+      apiKeyFromEnv({ ...env, ...(token ? { GITHUB_TOKEN: token } : {}) }, provider),
+    cacheDir: config.optimize.cache ? undefined : false,
     // State (cache, trajectories) lives in the runner's tool cache, keyed by repository; never in the checkout.
     stateDir: actionStateRoot(env),
     repositoryId: env.GITHUB_REPOSITORY || undefined,
@@ -165,19 +159,31 @@ function pipelineOptions(inputs: ActionInputs, env: NodeJS.ProcessEnv, token?: s
     // and pull request and model code would run with network: never unisolated unless asked for by name.
     refuseProcessFallback:
       "the Action does not run pull request or model code unisolated on its own: install Docker on the runner, or set input 'sandbox' to process to accept that",
-    image: inputs.image,
-    pythonImage: inputs.pythonImage,
     imageSettings: {
       javascript: "input 'image' (or 'images': javascript=IMAGE)",
-      python: "input 'images' (python=IMAGE)",
+      python: "input 'python-image' (or 'images': python=IMAGE)",
     },
-    testCommand: inputs.testCommand,
-    setupCommand: inputs.setupCommand,
     repository: env.GITHUB_REPOSITORY
       ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}`
       : undefined,
     progress: plainProgress((line) => core.info(line.trimEnd())),
   };
+}
+
+/**
+ * The inputs layered over `.afterburner.yml`: the file at `trusted` (a review's base, or the swept commit) for
+ * every setting, the checkout's only for those that narrow what is looked at.
+ */
+async function withFiles(
+  inputs: ActionInputs,
+  env: NodeJS.ProcessEnv,
+  workspace: string,
+  trusted: string,
+): Promise<{ inputs: ActionInputs; config: RunConfig; ignored: string[] }> {
+  const files = await loadRunFiles(workspace, trusted);
+  const { config, ignored } = resolveRunConfig({ surface: 'action', explicit: inputs.given, env, ...files });
+  const { commentStyle, commentWhenEmpty, botLogin } = config.publish;
+  return { inputs: { ...inputs, commentStyle, commentWhenEmpty, botLogin }, config, ignored };
 }
 
 /** Under `pull_request`, a fork's pull request gets a read-only token and no secrets. */
@@ -187,14 +193,16 @@ function isFork(env: NodeJS.ProcessEnv, event: { headRepo?: string; baseRepo: st
 
 async function review(input: {
   inputs: ActionInputs;
+  env: NodeJS.ProcessEnv;
   event: Extract<Awaited<ReturnType<typeof readEvent>>, { kind: 'review' }>;
   client?: GitHubClient;
-  pipeline: PipelineOptions;
+  pipeline: (config: RunConfig) => PipelineOptions;
   workspace: string;
   outDir: string;
   fork: boolean;
+  forkUnderTarget: boolean;
 }): Promise<Outputs> {
-  const { inputs, client, workspace } = input;
+  const { client, workspace } = input;
   let { event } = input;
   if (event.needsPullLookup) {
     if (!client)
@@ -203,16 +211,31 @@ async function review(input: {
     event = { ...event, base: pull.baseSha, head: pull.headSha, headRepo: pull.headRepo };
     await ensureCommits(workspace, pull.number, [pull.baseSha, pull.headSha]);
   }
+  // The checkout is the pull request's head: its own .afterburner.yml may narrow what is looked at, nothing more.
+  const { inputs, config, ignored } = await withFiles(input.inputs, input.env, workspace, event.base);
+  if (input.forkUnderTarget && config.sandbox.mode === 'process') {
+    // pull_request_target holds a write token and secrets; a fork's code may only run fully isolated.
+    throw new AfterburnerError(
+      'usage',
+      "input 'sandbox': a fork's pull request under pull_request_target runs untrusted code next to a write token; use sandbox: docker (or auto)",
+    );
+  }
+  const pipeline = input.pipeline(config);
   const changed = await detectChangedFunctions({
     repo: workspace,
     base: event.base,
     head: event.head,
-    ...(await loadFileConfig(workspace)).detect,
+    ...pipeline.detect,
   });
-  const detection = filterTargets(changed, { ...inputs, maxFunctions: inputs.maxFunctions });
+  const detection = filterTargets(changed, {
+    include: [],
+    exclude: [],
+    maxFunctions: config.detect.maxFunctions ?? Number.POSITIVE_INFINITY,
+  });
   const report: RunReport = {
     ...(await runReview({
-      ...input.pipeline,
+      ...pipeline,
+      configNotices: ignored,
       repo: workspace,
       base: event.base,
       head: event.head,
@@ -262,28 +285,40 @@ async function checkShardSuggestions(report: RunReport, workspace: string): Prom
 
 async function sweep(input: {
   inputs: ActionInputs;
+  env: NodeJS.ProcessEnv;
   mode: 'sweep' | 'merge';
   sha: string;
   branch?: string;
   client?: GitHubClient;
-  pipeline: PipelineOptions;
+  pipeline: (config: RunConfig) => PipelineOptions;
   workspace: string;
   outDir: string;
 }): Promise<Outputs> {
-  const { inputs, client, workspace } = input;
+  const { client, workspace } = input;
+  let { inputs } = input;
   let report: RunReport;
   let name = 'afterburner-report';
   if (input.mode === 'merge') {
     if (!inputs.reports) throw new AfterburnerError('usage', "input 'reports' is needed in mode merge");
     report = await checkShardSuggestions(mergeReports(await readShardReports(inputs.reports)), workspace);
   } else {
+    // The swept commit is the default branch's: its file is trusted as a whole.
+    const resolved = await withFiles(inputs, input.env, workspace, input.sha);
+    inputs = resolved.inputs;
+    const { detect } = resolved.config;
     const detection: DetectResult = await selectSweepTargets({
       repo: workspace,
       head: input.sha,
-      filter: { ...inputs, shard: inputs.shard },
+      filter: {
+        include: detect.include,
+        exclude: detect.exclude,
+        ...(detect.languages ? { languages: detect.languages } : {}),
+        maxFunctions: detect.maxFunctions ?? Number.POSITIVE_INFINITY,
+        shard: inputs.shard,
+      },
     });
     report = await runReview({
-      ...input.pipeline,
+      ...input.pipeline(resolved.config),
       repo: workspace,
       base: input.sha,
       head: input.sha,

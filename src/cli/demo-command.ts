@@ -25,8 +25,11 @@ export async function demoCommand(options: DemoOptions, io: CommandIO): Promise<
         head: fixture.head,
         out: resolve(io.cwd, options.out),
         json: resolve(io.cwd, options.json),
-        sandbox: options.sandbox,
-        rounds: options.rounds,
+        settings: new Map(
+          Object.entries({ sandbox: options.sandbox, rounds: options.rounds }).filter(
+            ([, value]) => value !== undefined,
+          ),
+        ),
       },
       io,
     );

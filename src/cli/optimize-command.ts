@@ -1,13 +1,12 @@
 import { posix, resolve } from 'node:path';
-import type { RawReviewFlags } from '../config/review-flags.js';
 import { assertWorkTree, readFileAt, resolveCommit } from '../detect/git.js';
 import { languageForPath } from '../detect/languages/index.js';
 import type { DetectResult, Target } from '../detect/types.js';
 import { AfterburnerError } from '../errors.js';
 import type { RunReport } from '../report/index.js';
-import { type CommandIO, reviewCommand } from './review-command.js';
+import { type CommandIO, type ReviewRequest, reviewCommand } from './review-command.js';
 
-export interface RawOptimizeFlags extends Omit<RawReviewFlags, 'base' | 'head'> {
+export interface OptimizeRequest extends Omit<ReviewRequest, 'base' | 'head'> {
   ref?: string;
 }
 
@@ -64,15 +63,15 @@ export async function findTarget(repo: string, commit: string, spec: string): Pr
 /** `afterburner optimize FILE:FUNCTION`: the review pipeline on one named function, changed or not. */
 export async function optimizeCommand(
   spec: string,
-  raw: RawOptimizeFlags,
+  request: OptimizeRequest,
   io: CommandIO,
 ): Promise<RunReport> {
-  const repo = resolve(io.cwd, raw.repo ?? '.');
+  const repo = resolve(io.cwd, request.repo ?? '.');
   await assertWorkTree(repo);
-  const ref = raw.ref ?? 'HEAD';
+  const ref = request.ref ?? 'HEAD';
   const commit = await resolveCommit(repo, ref);
   const target = await findTarget(repo, commit, spec);
   const detection: DetectResult = { mergeBase: commit, headSha: commit, targets: [target], skipped: [] };
-  const { ref: _ref, ...flags } = raw;
-  return reviewCommand({ ...flags, repo, base: ref, head: ref }, io, detection);
+  const { ref: _ref, ...rest } = request;
+  return reviewCommand({ ...rest, repo, base: ref, head: ref }, io, async () => detection);
 }

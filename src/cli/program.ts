@@ -4,13 +4,22 @@ import { ExitCode } from '../errors.js';
 import { version } from '../version.js';
 import { type DemoOptions, demoCommand } from './demo-command.js';
 import { type ExportOptions, exportCommand } from './export-command.js';
-import { addModelOptions } from './model-options.js';
-import { optimizeCommand, type RawOptimizeFlags } from './optimize-command.js';
+import { optimizeCommand } from './optimize-command.js';
 import type { CommandIO } from './review-command.js';
 import { reviewCommand } from './review-command.js';
-import { type RawSweepFlags, sweepCommand, sweepMaxFunctions } from './sweep-command.js';
+import { addSettingOptions, givenSettings } from './setting-options.js';
+import { sweepCommand } from './sweep-command.js';
 import { type RawTargetsFlags, targetsCommand } from './targets-command.js';
-import { addVerificationOptions } from './verification-options.js';
+
+/** The flags that say what a command is pointed at and where its reports go; every other flag is a setting. */
+interface TargetFlags {
+  repo?: string;
+  base: string;
+  head?: string;
+  ref?: string;
+  out?: string;
+  json?: string;
+}
 
 const exitCodes = `
 Exit codes:
@@ -47,14 +56,12 @@ export function buildProgram(io: CommandIO): Command {
     .option('--head <ref>', 'head of the change', 'HEAD')
     .option('--repo <dir>', 'the git repository', '.')
     .option('--out <file>', 'write the Markdown report here (default: standard output)')
-    .option('--json <file>', 'also write the report as JSON')
-    .option('--include <globs>', 'only files matching these comma-separated globs (e.g. "src/**")')
-    .option('--exclude <globs>', 'leave out files matching these comma-separated globs')
-    .option('--max-functions <n>', 'optimize at most this many changed functions, the first in path order');
-  addVerificationOptions(addModelOptions(review))
+    .option('--json <file>', 'also write the report as JSON');
+  addSettingOptions(review, 'review')
     .addHelpText('after', exitCodes)
-    .action(async (flags) => {
-      await reviewCommand(flags, io);
+    .action(async (flags: TargetFlags, command: Command) => {
+      const { repo, base, head, out, json } = flags;
+      await reviewCommand({ repo, base, head, out, json, settings: givenSettings(command, 'review') }, io);
     });
 
   const optimize = program
@@ -65,10 +72,11 @@ export function buildProgram(io: CommandIO): Command {
     .option('--repo <dir>', 'the git repository', '.')
     .option('--out <file>', 'write the Markdown report here (default: standard output)')
     .option('--json <file>', 'also write the report as JSON');
-  addVerificationOptions(addModelOptions(optimize))
+  addSettingOptions(optimize, 'optimize')
     .addHelpText('after', exitCodes)
-    .action(async (spec: string, flags: RawOptimizeFlags) => {
-      await optimizeCommand(spec, flags, io);
+    .action(async (spec: string, flags: TargetFlags, command: Command) => {
+      const { repo, ref, out, json } = flags;
+      await optimizeCommand(spec, { repo, ref, out, json, settings: givenSettings(command, 'optimize') }, io);
     });
 
   const sweep = program
@@ -79,18 +87,12 @@ export function buildProgram(io: CommandIO): Command {
     .option('--ref <ref>', 'commit to read the functions from', 'HEAD')
     .option('--repo <dir>', 'the git repository', '.')
     .option('--out <file>', 'write the Markdown report here (default: standard output)')
-    .option('--json <file>', 'also write the report as JSON')
-    .option('--include <globs>', 'only files matching these comma-separated globs (e.g. "src/**")')
-    .option('--exclude <globs>', 'leave out files matching these comma-separated globs')
-    .option(
-      '--max-functions <n>',
-      `optimize at most this many functions, the first in path order (default ${sweepMaxFunctions})`,
-    )
-    .option('--shard <i/n>', 'only this shard of the functions (e.g. 2/4), as a matrix job would');
-  addVerificationOptions(addModelOptions(sweep))
+    .option('--json <file>', 'also write the report as JSON');
+  addSettingOptions(sweep, 'sweep')
     .addHelpText('after', exitCodes)
-    .action(async (flags: RawSweepFlags) => {
-      await sweepCommand(flags, io);
+    .action(async (flags: TargetFlags, command: Command) => {
+      const { repo, ref, out, json } = flags;
+      await sweepCommand({ repo, ref, out, json, settings: givenSettings(command, 'sweep') }, io);
     });
 
   program

@@ -1,7 +1,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { userStateRoot } from '../cache/index.js';
-import { parseReviewFlags, type RawReviewFlags } from '../config/review-flags.js';
+import { loadRunFiles } from '../config/file-config.js';
+import { pipelineOptions } from '../config/pipeline-options.js';
+import { type RunConfig, resolveRunConfig } from '../config/run-config.js';
 import type { DetectResult } from '../detect/types.js';
 import type { ProgressListener } from '../progress.js';
 import { apiKeyFromEnv } from '../providers/create-provider.js';
@@ -16,6 +18,16 @@ export interface CommandIO {
   progress: ProgressListener;
 }
 
+/** What a command is pointed at, and the settings given on its command line (by setting name). */
+export interface ReviewRequest {
+  repo?: string;
+  base: string;
+  head?: string;
+  out?: string;
+  json?: string;
+  settings?: ReadonlyMap<string, unknown>;
+}
+
 async function writeOut(path: string, text: string): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
   await writeFile(path, redact(text));
@@ -23,54 +35,38 @@ async function writeOut(path: string, text: string): Promise<void> {
 
 /** `afterburner review`: returns the report; writes it to --out/--json, or Markdown to stdout without --out. */
 export async function reviewCommand(
-  raw: RawReviewFlags,
+  request: ReviewRequest,
   io: CommandIO,
-  /** Targets chosen by the caller (`optimize FILE:FUNCTION`) instead of the diff. */
-  detection?: DetectResult,
+  /** Chooses the targets instead of the diff (`optimize FILE:FUNCTION`, `sweep`), given the resolved settings. */
+  select?: (config: RunConfig, repo: string) => Promise<DetectResult>,
 ): Promise<RunReport> {
-  const flags = parseReviewFlags(raw, io.env);
+  const repo = resolve(io.cwd, request.repo ?? '.');
+  // A review's base decides how code runs; one commit (optimize, sweep) is trusted as a whole.
+  const reviewsChange = request.head === undefined || request.head !== request.base;
+  const files = await loadRunFiles(repo, reviewsChange ? request.base : undefined);
+  const { config, ignored } = resolveRunConfig({
+    surface: 'cli',
+    explicit: request.settings,
+    env: io.env,
+    ...files,
+  });
   const write = async (report: RunReport) => {
     const markdown = renderMarkdownReport(report);
-    if (flags.out) await writeOut(resolve(io.cwd, flags.out), markdown);
+    if (request.out) await writeOut(resolve(io.cwd, request.out), markdown);
     else io.stdout(markdown);
-    if (flags.json) await writeOut(resolve(io.cwd, flags.json), renderJsonReport(report));
+    if (request.json) await writeOut(resolve(io.cwd, request.json), renderJsonReport(report));
   };
+  const { cacheDir } = config.optimize;
   const report = await runReview({
-    repo: resolve(io.cwd, flags.repo),
-    base: flags.base,
-    head: flags.head,
-    provider: flags.provider,
-    model: flags.model,
-    baseUrl: flags.baseUrl,
-    apiKey: apiKeyFromEnv(io.env, flags.provider),
-    iterations: flags.iterations,
-    candidates: flags.candidates,
-    minSpeedup: flags.minSpeedup,
-    rounds: flags.rounds,
-    scale: flags.scale,
-    repoBenchSeconds: flags.repoBenchSeconds,
-    sandbox: flags.sandbox,
-    image: flags.image,
-    pythonImage: flags.pythonImage,
-    testCommand: flags.testCommand,
-    setupCommand: flags.setupCommand,
-    instruction: flags.instruction,
-    rules: flags.rules,
-    budget: flags.budget,
-    price: flags.price,
-    stateDir: flags.cacheDir ? resolve(io.cwd, flags.cacheDir) : userStateRoot(io.env),
-    cacheDir: flags.cache ? undefined : false,
-    requestTimeoutMs: flags.requestTimeoutMs,
-    modelTimeMs: flags.modelTimeMs,
-    concurrency: flags.concurrency,
-    sampling: flags.sampling,
-    detection,
-    // A flag that is absent leaves `.afterburner.yml`'s globs in force.
-    paths: {
-      ...(flags.include ? { include: flags.include } : {}),
-      ...(flags.exclude ? { exclude: flags.exclude } : {}),
-    },
-    maxFunctions: flags.maxFunctions,
+    ...pipelineOptions(config),
+    repo,
+    base: request.base,
+    head: request.head,
+    apiKey: apiKeyFromEnv(io.env, config.optimize.provider),
+    stateDir: cacheDir ? resolve(io.cwd, cacheDir) : userStateRoot(io.env),
+    cacheDir: config.optimize.cache ? undefined : false,
+    ...(select ? { detection: await select(config, repo) } : {}),
+    configNotices: ignored,
     progress: io.progress,
   }).catch(async (error: unknown) => {
     // The report says which functions were not checked and why; the exit code says the run checked nothing.

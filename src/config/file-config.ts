@@ -2,8 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import { type core, z } from 'zod';
+import { readFileAt } from '../detect/git.js';
 import type { DetectFilterOptions, Language } from '../detect/types.js';
 import { AfterburnerError } from '../errors.js';
+import type { FileLayer } from './run-config.js';
+import { settingFileKey, settings } from './settings.js';
 
 /** More aliases than a hand-written config needs; a "billion laughs" document expands far beyond it. */
 const maxAliasCount = 100;
@@ -11,30 +14,26 @@ const maxAliasCount = 100;
 /** Looked up in this order at the repository root; the first that exists is used. */
 export const configFileNames = ['.afterburner.yml', '.afterburner.yaml'] as const;
 
-const languages = ['javascript', 'typescript', 'tsx', 'python'] as const satisfies readonly Language[];
-const globList = z.array(z.string().min(1, 'must not be empty'));
+/** One strict object per section, from the settings a file may hold: an unknown key anywhere is an error naming it. */
+const fileConfigSchema = z.strictObject(
+  Object.fromEntries(
+    (['detect', 'sandbox', 'verify', 'optimize', 'publish'] as const).map((section) => [
+      section,
+      z
+        .strictObject(
+          Object.fromEntries(
+            settings
+              .filter((s) => s.section === section && s.sources.file && !s.secret)
+              .map((s) => [settingFileKey(s), (s.value as z.ZodType).optional()]),
+          ),
+        )
+        .optional(),
+    ]),
+  ),
+);
 
-/**
- * One section per pipeline stage, each a strict object: a stage adds its keys to its own section (or adds a
- * section) and every unknown key anywhere is an error naming it.
- */
-const fileConfigSchema = z.strictObject({
-  detect: z
-    .strictObject({
-      include: globList.optional(),
-      exclude: globList.optional(),
-      languages: z.array(z.enum(languages)).min(1, 'must list at least one language').optional(),
-      'max-function-lines': z.number().int().min(1).max(100_000).optional(),
-      /** Replaces the default test-file globs. */
-      'test-files': globList.optional(),
-    })
-    .optional(),
-});
-
-export type FileConfigInput = z.input<typeof fileConfigSchema>;
-
-/** `.afterburner.yml`, validated and in the shape the stages take. */
-export interface FileConfig {
+/** `.afterburner.yml`, validated: its values by setting name, and the detect section in the shape detection takes. */
+export interface FileConfig extends Partial<FileLayer> {
   /** Which file it came from; undefined when there is none (all defaults). */
   source?: string;
   detect: DetectFilterOptions;
@@ -76,19 +75,50 @@ export function parseFileConfig(text: string, source: string = configFileNames[0
   }
   const result = fileConfigSchema.safeParse(raw);
   if (!result.success) throw fail(describeIssue(result.error.issues[0]));
-  const detect = result.data.detect ?? {};
+  const parsed = result.data as Record<string, Record<string, unknown> | undefined>;
+  const values = new Map<string, unknown>();
+  for (const setting of settings) {
+    const value = parsed[setting.section]?.[settingFileKey(setting)];
+    if (value !== undefined) values.set(setting.name, value);
+  }
+  const detect = (name: string) => values.get(name);
   return {
     source,
+    values,
     detect: {
-      ...(detect.include ? { include: detect.include } : {}),
-      ...(detect.exclude ? { exclude: detect.exclude } : {}),
-      ...(detect.languages ? { languages: detect.languages } : {}),
-      ...(detect['max-function-lines'] !== undefined
-        ? { maxFunctionLines: detect['max-function-lines'] }
+      ...(detect('include') ? { include: detect('include') as string[] } : {}),
+      ...(detect('exclude') ? { exclude: detect('exclude') as string[] } : {}),
+      ...(detect('languages') ? { languages: detect('languages') as Language[] } : {}),
+      ...(detect('max-function-lines') !== undefined
+        ? { maxFunctionLines: detect('max-function-lines') as number }
         : {}),
-      ...(detect['test-files'] ? { testFiles: detect['test-files'] } : {}),
+      ...(detect('test-files') ? { testFiles: detect('test-files') as string[] } : {}),
     },
   };
+}
+
+/** The config file as committed at `commit` (a review's base), or an empty one when that commit has none. */
+export async function loadFileConfigAt(repo: string, commit: string): Promise<FileConfig> {
+  for (const name of configFileNames) {
+    const blob = await readFileAt(repo, commit, name).catch(() => undefined);
+    if (blob) return parseFileConfig(blob.toString('utf8'), `${name} at ${commit.slice(0, 12)}`);
+  }
+  return { detect: {} };
+}
+
+/**
+ * The file layers of a run: in a review, every setting may come from the base commit's file and only those that
+ * narrow what is looked at from the head's (the work tree's); otherwise the work tree's file is trusted.
+ */
+export async function loadRunFiles(
+  repo: string,
+  base?: string,
+): Promise<{ trustedFile?: FileLayer; headFile?: FileLayer }> {
+  const layer = (file: FileConfig): FileLayer | undefined =>
+    file.source && file.values ? { source: file.source, values: file.values } : undefined;
+  const tree = layer(await loadFileConfig(repo));
+  if (base === undefined) return { trustedFile: tree };
+  return { trustedFile: layer(await loadFileConfigAt(repo, base)), headFile: tree };
 }
 
 function keyPath(path: readonly PropertyKey[]): string {

@@ -7,6 +7,7 @@ import { parse } from 'yaml';
 import { readEvent } from '../../src/action/event.js';
 import { inputNames, parseInputs } from '../../src/action/inputs.js';
 import { defaults } from '../../src/config/defaults.js';
+import { imageFor } from '../../src/config/run-config.js';
 import { repoRoot } from '../helpers/cli.js';
 
 describe('action inputs', () => {
@@ -23,30 +24,37 @@ describe('action inputs', () => {
       languages: 'javascript, python',
       shard: '2/3',
       'setup-command': 'npm ci',
-      images: 'javascript=node:20',
+      images: 'javascript=node:20\ntypescript=node:22',
       'comment-when-empty': 'true',
     });
+    expect(inputs.config).toMatchObject({
+      optimize: { provider: 'rules', iterations: defaults.iterations },
+      verify: { minSpeedup: 0.1 },
+      detect: {
+        include: ['src/**', 'lib/**', 'extra/*.js'],
+        languages: ['javascript', 'python'],
+        maxFunctions: 20,
+      },
+      sandbox: { setupCommand: 'npm ci', images: { javascript: 'node:20', typescript: 'node:22' } },
+    });
     expect(inputs).toMatchObject({
-      provider: 'rules',
-      iterations: defaults.iterations,
-      minSpeedup: 0.1,
-      include: ['src/**', 'lib/**', 'extra/*.js'],
-      languages: ['javascript', 'python'],
       shard: { index: 2, count: 3 },
-      setupCommand: 'npm ci',
-      image: 'node:20',
       commentWhenEmpty: true,
       mode: 'auto',
       commentStyle: 'review',
     });
-    expect(parseInputs({ model: 'gpt-x' }).provider).toBe('openai');
+    expect(imageFor(inputs.config.sandbox, 'javascript')).toBe('node:20');
+    // A TypeScript image is used for TypeScript, not dropped.
+    expect(imageFor(inputs.config.sandbox, 'typescript')).toBe('node:22');
+    expect(imageFor(inputs.config.sandbox, 'python')).toBe(defaults.pythonImage);
+    expect(parseInputs({ model: 'gpt-x' }).config.optimize.provider).toBe('openai');
   });
 
   it('reads a token budget, a cost budget and the price that turns tokens into dollars', () => {
-    const inputs = parseInputs({ 'max-tokens': '50000', 'max-cost': '0.25', price: '0.4/1.6' });
-    expect(inputs.budget).toEqual({ maxTokens: 50000, maxCostUsd: 0.25 });
-    expect(inputs.price).toEqual({ inputPerMillion: 0.4, outputPerMillion: 1.6 });
-    expect(parseInputs({}).budget).toEqual({ maxTokens: undefined, maxCostUsd: undefined });
+    const { optimize } = parseInputs({ 'max-tokens': '50000', 'max-cost': '0.25', price: '0.4/1.6' }).config;
+    expect(optimize.budget).toEqual({ maxTokens: 50000, maxCostUsd: 0.25 });
+    expect(optimize.price).toEqual({ inputPerMillion: 0.4, outputPerMillion: 1.6 });
+    expect(parseInputs({}).config.optimize.budget).toEqual({ maxTokens: undefined, maxCostUsd: undefined });
   });
 
   it.each([

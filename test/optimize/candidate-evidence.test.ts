@@ -107,7 +107,7 @@ describe('the run report', () => {
         candidates: 1,
         minSpeedup: 0.1,
         sandbox: 'process',
-        image: 'unused',
+        images: { image: 'unused', pythonImage: 'unused', images: {} },
         stateDir: state,
         detection: {
           mergeBase: 'a'.repeat(40),

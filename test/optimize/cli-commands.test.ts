@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveStatePaths } from '../../src/cache/index.js';
 import { buildProgram } from '../../src/cli/program.js';
-import { parseReviewFlags } from '../../src/config/review-flags.js';
+import { resolveRunConfig } from '../../src/config/run-config.js';
 import { type FixtureRepo, materializeFixture } from '../../src/demo/materialize-fixture.js';
 import { silentProgress } from '../../src/progress.js';
 import type { RunReport } from '../../src/report/index.js';
@@ -12,9 +12,11 @@ import { type FakeOpenAI, startFakeOpenAI } from '../helpers/fake-openai.js';
 import { bothSets, js } from './shared-tags-candidates.js';
 
 describe('model flags', () => {
+  const resolve = (flags: Record<string, string>) =>
+    resolveRunConfig({ surface: 'cli', explicit: new Map(Object.entries(flags)) }).config;
+
   it('defaults to the paper loop (3 × 4), time, rules first', () => {
-    const flags = parseReviewFlags({ base: 'main', model: 'm' }, {});
-    expect(flags).toMatchObject({
+    expect(resolve({ model: 'm' }).optimize).toMatchObject({
       iterations: 3,
       candidates: 4,
       instruction: 'time',
@@ -24,20 +26,18 @@ describe('model flags', () => {
   });
 
   it('refuses instructions the harness does not measure yet, naming the flag', () => {
-    expect(() => parseReviewFlags({ base: 'main', instruction: 'memory' }, {})).toThrow(
+    expect(() => resolve({ instruction: 'memory' })).toThrow(
       '--instruction: memory is not measured yet (the harness measures time only)',
     );
   });
 
   it('parses budgets and prices, and needs a price for a cost budget', () => {
-    const flags = parseReviewFlags({ base: 'main', maxTokens: '5000', maxCost: '0.5', price: '0.4/1.6' }, {});
-    expect(flags.budget).toEqual({ maxTokens: 5000, maxCostUsd: 0.5 });
-    expect(flags.price).toEqual({ inputPerMillion: 0.4, outputPerMillion: 1.6 });
-    expect(() => parseReviewFlags({ base: 'main', maxCost: '1' }, {})).toThrow(/^--max-cost: needs --price/);
-    expect(() => parseReviewFlags({ base: 'main', price: 'cheap' }, {})).toThrow(
-      /^--price: expected INPUT\/OUTPUT/,
-    );
-    expect(() => parseReviewFlags({ base: 'main', provider: 'bard' }, {})).toThrow(/^--provider: /);
+    const { optimize } = resolve({ 'max-tokens': '5000', 'max-cost': '0.5', price: '0.4/1.6' });
+    expect(optimize.budget).toEqual({ maxTokens: 5000, maxCostUsd: 0.5 });
+    expect(optimize.price).toEqual({ inputPerMillion: 0.4, outputPerMillion: 1.6 });
+    expect(() => resolve({ 'max-cost': '1' })).toThrow(/^--max-cost: needs --price/);
+    expect(() => resolve({ price: 'cheap' })).toThrow(/^--price: expected INPUT\/OUTPUT/);
+    expect(() => resolve({ provider: 'bard' })).toThrow(/^--provider: /);
   });
 });
 
