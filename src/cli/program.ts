@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { defaults } from '../config/defaults.js';
+import type { FlagCommand } from '../config/settings.js';
 import { ExitCode } from '../errors.js';
 import { version } from '../version.js';
 import { type DemoOptions, demoCommand } from './demo-command.js';
@@ -31,6 +32,19 @@ Exit codes:
 
 The model's API key is read from AFTERBURNER_API_KEY or OPENAI_API_KEY. AFTERBURNER_IMAGE sets the default image.`;
 
+/** The flags every command that runs the pipeline shares: where, where to, and every setting's flag. */
+function pipelineCommand(command: Command, name: FlagCommand): Command {
+  command
+    .option('--repo <dir>', 'the git repository', '.')
+    .option('--out <file>', 'write the Markdown report here (default: standard output)')
+    .option('--json <file>', 'also write the report as JSON');
+  return addSettingOptions(command, name).addHelpText('after', exitCodes);
+}
+
+function requestOf(flags: TargetFlags, command: Command, name: FlagCommand) {
+  return { repo: flags.repo, out: flags.out, json: flags.json, settings: givenSettings(command, name) };
+}
+
 export function buildProgram(io: CommandIO): Command {
   // exitOverride before the subcommands exist, so they inherit it: a usage error then maps to exit code 2.
   const program = new Command('afterburner')
@@ -53,47 +67,29 @@ export function buildProgram(io: CommandIO): Command {
     .command('review')
     .description('optimize the functions changed between merge-base(base, head) and head')
     .requiredOption('--base <ref>', 'base of the change (e.g. origin/main)')
-    .option('--head <ref>', 'head of the change', 'HEAD')
-    .option('--repo <dir>', 'the git repository', '.')
-    .option('--out <file>', 'write the Markdown report here (default: standard output)')
-    .option('--json <file>', 'also write the report as JSON');
-  addSettingOptions(review, 'review')
-    .addHelpText('after', exitCodes)
-    .action(async (flags: TargetFlags, command: Command) => {
-      const { repo, base, head, out, json } = flags;
-      await reviewCommand({ repo, base, head, out, json, settings: givenSettings(command, 'review') }, io);
-    });
+    .option('--head <ref>', 'head of the change', 'HEAD');
+  pipelineCommand(review, 'review').action(async (flags: TargetFlags, command: Command) => {
+    await reviewCommand({ ...requestOf(flags, command, 'review'), base: flags.base, head: flags.head }, io);
+  });
 
   const optimize = program
     .command('optimize')
     .description('optimize one function as committed at --ref, changed or not (FILE relative to --repo)')
     .argument('<FILE:FUNCTION>', 'e.g. src/posts.js:sharedTags or src/cache.js:Cache.get')
-    .option('--ref <ref>', 'commit to read the function from', 'HEAD')
-    .option('--repo <dir>', 'the git repository', '.')
-    .option('--out <file>', 'write the Markdown report here (default: standard output)')
-    .option('--json <file>', 'also write the report as JSON');
-  addSettingOptions(optimize, 'optimize')
-    .addHelpText('after', exitCodes)
-    .action(async (spec: string, flags: TargetFlags, command: Command) => {
-      const { repo, ref, out, json } = flags;
-      await optimizeCommand(spec, { repo, ref, out, json, settings: givenSettings(command, 'optimize') }, io);
-    });
+    .option('--ref <ref>', 'commit to read the function from', 'HEAD');
+  pipelineCommand(optimize, 'optimize').action(async (spec: string, flags: TargetFlags, command: Command) => {
+    await optimizeCommand(spec, { ...requestOf(flags, command, 'optimize'), ref: flags.ref }, io);
+  });
 
   const sweep = program
     .command('sweep')
     .description(
       'optimize every function of the repository at --ref, changed or not (the scheduled sweep, run locally)',
     )
-    .option('--ref <ref>', 'commit to read the functions from', 'HEAD')
-    .option('--repo <dir>', 'the git repository', '.')
-    .option('--out <file>', 'write the Markdown report here (default: standard output)')
-    .option('--json <file>', 'also write the report as JSON');
-  addSettingOptions(sweep, 'sweep')
-    .addHelpText('after', exitCodes)
-    .action(async (flags: TargetFlags, command: Command) => {
-      const { repo, ref, out, json } = flags;
-      await sweepCommand({ repo, ref, out, json, settings: givenSettings(command, 'sweep') }, io);
-    });
+    .option('--ref <ref>', 'commit to read the functions from', 'HEAD');
+  pipelineCommand(sweep, 'sweep').action(async (flags: TargetFlags, command: Command) => {
+    await sweepCommand({ ...requestOf(flags, command, 'sweep'), ref: flags.ref }, io);
+  });
 
   program
     .command('export')
