@@ -18,13 +18,7 @@ export {
   readProjectDependencies,
 } from './dependencies.js';
 export { checkCandidateCode, type Extraction, extractCandidate } from './extract.js';
-export {
-  type Attempt,
-  type BestCandidate,
-  bestPerIteration,
-  type OptimizeOptions,
-  type OptimizeResult,
-  optimizeTarget,
-} from './loop.js';
+export { bestPerIteration, optimizeTarget } from './loop.js';
+export type { Attempt, BestCandidate, OptimizeOptions, OptimizeResult } from './loop-types.js';
 export { type Instruction, instructions, measuredInstructions, metricOf } from './metric.js';
 export { buildPrompt, defaultPromptTokens, estimateTokens, type PromptInput } from './prompt.js';

@@ -1,17 +1,9 @@
-import type { ResultCache } from '../cache/index.js';
-import type { Target } from '../detect/types.js';
 import { headlineEstimate } from '../harness/scaled-benchmark.js';
-import {
-  type Benchmark,
-  type Evaluation,
-  type Evaluator,
-  stagesAfterCorrectness,
-  type TestEvidence,
-} from '../harness/types.js';
+import { type Benchmark, type Evaluation, stagesAfterCorrectness } from '../harness/types.js';
 import type { WorkloadOutcome } from '../harness/workload.js';
 import type { ProposalReply, ProposalRequest, Provider, TokenUsage } from '../providers/types.js';
 import { BudgetExhaustedError } from '../providers/usage-meter.js';
-import type { CandidateMetrics, TrajectoryCandidate, TrajectorySink } from '../trajectory/types.js';
+import type { TrajectoryCandidate } from '../trajectory/types.js';
 import {
   type CandidateEvidence,
   evidenceOfEvaluation,
@@ -21,75 +13,16 @@ import {
   reasonOneLine,
   verdictCounts,
 } from './candidate-evidence.js';
-import type { ProjectDependencies } from './dependencies.js';
 import { extractCandidate } from './extract.js';
-import { type Instruction, metricOf } from './metric.js';
+import { metricsOf, recordIteration } from './loop-trajectory.js';
+import type { Attempt, BestCandidate, OptimizeOptions, OptimizeResult } from './loop-types.js';
+import { metricOf } from './metric.js';
 import { ModelTimeExceededError, proposeWithin } from './model-time.js';
-import { buildPrompt, estimateTokens } from './prompt.js';
+import { buildPrompt } from './prompt.js';
 import { replayCached } from './replay-cached.js';
-import { requestWorkload, type WorkloadEvaluator } from './workload-request.js';
+import { requestWorkload } from './workload-request.js';
 
 export { ModelTimeExceededError } from './model-time.js';
-
-export type AttemptStatus = 'verified' | 'rejected' | 'format-error' | 'duplicate' | 'model-error';
-
-/** One candidate tried, with its evidence (the `reason` of a verified one says why it did not become the best). */
-export interface Attempt extends CandidateEvidence {
-  status: AttemptStatus;
-  speedup?: number;
-}
-
-export interface BestCandidate {
-  /** The answer the candidate was extracted from (what the cache keeps, to check it again next time). */
-  answer: string;
-  source: string;
-  imports: string[];
-  iteration: number;
-  /** What produced it: `rule <id>`, `model <name>` (CandidateEvidence.source). */
-  producedBy: string;
-  evaluation: Extract<Evaluation, { status: 'verified' }>;
-}
-
-export interface OptimizeResult {
-  target: Target;
-  best?: BestCandidate;
-  attempts: Attempt[];
-  usage: TokenUsage;
-  /** Why no suggestion came out, when none did. */
-  outcome: string;
-  /** The run's token budget ran out during this target; later targets should not start. */
-  budgetExhausted?: boolean;
-  /** Served from the result cache: no request was made. */
-  fromCache?: boolean;
-  /** Why the loop stopped before its end (provider error, budget); such results are not cached. */
-  interrupted?: string;
-  /** The model's input generator: the sizes whose inputs candidates were timed on, and why others were not. */
-  workload?: WorkloadOutcome;
-}
-
-export interface OptimizeOptions {
-  target: Target;
-  provider: Provider;
-  evaluator: Evaluator;
-  iterations: number;
-  candidates: number;
-  instruction?: Instruction;
-  /** Asked once before the model (iteration 0): the offline catalog, free and often enough. */
-  seedProvider?: Provider;
-  /** Dependencies candidates may import; anything else is a "new dependency" format error. */
-  dependencies?: ProjectDependencies;
-  maxPromptTokens?: number;
-  /** Near misses of the offline rules on this target, shown to the model as hints. */
-  nearMisses?: readonly string[];
-  /** Where finished outcomes are kept, under the key of this target + config + provider + tests and calls. */
-  cache?: { store: ResultCache; key: string; evidence: TestEvidence };
-  trajectory?: { sink: TrajectorySink; runId: string };
-  onAttempt?: (attempt: Attempt) => void;
-  /** Wall time this target may spend waiting for `provider` over all iterations; unbounded when absent. */
-  modelTimeMs?: number;
-  /** Where to add the inputs of an input generator the model is asked for first (workload-request.ts). */
-  workload?: WorkloadEvaluator;
-}
 
 // The paper's loop stops improving once a model stalls; two empty iterations in a row means stop paying.
 const maxIdleIterations = 2;
@@ -105,19 +38,6 @@ function summarizeRejections(attempts: Attempt[]): string {
 /** What produced each answer of a reply: the provider's own label (rule ids), else the provider. */
 function sourceOf(reply: ProposalReply, index: number, provider: Provider): string {
   return reply.sources?.[index] ?? providerLabel(provider);
-}
-
-function metricsOf(benchmark: Benchmark | undefined): CandidateMetrics | undefined {
-  if (!benchmark) return undefined;
-  const { speedup, low, high } = headlineEstimate(benchmark);
-  return {
-    speedup,
-    low,
-    high,
-    originalMedianNs: benchmark.originalMedianNs,
-    candidateMedianNs: benchmark.candidateMedianNs,
-    verdict: benchmark.verdict,
-  };
 }
 
 const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
@@ -308,24 +228,14 @@ async function runLoop(options: OptimizeOptions): Promise<OptimizeResult> {
     const sources = reply.answers.map((_, index) => sourceOf(reply, index, source));
     const candidates = await evaluateGroup(iteration, reply.answers, sources);
     if (options.trajectory && reply.answers.length > 0) {
-      const promptText = messages.map((m) => m.content).join('\n');
-      await options.trajectory.sink.record({
-        schemaVersion: 1,
-        runId: options.trajectory.runId,
-        time: new Date().toISOString(),
-        targetId: target.id,
-        path: target.path,
-        name: target.name,
-        language: target.language,
+      await recordIteration(options.trajectory, {
+        target,
         instruction,
         iteration,
-        provider: source.name,
-        model: source.model,
+        source,
         messages,
-        promptChars: promptText.length,
-        promptTokensEstimate: estimateTokens(promptText),
         usage: reply.usage,
-        current: metricsOf(currentBenchmark),
+        currentBenchmark,
         candidates,
       });
     }

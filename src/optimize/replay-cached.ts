@@ -2,7 +2,7 @@ import type { CachedOutcome } from '../cache/index.js';
 import { headlineEstimate } from '../harness/scaled-benchmark.js';
 import { evidenceOfEvaluation, providerLabel } from './candidate-evidence.js';
 import { extractCandidate } from './extract.js';
-import type { Attempt, OptimizeOptions, OptimizeResult } from './loop.js';
+import type { Attempt, OptimizeOptions, OptimizeResult } from './loop-types.js';
 
 /**
  * A cached outcome costs no tokens, but is trusted no more than a fresh answer: its best answer goes through the

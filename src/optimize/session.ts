@@ -10,7 +10,8 @@ import { type Budget, MeteredProvider, type TokenPrice, UsageMeter } from '../pr
 import { JsonlTrajectoryLog } from '../trajectory/index.js';
 import { version } from '../version.js';
 import { type ProjectDependencies, readProjectDependencies } from './dependencies.js';
-import { type Attempt, type OptimizeResult, optimizeTarget } from './loop.js';
+import { optimizeTarget } from './loop.js';
+import type { Attempt, OptimizeResult } from './loop-types.js';
 import type { Instruction } from './metric.js';
 import type { WorkloadEvaluator } from './workload-request.js';
 
