@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { javascript } from '../../src/detect/languages/javascript.js';
 import type { Target } from '../../src/detect/types.js';
 import { type InstrumentMode, instrumentJavaScript } from '../../src/harness/instrument-js.js';
-import { nodeHarnessDir } from '../../src/paths.js';
+import { copyRecorder } from '../helpers/recorder.js';
 
 const run = promisify(execFile);
 
@@ -134,7 +134,7 @@ describe('instrumentJavaScript on wrapped definitions, CommonJS exports and memb
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'afterburner-instrument-'));
     await mkdir(join(dir, '.afterburner-harness'));
-    await copyFile(join(nodeHarnessDir, 'recorder.cjs'), join(dir, '.afterburner-harness', 'recorder.cjs'));
+    await copyRecorder(join(dir, '.afterburner-harness'));
     targets = new Map([
       ...(await targetsOf(lib, 'lib.js')),
       ...(await targetsOf(exportsObject, 'obj.js')),

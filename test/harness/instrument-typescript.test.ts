@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Target } from '../../src/detect/types.js';
 import { instrumentJavaScript } from '../../src/harness/instrument-js.js';
 import { nodeHarnessDir } from '../../src/paths.js';
+import { copyRecorder } from '../helpers/recorder.js';
 
 const run = promisify(execFile);
 
@@ -42,7 +43,7 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'afterburner-instrument-ts-'));
   await mkdir(join(root, 'src'));
   await mkdir(join(root, '.afterburner-harness', 'capture'), { recursive: true });
-  await copyFile(join(nodeHarnessDir, 'recorder.cjs'), join(root, '.afterburner-harness', 'recorder.cjs'));
+  await copyRecorder(join(root, '.afterburner-harness'));
   const instrumented = await instrumentJavaScript({
     fileText: source,
     target,
@@ -94,7 +95,7 @@ describe('recording a TypeScript function', () => {
     const dir = await mkdtemp(join(tmpdir(), 'afterburner-instrument-generic-'));
     try {
       await mkdir(join(dir, '.afterburner-harness'));
-      await copyFile(join(nodeHarnessDir, 'recorder.cjs'), join(dir, '.afterburner-harness', 'recorder.cjs'));
+      await copyRecorder(join(dir, '.afterburner-harness'));
       const instrumented = await instrumentJavaScript({
         fileText: generic,
         target: {
