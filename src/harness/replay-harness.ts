@@ -1,20 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import type { Target } from '../detect/types.js';
-import type { ExecResult } from '../sandbox/types.js';
 import { applyLineEdits, type Candidate, editsOf, lineShift, planCandidateEdits } from './apply-candidate.js';
-import { captureFile, captureLines, recordedClassNames, skippedCalls } from './capture-files.js';
-import { captureDir, harnessDir, replayCopyPath } from './harness-layout.js';
-import {
-  type ReplayHarnessOptions,
-  type ResolvedReplayOptions,
-  resolveReplayOptions,
-  runPlan,
-  type TestPlan,
-  timingSpec,
-} from './replay-options.js';
+import { captureFile, recordedClassNames, skippedCalls } from './capture-files.js';
+import { captureDir, harnessDir } from './harness-layout.js';
+import type { TestPlan } from './replay-options.js';
+import { ReplayRuns } from './replay-runs.js';
 import { type RepoBenchSuite, RepositoryBenchmarks } from './repo-benchmarks.js';
-import { noiseFloors, scaledBenchmark } from './scaled-benchmark.js';
+import { scaledBenchmark } from './scaled-benchmark.js';
 import { hashRecordedCalls, hashSelectedTests, type RecordingFormat } from './test-evidence.js';
 import {
   describeFailures,
@@ -25,26 +17,8 @@ import {
   type TestGate,
   withPreexisting,
 } from './test-gate.js';
-import type {
-  Evaluation,
-  Evaluator,
-  Instrumented,
-  MemoryComparison,
-  Preparation,
-  SideEffect,
-  TestEvidence,
-  TestRun,
-} from './types.js';
-import {
-  type Calibration,
-  calibrationOf,
-  describeMismatch,
-  describeRunner,
-  measureMemory,
-  parseRunnerOutput,
-  type RunnerResult,
-  replayCheckFailure,
-} from './verify-result.js';
+import type { Evaluation, Evaluator, Instrumented, Preparation, TestEvidence, TestRun } from './types.js';
+import { describeMismatch, describeRunner, replayCheckFailure } from './verify-result.js';
 import {
   parseWorkloadOutput,
   runWorkloadGenerator,
@@ -59,26 +33,13 @@ import {
  * and receiver in the same state; then both are timed side by side on those calls, against the noise floor of
  * an A/A run, and each side's memory is measured alone. Subclasses supply the language's parts.
  */
-export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator {
-  protected readonly options: ResolvedReplayOptions;
-  protected plan: Plan | undefined;
-  /** Ratio identical code showed in the A/A run, per scale factor; a candidate's interval must clear it. */
-  private floors = new Map<string, number>([['1', 1]]);
-  /** What the A/A run measured (bench/noise.ts prints it); undefined before a successful prepare(). */
-  calibration: Calibration | undefined;
+export abstract class ReplayHarness<Plan extends TestPlan> extends ReplayRuns<Plan> implements Evaluator {
   /** Names of the classes the recorded arguments are instances of, which the replay copies expose. */
   protected scopeNames: string[] = [];
-  private lastSpec: Record<string, unknown> = {};
-  /** Inputs the model's generator wrote (addWorkload), checked and timed beside the recorded ones. */
-  private workload: { file: string; budgetNs: number } | undefined;
   /** Which tests a candidate's run is judged by: those that pass on the original (see test-gate.ts). */
   private gate: TestGate = { kind: 'whole-run' };
   /** The repository's own benchmarks that reach the target and run on the original. */
   private repoBenchmarks: RepositoryBenchmarks | undefined;
-
-  constructor(options: ReplayHarnessOptions) {
-    this.options = resolveReplayOptions(options);
-  }
 
   /** Where the runtime scripts are on the host, and which of them the sandbox needs. */
   protected abstract readonly runtime: { dir: string; files: string[] };
@@ -86,25 +47,13 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
   protected readonly recordingFormat: RecordingFormat = 'bytes';
   /** Finds the tests that reach the target; returns why the target cannot be verified (e.g. none reach it). */
   protected abstract planTests(): Promise<{ plan: Plan } | { reason: string }>;
-  protected abstract summarizeTests(run: ExecResult, resultsText: string | undefined): TestRun;
-  /** Environment of every command in the sandbox (which starts from a scrubbed one). */
-  protected abstract env(extra?: Record<string, string>): Record<string, string>;
   /** The file with the target wrapped so that the tests' calls to it are recorded. */
   protected abstract recordingCopy(fileText: string): Promise<Instrumented>;
-  /** The file as the verify runner loads it beside the other side (`startLine`: where the target starts in it). */
-  protected abstract replayCopy(
-    fileText: string,
-    role: 'original' | 'candidate',
-    startLine: number,
-  ): Promise<Instrumented>;
-  protected abstract verifierCommand(args: string[]): string[];
   /**
    * How this language runs the model's input generator (workload.ts): the file its answer is written to (with
    * whatever the language appends to find the function), and the command that writes the inputs as plain data.
    */
   protected abstract readonly workloadRunner: WorkloadRunner;
-  /** Language-specific fields of the verify runner's spec. */
-  protected abstract specExtras(): Record<string, unknown>;
   /**
    * After the recording run: a smaller plan with only the tests that were seen calling the target (plus any the
    * language must keep), or undefined to keep the plan.
@@ -119,15 +68,6 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
   /** Explains a failing baseline better than its test output can, when the language knows why. */
   protected explainBaselineFailure(_tests: TestRun): string | undefined {
     return undefined;
-  }
-
-  /** Where a side's replay copy sits (beside the target's file). */
-  private copyPath(role: 'original' | 'candidate'): string {
-    return replayCopyPath(this.target.path, role);
-  }
-
-  protected get target(): Target {
-    return this.options.target;
   }
 
   /** Runs the original's tests, captures the calls they make to it, checks it is deterministic, calibrates. */
@@ -328,37 +268,6 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
     return (this.calibration?.scaleNotes ?? []).filter((note) => note.startsWith('model'));
   }
 
-  /**
-   * A/A run: the original against a second copy of itself, interleaved like a real comparison. The ratio it
-   * shows is this machine's noise (plus any position bias), which a candidate must clear.
-   */
-  private async calibrate(): Promise<string | undefined> {
-    const copy = await this.replayCopy(this.options.fileText, 'candidate', this.target.startLine);
-    if (!copy.ok) return `cannot load a second copy of the original: ${copy.reason}`;
-    await this.options.workspace.writeFile(this.copyPath('candidate'), copy.text);
-    const run = await this.runVerifier(this.copyPath('candidate'), this.options.rounds);
-    if (run.status !== 'measured') return `the A/A calibration run failed: ${describeRunner(run)}`;
-    this.floors = noiseFloors(run, this.options.seed);
-    this.calibration = calibrationOf(run, this.floors, this.options.seed);
-    return undefined;
-  }
-
-  /** Peak memory and memory-time integral of each side alone, replaying the calls the same number of times. */
-  private async measureSides(
-    originalPassNs: number,
-  ): Promise<MemoryComparison | { tripped: string } | undefined> {
-    // Long enough for the sandbox's ~10 ms memory sampling to see the replay, whichever side runs it.
-    const memoryRepeats = Math.min(10_000, Math.max(1, Math.ceil(300e6 / Math.max(1, originalPassNs))));
-    const { workspace, benchTimeoutMs } = this.options;
-    await workspace.writeFile(`${harnessDir}/spec.json`, JSON.stringify({ ...this.lastSpec, memoryRepeats }));
-    return measureMemory((role) =>
-      workspace.exec(this.verifierCommand([`${harnessDir}/spec.json`, '--memory', role]), {
-        timeoutMs: benchTimeoutMs,
-        env: this.env(),
-      }),
-    );
-  }
-
   /** Hashes of the tests the candidates will be judged by and of the calls recorded from them. */
   private async evidence(): Promise<TestEvidence | undefined> {
     const calls = await hashRecordedCalls(
@@ -373,49 +282,5 @@ export abstract class ReplayHarness<Plan extends TestPlan> implements Evaluator 
   /** The run, marked with the tests left out of the gate because they fail on the original. */
   private withPreexisting(run: TestRun): TestRun {
     return withPreexisting(this.gate, run);
-  }
-
-  protected async runTests(
-    extraEnv: Record<string, string> = {},
-    timeoutMs = this.options.testTimeoutMs,
-  ): Promise<TestRun> {
-    const { run, results } = await runPlan(
-      this.options.workspace,
-      this.plan as Plan,
-      this.env(extraEnv),
-      timeoutMs,
-    );
-    return this.summarizeTests(run, results);
-  }
-
-  /** Lines the recorder wrote beside the target's captured calls (`classes`, `skipped`, `tests`); none if absent. */
-  protected captureLines(suffix: string): Promise<string[]> {
-    return captureLines(this.options.workspace, this.env(), this.target.id, suffix);
-  }
-
-  /** `tripwire`: set when a real candidate runs (not the original's second copy of the A/A run). */
-  private async runVerifier(
-    candidate: string | undefined,
-    rounds: number,
-    tripwire?: { allow: SideEffect[] },
-  ): Promise<RunnerResult> {
-    const { workspace } = this.options;
-    const spec = {
-      original: this.copyPath('original'),
-      candidate,
-      captureFile: captureFile(this.target.id),
-      rounds,
-      ...timingSpec(this.options),
-      tripwire,
-      ...(this.workload ? { workload: this.workload } : {}),
-      ...this.specExtras(),
-    };
-    this.lastSpec = spec;
-    await workspace.writeFile(`${harnessDir}/spec.json`, JSON.stringify(spec));
-    const run = await workspace.exec(this.verifierCommand([`${harnessDir}/spec.json`]), {
-      timeoutMs: this.options.benchTimeoutMs,
-      env: this.env(),
-    });
-    return parseRunnerOutput(run);
   }
 }

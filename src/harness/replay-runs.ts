@@ -1,0 +1,139 @@
+import type { Target } from '../detect/types.js';
+import type { ExecResult } from '../sandbox/types.js';
+import { captureFile, captureLines } from './capture-files.js';
+import { harnessDir, replayCopyPath } from './harness-layout.js';
+import {
+  type ReplayHarnessOptions,
+  type ResolvedReplayOptions,
+  resolveReplayOptions,
+  runPlan,
+  type TestPlan,
+  timingSpec,
+} from './replay-options.js';
+import { noiseFloors } from './scaled-benchmark.js';
+import type { Instrumented, MemoryComparison, SideEffect, TestRun } from './types.js';
+import {
+  type Calibration,
+  calibrationOf,
+  describeRunner,
+  measureMemory,
+  parseRunnerOutput,
+  type RunnerResult,
+} from './verify-result.js';
+
+/**
+ * What a replay harness (replay-harness.ts) runs in the sandbox: the selected tests, the verify runner on the
+ * captured calls, the A/A calibration and each side's memory. The language hooks these need are declared here.
+ */
+export abstract class ReplayRuns<Plan extends TestPlan> {
+  protected readonly options: ResolvedReplayOptions;
+  protected plan: Plan | undefined;
+  /** Ratio identical code showed in the A/A run, per scale factor; a candidate's interval must clear it. */
+  protected floors = new Map<string, number>([['1', 1]]);
+  /** What the A/A run measured (bench/noise.ts prints it); undefined before a successful prepare(). */
+  calibration: Calibration | undefined;
+  private lastSpec: Record<string, unknown> = {};
+  /** Inputs the model's generator wrote (addWorkload), checked and timed beside the recorded ones. */
+  protected workload: { file: string; budgetNs: number } | undefined;
+
+  constructor(options: ReplayHarnessOptions) {
+    this.options = resolveReplayOptions(options);
+  }
+
+  protected abstract summarizeTests(run: ExecResult, resultsText: string | undefined): TestRun;
+  /** Environment of every command in the sandbox (which starts from a scrubbed one). */
+  protected abstract env(extra?: Record<string, string>): Record<string, string>;
+  /** The file as the verify runner loads it beside the other side (`startLine`: where the target starts in it). */
+  protected abstract replayCopy(
+    fileText: string,
+    role: 'original' | 'candidate',
+    startLine: number,
+  ): Promise<Instrumented>;
+  protected abstract verifierCommand(args: string[]): string[];
+  /** Language-specific fields of the verify runner's spec. */
+  protected abstract specExtras(): Record<string, unknown>;
+
+  /** Where a side's replay copy sits (beside the target's file). */
+  protected copyPath(role: 'original' | 'candidate'): string {
+    return replayCopyPath(this.target.path, role);
+  }
+
+  protected get target(): Target {
+    return this.options.target;
+  }
+
+  /**
+   * A/A run: the original against a second copy of itself, interleaved like a real comparison. The ratio it
+   * shows is this machine's noise (plus any position bias), which a candidate must clear.
+   */
+  protected async calibrate(): Promise<string | undefined> {
+    const copy = await this.replayCopy(this.options.fileText, 'candidate', this.target.startLine);
+    if (!copy.ok) return `cannot load a second copy of the original: ${copy.reason}`;
+    await this.options.workspace.writeFile(this.copyPath('candidate'), copy.text);
+    const run = await this.runVerifier(this.copyPath('candidate'), this.options.rounds);
+    if (run.status !== 'measured') return `the A/A calibration run failed: ${describeRunner(run)}`;
+    this.floors = noiseFloors(run, this.options.seed);
+    this.calibration = calibrationOf(run, this.floors, this.options.seed);
+    return undefined;
+  }
+
+  /** Peak memory and memory-time integral of each side alone, replaying the calls the same number of times. */
+  protected async measureSides(
+    originalPassNs: number,
+  ): Promise<MemoryComparison | { tripped: string } | undefined> {
+    // Long enough for the sandbox's ~10 ms memory sampling to see the replay, whichever side runs it.
+    const memoryRepeats = Math.min(10_000, Math.max(1, Math.ceil(300e6 / Math.max(1, originalPassNs))));
+    const { workspace, benchTimeoutMs } = this.options;
+    await workspace.writeFile(`${harnessDir}/spec.json`, JSON.stringify({ ...this.lastSpec, memoryRepeats }));
+    return measureMemory((role) =>
+      workspace.exec(this.verifierCommand([`${harnessDir}/spec.json`, '--memory', role]), {
+        timeoutMs: benchTimeoutMs,
+        env: this.env(),
+      }),
+    );
+  }
+
+  protected async runTests(
+    extraEnv: Record<string, string> = {},
+    timeoutMs = this.options.testTimeoutMs,
+  ): Promise<TestRun> {
+    const { run, results } = await runPlan(
+      this.options.workspace,
+      this.plan as Plan,
+      this.env(extraEnv),
+      timeoutMs,
+    );
+    return this.summarizeTests(run, results);
+  }
+
+  /** Lines the recorder wrote beside the target's captured calls (`classes`, `skipped`, `tests`); none if absent. */
+  protected captureLines(suffix: string): Promise<string[]> {
+    return captureLines(this.options.workspace, this.env(), this.target.id, suffix);
+  }
+
+  /** `tripwire`: set when a real candidate runs (not the original's second copy of the A/A run). */
+  protected async runVerifier(
+    candidate: string | undefined,
+    rounds: number,
+    tripwire?: { allow: SideEffect[] },
+  ): Promise<RunnerResult> {
+    const { workspace } = this.options;
+    const spec = {
+      original: this.copyPath('original'),
+      candidate,
+      captureFile: captureFile(this.target.id),
+      rounds,
+      ...timingSpec(this.options),
+      tripwire,
+      ...(this.workload ? { workload: this.workload } : {}),
+      ...this.specExtras(),
+    };
+    this.lastSpec = spec;
+    await workspace.writeFile(`${harnessDir}/spec.json`, JSON.stringify(spec));
+    const run = await workspace.exec(this.verifierCommand([`${harnessDir}/spec.json`]), {
+      timeoutMs: this.options.benchTimeoutMs,
+      env: this.env(),
+    });
+    return parseRunnerOutput(run);
+  }
+}
