@@ -12,8 +12,8 @@ import { detectChangedFunctions } from './detect/index.js';
 import { repositoryIdentity } from './detect/repository-identity.js';
 import type { DetectFilterOptions, DetectResult, Target } from './detect/types.js';
 import { AfterburnerError } from './errors.js';
-import { headlineEstimate, NodeHarness, resolveTestCommand } from './harness/index.js';
-import { PythonHarness } from './harness/python-harness.js';
+import { headlineEstimate } from './harness/index.js';
+import { pluginFor } from './languages/index.js';
 import { reasonOneLine } from './optimize/candidate-evidence.js';
 import { allowedSideEffects } from './optimize/capabilities.js';
 import { bestPerIteration, evidenceOf } from './optimize/loop.js';
@@ -47,8 +47,8 @@ export interface ReviewOptions extends Omit<OptimizeSettings, 'provider'> {
   /** The sandbox section's images: `image`, `pythonImage` and per-language `images` (see imageFor). */
   images: Pick<RunConfig['sandbox'], 'image' | 'pythonImage' | 'images'>;
   testCommand?: string;
-  /** Where the user sets each image, named when it is missing (default: the CLI's flags). */
-  imageSettings?: { javascript: string; python: string };
+  /** Whose names a missing image's message gives for the setting: the CLI's flags (default) or the Action's inputs. */
+  imageSettings?: 'cli' | 'action';
   /** Installs dependencies once, with network, before anything untrusted runs (e.g. `npm ci`). */
   setupCommand?: string;
   /**
@@ -126,7 +126,7 @@ async function optimizeOne(
   const workspace = await sandbox.open({
     sourceDir: headDir,
     labels: { 'afterburner.run': runId, 'afterburner.target': target.id },
-    language: target.language === 'tsx' ? 'typescript' : target.language,
+    language: target.language,
     setup: options.setupCommand
       ? { command: ['sh', '-c', options.setupCommand], lockfiles: setupLockfiles }
       : undefined,
@@ -148,13 +148,10 @@ async function optimizeOne(
         context: target.context,
       }),
     };
-    const harness =
-      target.language === 'python'
-        ? new PythonHarness({ ...common, testCommand: options.testCommand })
-        : new NodeHarness({
-            ...common,
-            testCommand: await resolveTestCommand(headDir, options.testCommand, target.path),
-          });
+    const harness = await pluginFor(target.language).createHarness(common, {
+      headDir,
+      testCommand: options.testCommand,
+    });
     progress.target(target, 'running the tests and benchmark on the original');
     const preparation = await harness.prepare();
     if (!preparation.ok) return { skip: skipOf(target, 'prepare', preparation.reason), usage };
@@ -204,24 +201,15 @@ async function optimizeOne(
   }
 }
 
-const cliImageSettings = {
-  javascript: '--image or $AFTERBURNER_IMAGE',
-  python: '--python-image or $AFTERBURNER_PYTHON_IMAGE',
-};
-
 /** The images the targets' languages need, and only those: a Python-only review never needs the Node image. */
 function requiredImages(options: ReviewOptions, targets: Target[]): RequiredImage[] {
-  const settings = options.imageSettings ?? cliImageSettings;
   const required: RequiredImage[] = [];
   for (const language of new Set(targets.map((t) => t.language))) {
     const image = imageFor(options.images, language);
     if (required.some((r) => r.image === image)) continue;
-    const python = language === 'python';
-    required.push({
-      image,
-      use: python ? 'Python targets' : 'JavaScript/TypeScript targets',
-      setting: python ? settings.python : settings.javascript,
-    });
+    const plugin = pluginFor(language);
+    const setting = options.imageSettings === 'action' ? plugin.image.actionSetting : plugin.image.cliSetting;
+    required.push({ image, use: plugin.image.use, setting });
   }
   return required;
 }
@@ -331,7 +319,7 @@ async function reviewIn(options: ReviewOptions, runId: string, runDir: RunDir): 
     dependencies: !options.setupCommand,
     tempParent: runDir.path,
   });
-  if (head.dependencies && targets.some((t) => t.language !== 'python')) {
+  if (head.dependencies && targets.some((t) => pluginFor(t.language).usesInstalledPackages)) {
     const line = describeHeadDependencies({
       headSha: detection.headSha,
       dependencies: head.dependencies,

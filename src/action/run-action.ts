@@ -159,10 +159,7 @@ function actionPipeline(config: RunConfig, env: NodeJS.ProcessEnv, token?: strin
     // and pull request and model code would run with network: never unisolated unless asked for by name.
     refuseProcessFallback:
       "the Action does not run pull request or model code unisolated on its own: install Docker on the runner, or set input 'sandbox' to process to accept that",
-    imageSettings: {
-      javascript: "input 'image' (or 'images': javascript=IMAGE)",
-      python: "input 'python-image' (or 'images': python=IMAGE)",
-    },
+    imageSettings: 'action',
     repository: env.GITHUB_REPOSITORY
       ? `${env.GITHUB_SERVER_URL ?? 'https://github.com'}/${env.GITHUB_REPOSITORY}`
       : undefined,

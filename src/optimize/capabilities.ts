@@ -2,12 +2,10 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { createParser } from '../detect/tree-sitter.js';
 import type { Language } from '../detect/types.js';
 import type { SideEffect } from '../harness/types.js';
-import { jsCapabilities } from './capabilities-js.js';
-import { type JsBinding, jsBindings } from './capabilities-js-bindings.js';
-import { pythonCapabilities } from './capabilities-python.js';
-import { type PyBinding, pythonBindings } from './capabilities-python-bindings.js';
+import { infoFor, pluginFor } from '../languages/index.js';
+import type { Bindings } from '../languages/types.js';
 import { capabilityReason, kindsOf } from './capability-list.js';
-import { languageInfo, parseIn as parse } from './languages.js';
+import { parseIn as parse } from './languages.js';
 
 export { type Capability, type CapabilityKind, capabilities, capabilityReason } from './capability-list.js';
 
@@ -21,10 +19,7 @@ export interface CapabilityOptions {
 
 /** The code as it parses best: alone, or (a class member, an indented method) inside a class or object. */
 async function parseCode(language: Language, code: string): Promise<Tree | null> {
-  const wrappers =
-    language === 'python'
-      ? [(c: string) => c, (c: string) => `class W:\n${c}`]
-      : [(c: string) => c, (c: string) => `class W {\n${c}\n}`, (c: string) => `({\n${c}\n})`];
+  const wrappers = pluginFor(language).snippetWrappers;
   let fallback: Tree | null = null;
   for (const wrap of wrappers) {
     const tree = await parse(language, wrap(code));
@@ -40,18 +35,18 @@ async function parseCode(language: Language, code: string): Promise<Tree | null>
 }
 
 async function bindingsOf(language: Language, context: string | undefined) {
-  if (!context?.trim()) return new Map<string, JsBinding & PyBinding>();
+  if (!context?.trim()) return new Map() as Bindings;
   const tree = await parseCode(language, context);
   try {
     if (!tree) return new Map();
-    return language === 'python' ? pythonBindings(tree.rootNode) : jsBindings(tree.rootNode);
+    return pluginFor(language).bindings(tree.rootNode);
   } finally {
     tree?.delete();
   }
 }
 
-function scan(language: Language, root: Node, bindings: Map<string, JsBinding & PyBinding>): Set<string> {
-  return language === 'python' ? pythonCapabilities(root, bindings) : jsCapabilities(root, bindings);
+function scan(language: Language, root: Node, bindings: Bindings): Set<string> {
+  return pluginFor(language).capabilities(root, bindings);
 }
 
 /** The capabilities (names from capability-list.ts) a function's code uses, imports included. */

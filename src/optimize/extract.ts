@@ -2,11 +2,12 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { wrappedDefinitionsIn } from '../detect/languages/wrapped-definition.js';
 import { createParser } from '../detect/tree-sitter.js';
 import type { Language, Target } from '../detect/types.js';
+import { infoFor } from '../languages/index.js';
 import type { PreRunCheck } from './candidate-evidence.js';
 import { capabilityCheck } from './capabilities.js';
 import { newDependencyOf, noDependencies, type ProjectDependencies } from './dependencies.js';
 import { insideWrapper, originalInner, wrapperChange } from './keep-wrapper.js';
-import { languageInfo, parseIn as parse } from './languages.js';
+import { parseIn as parse } from './languages.js';
 
 export type Extraction =
   | { ok: true; source: string; imports: string[] }
@@ -192,7 +193,7 @@ export async function extractCandidate(
   target: Target,
   options: ExtractOptions = {},
 ): Promise<Extraction> {
-  const info = languageInfo[target.language];
+  const info = infoFor(target.language);
   const raw = codeOf(answer, info.fenceTags);
   if (raw === undefined || raw.trim() === '') {
     return {

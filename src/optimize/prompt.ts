@@ -2,10 +2,10 @@ import type { Target } from '../detect/types.js';
 import { fenceFor } from '../fence.js';
 import { headlineEstimate } from '../harness/scaled-benchmark.js';
 import type { Benchmark } from '../harness/types.js';
+import { infoFor, pluginFor } from '../languages/index.js';
 import type { ChatMessage } from '../providers/types.js';
 import { type CandidateEvidence, feedbackText } from './candidate-evidence.js';
 import type { ProjectDependencies } from './dependencies.js';
-import { languageInfo } from './languages.js';
 import { type Instruction, instructionText, metricOf } from './metric.js';
 
 export interface PromptInput {
@@ -63,8 +63,8 @@ function metricsLine(benchmark: Benchmark | undefined): string {
 
 function importsSection(input: PromptInput): string {
   const { target } = input;
-  const info = languageInfo[target.language];
-  const declared = target.language === 'python' ? input.dependencies?.python : input.dependencies?.node;
+  const info = infoFor(target.language);
+  const declared = input.dependencies?.[pluginFor(target.language).dependencyKey];
   const allowed = declared?.length
     ? `${info.standardLibrary}, the project's own modules, and its declared dependencies: ${declared.slice(0, 40).join(', ')}`
     : `${info.standardLibrary} and the project's own modules`;
@@ -84,7 +84,7 @@ interface Trimmable {
 /** The Afterburner paper's prompt (language, code, instruction, metrics line, output format) plus feedback. */
 export function buildPrompt(input: PromptInput): ChatMessage[] {
   const { target, currentSource, currentBenchmark } = input;
-  const info = languageInfo[target.language];
+  const info = infoFor(target.language);
   const instruction = input.instruction ?? 'time';
   const contextParts = target.context.trim() ? target.context.split(/\n{2,}/) : [];
   // The same words the report shows for each candidate (candidate-evidence.ts).

@@ -1,10 +1,10 @@
 import type { Target } from '../detect/types.js';
 import { fenceFor } from '../fence.js';
 import { acceptsWorkload, type WorkloadOutcome, workloadSizes } from '../harness/workload.js';
+import { infoFor, pluginFor } from '../languages/index.js';
 import type { ChatMessage, ProposalReply, ProposalRequest, TokenUsage } from '../providers/types.js';
 import { capabilitiesOf } from './capabilities.js';
 import { codeOf } from './extract.js';
-import { languageInfo } from './languages.js';
 
 /** A harness that can check and time candidates on inputs from the model's generator (replay-harness.ts). */
 export interface WorkloadEvaluator {
@@ -15,25 +15,11 @@ export interface WorkloadResult extends WorkloadOutcome {
   usage: TokenUsage;
 }
 
-function generatorShape(target: Target): { language: 'javascript' | 'python'; signature: string } {
-  return target.language === 'python'
-    ? { language: 'python', signature: 'def afterburner_inputs(n)' }
-    : { language: 'javascript', signature: 'function afterburnerInputs(n)' };
-}
-
 /** The request for a generator: the paper's and Codeflash's idea of asking the model for a workload. */
 export function workloadPrompt(target: Target): ChatMessage[] {
-  const { language, signature } = generatorShape(target);
-  const label = languageInfo[target.language].label;
+  const { language, signature, returns, plain, label: written } = pluginFor(target.language).generator;
+  const label = infoFor(target.language).label;
   const ticks = fenceFor(target.source);
-  const returns =
-    language === 'python'
-      ? 'a list of argument tuples, one tuple per call'
-      : 'an array of argument arrays, one array per call';
-  const plain =
-    language === 'python'
-      ? 'numbers, strings, bytes, booleans, None, and lists, tuples, dicts and sets of them'
-      : 'numbers, strings, booleans, null, and arrays, plain objects, Maps and Sets of them';
   return [
     {
       role: 'system',
@@ -45,12 +31,12 @@ export function workloadPrompt(target: Target): ChatMessage[] {
       role: 'user',
       content: [
         `The ${label} function \`${target.name}\` below is timed on the inputs its tests use, which are tiny.`,
-        `Write \`${signature}\` in ${language === 'python' ? 'Python' : 'plain JavaScript (no types)'} that returns ${returns} to \`${target.name}\`,`,
+        `Write \`${signature}\` in ${written} that returns ${returns} to \`${target.name}\`,`,
         `between 1 and 5 calls, whose inputs have size about n (n = ${workloadSizes.join(', ')}): the sizes where a`,
         `slow algorithm shows. Use only ${plain}; make the inputs deterministic (no randomness without a fixed`,
         'seed) and valid for the function. Import nothing and read or write nothing: the generator only computes.',
         '',
-        `${ticks}${languageInfo[target.language].fenceTag}\n${target.source}\n${ticks}`,
+        `${ticks}${infoFor(target.language).fenceTag}\n${target.source}\n${ticks}`,
         '',
         `Answer with one fenced ${language} code block that defines \`${signature.replace(/^(def|function) /, '')}\`.`,
       ].join('\n'),
@@ -58,38 +44,13 @@ export function workloadPrompt(target: Target): ChatMessage[] {
   ];
 }
 
-// A generator only computes: stricter than a candidate, which may use what its original uses. The names below reach
-// modules, the process, the global object or code loading; Python may import a few pure computing modules.
-const jsReach = /\b(require|import|process|globalThis|global|eval|Function|module|exports|Deno|Bun)\b/g;
-const pyReach =
-  /\b(open|exec|eval|compile|__import__|globals|locals|vars|getattr|setattr|delattr|__builtins__|__subclasses__|__globals__|breakpoint|input)\b/g;
-const pyImport = /^\s*(?:from\s+([\w.]+)\s+import\b|import\s+([\w.,\s]+))/gm;
-const pyPureModules = new Set([
-  'random',
-  'math',
-  'string',
-  'itertools',
-  'collections',
-  'functools',
-  'operator',
-]);
-
 /** What the generator's code reaches beyond computing (sorted, distinct); empty when it only computes. */
 export async function generatorCapabilities(
   code: string,
   language: 'javascript' | 'python',
 ): Promise<string[]> {
   const used = new Set(await capabilitiesOf(code, language, { context: code }));
-  if (language === 'javascript') {
-    for (const [name] of code.matchAll(jsReach)) used.add(name);
-  } else {
-    for (const [name] of code.matchAll(pyReach)) used.add(name);
-    for (const match of code.matchAll(pyImport)) {
-      const modules = (match[1] ?? match[2] ?? '').split(',').map((m) => m.trim().split(/\s+/)[0] ?? '');
-      for (const module of modules)
-        if (!pyPureModules.has(module.split('.')[0] ?? '')) used.add(`import ${module}`);
-    }
-  }
+  for (const name of pluginFor(language).generator.reach(code)) used.add(name);
   return [...used].sort();
 }
 
@@ -114,9 +75,9 @@ export async function requestWorkload(
     iteration: 0,
   });
   const usage = reply.usage ?? none;
-  const { language } = generatorShape(target);
+  const { language } = pluginFor(target.language).generator;
   const answer = reply.answers[0];
-  const code = answer === undefined ? undefined : codeOf(answer, languageInfo[language].fenceTags);
+  const code = answer === undefined ? undefined : codeOf(answer, infoFor(language).fenceTags);
   if (!code?.trim()) return { kept: [], notes: ['the model answered with no input generator'], usage };
   const used = await generatorCapabilities(code, language);
   if (used.length > 0) {

@@ -8,7 +8,7 @@ export interface CreateSandboxOptions {
   mode: SandboxMode;
   /** Docker image for the docker sandbox (ignored by the process sandbox). */
   image: string;
-  /** Image per language (e.g. `defaultImages`); workspaces opened with a `language` use it. */
+  /** Image per language (config/run-config.ts imageFor); workspaces opened with a `language` use it. */
   images?: Partial<Record<SandboxLanguage, string>>;
   /** The images the run needs, checked up front (default: `image`); see DockerSandboxOptions. */
   required?: RequiredImage[];

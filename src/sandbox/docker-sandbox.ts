@@ -34,7 +34,7 @@ export interface DockerSandboxOptions {
    * are checked when a workspace first needs them, so a run that needs only a Python image does not need `image`.
    */
   required?: RequiredImage[];
-  /** Image per language (e.g. `defaultImages`), so one run can evaluate JavaScript and Python targets. */
+  /** Image per language (config/run-config.ts imageFor), so one run can evaluate JavaScript and Python targets. */
   images?: Partial<Record<SandboxLanguage, string>>;
   limits?: Partial<SandboxLimits>;
   /** Recorded on every container so that an interrupted run's leftovers can be removed. */

@@ -1,3 +1,4 @@
+import type { Language } from '../detect/types.js';
 /** How a command in the sandbox ended. */
 export type ExecOutcome = 'ok' | 'failed' | 'timeout' | 'oom' | 'crashed' | 'output-limit';
 
@@ -63,14 +64,8 @@ export interface OpenWorkspaceOptions {
   onNotice?: (line: string) => void;
 }
 
-export type SandboxLanguage = 'javascript' | 'typescript' | 'python';
-
-/** Official images per language, used when the configuration names none. */
-export const defaultImages: Record<SandboxLanguage, string> = {
-  javascript: 'node:22-bookworm-slim',
-  typescript: 'node:22-bookworm-slim',
-  python: 'python:3.12-slim-bookworm',
-};
+/** A workspace's language picks its image among the sandbox's images (config/run-config.ts imageFor). */
+export type SandboxLanguage = Language;
 
 export interface SetupStep {
   /** e.g. `['npm', 'ci']` or `['sh', '-c', 'python -m venv .venv && .venv/bin/pip install -e .']`. */

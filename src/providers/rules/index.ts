@@ -2,6 +2,7 @@ import type { Parser } from 'web-tree-sitter';
 import { createParser } from '../../detect/tree-sitter.js';
 import type { Language, Target } from '../../detect/types.js';
 import { fenceFor } from '../../fence.js';
+import { infoFor, isSupported, pluginFor } from '../../languages/index.js';
 import type { ProposalReply, ProposalRequest, Provider } from '../types.js';
 import { type Rewrite, rewriteWithRules } from './apply-rules.js';
 import { javascriptRules } from './javascript/index.js';
@@ -20,12 +21,12 @@ export const rules: readonly Rule[] = [...javascriptRules, ...pythonRules];
 
 /** The rule family that handles a target language: TypeScript and TSX share the JavaScript rules. */
 export function ruleFamilyOf(language: Language): RuleFamily {
-  return language === 'python' ? 'python' : 'javascript';
+  return pluginFor(language).family;
 }
 
 /** The rules that run on targets in `language`. */
 export function rulesFor(language: Language): readonly Rule[] {
-  return ruleFamilyOf(language) === 'python' ? pythonRules : javascriptRules;
+  return pluginFor(language).rules;
 }
 
 function infoOf({ id, family, title, description, before, after, complexity, imports }: Rule): RuleInfo {
@@ -36,13 +37,6 @@ function infoOf({ id, family, title, description, before, after, complexity, imp
 export const ruleCatalog: Readonly<Record<RuleFamily, readonly RuleInfo[]>> = {
   javascript: javascriptRules.map(infoOf),
   python: pythonRules.map(infoOf),
-};
-
-const fenceTags: Record<Language, string> = {
-  javascript: 'javascript',
-  typescript: 'typescript',
-  tsx: 'tsx',
-  python: 'python',
 };
 
 export interface RulesProviderOptions {
@@ -68,7 +62,7 @@ export class RulesProvider implements Provider {
   async propose(request: ProposalRequest): Promise<ProposalReply> {
     const reply: ProposalReply = { answers: [], sources: [], usage: { inputTokens: 0, outputTokens: 0 } };
     const { language } = request.target;
-    if (request.count <= 0 || !(language in fenceTags)) return reply;
+    if (request.count <= 0 || !isSupported(language)) return reply;
     const family = ruleFamilyOf(language);
     const applicable = this.rules.filter((rule) => rule.family === family);
     if (applicable.length === 0) return reply;
@@ -89,7 +83,7 @@ export class RulesProvider implements Provider {
   /** `rule-id: why` for each rule whose shape the target has but whose safety conditions it fails. */
   async nearMisses(target: Target): Promise<string[]> {
     const { language } = target;
-    if (!(language in fenceTags)) return [];
+    if (!isSupported(language)) return [];
     const family = ruleFamilyOf(language);
     const snippet = parseFunctionSnippet(await this.parserFor(language), target.source, family);
     if (!snippet) return [];
@@ -145,5 +139,5 @@ function formatAnswer({ source, applied, imports }: Rewrite, language: Language,
   const code = missing.length > 0 ? `${missing.join('\n')}\n\n${source}` : source;
   const fence = fenceFor(code);
   const plural = applied.length > 1 ? 's' : '';
-  return `Offline rule${plural} applied: ${names}.\n\n${fence}${fenceTags[language]}\n${code}\n${fence}`;
+  return `Offline rule${plural} applied: ${names}.\n\n${fence}${infoFor(language).fenceTag}\n${code}\n${fence}`;
 }

@@ -1,0 +1,64 @@
+import { NodeHarness } from '../../harness/node-harness.js';
+import { resolveTestCommand } from '../../harness/test-command.js';
+import { jsCapabilities } from '../../optimize/capabilities-js.js';
+import { type JsBinding, jsBindings } from '../../optimize/capabilities-js-bindings.js';
+import { javascriptRules } from '../../providers/rules/javascript/index.js';
+import type { LanguagePlugin } from '../types.js';
+
+const nodeBuiltins = 'Node.js built-in modules (`node:…`)';
+// The names that reach modules, the process, the global object or code loading.
+const reachingNames = /\b(require|import|process|globalThis|global|eval|Function|module|exports|Deno|Bun)\b/g;
+
+/** JavaScript, TypeScript and TSX: Node, the JavaScript rules, the Node image. */
+export const javascriptPlugin: LanguagePlugin = {
+  family: 'javascript',
+  languages: ['javascript', 'typescript', 'tsx'],
+  info: {
+    javascript: {
+      label: 'JavaScript',
+      fenceTag: 'javascript',
+      fenceTags: new Set(['', 'js', 'javascript', 'jsx', 'mjs', 'cjs', 'node']),
+      grammar: 'javascript',
+      standardLibrary: nodeBuiltins,
+    },
+    typescript: {
+      label: 'TypeScript',
+      fenceTag: 'typescript',
+      fenceTags: new Set(['', 'ts', 'typescript', 'mts', 'cts']),
+      grammar: 'typescript',
+      standardLibrary: nodeBuiltins,
+    },
+    tsx: {
+      label: 'TSX',
+      fenceTag: 'tsx',
+      fenceTags: new Set(['', 'tsx', 'ts', 'typescript', 'jsx']),
+      grammar: 'tsx',
+      standardLibrary: nodeBuiltins,
+    },
+  },
+  rules: javascriptRules,
+  async createHarness(options, { headDir, testCommand }) {
+    return new NodeHarness({
+      ...options,
+      testCommand: await resolveTestCommand(headDir, testCommand, options.target.path),
+    });
+  },
+  image: {
+    use: 'JavaScript/TypeScript targets',
+    cliSetting: '--image or $AFTERBURNER_IMAGE',
+    actionSetting: "input 'image' (or 'images': javascript=IMAGE)",
+  },
+  dependencyKey: 'node',
+  usesInstalledPackages: true,
+  snippetWrappers: [(c) => c, (c) => `class W {\n${c}\n}`, (c) => `({\n${c}\n})`],
+  bindings: jsBindings,
+  capabilities: (root, bindings) => jsCapabilities(root, bindings as Map<string, JsBinding>),
+  generator: {
+    language: 'javascript',
+    label: 'plain JavaScript (no types)',
+    signature: 'function afterburnerInputs(n)',
+    returns: 'an array of argument arrays, one array per call',
+    plain: 'numbers, strings, booleans, null, and arrays, plain objects, Maps and Sets of them',
+    reach: (code) => [...code.matchAll(reachingNames)].map(([name]) => name),
+  },
+};
