@@ -5,187 +5,26 @@
 // answer the same way without the test's closure; and the calls the tests then make to a function the target
 // returned (factories, curried helpers), so that returned functions are compared by behaviour. In register mode it
 // hands the original and the candidate to the verify runner, which loads both side by side.
+// Its parts: recorder-values.cjs (what the values become), recorder-callbacks.cjs (the callbacks' stand-ins),
+// recorder-files.cjs (the capture files).
 // Core modules by their bare names: jest before 27 cannot resolve `node:` specifiers (immer's suites).
 const fs = require('fs');
-const path = require('path');
-const v8 = require('v8');
 const { isProxy } = require('util').types;
-// Taken from the module, not the global: some test suites delete `globalThis.Buffer` (qs tests without it).
-const { Buffer } = require('buffer');
+const { callbackKey, placesOf, replayable, snapshot, Unrecordable } = require('./recorder-values.cjs');
+const { callbackLogs, logCallback, restoreCallbacks } = require('./recorder-callbacks.cjs');
+const { append, appendTo, captureDir, fileFor, skip } = require('./recorder-files.cjs');
 
-const captureDir = process.env.AFTERBURNER_CAPTURE_DIR;
 const maxCalls = Number(process.env.AFTERBURNER_CAPTURE_MAX_CALLS || 200);
-const maxCallBytes = Number(process.env.AFTERBURNER_CAPTURE_MAX_CALL_BYTES || 1024 * 1024);
 const maxTotalBytes = Number(process.env.AFTERBURNER_CAPTURE_MAX_BYTES || 32 * 1024 * 1024);
 // Calls the tests make to what a recorded call returned, per call, and how deep (f(a)(b)(c) is depth 2).
 const maxFollowUps = 200;
 const maxFollowUpDepth = 3;
-const maxCallbackCalls = 10_000;
-
-const valueClasses = [Date, RegExp, ArrayBuffer, DataView, Error];
-const typedArray = Object.getPrototypeOf(Int8Array);
-const callbackKey = '__afterburnerCallback';
-
-const instanceKey = '__afterburnerInstance';
-const bufferKey = '__afterburnerBuffer';
-
-/**
- * A copy of `value` that v8.serialize keeps faithfully: it keeps only structured-clone data, so a class instance
- * becomes a marker naming its class beside its own state (the replay rebuilds it on the class's prototype), and a
- * Buffer a marker around its bytes. Throws Unrecordable for what cannot be replayed outside the test.
- */
-function encodeValue(value, copies, classes) {
-  const type = typeof value;
-  if (type === 'function') throw new Unrecordable('a function inside an argument');
-  if (type === 'symbol') throw new Unrecordable('a symbol');
-  if (value === null || type !== 'object') return value;
-  if (copies.has(value)) return copies.get(value);
-  // Reading through a Proxy runs its traps: an immer draft would create child drafts, a revoked one throws.
-  if (isProxy(value)) throw new Unrecordable('a Proxy');
-  if (Buffer.isBuffer(value)) return { [bufferKey]: new Uint8Array(value) };
-  const prototype = Object.getPrototypeOf(value);
-  if (value instanceof typedArray || valueClasses.some((c) => value instanceof c)) {
-    if (standardPrototypes.has(prototype)) return value;
-  }
-  if (typeof value.then === 'function') throw new Unrecordable('a promise');
-  const name = prototype?.constructor?.name;
-  if (prototype === Map.prototype || prototype === Set.prototype) {
-    const copy = prototype === Map.prototype ? new Map() : new Set();
-    copies.set(value, copy);
-    if (copy instanceof Map)
-      for (const [k, v] of value) copy.set(encodeValue(k, copies, classes), encodeValue(v, copies, classes));
-    else for (const v of value) copy.add(encodeValue(v, copies, classes));
-    return copy;
-  }
-  const plain = prototype === Object.prototype || prototype === null || prototype === Array.prototype;
-  if (!plain && (!name || builtinWithSlots.some((c) => value instanceof c))) {
-    throw new Unrecordable(name ? `a \`${name}\` instance` : 'an object with a custom prototype');
-  }
-  const state =
-    prototype === Array.prototype ? new Array(value.length) : prototype === null ? Object.create(null) : {};
-  const copy = plain ? state : { [instanceKey]: name, state };
-  if (!plain) classes.add(name);
-  copies.set(value, copy);
-  for (const key of Reflect.ownKeys(value)) {
-    if (typeof key === 'symbol') throw new Unrecordable('a symbol-keyed property');
-    if (prototype === Array.prototype && key === 'length') continue;
-    const descriptor = Object.getOwnPropertyDescriptor(value, key);
-    if (descriptor.get || descriptor.set) throw new Unrecordable('an accessor property');
-    state[key] = encodeValue(descriptor.value, copies, classes);
-  }
-  return copy;
-}
-
-const standardPrototypes = new Set(
-  [
-    Date,
-    RegExp,
-    ArrayBuffer,
-    DataView,
-    Error,
-    EvalError,
-    RangeError,
-    ReferenceError,
-    SyntaxError,
-    TypeError,
-    URIError,
-    ...[
-      Int8Array,
-      Uint8Array,
-      Uint8ClampedArray,
-      Int16Array,
-      Uint16Array,
-      Int32Array,
-      Uint32Array,
-      Float32Array,
-      Float64Array,
-      BigInt64Array,
-      BigUint64Array,
-    ],
-  ].map((c) => c.prototype),
-);
-// Subclasses of these keep their data in internal slots that own properties do not show.
-const builtinWithSlots = [
-  Map,
-  Set,
-  Array,
-  Date,
-  RegExp,
-  ArrayBuffer,
-  DataView,
-  typedArray,
-  Promise,
-  WeakMap,
-  WeakSet,
-];
-
-class Unrecordable extends Error {}
-
-/** The serialized copy of a value, with the names of the classes whose instances it holds. */
-function snapshot(value, classes = new Set(), limit = maxCallBytes) {
-  const data = v8.serialize(encodeValue(value, new Map(), classes));
-  if (data.length > limit) throw new Unrecordable('arguments over the size limit');
-  return data;
-}
-
-function replayable(value) {
-  try {
-    encodeValue(value, new Map(), new Set());
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Appends without an options object: fs copies options with a for…in loop, which throws when the tests made an
- * inherited property read-only (qs's prototype-pollution tests do).
- */
-function appendTo(file, data) {
-  const fd = fs.openSync(file, 'a');
-  try {
-    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-function fileFor(id, suffix) {
-  return path.join(captureDir, `${id.replace(/[^\w.-]+/g, '_')}.${suffix}`);
-}
-
-const refKey = '__afterburnerRef';
-const maxPlaces = 100_000;
-
-/**
- * Where each object of the arguments sits (a path of keys from the argument list), so that a callback's
- * arguments and answers that are objects from the call's input are recorded as references: the replay then
- * hands the callback's stand-in the replay's own objects and looks them up by identity, as cheaply as the real
- * callback would take them.
- */
-function placesOf(args) {
-  const places = new Map();
-  const queue = [[args, []]];
-  while (queue.length > 0 && places.size < maxPlaces) {
-    const [value, place] = queue.pop();
-    if (value === null || typeof value !== 'object' || places.has(value) || isProxy(value)) continue;
-    places.set(value, place);
-    const prototype = Object.getPrototypeOf(value);
-    if (prototype !== Array.prototype && prototype !== Object.prototype && prototype !== null) continue;
-    for (const key of Object.keys(value)) queue.push([value[key], [...place, key]]);
-  }
-  return places;
-}
 
 let depth = 0;
 let recorded = 0;
 let nextKey = 0;
 // Test runners record from several processes into one file; pids alone can repeat.
 const processKey = `${process.pid}.${process.hrtime.bigint()}`;
-
-function skip(id, why) {
-  appendTo(fileFor(id, 'skipped'), `${String(why).replace(/\n/g, ' ')}\n`);
-}
 
 /**
  * One call being recorded: the arguments as they were before it, with each function argument replaced by a
@@ -226,90 +65,6 @@ function beginCall(id, receiver, args, parent) {
     skip(id, error instanceof Unrecordable ? error.message : 'arguments that cannot be serialized');
     return undefined;
   }
-}
-
-/**
- * A Proxy, not a wrapper function: the callee sees the callback's own properties (qs merges a function's keys),
- * and restoreCallbacks can swap it back for the original in what the call returned or stored.
- */
-function logCallback(fn, log) {
-  return new Proxy(fn, {
-    apply(target, self, args) {
-      let result;
-      try {
-        result = Reflect.apply(target, self, args);
-      } catch (error) {
-        note(log, args, {
-          error: { type: error?.constructor?.name ?? typeof error, message: String(error?.message ?? error) },
-        });
-        throw error;
-      }
-      note(log, args, { result });
-      return result;
-    },
-  });
-}
-
-const maxRestored = 10_000;
-
-/**
- * The recording must not change what the test sees: where the call returned one of its callbacks' stand-ins, or
- * stored one in its arguments or its result (plain arrays and objects, bounded), the test gets its own function.
- */
-function restoreCallbacks(call, value) {
-  if (call.callbacks.length === 0) return value;
-  const originals = new Map(call.callArgs.map((arg, i) => [arg, call.args[i]]).filter(([a, o]) => a !== o));
-  const seen = new Set();
-  const queue = [value, ...call.args];
-  while (queue.length > 0 && seen.size < maxRestored) {
-    const holder = queue.pop();
-    if (holder === null || typeof holder !== 'object' || seen.has(holder) || isProxy(holder)) continue;
-    seen.add(holder);
-    const prototype = Object.getPrototypeOf(holder);
-    if (prototype !== Array.prototype && prototype !== Object.prototype && prototype !== null) continue;
-    for (const key of Object.keys(holder)) {
-      const descriptor = Object.getOwnPropertyDescriptor(holder, key);
-      if (!descriptor || !('value' in descriptor)) continue;
-      if (originals.has(descriptor.value) && descriptor.writable)
-        holder[key] = originals.get(descriptor.value);
-      else queue.push(descriptor.value);
-    }
-  }
-  return originals.get(value) ?? value;
-}
-
-function note(log, args, answer) {
-  if (log.broken) return;
-  if (log.calls.length >= maxCallbackCalls) {
-    log.broken = 'a callback called too often to record';
-    return;
-  }
-  try {
-    if (isProxy(answer.result)) throw new Unrecordable('a Proxy');
-    if (answer.result && typeof answer.result.then === 'function')
-      throw new Unrecordable('an async callback');
-    const encode = (value) => {
-      const place = log.places?.get(value);
-      return place ? { [refKey]: place } : value;
-    };
-    const encoded = 'result' in answer ? { result: encode(answer.result) } : answer;
-    log.calls.push(snapshot({ args: args.map(encode), answer: encoded }, log.classes));
-  } catch (error) {
-    log.broken =
-      error instanceof Unrecordable ? `a callback's ${error.message}` : 'a callback that cannot be recorded';
-  }
-}
-
-function append(id, record) {
-  const payload = v8.serialize(record);
-  if (payload.length > maxCallBytes) throw new Unrecordable('arguments over the size limit');
-  const header = Buffer.alloc(4);
-  header.writeUInt32LE(payload.length);
-  appendTo(fileFor(id, 'calls'), Buffer.concat([header, payload]));
-}
-
-function callbackLogs(call) {
-  return call.callbacks.map((c) => ({ arity: c.arity, calls: c.calls }));
 }
 
 /**

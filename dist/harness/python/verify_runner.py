@@ -6,41 +6,31 @@ matches it on every call (value, exception, argument and receiver state), then t
 Usage: python3 verify_runner.py SPEC.json [--memory original|candidate]  ->  one `AFTERBURNER_RESULT {json}` line
 on stdout (same statuses and fields as the JavaScript runner: measured / deterministic / mismatch /
 non-deterministic / no-calls / memory / error).
+
+The runner's parts: afterburner_load_copy (the two copies), afterburner_recorded_calls (the recorded calls and the
+callbacks' stand-ins), afterburner_replay (one replay compared, batches timed), afterburner_replay_clock.
 """
 
-import asyncio
-import asyncio.base_events
-import builtins
-import copy
-import gc
 import importlib
-import importlib.util
-import inspect
-import io
 import json
 import os
-import pickle
-import random
-import re
-import struct
 import sys
-import time
 import traceback
 
-from afterburner_equal import equal, show, state_of
-from afterburner_scale import derive_generated_calls, derive_scaled_calls, input_size
+from afterburner_equal import show, state_of
+from afterburner_load_copy import load_copy, resolve
+from afterburner_recorded_calls import read_calls, recorded_size, show_input
+from afterburner_replay import describe, difference, faithful, invoker, outcome, run_batch, settle
+from afterburner_replay_clock import install_clock, real_perf_counter_ns
+from afterburner_scale import derive_generated_calls, derive_scaled_calls
 from afterburner_timing import measure_interleaved
 from afterburner_tripwire import Tripwire
-
-with open(sys.argv[1]) as spec_file:
-    spec = json.load(spec_file)
+from afterburner_verify_spec import spec
 
 # Watches the candidate's calls (and only those) for side effects its original does not have.
 tripwire = Tripwire(spec.get("tripwire"))
 
 _real_stdout = sys.stdout
-_real_perf_counter_ns = time.perf_counter_ns
-_real_monotonic = time.monotonic
 # What the code under test prints is not part of the comparison and must not flood the sandbox's output.
 sys.stdout = open(os.devnull, "w")
 
@@ -52,24 +42,8 @@ def finish(result):
     os._exit(0)
 
 
-# A clock that advances 1 ms per reading and a seeded random module, reset before every call. Installed before
-# the modules load, so `from time import time` binds the patched function too.
-_ticks = [0]
-
-
-def _tick():
-    _ticks[0] += 1
-    return _ticks[0]
-
-
-time.time = lambda: 1_700_000_000 + _tick() / 1000
-time.time_ns = lambda: (1_700_000_000_000 + _tick()) * 1_000_000
-time.perf_counter = lambda: _tick() / 1000
-time.perf_counter_ns = lambda: _tick() * 1_000_000
-time.monotonic = lambda: _tick() / 1000
-time.monotonic_ns = lambda: _tick() * 1_000_000
-# The event loop schedules sleeps with the real clock; the patched one would stretch `await asyncio.sleep(1)`.
-asyncio.base_events.BaseEventLoop.time = lambda self: _real_monotonic()
+# Before the modules load, so that `from time import time` binds the patched function too.
+install_clock()
 
 
 def check_tripwire():
@@ -88,353 +62,6 @@ class _Unwatched:
 def watched(role):
     """The tripwire for candidate code, nothing for the original's."""
     return tripwire if role == "candidate" else _Unwatched()
-
-
-def reset_environment():
-    _ticks[0] = 0
-    random.seed(spec["seed"])
-
-
-target = spec["target"]
-
-
-def load_copy(role, path):
-    package = spec["package"]
-    stem = re.sub(r"\W", "_", spec["module"].rpartition(".")[2])
-    name = (package + "." if package else "") + "__afterburner_%s_%s" % (role, stem)
-    module_spec = importlib.util.spec_from_file_location(name, os.path.abspath(path))
-    module = importlib.util.module_from_spec(module_spec)
-    module.__package__ = package
-    sys.modules[name] = module
-    module_spec.loader.exec_module(module)
-    return module
-
-
-def adopt_classes(copy, real):
-    """Points the copy's classes at the real module's: captured arguments were unpickled as instances of those."""
-    for name, value in list(vars(copy).items()):
-        counterpart = getattr(real, name, None)
-        if isinstance(value, type) and value.__module__ == copy.__name__ and isinstance(counterpart, type):
-            setattr(copy, name, counterpart)
-
-
-def rebind_class_cell(fn, owner):
-    """Zero-argument super() reads the `__class__` cell; make it the real class the receiver belongs to."""
-    code = getattr(fn, "__code__", None)
-    if code is not None and "__class__" in code.co_freevars and fn.__closure__:
-        fn.__closure__[code.co_freevars.index("__class__")].cell_contents = owner
-
-
-def resolve(copy, real):
-    name = target["name"]
-    owner_name = target.get("owner")
-    if not owner_name:
-        fn = vars(copy).get(name)
-        if not callable(fn):
-            raise LookupError("%s defines no function %s" % (copy.__file__, name))
-        adopt_classes(copy, real)
-        return {"kind": "function", "fn": fn}
-    owner = vars(copy).get(owner_name)
-    real_owner = getattr(real, owner_name, None)
-    if not isinstance(owner, type) or not isinstance(real_owner, type):
-        raise LookupError("%s defines no class %s" % (copy.__file__, owner_name))
-    raw = owner.__dict__.get(name)
-    if isinstance(raw, staticmethod):
-        entry = {"kind": "static", "fn": raw.__func__}
-    elif isinstance(raw, classmethod):
-        entry = {"kind": "class", "fn": raw.__func__}
-    elif isinstance(raw, property):
-        setter = target.get("accessor") == "set"
-        entry = {"kind": "set" if setter else "get", "fn": raw.fset if setter else raw.fget}
-    elif inspect.isfunction(raw):
-        entry = {"kind": "method", "fn": raw}
-    else:
-        raise LookupError("%s.%s is not a method" % (owner_name, name))
-    adopt_classes(copy, real)
-    rebind_class_cell(entry["fn"], real_owner)
-    entry["owner"] = real_owner
-    return entry
-
-
-_atomic = (int, float, complex, str, bytes, bool, type(None))
-_immutable = _atomic + (frozenset,)
-
-
-def _key_part(value):
-    return ("v", value) if isinstance(value, _atomic) else ("i", id(value))
-
-
-class StandIn:
-    """Answers for a callback the tests passed, from what it answered during the recorded call. The candidate may
-    call it fewer times or in another order, but only with arguments the original passed. Arguments that are
-    values or objects of the call's input are looked up by identity (cheap enough not to drown the function's own
-    time); others by structural equality."""
-
-    def __init__(self, calls, resolve):
-        self.by_key, self.structural, self.cursor, self.unseen = {}, [], 0, None
-        for data in calls:
-            refs = []
-
-            class Unpickler(pickle.Unpickler):
-                def persistent_load(self, pid):
-                    value = resolve(pid[1])
-                    refs.append(id(value))
-                    return value
-
-            args, kwargs, answer = Unpickler(io.BytesIO(data)).load()
-            values = list(args) + [kwargs[name] for name in sorted(kwargs)]
-            if all(isinstance(v, _atomic) or id(v) in refs for v in values):
-                key = (tuple(_key_part(v) for v in args), tuple((n, _key_part(kwargs[n])) for n in sorted(kwargs)))
-                self.by_key.setdefault(key, [0, []])[1].append(answer)
-            else:
-                self.structural.append((args, kwargs, answer))
-
-    def __call__(self, *args, **kwargs):
-        try:
-            if len(args) == 1 and not kwargs:
-                # The common key function / predicate, without the general path's allocations.
-                value = args[0]
-                key = ((("v", value) if isinstance(value, _atomic) else ("i", id(value)),), ())
-            else:
-                key = (tuple(_key_part(v) for v in args), tuple((n, _key_part(kwargs[n])) for n in sorted(kwargs)))
-            found = self.by_key.get(key)
-        except TypeError:
-            found = None
-        if found is not None:
-            answer = found[1][found[0] % len(found[1])]
-            found[0] += 1
-            return self._answer(answer)
-        count = len(self.structural)
-        for step in range(count):
-            index = (self.cursor + step) % count
-            known_args, known_kwargs, answer = self.structural[index]
-            if equal(known_args, args) and equal(known_kwargs, kwargs):
-                self.cursor = index + 1
-                return self._answer(answer)
-        if self.unseen is None:
-            self.unseen = (args, kwargs)
-        raise RuntimeError("afterburner: the callback was called with arguments the original never passed")
-
-    @staticmethod
-    def _answer(answer):
-        if answer[0] == "raise":
-            kind = getattr(builtins, answer[1], None)
-            raise (kind if isinstance(kind, type) and issubclass(kind, Exception) else RuntimeError)(answer[2])
-        value = answer[1]
-        return value if isinstance(value, _immutable) else copy.deepcopy(value)
-
-
-def load_call(payload):
-    """A recorded call's arguments (callbacks replaced by stand-ins), its stand-ins, and how it ended in the test
-    (only for calls with callbacks)."""
-    record = pickle.loads(payload)
-    if "pre" not in record:
-        return record, [], None
-    stand_ins = []
-
-    class Unpickler(pickle.Unpickler):
-        def persistent_load(self, pid):
-            return Deferred(pid[1])
-
-    call = Unpickler(io.BytesIO(record["pre"])).load()
-
-    def resolve(place):
-        value = call[place[0]]
-        for step in place[1:]:
-            value = value[step]
-        return value
-
-    stand_ins.extend(StandIn(calls, resolve) for calls in record["callbacks"])
-    call["args"] = tuple(stand_ins[a.index] if isinstance(a, Deferred) else a for a in call["args"])
-    call["kwargs"] = {k: (stand_ins[v.index] if isinstance(v, Deferred) else v) for k, v in call["kwargs"].items()}
-    return call, stand_ins, record.get("outcome")
-
-
-class Deferred:
-    """A callback's place in the arguments until its stand-in, which resolves references into them, exists."""
-
-    def __init__(self, index):
-        self.index = index
-
-
-def read_calls(path):
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
-        return [], 0
-    calls, unreplayable, at = [], 0, 0
-    while at + 4 <= len(data) and len(calls) < spec["maxCalls"]:
-        (size,) = struct.unpack_from("<I", data, at)
-        payload = data[at + 4 : at + 4 + size]
-        at += 4 + size
-        try:
-            load_call(payload)
-            calls.append(payload)
-        except Exception:
-            unreplayable += 1
-    return calls, unreplayable
-
-
-def invoker(entry, payload):
-    """Fresh arguments for one call, and the call itself."""
-    call, stand_ins, _ = load_call(payload)
-    call["stand_ins"] = stand_ins
-    args, kwargs, receiver = call["args"], call["kwargs"], call["receiver"]
-    fn, kind = entry["fn"], entry["kind"]
-    if kind == "class":
-        owner = entry["owner"]
-        return call, lambda: fn(owner, *args, **kwargs)
-    if kind == "get":
-        return call, lambda: fn(receiver)
-    if kind == "set":
-        return call, lambda: fn(receiver, *args)
-    if kind == "method":
-        return call, lambda: fn(receiver, *args, **kwargs)
-    return call, lambda: fn(*args, **kwargs)
-
-
-async def _drain_async(iterator):
-    items = []
-    async for item in iterator:
-        items.append(item)
-        if len(items) >= 10000:
-            break
-    return items
-
-
-def settle(value):
-    if inspect.iscoroutine(value):
-        return asyncio.run(value)
-    if inspect.isasyncgen(value):
-        return asyncio.run(_drain_async(value))
-    if target.get("generator") and inspect.isgenerator(value):
-        items = []
-        for item in value:
-            items.append(item)
-            if len(items) >= 10000:
-                break
-        return items
-    return value
-
-
-def outcome(entry, payload):
-    call, run = invoker(entry, payload)
-    reset_environment()
-    try:
-        result = {"value": settle(run()), "call": call}
-    except KeyboardInterrupt:
-        raise
-    except BaseException as error:
-        result = {"error": (type(error).__qualname__, str(error)), "call": call}
-    unseen = next((s.unseen for s in call["stand_ins"] if s.unseen is not None), None)
-    if unseen is not None:
-        result["callback"] = unseen
-    return result
-
-
-def faithful(payload, replayed):
-    """A call replayed with callbacks answered from a recording is evidence only if the original, replayed, ends as
-    it did in the test."""
-    if "callback" in replayed:
-        return False
-    _, _, recorded = load_call(payload)
-    if recorded is None:
-        return True
-    if recorded["threw"] != ("error" in replayed):
-        return False
-    if "result" not in recorded:
-        return True
-    try:
-        return equal(pickle.loads(recorded["result"]), replayed["value"])
-    except Exception:
-        return False
-
-
-def _data(values):
-    """Arguments without the callbacks' stand-ins, whose calls are compared on their own."""
-    if isinstance(values, dict):
-        return {k: v for k, v in values.items() if not isinstance(v, StandIn)}
-    return tuple(None if isinstance(v, StandIn) else v for v in values)
-
-
-def difference(a, b):
-    if "callback" in a or "callback" in b:
-        return "callback calls"
-    if "error" in a or "error" in b:
-        return None if a.get("error") == b.get("error") else "thrown error"
-    if not equal(a["value"], b["value"]):
-        return "return value"
-    if not equal(_data(a["call"]["args"]), _data(b["call"]["args"])) or not equal(
-        _data(a["call"]["kwargs"]), _data(b["call"]["kwargs"])
-    ):
-        return "argument mutation"
-    receiver = a["call"]["receiver"]
-    if receiver is not None and not equal(state_of(receiver), state_of(b["call"]["receiver"])):
-        return "receiver state"
-    return None
-
-
-def describe(result):
-    if "callback" in result:
-        return "calls a callback with %s, which the original never did" % show(result["callback"])
-    if "error" in result:
-        return "raises %s: %s" % result["error"]
-    return show(result["value"])
-
-
-def show_input(payload):
-    call, _, _ = load_call(payload)
-    text = show(call["args"])
-    if call["kwargs"]:
-        text += " kwargs " + show(call["kwargs"])
-    if call["receiver"] is not None:
-        text += " on " + show(state_of(call["receiver"]))
-    return text[:600]
-
-
-_loop = None
-
-
-async def _timed_async(runs):
-    start = _real_perf_counter_ns()
-    for run in runs:
-        try:
-            value = run()
-            if inspect.isasyncgen(value):
-                async for _ in value:
-                    pass
-            else:
-                await value
-        except Exception:
-            pass
-    return _real_perf_counter_ns() - start
-
-
-def run_batch(entry, calls, repeats):
-    global _loop
-    runs = [invoker(entry, payload)[1] for _ in range(repeats) for payload in calls]
-    reset_environment()
-    gc.collect()
-    gc.disable()
-    try:
-        if target.get("async"):
-            _loop = _loop or asyncio.new_event_loop()
-            return _loop.run_until_complete(_timed_async(runs))
-        drain = target.get("generator")
-        start = _real_perf_counter_ns()
-        for run in runs:
-            try:
-                value = run()
-                if drain:
-                    for _ in value:
-                        pass
-            except Exception:
-                # Raised exceptions are part of the behaviour being timed; the differential check compared them.
-                pass
-        return _real_perf_counter_ns() - start
-    finally:
-        gc.enable()
 
 
 def memory_pass(role):
@@ -526,12 +153,12 @@ def main():
     scales, notes = [], []
     if spec.get("scale"):
         scales, notes = derive_scaled_calls(
-            calls, spec["scale"], original, outcome, difference, clock=_real_perf_counter_ns
+            calls, spec["scale"], original, outcome, difference, clock=real_perf_counter_ns
         )
     # Inputs the model's generator wrote (plain literals, made in a process of their own), checked and timed alike.
     if spec.get("workload"):
         generated, generated_notes = derive_generated_calls(
-            spec["workload"], original, outcome, difference, clock=_real_perf_counter_ns
+            spec["workload"], original, outcome, difference, clock=real_perf_counter_ns
         )
         scales += generated
         notes += generated_notes
@@ -543,7 +170,7 @@ def main():
         check_tripwire()
         return ns
 
-    own = measure_interleaved(original, candidate, spec, calls, time_batch, _real_perf_counter_ns)
+    own = measure_interleaved(original, candidate, spec, calls, time_batch, real_perf_counter_ns)
     # Grown calls last far longer than the clock's resolution and vary less: fewer rounds settle their interval, and
     # the slower side's pass (seen in the check above) bounds how many fit in the measuring budget.
     timed_scales = []
@@ -557,7 +184,7 @@ def main():
         )
         payloads = [c["payload"] for c in scale["calls"]]
         sizes = [c["n"] for c in scale["calls"]]
-        timing = measure_interleaved(original, candidate, protocol, payloads, time_batch, _real_perf_counter_ns)
+        timing = measure_interleaved(original, candidate, protocol, payloads, time_batch, real_perf_counter_ns)
         row = dict(timing, factor=scale["factor"], calls=len(payloads), n=max(sizes), meanN=sum(sizes) / len(sizes))
         if scale.get("source"):
             row["source"] = scale["source"]
@@ -574,15 +201,6 @@ def main():
     )
 
 
-def recorded_size(payload):
-    """Input size of a recorded call (its largest collection argument); 0 when it holds none."""
-    try:
-        call, _, _ = load_call(payload)
-        return input_size(call["args"], call["kwargs"])
-    except Exception:
-        return 0
-
-
 def scale_label(scale):
     return "model n = %d" % scale["factor"] if scale.get("source") == "model" else "×%d" % scale["factor"]
 
@@ -594,12 +212,12 @@ def check_scaled(scales, notes, original, candidate):
         slowest = 0
         scale["passNs"] = 0
         for grown in scale["calls"]:
-            before = _real_perf_counter_ns()
+            before = real_perf_counter_ns()
             expected = outcome(original, grown["payload"])
-            started = _real_perf_counter_ns()
+            started = real_perf_counter_ns()
             with tripwire:
                 actual = outcome(candidate, grown["payload"])
-            candidate_ns = _real_perf_counter_ns() - started
+            candidate_ns = real_perf_counter_ns() - started
             slowest = max(slowest, candidate_ns)
             scale["passNs"] += max(candidate_ns, started - before)
             check_tripwire()
