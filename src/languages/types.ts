@@ -3,6 +3,7 @@ import type { GrammarName } from '../detect/tree-sitter.js';
 import type { Language } from '../detect/types.js';
 import type { ReplayHarness } from '../harness/replay-harness.js';
 import type { ReplayHarnessOptions, TestPlan } from '../harness/replay-options.js';
+import type { ProjectDependencies } from '../optimize/dependencies.js';
 import type { Rule, RuleFamily } from '../providers/rules/rule.js';
 
 /** How prompts, answers and parsers treat one language. */
@@ -40,6 +41,15 @@ export interface LanguagePlugin {
   image: { use: string; cliSetting: string; actionSetting: string };
   /** Which of the project's declared dependencies a candidate may import. */
   dependencyKey: 'node' | 'python';
+  /** A candidate's import lines (extract.ts, dependencies.ts). */
+  imports: {
+    /** Module specifiers an import statement names. */
+    modules(statement: string): string[];
+    /** The package `specifier` needs when it is neither standard library, project code nor declared. */
+    newDependency(specifier: string, dependencies: ProjectDependencies): string | undefined;
+    /** Whether a top-level statement other than an import statement imports too (`const x = require('y')`). */
+    importsToo(node: Node): boolean;
+  };
   /** Whether the head tree's installed packages matter (node_modules borrowed from the work tree). */
   usesInstalledPackages: boolean;
   /** Wrappers under which a snippet (a function, a class member) parses. */

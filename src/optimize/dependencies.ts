@@ -1,8 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import type { Language } from '../detect/types.js';
-import { pythonStdlibModules } from './python-stdlib.js';
+import { pluginFor } from '../languages/index.js';
 
 /** What a candidate may import besides the standard library: the project's own declared dependencies. */
 export interface ProjectDependencies {
@@ -26,7 +25,7 @@ const pythonImportNames: Record<string, string> = {
   protobuf: 'google',
 };
 
-const normalizePython = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '_');
+export const normalizePython = (name: string) => name.toLowerCase().replace(/[-_.]+/g, '_');
 
 /** Read access to one version of a project: a directory on disk, a commit, or a commit through the GitHub API. */
 export interface ProjectFiles {
@@ -120,45 +119,16 @@ export async function readProjectDependencies(dir: string): Promise<ProjectDepen
   return projectDependencies(localProjectFiles(dir));
 }
 
-/** Module specifiers an import statement (or `require` declaration) names. */
-export function importedModules(statement: string, language: Language): string[] {
-  if (language === 'python') {
-    const from = /^\s*from\s+(\S+)\s+import\b/.exec(statement);
-    if (from?.[1]) return [from[1]];
-    const plain = /^\s*import\s+([\s\S]+)$/.exec(statement);
-    if (!plain?.[1]) return [];
-    return plain[1]
-      .split(',')
-      .map((part) => part.trim().split(/\s+/)[0] ?? '')
-      .filter(Boolean);
-  }
-  return [...statement.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\(\s*)(['"])([^'"]+)\1/g)].map(
-    (m) => m[2] as string,
-  );
-}
-
-function nodePackageName(specifier: string): string {
-  const parts = specifier.split('/');
-  return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
-}
-
 /** The first module an import would need that is neither standard library, project code, nor declared. */
 export function newDependencyOf(
   statement: string,
   language: Language,
   dependencies: ProjectDependencies,
 ): string | undefined {
-  for (const specifier of importedModules(statement, language)) {
-    if (language === 'python') {
-      if (specifier.startsWith('.')) continue;
-      const top = specifier.split('.')[0] ?? specifier;
-      if (pythonStdlibModules.has(top) || dependencies.python.includes(normalizePython(top))) continue;
-      return top;
-    }
-    if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('node:')) continue;
-    const name = nodePackageName(specifier);
-    if (builtinModules.includes(name) || dependencies.node.includes(name)) continue;
-    return name;
+  const { imports } = pluginFor(language);
+  for (const specifier of imports.modules(statement)) {
+    const needed = imports.newDependency(specifier, dependencies);
+    if (needed) return needed;
   }
   return undefined;
 }

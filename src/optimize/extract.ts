@@ -2,7 +2,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import { wrappedDefinitionsIn } from '../detect/languages/wrapped-definition.js';
 import { createParser } from '../detect/tree-sitter.js';
 import type { Language, Target } from '../detect/types.js';
-import { infoFor } from '../languages/index.js';
+import { infoFor, pluginFor } from '../languages/index.js';
 import type { PreRunCheck } from './candidate-evidence.js';
 import { capabilityCheck } from './capabilities.js';
 import { newDependencyOf, noDependencies, type ProjectDependencies } from './dependencies.js';
@@ -151,13 +151,6 @@ async function holderOf(target: Target): Promise<Holder> {
   return target.kind === 'method' ? 'class' : undefined;
 }
 
-function isRequireDeclaration(node: Node): boolean {
-  return (
-    (node.type === 'lexical_declaration' || node.type === 'variable_declaration') &&
-    /^\s*(const|let|var)\s+[\s\S]*=\s*require\(\s*['"][^'"]+['"]\s*\)\s*;?\s*$/.test(node.text)
-  );
-}
-
 /** Import statements at the top of the block, and the code after them. */
 function splitImports(
   code: string,
@@ -168,7 +161,7 @@ function splitImports(
   let cut = 0;
   for (const node of tree?.rootNode.children ?? []) {
     if (!node) continue;
-    const isImport = importTypes.has(node.type) || (language !== 'python' && isRequireDeclaration(node));
+    const isImport = importTypes.has(node.type) || pluginFor(language).imports.importsToo(node);
     if (isImport && !node.hasError) {
       imports.push(node.text.trim());
       cut = node.endIndex;

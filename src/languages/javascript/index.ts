@@ -1,3 +1,4 @@
+import { builtinModules } from 'node:module';
 import { NodeHarness } from '../../harness/node-harness.js';
 import { resolveTestCommand } from '../../harness/test-command.js';
 import { jsCapabilities } from '../../optimize/capabilities-js.js';
@@ -49,6 +50,22 @@ export const javascriptPlugin: LanguagePlugin = {
     actionSetting: "input 'image' (or 'images': javascript=IMAGE)",
   },
   dependencyKey: 'node',
+  imports: {
+    modules: (statement) =>
+      [...statement.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\(\s*)(['"])([^'"]+)\1/g)].map(
+        (m) => m[2] as string,
+      ),
+    newDependency(specifier, dependencies) {
+      if (specifier.startsWith('.') || specifier.startsWith('/') || specifier.startsWith('node:'))
+        return undefined;
+      const parts = specifier.split('/');
+      const name = specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier);
+      return builtinModules.includes(name) || dependencies.node.includes(name) ? undefined : name;
+    },
+    importsToo: (node) =>
+      (node.type === 'lexical_declaration' || node.type === 'variable_declaration') &&
+      /^\s*(const|let|var)\s+[\s\S]*=\s*require\(\s*['"][^'"]+['"]\s*\)\s*;?\s*$/.test(node.text),
+  },
   usesInstalledPackages: true,
   snippetWrappers: [(c) => c, (c) => `class W {\n${c}\n}`, (c) => `({\n${c}\n})`],
   bindings: jsBindings,

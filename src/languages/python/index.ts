@@ -1,6 +1,8 @@
 import { PythonHarness } from '../../harness/python-harness.js';
 import { pythonCapabilities } from '../../optimize/capabilities-python.js';
 import { type PyBinding, pythonBindings } from '../../optimize/capabilities-python-bindings.js';
+import { normalizePython } from '../../optimize/dependencies.js';
+import { pythonStdlibModules } from '../../optimize/python-stdlib.js';
 import { pythonRules } from '../../providers/rules/python/index.js';
 import type { LanguagePlugin } from '../types.js';
 
@@ -52,6 +54,26 @@ export const pythonPlugin: LanguagePlugin = {
     actionSetting: "input 'python-image' (or 'images': python=IMAGE)",
   },
   dependencyKey: 'python',
+  imports: {
+    modules(statement) {
+      const from = /^\s*from\s+(\S+)\s+import\b/.exec(statement);
+      if (from?.[1]) return [from[1]];
+      const plain = /^\s*import\s+([\s\S]+)$/.exec(statement);
+      if (!plain?.[1]) return [];
+      return plain[1]
+        .split(',')
+        .map((part) => part.trim().split(/\s+/)[0] ?? '')
+        .filter(Boolean);
+    },
+    newDependency(specifier, dependencies) {
+      if (specifier.startsWith('.')) return undefined;
+      const top = specifier.split('.')[0] ?? specifier;
+      if (pythonStdlibModules.has(top) || dependencies.python.includes(normalizePython(top)))
+        return undefined;
+      return top;
+    },
+    importsToo: () => false,
+  },
   usesInstalledPackages: false,
   snippetWrappers: [(c) => c, (c) => `class W:\n${c}`],
   bindings: pythonBindings,
