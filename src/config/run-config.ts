@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { Language } from '../detect/types.js';
 import { AfterburnerError } from '../errors.js';
+import { pluginFor } from '../languages/index.js';
 import type { Instruction } from '../optimize/metric.js';
 import type { RulesMode } from '../optimize/session.js';
 import type { ProviderName } from '../providers/create-provider.js';
@@ -206,6 +207,8 @@ export function imageFor(
   sandbox: Pick<RunConfig['sandbox'], 'image' | 'pythonImage' | 'images'>,
   language: Language,
 ): string {
-  const own = sandbox.images[language] ?? (language === 'tsx' ? sandbox.images.typescript : undefined);
-  return own ?? (language === 'python' ? sandbox.pythonImage : (sandbox.images.javascript ?? sandbox.image));
+  const plugin = pluginFor(language);
+  // A dialect without its own entry takes its family's first language's (TypeScript and TSX: JavaScript's).
+  const family = plugin.languages[0] as Language;
+  return sandbox.images[language] ?? sandbox.images[family] ?? sandbox[plugin.image.setting];
 }

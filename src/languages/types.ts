@@ -19,6 +19,9 @@ export interface LanguageInfo {
   standardLibrary: string;
 }
 
+/** What a class member's lines are parsed inside, when they do not parse alone. */
+export type MemberHolder = 'class' | 'object';
+
 /** What an import of a candidate's context binds a name to, as the capability scans read it. */
 export type Bindings = Map<string, unknown>;
 
@@ -38,7 +41,13 @@ export interface LanguagePlugin {
     context: { headDir: string; testCommand?: string },
   ): Promise<ReplayHarness<TestPlan>>;
   /** What the sandbox image runs and where a user sets it, for messages about a missing image. */
-  image: { use: string; cliSetting: string; actionSetting: string };
+  image: {
+    use: string;
+    cliSetting: string;
+    actionSetting: string;
+    /** The sandbox setting that names the family's image, under `images`' per-language entries. */
+    setting: 'image' | 'pythonImage';
+  };
   /** Which of the project's declared dependencies a candidate may import. */
   dependencyKey: 'node' | 'python';
   /** A candidate's import lines (extract.ts, dependencies.ts). */
@@ -52,6 +61,10 @@ export interface LanguagePlugin {
   };
   /** Whether the head tree's installed packages matter (node_modules borrowed from the work tree). */
   usesInstalledPackages: boolean;
+  /** What a member's lines may parse inside, tried in order (none: they parse as they are, see wrapForParsing). */
+  memberHolders: readonly MemberHolder[];
+  /** A function's or member's lines as they parse, and how many lines the wrapping added above them. */
+  wrapForParsing(source: string, holder: MemberHolder | undefined): { text: string; lineOffset: number };
   /** Wrappers under which a snippet (a function, a class member) parses. */
   snippetWrappers: readonly ((code: string) => string)[];
   /** The capability scans (capabilities.ts): what imports bind, and what a function's code reaches. */

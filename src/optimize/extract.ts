@@ -3,6 +3,7 @@ import { wrappedDefinitionsIn } from '../detect/languages/wrapped-definition.js'
 import { createParser } from '../detect/tree-sitter.js';
 import type { Language, Target } from '../detect/types.js';
 import { infoFor, pluginFor } from '../languages/index.js';
+import type { MemberHolder } from '../languages/types.js';
 import type { PreRunCheck } from './candidate-evidence.js';
 import { capabilityCheck } from './capabilities.js';
 import { newDependencyOf, noDependencies, type ProjectDependencies } from './dependencies.js';
@@ -118,22 +119,14 @@ function exportPrefix(source: string): string {
   return /^\s*(export\s+default\b|export\b)?/.exec(source)?.[1]?.replace(/\s+/g, ' ') ?? '';
 }
 
-type Holder = 'class' | 'object' | undefined;
+type Holder = MemberHolder | undefined;
 
 function wrapForParsing(
   source: string,
   target: Target,
   holder: Holder,
 ): { text: string; lineOffset: number } {
-  if (target.language === 'python') {
-    // An indented method or nested function only parses inside a block.
-    return indentOf(source) === ''
-      ? { text: source, lineOffset: 0 }
-      : { text: `class W:\n${source}`, lineOffset: 1 };
-  }
-  if (holder === 'object') return { text: `({\n${source}\n})`, lineOffset: 1 };
-  if (holder === 'class') return { text: `class AfterburnerWrapper {\n${source}\n}`, lineOffset: 1 };
-  return { text: source, lineOffset: 0 };
+  return pluginFor(target.language).wrapForParsing(source, holder);
 }
 
 /**
@@ -141,14 +134,15 @@ function wrapForParsing(
  * object literal (`uniq(xs) {…},` and `run: function (…) {…},` with their trailing commas).
  */
 async function holderOf(target: Target): Promise<Holder> {
-  if (target.language === 'python' || (!target.member && target.kind !== 'method')) return undefined;
-  for (const holder of ['class', 'object'] as const) {
+  const holders = pluginFor(target.language).memberHolders;
+  if (holders.length === 0 || (!target.member && target.kind !== 'method')) return undefined;
+  for (const holder of holders) {
     const tree = await parse(target.language, wrapForParsing(target.source, target, holder).text);
     const clean = tree !== null && !tree.rootNode.hasError;
     tree?.delete();
     if (clean) return holder;
   }
-  return target.kind === 'method' ? 'class' : undefined;
+  return target.kind === 'method' ? holders[0] : undefined;
 }
 
 /** Import statements at the top of the block, and the code after them. */

@@ -231,6 +231,33 @@ describe('the Action (dist/index.js) reviewing a pull request against a fake Git
     );
   });
 
+  it(".afterburner.yml in the pull request's head cannot change how code runs: the base's settings apply", async () => {
+    const config = join(fixture.dir, '.afterburner.yml');
+    await writeFile(
+      config,
+      'sandbox:\n  mode: process\n  setup-command: "touch pwned"\n  test-command: "true"\ndetect:\n  exclude: ["src/**"]\n',
+    );
+    const run = await runAction(runnerTemp, {
+      ...env,
+      GITHUB_EVENT_PATH: await eventFile(pullRequestOpened(fixture.base, fixture.head)),
+    }).finally(() => rm(config));
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const report = JSON.parse(await readFile(output(run.outputs, 'json') as string, 'utf8')) as RunReport;
+    const refused = (key: string) =>
+      `.afterburner.yml in the head sets ${key}; a pull request cannot change it, so the base commit's default is used`;
+    expect(report.notices).toEqual(
+      expect.arrayContaining([
+        refused('sandbox.mode'),
+        refused('sandbox.setup-command'),
+        refused('sandbox.test-command'),
+      ]),
+    );
+    // Its narrowing applies.
+    expect(report.skipped).toContainEqual(
+      expect.objectContaining({ path: 'src/posts.js', reason: "excluded by pattern 'src/**'" }),
+    );
+  });
+
   it('fails with the input name and the allowed values for a bad input', async () => {
     const bad = await runAction(runnerTemp, { ...env, INPUT_SANDBOX: 'vm' });
     expect(bad.code).toBe(1);

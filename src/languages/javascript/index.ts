@@ -48,6 +48,7 @@ export const javascriptPlugin: LanguagePlugin = {
     use: 'JavaScript/TypeScript targets',
     cliSetting: '--image or $AFTERBURNER_IMAGE',
     actionSetting: "input 'image' (or 'images': javascript=IMAGE)",
+    setting: 'image',
   },
   dependencyKey: 'node',
   imports: {
@@ -67,6 +68,12 @@ export const javascriptPlugin: LanguagePlugin = {
       /^\s*(const|let|var)\s+[\s\S]*=\s*require\(\s*['"][^'"]+['"]\s*\)\s*;?\s*$/.test(node.text),
   },
   usesInstalledPackages: true,
+  memberHolders: ['class', 'object'],
+  wrapForParsing(source, holder) {
+    if (holder === 'object') return { text: `({\n${source}\n})`, lineOffset: 1 };
+    if (holder === 'class') return { text: `class AfterburnerWrapper {\n${source}\n}`, lineOffset: 1 };
+    return { text: source, lineOffset: 0 };
+  },
   snippetWrappers: [(c) => c, (c) => `class W {\n${c}\n}`, (c) => `({\n${c}\n})`],
   bindings: jsBindings,
   capabilities: (root, bindings) => jsCapabilities(root, bindings as Map<string, JsBinding>),

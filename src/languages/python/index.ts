@@ -52,6 +52,7 @@ export const pythonPlugin: LanguagePlugin = {
     use: 'Python targets',
     cliSetting: '--python-image or $AFTERBURNER_PYTHON_IMAGE',
     actionSetting: "input 'python-image' (or 'images': python=IMAGE)",
+    setting: 'pythonImage',
   },
   dependencyKey: 'python',
   imports: {
@@ -75,6 +76,10 @@ export const pythonPlugin: LanguagePlugin = {
     importsToo: () => false,
   },
   usesInstalledPackages: false,
+  memberHolders: [],
+  // An indented method or nested function only parses inside a block.
+  wrapForParsing: (source) =>
+    /^[ \t]/.test(source) ? { text: `class W:\n${source}`, lineOffset: 1 } : { text: source, lineOffset: 0 },
   snippetWrappers: [(c) => c, (c) => `class W:\n${c}`],
   bindings: pythonBindings,
   capabilities: (root, bindings) => pythonCapabilities(root, bindings as Map<string, PyBinding>),
