@@ -14,8 +14,8 @@ import { type FixtureRepo, materializeFixture } from '../src/demo/materialize-fi
 import { detectChangedFunctions } from '../src/detect/index.js';
 import type { Target } from '../src/detect/types.js';
 import { NodeHarness } from '../src/harness/index.js';
-import { PythonHarness } from '../src/harness/python-harness.js';
 import type { Calibration } from '../src/harness/verify-result.js';
+import { PythonHarness } from '../src/languages/python/harness/python-harness.js';
 import { createSandbox } from '../src/sandbox/create-sandbox.js';
 import type { Sandbox } from '../src/sandbox/types.js';
 import { median } from '../src/stats/index.js';

@@ -15,8 +15,8 @@ import { defaults } from '../src/config/defaults.js';
 import { materializeFixture } from '../src/demo/materialize-fixture.js';
 import { detectChangedFunctions } from '../src/detect/index.js';
 import { NodeHarness } from '../src/harness/index.js';
-import { PythonHarness } from '../src/harness/python-harness.js';
 import type { Benchmark, Evaluation } from '../src/harness/types.js';
+import { PythonHarness } from '../src/languages/python/harness/python-harness.js';
 import { createSandbox } from '../src/sandbox/create-sandbox.js';
 import type { SandboxMode } from '../src/sandbox/types.js';
 

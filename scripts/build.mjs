@@ -64,7 +64,7 @@ cpSync(join(root, 'src/harness/node'), join(outdir, 'harness/node'), {
   recursive: true,
   filter: (source) => !source.endsWith('sucrase.cjs'),
 });
-// The sandbox's TypeScript transpiler (src/harness/sucrase-bundle.ts bundles the same entry when run from source).
+// The sandbox's TypeScript transpiler (src/languages/javascript/harness/sucrase-bundle.ts bundles the same entry when run from source).
 await build({
   stdin: {
     contents: "module.exports = { transform: require('sucrase').transform };",

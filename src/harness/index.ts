@@ -1,3 +1,5 @@
+export { NodeHarness, type NodeHarnessOptions } from '../languages/javascript/harness/node-harness.js';
+export { resolveTestCommand } from '../languages/javascript/harness/test-command.js';
 export {
   applyLineEdits,
   type Candidate,
@@ -6,10 +8,8 @@ export {
   type LineEdit,
   planCandidateEdits,
 } from './apply-candidate.js';
-export { NodeHarness, type NodeHarnessOptions } from './node-harness.js';
 export { headlineEstimate } from './scaled-benchmark.js';
 export { spliceLines } from './splice.js';
-export { resolveTestCommand } from './test-command.js';
 export type {
   Benchmark,
   Evaluation,

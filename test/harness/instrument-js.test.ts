@@ -5,9 +5,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { deserialize } from 'node:v8';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { javascript } from '../../src/detect/languages/javascript.js';
 import type { Target } from '../../src/detect/types.js';
-import { type InstrumentMode, instrumentJavaScript } from '../../src/harness/instrument-js.js';
+import { javascript } from '../../src/languages/javascript/detect/javascript.js';
+import {
+  type InstrumentMode,
+  instrumentJavaScript,
+} from '../../src/languages/javascript/harness/instrument-js.js';
 import { copyRecorder } from '../helpers/recorder.js';
 
 const run = promisify(execFile);

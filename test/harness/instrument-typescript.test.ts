@@ -7,7 +7,7 @@ import { transform } from 'sucrase';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Target } from '../../src/detect/types.js';
-import { instrumentJavaScript } from '../../src/harness/instrument-js.js';
+import { instrumentJavaScript } from '../../src/languages/javascript/harness/instrument-js.js';
 import { nodeHarnessDir } from '../../src/paths.js';
 import { copyRecorder } from '../helpers/recorder.js';
 

@@ -2,8 +2,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findPytestConfig, iniSection, pytestFileFilter } from '../../src/harness/pytest-config.js';
-import { planPythonTests } from '../../src/harness/python-tests.js';
+import {
+  findPytestConfig,
+  iniSection,
+  pytestFileFilter,
+} from '../../src/languages/python/harness/pytest-config.js';
+import { planPythonTests } from '../../src/languages/python/harness/python-tests.js';
 
 let root: string | undefined;
 

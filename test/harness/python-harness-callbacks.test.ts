@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Evaluation } from '../../src/harness/index.js';
-import { PythonHarness } from '../../src/harness/python-harness.js';
+import { PythonHarness } from '../../src/languages/python/harness/python-harness.js';
 import { dockerAvailable } from '../helpers/docker.js';
 import { fixtureSandbox } from '../helpers/fixture-sandbox.js';
 import { preparedHarnesses } from '../helpers/prepared-harnesses.js';

@@ -8,7 +8,7 @@ import { type FixtureRepo, materializeFixture } from '../../src/demo/materialize
 import { detectChangedFunctions } from '../../src/detect/index.js';
 import type { Target } from '../../src/detect/types.js';
 import type { Evaluation, Preparation } from '../../src/harness/index.js';
-import { PythonHarness } from '../../src/harness/python-harness.js';
+import { PythonHarness } from '../../src/languages/python/harness/python-harness.js';
 import { createSandbox } from '../../src/sandbox/create-sandbox.js';
 import type { Sandbox, Workspace } from '../../src/sandbox/types.js';
 import { dockerAvailable, dockerTestImage } from '../helpers/docker.js';

@@ -2,8 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { callerNames, mentionsName } from '../../src/harness/python-name-reach.js';
-import { planPythonTests } from '../../src/harness/python-tests.js';
+import { callerNames, mentionsName } from '../../src/languages/python/harness/python-name-reach.js';
+import { planPythonTests } from '../../src/languages/python/harness/python-tests.js';
 
 const source = `
 def _tree_edges(n, r):

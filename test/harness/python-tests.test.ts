@@ -7,7 +7,7 @@ import {
   type PythonTestPlan,
   parseJunitXml,
   summarizePythonTestRun,
-} from '../../src/harness/python-tests.js';
+} from '../../src/languages/python/harness/python-tests.js';
 import type { ExecResult } from '../../src/sandbox/types.js';
 
 const files = new Set([

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FixtureRepo, materializeFixture } from '../../src/demo/materialize-fixture.js';
 import { detectChangedFunctions } from '../../src/detect/index.js';
-import { PythonHarness } from '../../src/harness/python-harness.js';
 import type { Evaluation } from '../../src/harness/types.js';
+import { PythonHarness } from '../../src/languages/python/harness/python-harness.js';
 import { createSandbox } from '../../src/sandbox/create-sandbox.js';
 import type { Sandbox, Workspace } from '../../src/sandbox/types.js';
 

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planJsBenchmarks } from '../../src/harness/js-benchmarks.js';
-import { planPythonBenchmarks } from '../../src/harness/python-benchmarks.js';
 import { mentionedName, parseRepoBenchResults } from '../../src/harness/repo-benchmarks.js';
+import { planJsBenchmarks } from '../../src/languages/javascript/harness/js-benchmarks.js';
+import { planPythonBenchmarks } from '../../src/languages/python/harness/python-benchmarks.js';
 import { repoRoot } from '../helpers/cli.js';
 
 const run = promisify(execFile);

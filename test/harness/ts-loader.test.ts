@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureSucraseBundle } from '../../src/harness/sucrase-bundle.js';
+import { ensureSucraseBundle } from '../../src/languages/javascript/harness/sucrase-bundle.js';
 import { nodeHarnessDir } from '../../src/paths.js';
 
 const run = promisify(execFile);

@@ -1,12 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { filterIndexDedupe } from '../../src/providers/rules/javascript/filter-index-dedupe.js';
-import { filterLengthSome } from '../../src/providers/rules/javascript/filter-length-some.js';
-import { findJoinMap } from '../../src/providers/rules/javascript/find-join-map.js';
-import { includesDedupe } from '../../src/providers/rules/javascript/includes-dedupe.js';
-import { objectKeysIncludes } from '../../src/providers/rules/javascript/object-keys-includes.js';
-import { regexpHoist } from '../../src/providers/rules/javascript/regexp-hoist.js';
-import { shiftQueue } from '../../src/providers/rules/javascript/shift-queue.js';
-import { spreadReassign } from '../../src/providers/rules/javascript/spread-reassign.js';
+import { filterIndexDedupe } from '../../src/languages/javascript/rules/filter-index-dedupe.js';
+import { filterLengthSome } from '../../src/languages/javascript/rules/filter-length-some.js';
+import { findJoinMap } from '../../src/languages/javascript/rules/find-join-map.js';
+import { includesDedupe } from '../../src/languages/javascript/rules/includes-dedupe.js';
+import { objectKeysIncludes } from '../../src/languages/javascript/rules/object-keys-includes.js';
+import { regexpHoist } from '../../src/languages/javascript/rules/regexp-hoist.js';
+import { shiftQueue } from '../../src/languages/javascript/rules/shift-queue.js';
+import { spreadReassign } from '../../src/languages/javascript/rules/spread-reassign.js';
 import type { Rule } from '../../src/providers/rules/rule.js';
 import {
   expectPreserved,

@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { anyAllGenerator } from '../../src/providers/rules/python/any-all-generator.js';
-import { countToIn } from '../../src/providers/rules/python/count-to-in.js';
-import { dedupeSeenSet } from '../../src/providers/rules/python/dedupe-seen-set.js';
-import { pythonRules } from '../../src/providers/rules/python/index.js';
-import { insertFrontReverse } from '../../src/providers/rules/python/insert-front-reverse.js';
-import { keysMembership } from '../../src/providers/rules/python/keys-membership.js';
-import { listMembershipSet } from '../../src/providers/rules/python/list-membership-set.js';
-import { popFrontDeque } from '../../src/providers/rules/python/pop-front-deque.js';
+import { anyAllGenerator } from '../../src/languages/python/rules/any-all-generator.js';
+import { countToIn } from '../../src/languages/python/rules/count-to-in.js';
+import { dedupeSeenSet } from '../../src/languages/python/rules/dedupe-seen-set.js';
+import { pythonRules } from '../../src/languages/python/rules/index.js';
+import { insertFrontReverse } from '../../src/languages/python/rules/insert-front-reverse.js';
+import { keysMembership } from '../../src/languages/python/rules/keys-membership.js';
+import { listMembershipSet } from '../../src/languages/python/rules/list-membership-set.js';
+import { popFrontDeque } from '../../src/languages/python/rules/pop-front-deque.js';
 import { removeScratchDir, rewrite, runPython } from './rules-fixtures/harness.js';
 import { expectPythonRuleKeepsBehaviour, pythonScalar } from './rules-fixtures/properties.js';
 

@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { anyAllGenerator } from '../../src/providers/rules/python/any-all-generator.js';
-import { countToIn } from '../../src/providers/rules/python/count-to-in.js';
-import { dedupeSeenSet } from '../../src/providers/rules/python/dedupe-seen-set.js';
-import { insertFrontReverse } from '../../src/providers/rules/python/insert-front-reverse.js';
-import { keysMembership } from '../../src/providers/rules/python/keys-membership.js';
-import { listMembershipSet } from '../../src/providers/rules/python/list-membership-set.js';
-import { popFrontDeque } from '../../src/providers/rules/python/pop-front-deque.js';
+import { anyAllGenerator } from '../../src/languages/python/rules/any-all-generator.js';
+import { countToIn } from '../../src/languages/python/rules/count-to-in.js';
+import { dedupeSeenSet } from '../../src/languages/python/rules/dedupe-seen-set.js';
+import { insertFrontReverse } from '../../src/languages/python/rules/insert-front-reverse.js';
+import { keysMembership } from '../../src/languages/python/rules/keys-membership.js';
+import { listMembershipSet } from '../../src/languages/python/rules/list-membership-set.js';
+import { popFrontDeque } from '../../src/languages/python/rules/pop-front-deque.js';
 import type { Rule } from '../../src/providers/rules/rule.js';
 import {
   expectPreserved,

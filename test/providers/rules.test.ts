@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Parser } from 'web-tree-sitter';
 import { createParser } from '../../src/detect/tree-sitter.js';
 import type { Target } from '../../src/detect/types.js';
+import { reduceSpreadAccumulator } from '../../src/languages/javascript/rules/reduce-spread-accumulator.js';
+import { setMembership } from '../../src/languages/javascript/rules/set-membership.js';
 import {
   javascriptRules,
   pythonRules,
@@ -14,8 +16,6 @@ import {
   ruleCatalog,
   rules,
 } from '../../src/providers/rules/index.js';
-import { reduceSpreadAccumulator } from '../../src/providers/rules/javascript/reduce-spread-accumulator.js';
-import { setMembership } from '../../src/providers/rules/javascript/set-membership.js';
 import { parseFunctionSnippet } from '../../src/providers/rules/snippet.js';
 import { nearMissOf } from './rules-fixtures/harness.js';
 

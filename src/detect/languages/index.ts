@@ -1,10 +1,10 @@
 import { extname } from 'node:path/posix';
+import { javascript } from '../../languages/javascript/detect/javascript.js';
+import { tsx } from '../../languages/javascript/detect/tsx.js';
+import { typescript } from '../../languages/javascript/detect/typescript.js';
+import { python } from '../../languages/python/detect/python.js';
 import type { Language } from '../types.js';
-import { javascript } from './javascript.js';
 import type { LanguageSupport } from './language-support.js';
-import { python } from './python.js';
-import { tsx } from './tsx.js';
-import { typescript } from './typescript.js';
 
 export type { FoundFunction, LanguageSupport, ParsedSource } from './language-support.js';
 

@@ -1,10 +1,10 @@
 import { builtinModules } from 'node:module';
-import { NodeHarness } from '../../harness/node-harness.js';
-import { resolveTestCommand } from '../../harness/test-command.js';
-import { jsCapabilities } from '../../optimize/capabilities-js.js';
-import { type JsBinding, jsBindings } from '../../optimize/capabilities-js-bindings.js';
-import { javascriptRules } from '../../providers/rules/javascript/index.js';
 import type { LanguagePlugin } from '../types.js';
+import { jsCapabilities } from './capabilities/capabilities-js.js';
+import { type JsBinding, jsBindings } from './capabilities/capabilities-js-bindings.js';
+import { NodeHarness } from './harness/node-harness.js';
+import { resolveTestCommand } from './harness/test-command.js';
+import { javascriptRules } from './rules/index.js';
 
 const nodeBuiltins = 'Node.js built-in modules (`node:…`)';
 // The names that reach modules, the process, the global object or code loading.

@@ -1,10 +1,10 @@
-import { PythonHarness } from '../../harness/python-harness.js';
-import { pythonCapabilities } from '../../optimize/capabilities-python.js';
-import { type PyBinding, pythonBindings } from '../../optimize/capabilities-python-bindings.js';
 import { normalizePython } from '../../optimize/dependencies.js';
-import { pythonStdlibModules } from '../../optimize/python-stdlib.js';
-import { pythonRules } from '../../providers/rules/python/index.js';
 import type { LanguagePlugin } from '../types.js';
+import { pythonCapabilities } from './capabilities/capabilities-python.js';
+import { type PyBinding, pythonBindings } from './capabilities/capabilities-python-bindings.js';
+import { PythonHarness } from './harness/python-harness.js';
+import { pythonRules } from './rules/index.js';
+import { pythonStdlibModules } from './stdlib.js';
 
 // The names that reach files, code loading or the interpreter's internals; a generator may import a few pure
 // computing modules.

@@ -3,17 +3,17 @@ import { createParser } from '../../detect/tree-sitter.js';
 import type { Language, Target } from '../../detect/types.js';
 import { fenceFor } from '../../fence.js';
 import { infoFor, isSupported, pluginFor } from '../../languages/index.js';
+import { javascriptRules } from '../../languages/javascript/rules/index.js';
+import { pythonRules } from '../../languages/python/rules/index.js';
 import type { ProposalReply, ProposalRequest, Provider } from '../types.js';
 import { type Rewrite, rewriteWithRules } from './apply-rules.js';
-import { javascriptRules } from './javascript/index.js';
-import { pythonRules } from './python/index.js';
 import type { Rule, RuleFamily, RuleInfo } from './rule.js';
 import { parseFunctionSnippet } from './snippet.js';
 
+export { javascriptRules } from '../../languages/javascript/rules/index.js';
+export { pythonRules } from '../../languages/python/rules/index.js';
 export type { Rewrite } from './apply-rules.js';
 export { rewriteWithRules } from './apply-rules.js';
-export { javascriptRules } from './javascript/index.js';
-export { pythonRules } from './python/index.js';
 export type { Rule, RuleEdit, RuleFamily, RuleInfo } from './rule.js';
 
 /** The offline catalog, in the order rules are combined: JavaScript/TypeScript rules, then Python rules. */
