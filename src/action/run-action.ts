@@ -179,8 +179,8 @@ async function withFiles(
 ): Promise<{ inputs: ActionInputs; config: RunConfig; ignored: string[] }> {
   const files = await loadRunFiles(workspace, trusted);
   const { config, ignored } = resolveRunConfig({ surface: 'action', explicit: inputs.given, env, ...files });
-  const { commentStyle, commentWhenEmpty, botLogin } = config.publish;
-  return { inputs: { ...inputs, commentStyle, commentWhenEmpty, botLogin }, config, ignored };
+  const { commentStyle, commentWhenEmpty } = config.publish;
+  return { inputs: { ...inputs, commentStyle, commentWhenEmpty }, config, ignored };
 }
 
 /** Under `pull_request`, a fork's pull request gets a read-only token and no secrets. */
