@@ -18,7 +18,7 @@ import { speedupHeadline } from '../report/comment-parts.js';
 import { type RunReport, renderMarkdownReport } from '../report/index.js';
 import { type ReviewOptions, runReview } from '../run.js';
 import { mergeReports } from '../sweep/merge-reports.js';
-import { filterTargets, selectSweepTargets } from '../sweep/select-targets.js';
+import { filterOf, filterTargets, selectSweepTargets } from '../sweep/select-targets.js';
 import { checkReportSuggestions } from './check-report.js';
 import { readEvent } from './event.js';
 import { ensureCommits } from './git-commits.js';
@@ -224,11 +224,8 @@ async function review(input: {
     head: event.head,
     ...pipeline.detect,
   });
-  const detection = filterTargets(changed, {
-    include: [],
-    exclude: [],
-    maxFunctions: config.detect.maxFunctions ?? Number.POSITIVE_INFINITY,
-  });
+  // The globs and languages already narrowed detection; the cap is left.
+  const detection = filterTargets(changed, { ...filterOf(config.detect), include: [], exclude: [] });
   const report: RunReport = {
     ...(await runReview({
       ...pipeline,
@@ -302,17 +299,10 @@ async function sweep(input: {
     // The swept commit is the default branch's: its file is trusted as a whole.
     const resolved = await withFiles(inputs, input.env, workspace, input.sha);
     inputs = resolved.inputs;
-    const { detect } = resolved.config;
     const detection: DetectResult = await selectSweepTargets({
       repo: workspace,
       head: input.sha,
-      filter: {
-        include: detect.include,
-        exclude: detect.exclude,
-        ...(detect.languages ? { languages: detect.languages } : {}),
-        maxFunctions: detect.maxFunctions ?? Number.POSITIVE_INFINITY,
-        shard: inputs.shard,
-      },
+      filter: filterOf(resolved.config.detect, inputs.shard),
     });
     report = await runReview({
       ...input.pipeline(resolved.config),

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { camelCase, type FlagCommand, settings } from '../config/settings.js';
+import { camelCase, type FlagCommand, flagName, settings } from '../config/settings.js';
 
 function hasFlag(sources: { flag?: boolean | readonly FlagCommand[] }, command: FlagCommand): boolean {
   return sources.flag === true || (Array.isArray(sources.flag) && sources.flag.includes(command));
@@ -12,11 +12,7 @@ function hasFlag(sources: { flag?: boolean | readonly FlagCommand[] }, command: 
 export function addSettingOptions(command: Command, name: FlagCommand): Command {
   for (const setting of settings) {
     if (!hasFlag(setting.sources, name)) continue;
-    const isSwitch = setting.argument === undefined;
-    const spec =
-      isSwitch && setting.default === true
-        ? `--no-${setting.name}`
-        : `--${setting.name}${isSwitch ? '' : ` ${setting.argument}`}`;
+    const spec = `${flagName(setting)}${setting.argument ? ` ${setting.argument}` : ''}`;
     const option = new Option(spec, `${setting.description} (default: ${setting.defaultText})`);
     if (setting.choices) option.choices(setting.choices);
     command.addOption(option);

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
+import { settingNamed } from '../config/settings.js';
 import { assertWorkTree, resolveCommit } from '../detect/git.js';
 import type { RunReport } from '../report/index.js';
-import { selectSweepTargets } from '../sweep/select-targets.js';
+import { filterOf, selectSweepTargets } from '../sweep/select-targets.js';
 import { parseShard } from '../sweep/shard.js';
 import { type CommandIO, type ReviewRequest, reviewCommand } from './review-command.js';
 
@@ -10,7 +11,7 @@ export interface SweepRequest extends Omit<ReviewRequest, 'base' | 'head'> {
 }
 
 /** Functions a sweep takes when max-functions is not set: the Action's default. */
-export const sweepMaxFunctions = 20;
+const sweepMaxFunctions = settingNamed('max-functions').actionDefault as number;
 
 /**
  * `afterburner sweep`: the review pipeline on every function of the repository at --ref (the Action's scheduled
@@ -26,13 +27,10 @@ export async function sweepCommand(request: SweepRequest, io: CommandIO): Promis
     selectSweepTargets({
       repo,
       head: commit,
-      filter: {
-        include: config.detect.include,
-        exclude: config.detect.exclude,
-        ...(config.detect.languages ? { languages: config.detect.languages } : {}),
-        maxFunctions: config.detect.maxFunctions ?? sweepMaxFunctions,
-        shard: parseShard(config.publish.shard),
-      },
+      filter: filterOf(
+        { ...config.detect, maxFunctions: config.detect.maxFunctions ?? sweepMaxFunctions },
+        parseShard(config.publish.shard),
+      ),
     }),
   );
 }

@@ -131,21 +131,16 @@ export function resolveRunConfig(sources: ConfigSources): ResolvedConfig {
         `${sources.headFile?.source} in the head sets ${setting.section}.${settingFileKey(setting)}; a pull request cannot change it, so the base commit's ${trusted === undefined ? 'default' : 'value'} is used`,
       );
     }
-    if (explicit !== undefined && explicit !== '') {
-      values.set(name, {
-        value: parse(setting, explicit, origin(setting, 'explicit', surface)),
-        where: origin(setting, 'explicit', surface),
-      });
-    } else if (envValue !== undefined && envValue !== '') {
-      values.set(name, {
-        value: parse(setting, envValue, origin(setting, 'env', surface)),
-        where: origin(setting, 'env', surface),
-      });
-    } else if (head !== undefined || trusted !== undefined) {
-      const file = head !== undefined ? sources.headFile : sources.trustedFile;
-      const where = origin(setting, 'file', surface, file?.source);
-      values.set(name, { value: parse(setting, head ?? trusted, where), where });
-    }
+    const file = head !== undefined ? sources.headFile : sources.trustedFile;
+    const chosen: [unknown, string] | undefined =
+      explicit !== undefined && explicit !== ''
+        ? [explicit, origin(setting, 'explicit', surface)]
+        : envValue !== undefined && envValue !== ''
+          ? [envValue, origin(setting, 'env', surface)]
+          : (head ?? trusted) !== undefined
+            ? [head ?? trusted, origin(setting, 'file', surface, file?.source)]
+            : undefined;
+    if (chosen) values.set(name, { value: parse(setting, chosen[0], chosen[1]), where: chosen[1] });
   }
   return { config: assemble(values, surface), ignored };
 }

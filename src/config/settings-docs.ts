@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { type Setting, settingFileKey, settings } from './settings.js';
+import { flagName, type Setting, settingFileKey, settings } from './settings.js';
 
 const code = (text: string) => `\`${text}\``;
 const cell = (text: string) => text.replace(/\|/g, '\\|');
@@ -7,11 +7,8 @@ const cell = (text: string) => text.replace(/\|/g, '\\|');
 function flagOf(setting: Setting): string {
   const { flag } = setting.sources;
   if (!flag) return '';
-  const name =
-    setting.argument === undefined && setting.default === true ? `--no-${setting.name}` : `--${setting.name}`;
-  const spec = code(
-    `${name}${setting.argument ? ` ${setting.argument.replace(/[<>]/g, '').toUpperCase()}` : ''}`,
-  );
+  const argument = setting.argument ? ` ${setting.argument.replace(/[<>]/g, '').toUpperCase()}` : '';
+  const spec = code(`${flagName(setting)}${argument}`);
   return Array.isArray(flag) ? `${spec} (${flag.join(', ')})` : spec;
 }
 

@@ -146,6 +146,12 @@ export function camelCase(name: string): string {
   return name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 }
 
+/** The flag as typed: `--rounds`, or `--no-cache` for a switch that is on by default. */
+export function flagName(setting: Setting): string {
+  const isSwitch = setting.argument === undefined;
+  return isSwitch && setting.default === true ? `--no-${setting.name}` : `--${setting.name}`;
+}
+
 /** The property a setting fills in its section of `RunConfig`. */
 export function settingKey(setting: Setting): string {
   return setting.key ?? camelCase(setting.name);

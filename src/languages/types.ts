@@ -65,8 +65,6 @@ export interface LanguagePlugin {
   memberHolders: readonly MemberHolder[];
   /** A function's or member's lines as they parse, and how many lines the wrapping added above them. */
   wrapForParsing(source: string, holder: MemberHolder | undefined): { text: string; lineOffset: number };
-  /** Wrappers under which a snippet (a function, a class member) parses. */
-  snippetWrappers: readonly ((code: string) => string)[];
   /** The capability scans (capabilities.ts): what imports bind, and what a function's code reaches. */
   bindings(root: Node): Bindings;
   capabilities(root: Node, bindings: Bindings): Set<string>;

@@ -19,10 +19,10 @@ export interface CapabilityOptions {
 
 /** The code as it parses best: alone, or (a class member, an indented method) inside a class or object. */
 async function parseCode(language: Language, code: string): Promise<Tree | null> {
-  const wrappers = pluginFor(language).snippetWrappers;
+  const plugin = pluginFor(language);
   let fallback: Tree | null = null;
-  for (const wrap of wrappers) {
-    const tree = await parse(language, wrap(code));
+  for (const holder of [undefined, ...plugin.memberHolders]) {
+    const tree = await parse(language, plugin.wrapForParsing(code, holder).text);
     if (tree && !tree.rootNode.hasError) {
       fallback?.delete();
       return tree;

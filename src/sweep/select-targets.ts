@@ -1,4 +1,5 @@
 import picomatch from 'picomatch';
+import type { RunConfig } from '../config/run-config.js';
 import { detectAllFunctions } from '../detect/index.js';
 import type { DetectResult, Language, SkippedTarget, Target } from '../detect/types.js';
 import { inShard, type Shard } from './shard.js';
@@ -9,6 +10,17 @@ export interface TargetFilter {
   languages?: Language[];
   maxFunctions: number;
   shard?: Shard;
+}
+
+/** The filter the detect section of a run's configuration asks for (and this job's shard, in a sweep). */
+export function filterOf(detect: RunConfig['detect'], shard?: Shard): TargetFilter {
+  return {
+    include: detect.include,
+    exclude: detect.exclude,
+    ...(detect.languages ? { languages: detect.languages } : {}),
+    maxFunctions: detect.maxFunctions ?? Number.POSITIVE_INFINITY,
+    ...(shard ? { shard } : {}),
+  };
 }
 
 /**

@@ -216,15 +216,20 @@ describe('the Action (dist/index.js) reviewing a pull request against a fake Git
     expect(fake.requests.slice(seen)).toEqual([]);
   });
 
-  it(".afterburner.yml in the checkout narrows the review, like the CLI's", async () => {
+  /** The review with `text` as the checkout's (the head's) .afterburner.yml; the report it wrote. */
+  const reviewWithHeadConfig = async (text: string): Promise<RunReport> => {
     const config = join(fixture.dir, '.afterburner.yml');
-    await writeFile(config, 'detect:\n  exclude: ["src/**"]\n');
+    await writeFile(config, text);
     const run = await runAction(runnerTemp, {
       ...env,
       GITHUB_EVENT_PATH: await eventFile(pullRequestOpened(fixture.base, fixture.head)),
     }).finally(() => rm(config));
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    const report = JSON.parse(await readFile(output(run.outputs, 'json') as string, 'utf8')) as RunReport;
+    return JSON.parse(await readFile(output(run.outputs, 'json') as string, 'utf8')) as RunReport;
+  };
+
+  it(".afterburner.yml in the checkout narrows the review, like the CLI's", async () => {
+    const report = await reviewWithHeadConfig('detect:\n  exclude: ["src/**"]\n');
     expect(report.suggestions).toEqual([]);
     expect(report.skipped).toContainEqual(
       expect.objectContaining({ path: 'src/posts.js', reason: "excluded by pattern 'src/**'" }),
@@ -232,17 +237,9 @@ describe('the Action (dist/index.js) reviewing a pull request against a fake Git
   });
 
   it(".afterburner.yml in the pull request's head cannot change how code runs: the base's settings apply", async () => {
-    const config = join(fixture.dir, '.afterburner.yml');
-    await writeFile(
-      config,
+    const report = await reviewWithHeadConfig(
       'sandbox:\n  mode: process\n  setup-command: "touch pwned"\n  test-command: "true"\ndetect:\n  exclude: ["src/**"]\n',
     );
-    const run = await runAction(runnerTemp, {
-      ...env,
-      GITHUB_EVENT_PATH: await eventFile(pullRequestOpened(fixture.base, fixture.head)),
-    }).finally(() => rm(config));
-    expect(run.code, run.stdout + run.stderr).toBe(0);
-    const report = JSON.parse(await readFile(output(run.outputs, 'json') as string, 'utf8')) as RunReport;
     const refused = (key: string) =>
       `.afterburner.yml in the head sets ${key}; a pull request cannot change it, so the base commit's default is used`;
     expect(report.notices).toEqual(

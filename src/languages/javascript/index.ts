@@ -74,7 +74,6 @@ export const javascriptPlugin: LanguagePlugin = {
     if (holder === 'class') return { text: `class AfterburnerWrapper {\n${source}\n}`, lineOffset: 1 };
     return { text: source, lineOffset: 0 };
   },
-  snippetWrappers: [(c) => c, (c) => `class W {\n${c}\n}`, (c) => `({\n${c}\n})`],
   bindings: jsBindings,
   capabilities: (root, bindings) => jsCapabilities(root, bindings as Map<string, JsBinding>),
   generator: {

@@ -80,7 +80,6 @@ export const pythonPlugin: LanguagePlugin = {
   // An indented method or nested function only parses inside a block.
   wrapForParsing: (source) =>
     /^[ \t]/.test(source) ? { text: `class W:\n${source}`, lineOffset: 1 } : { text: source, lineOffset: 0 },
-  snippetWrappers: [(c) => c, (c) => `class W:\n${c}`],
   bindings: pythonBindings,
   capabilities: (root, bindings) => pythonCapabilities(root, bindings as Map<string, PyBinding>),
   generator: {
