@@ -141,6 +141,7 @@ async function optimizeOne(
       sourceDir: headDir,
       minSpeedup: options.minSpeedup,
       rounds: options.rounds,
+      instruction: options.instruction,
       scaleFactors: options.scale ? defaults.scaleFactors : [],
       repoBenchBudgetMs: (options.repoBenchSeconds ?? defaults.repoBenchSeconds) * 1000,
       // The tripwire lets a candidate do what the original's own code visibly does, nothing more.

@@ -3,6 +3,7 @@ import { join, posix } from 'node:path';
 import { applyLineEdits, type Candidate, editsOf, lineShift, planCandidateEdits } from './apply-candidate.js';
 import { captureFile, recordedClassNames, skippedCalls } from './capture-files.js';
 import { captureDir, harnessDir } from './harness-layout.js';
+import { memoryMetricOf } from './per-call-memory.js';
 import type { TestPlan } from './replay-options.js';
 import { ReplayRuns } from './replay-runs.js';
 import { type RepoBenchSuite, RepositoryBenchmarks } from './repo-benchmarks.js';
@@ -190,7 +191,9 @@ export abstract class ReplayHarness<Plan extends TestPlan> extends ReplayRuns<Pl
     if (result.status !== 'measured') {
       return { status: 'rejected', stage: 'benchmark', reason: describeRunner(result), tests };
     }
-    const measured = { minSpeedup, seed: this.options.seed, floors: this.floors };
+    const { instruction } = this.options;
+    const objective = instruction === 'time' ? undefined : memoryMetricOf(instruction);
+    const measured = { minSpeedup, seed: this.options.seed, floors: this.floors, objective } as const;
     let benchmark = scaledBenchmark(result, measured);
     const outcome = benchmark.decision?.outcome;
     if (this.repoBenchmarks && (outcome === 'suggest' || outcome === 'not-faster')) {

@@ -52,6 +52,15 @@ export interface ReplayHarnessOptions {
    * (repo-benchmarks.ts); 0 leaves them out.
    */
   repoBenchBudgetMs?: number;
+  /**
+   * What a candidate must improve (the paper's instructions): time, or per-call peak memory (`memory`) or memory ×
+   * time (`integral`); see stats/verdict-policy.ts.
+   */
+  instruction?: 'time' | 'memory' | 'integral';
+  /** Rounds of the per-call memory measurement (memory-protocol.mjs, afterburner_memory.py); 0 leaves it out. */
+  memoryRounds?: number;
+  /** Calls (spread over the list) whose memory each round measures: each costs a collection in Node. */
+  memoryCalls?: number;
 }
 
 /** How the tests relevant to the target run, whatever the language. */
@@ -96,6 +105,9 @@ export const replayDefaults = {
   scaleBudgetMs: 50,
   maxScaledCalls: 4,
   repoBenchBudgetMs: defaults.repoBenchSeconds * 1000,
+  instruction: 'time' as 'time' | 'memory' | 'integral',
+  memoryRounds: 10,
+  memoryCalls: 20,
 };
 
 export type ResolvedReplayOptions = Required<Omit<ReplayHarnessOptions, 'testCommand'>> & {
@@ -124,6 +136,8 @@ export function timingSpec(options: ResolvedReplayOptions): Record<string, unkno
     targetHalfWidth: options.targetHalfWidth,
     budgetNs: options.measureBudgetMs * 1e6,
     seed: options.seed,
+    memoryRounds: options.memoryRounds,
+    memoryCalls: options.memoryCalls,
     scale:
       options.scaleFactors.length > 0
         ? {

@@ -5,9 +5,11 @@ import {
   decideVerdict,
   fitComplexity,
   type MeasuredScale,
+  type MemoryMetric,
   median,
   type SpeedupEstimate,
 } from '../stats/index.js';
+import { addMemoryFloors, compareMemory, type RunnerMemory } from './per-call-memory.js';
 import type { RepoBenchOutcome } from './repo-benchmarks.js';
 import type { Benchmark, ScaleBenchmark } from './types.js';
 
@@ -24,6 +26,7 @@ export interface RunnerScale {
   repeats: number;
   originalNs: number[];
   candidateNs: number[];
+  memory?: RunnerMemory;
 }
 
 /** What the verify runners report when both sides were timed. */
@@ -36,6 +39,8 @@ export interface RunnerMeasurement {
   candidateNs: number[];
   scales?: RunnerScale[];
   scaleNotes?: string[];
+  /** Per-call memory on the tests' own inputs (when the spec asked for memory rounds). */
+  memory?: RunnerMemory;
 }
 
 /** Which scale a noise floor belongs to: "10" = grown ×10 from the recorded calls, "model:1000" = generated. */
@@ -43,15 +48,17 @@ export function scaleKey(scale: { factor: number; source?: 'model' }): string {
   return scale.source === 'model' ? `model:${scale.factor}` : String(scale.factor);
 }
 
-/** The A/A run's noise floor per scale (scaleKey; "1" = the tests' own inputs). */
+/** The A/A run's noise floor per scale (scaleKey; "1" = the tests' own inputs), and per memory metric. */
 export function noiseFloors(run: RunnerMeasurement, seed: number): Map<string, number> {
   const floors = new Map<string, number>();
   const floorOf = (originalNs: number[], candidateNs: number[]) =>
     calibrateNoiseFloor(originalNs, candidateNs, { seed, paired: true }).noiseFloor;
   floors.set('1', floorOf(run.originalNs, run.candidateNs));
+  addMemoryFloors(floors, run.memory, '1', seed);
   for (const scale of run.scales ?? []) {
     if (scale.originalNs.length >= 3)
       floors.set(scaleKey(scale), floorOf(scale.originalNs, scale.candidateNs));
+    addMemoryFloors(floors, scale.memory, scaleKey(scale), seed);
   }
   return floors;
 }
@@ -81,6 +88,8 @@ interface BenchmarkOptions {
   floors: ReadonlyMap<string, number>;
   /** The repository's own benchmarks, when they were compared (repo-benchmarks.ts). */
   repository?: RepoBenchOutcome;
+  /** What the verdict asks to be better: time (absent) or a per-call memory metric (`--instruction`). */
+  objective?: MemoryMetric;
 }
 
 /**
@@ -97,23 +106,43 @@ export function scaledBenchmark(result: RunnerMeasurement, options: BenchmarkOpt
       paired: true,
     });
   const own = compare(result.originalNs, result.candidateNs, floorOwn);
+  const memoryOf = (memory: RunnerMemory | undefined, key: string) =>
+    compareMemory(memory, {
+      minSpeedup: options.minSpeedup,
+      seed: options.seed,
+      floors: options.floors,
+      scaleKey: key,
+    });
+  const ownMemory = memoryOf(result.memory, '1');
   const timed = (result.scales ?? [])
     .filter((s) => s.originalNs.length >= 3)
     .sort((a, b) => a.n - b.n || a.factor - b.factor);
-  const measured: (MeasuredScale & { runner: RunnerScale })[] = timed.map((s) => ({
-    factor: s.factor,
-    n: s.n,
-    ...(s.source ? { source: s.source } : {}),
-    comparison: compare(s.originalNs, s.candidateNs, options.floors.get(scaleKey(s)) ?? floorOwn),
-    runner: s,
-  }));
+  const measured = timed.map((s) => {
+    const memory = memoryOf(s.memory, scaleKey(s));
+    return {
+      factor: s.factor,
+      n: s.n,
+      ...(s.source ? { source: s.source } : {}),
+      comparison: compare(s.originalNs, s.candidateNs, options.floors.get(scaleKey(s)) ?? floorOwn),
+      ...(memory ? { memory: memory.comparisons, perCall: memory.perCall } : {}),
+      runner: s,
+    };
+  });
   const complexity = fitVersions(timed);
   const repository = options.repository;
-  const decision = decideVerdict({ own, scales: measured, complexity, repository: repository?.policy });
-  const scales: ScaleBenchmark[] = measured.map(({ factor, n, source, comparison, runner }) => ({
+  const decision = decideVerdict({
+    own,
+    scales: measured,
+    complexity,
+    repository: repository?.policy,
+    ...(ownMemory ? { ownMemory: ownMemory.comparisons } : {}),
+    ...(options.objective ? { objective: options.objective } : {}),
+  });
+  const scales: ScaleBenchmark[] = measured.map(({ factor, n, source, comparison, runner, perCall }) => ({
     factor,
     n,
     ...(source ? { source } : {}),
+    ...(perCall ? { perCall } : {}),
     calls: runner.calls,
     repeats: runner.repeats,
     rounds: runner.originalNs.length,
@@ -135,6 +164,7 @@ export function scaledBenchmark(result: RunnerMeasurement, options: BenchmarkOpt
     uTestP: own.uTest.pValue,
     threshold: own.threshold,
     ...(result.n !== undefined ? { n: result.n } : {}),
+    ...(ownMemory ? { perCall: ownMemory.perCall } : {}),
     ...(scales.length > 0 ? { scales } : {}),
     ...(complexity ? { complexity } : {}),
     ...(result.scaleNotes && result.scaleNotes.length > 0
@@ -144,6 +174,7 @@ export function scaledBenchmark(result: RunnerMeasurement, options: BenchmarkOpt
     ...(repository && repository.notes.length > 0 ? { repositoryNotes: repository.notes.slice(0, 10) } : {}),
     decision: {
       outcome: decision.outcome,
+      ...(decision.basis.metric ? { metric: decision.basis.metric } : {}),
       factor: decision.basis.factor,
       ...(decision.basis.source ? { source: decision.basis.source } : {}),
       ...(decision.basis.benchmark ? { benchmark: decision.basis.benchmark } : {}),

@@ -1,5 +1,5 @@
 import type { ExecOutcome } from '../sandbox/types.js';
-import type { ComplexityFit, PolicyOutcome, SpeedupEstimate, Verdict } from '../stats/index.js';
+import type { ComplexityFit, MemoryMetric, PolicyOutcome, SpeedupEstimate, Verdict } from '../stats/index.js';
 import type { Candidate, CandidateEdits } from './apply-candidate.js';
 
 export interface TestFailure {
@@ -43,7 +43,30 @@ export interface TimedComparison {
   threshold?: number;
 }
 
+/**
+ * Per-call memory of one set of calls, compared like time (the verify runners' memory rounds): `peak` in bytes per
+ * call, `integral` in byte·ns per call (peak × the call's time). The estimate is original / candidate, so 2 means
+ * the candidate needs half; "faster" in its verdict means lower.
+ */
+export interface MemoryMetricComparison {
+  calls: number;
+  rounds: number;
+  originalMedian: number;
+  candidateMedian: number;
+  estimate: SpeedupEstimate;
+  verdict: Verdict;
+  uTestP?: number;
+  threshold?: number;
+}
+
+export interface PerCallMemory {
+  peak: MemoryMetricComparison;
+  integral: MemoryMetricComparison;
+}
+
 export interface Benchmark extends TimedComparison {
+  /** Per-call peak memory and memory-time integral on the tests' own inputs, with intervals. */
+  perCall?: PerCallMemory;
   /** Memory of the whole replay process per side (the sandbox's measurement), when it could be measured. */
   memory?: MemoryComparison;
   /** Input size of the tests' own calls: their largest array, string, Map, Set (list, dict, tuple…); 0 = none. */
@@ -78,10 +101,13 @@ export interface ScaleBenchmark extends TimedComparison {
   source?: 'model';
   /** Input size at this scale (the largest grown collection). */
   n: number;
+  perCall?: PerCallMemory;
 }
 
 export interface BenchmarkDecision {
   outcome: PolicyOutcome;
+  /** What the decision measured: time (absent) or, under `--instruction memory|integral`, that per-call metric. */
+  metric?: MemoryMetric;
   /** 1 = the tests' own inputs; otherwise the (largest) scale the decision rests on. */
   factor: number;
   n?: number;

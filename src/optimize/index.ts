@@ -20,5 +20,5 @@ export {
 export { checkCandidateCode, type Extraction, extractCandidate } from './extract.js';
 export { bestPerIteration, optimizeTarget } from './loop.js';
 export type { Attempt, BestCandidate, OptimizeOptions, OptimizeResult } from './loop-types.js';
-export { type Instruction, instructions, measuredInstructions, metricOf } from './metric.js';
+export { type Instruction, instructions, metricOf } from './metric.js';
 export { buildPrompt, defaultPromptTokens, estimateTokens, type PromptInput } from './prompt.js';

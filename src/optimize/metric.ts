@@ -1,5 +1,7 @@
+import { memoryMetricOf } from '../harness/per-call-memory.js';
 import { headlineEstimate } from '../harness/scaled-benchmark.js';
 import type { Benchmark } from '../harness/types.js';
+import type { SpeedupEstimate } from '../stats/index.js';
 
 /** What the loop optimizes for (the paper's three efficiency instructions). */
 export type Instruction = 'time' | 'memory' | 'integral';
@@ -15,19 +17,18 @@ export interface MetricGain {
 
 /**
  * The instruction's metric from a benchmark; undefined when the benchmark does not measure it. This is the one
- * place new benchmark fields (memory, integral) plug in; `measuredInstructions` lists what works today.
+ * place the benchmark's metrics are read for the loop.
  */
 export function metricOf(benchmark: Benchmark, instruction: Instruction): MetricGain | undefined {
-  if (instruction === 'time') {
-    // The comparison the verdict rests on: the largest scale when inputs were grown.
-    const { speedup, low, high } = headlineEstimate(benchmark);
-    return { ratio: speedup, low, high };
-  }
-  return undefined;
+  const gain = ({ speedup, low, high }: SpeedupEstimate) => ({ ratio: speedup, low, high });
+  // The comparison the verdict rests on: the largest scale when inputs were grown.
+  if (instruction === 'time') return gain(headlineEstimate(benchmark));
+  const metric = memoryMetricOf(instruction);
+  if (benchmark.decision?.metric === metric) return gain(benchmark.decision.estimate);
+  const largest = (benchmark.scales ?? []).filter((s) => s.perCall).at(-1);
+  const measured = (largest ?? benchmark).perCall?.[metric];
+  return measured ? gain(measured.estimate) : undefined;
 }
-
-/** Instructions the harness measures today; the others are refused when the run is configured. */
-export const measuredInstructions: readonly Instruction[] = ['time'];
 
 export const instructionText: Record<Instruction, string> = {
   time: 'Optimize for execution time: make the code measurably faster on large inputs.',

@@ -9,3 +9,8 @@ export function formatDuration(ns: number): string {
 export function formatRatio(ratio: number): string {
   return `${ratio.toFixed(2)}×`;
 }
+
+/** "95% CI 1.60–2.00×". */
+export function ciText(estimate: { low: number; high: number; confidence: number }): string {
+  return `${Math.round(estimate.confidence * 100)}% CI ${estimate.low.toFixed(2)}–${formatRatio(estimate.high)}`;
+}

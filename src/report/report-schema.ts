@@ -51,8 +51,21 @@ const timedComparison = {
   threshold: positive.optional(),
 };
 
+/** Per-call memory of one set of calls (harness MemoryMetricComparison): bytes, or byte·ns for the integral. */
+const memoryMetric = z.object({
+  calls: count,
+  rounds: count,
+  originalMedian: positive,
+  candidateMedian: positive,
+  estimate,
+  verdict,
+  uTestP: z.number().min(0).max(1).optional(),
+  threshold: positive.optional(),
+});
+const perCall = z.object({ peak: memoryMetric, integral: memoryMetric }).optional();
+
 const inputSource = z.enum(['model']).optional();
-const scaleRow = z.object({ factor: count, n: count, source: inputSource, ...timedComparison });
+const scaleRow = z.object({ factor: count, n: count, source: inputSource, perCall, ...timedComparison });
 
 /** One task of a repository's own benchmark (harness RepoBenchComparison). */
 const repositoryRow = z.object({
@@ -74,6 +87,7 @@ const benchmark = z.object({
     })
     .optional(),
   n: count.optional(),
+  perCall,
   scales: z.array(scaleRow).max(20).optional(),
   complexity: z.object({ original: complexityFit, candidate: complexityFit }).optional(),
   scaleNotes: z.array(text(500)).max(20).optional(),
@@ -82,6 +96,7 @@ const benchmark = z.object({
   decision: z
     .object({
       outcome: z.enum(['suggest', 'not-faster', 'regression', 'asymptotically-worse']),
+      metric: z.enum(['peak', 'integral']).optional(),
       factor: count,
       n: count.optional(),
       source: inputSource,

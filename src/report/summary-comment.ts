@@ -1,7 +1,7 @@
 import { headlineEstimate } from '../harness/scaled-benchmark.js';
 import { iterationsText, skippedCandidates } from './candidates-section.js';
-import { type BodyPart, ciText, fitBody, maxCommentChars, plural } from './comment-parts.js';
-import { formatRatio } from './format.js';
+import { type BodyPart, fitBody, maxCommentChars, plural } from './comment-parts.js';
+import { ciText, formatRatio } from './format.js';
 import { inert } from './inert.js';
 import type { RunReport } from './types.js';
 

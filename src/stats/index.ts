@@ -40,6 +40,8 @@ export { type NoiseModel, type SyntheticPairOptions, sharedRunnerNoise, syntheti
 export {
   decideVerdict,
   type MeasuredScale,
+  type MemoryComparisons,
+  type MemoryMetric,
   type PolicyDecision,
   type PolicyInput,
   type PolicyOutcome,

@@ -16,6 +16,13 @@
  *    "faster" (interval lower bound clears the threshold, rank test agrees). Without scaled inputs, the largest
  *    scale is the tests' own inputs. Or it is faster on one of the repository's own benchmarks (the maintainers'
  *    own measure of the code, at the sizes they care about) and not significantly slower at the largest scale.
+ *
+ * Under `--instruction memory` or `integral` (the paper's other two objectives), rules 1–3 stand (time still may
+ * not grow asymptotically or regress beyond 5% on the tests' own inputs), time at the largest scale may not regress
+ * beyond the same 5% either, and rule 4 asks for that per-call metric instead: lower at the largest scale where
+ * memory was measured (interval lower bound of original / candidate clears the threshold, rank test agreeing).
+ * Repository benchmarks time code, so they only guard against regressions there. Under `time`, memory is reported
+ * with its interval but does not block: trading memory for time is the instruction's point.
  */
 import type { SpeedupEstimate } from './compare.js';
 import type { SampleComparison } from './compare-samples.js';
@@ -28,6 +35,11 @@ export const verdictPolicy = {
   maxExponentIncrease: 0.25,
 } as const;
 
+/** The per-call memory metrics (see harness/types.ts PerCallMemory): peak bytes, and peak × time. */
+export type MemoryMetric = 'peak' | 'integral';
+
+export type MemoryComparisons = Record<MemoryMetric, SampleComparison>;
+
 export interface MeasuredScale {
   /** How much the recorded inputs were grown (10, 100, 1000); for model-generated inputs, the generator's n. */
   factor: number;
@@ -36,6 +48,8 @@ export interface MeasuredScale {
   /** Input size at this scale (the largest grown collection of the calls). */
   n: number;
   comparison: SampleComparison;
+  /** Per-call memory at this scale, when it was measured. */
+  memory?: MemoryComparisons;
 }
 
 /** One task of the repository's own benchmarks, compared over interleaved whole runs (repo-benchmarks.ts). */
@@ -53,6 +67,10 @@ export interface PolicyInput {
   complexity?: { original?: ComplexityFit; candidate?: ComplexityFit };
   /** The repository's own benchmarks that reach the target, when any ran. */
   repository?: readonly RepositoryComparison[];
+  /** Per-call memory on the tests' own inputs, when it was measured. */
+  ownMemory?: MemoryComparisons;
+  /** What rule 4 asks to be better: time (absent) or a per-call memory metric. */
+  objective?: MemoryMetric;
 }
 
 export type PolicyOutcome = 'suggest' | 'not-faster' | 'regression' | 'asymptotically-worse';
@@ -60,7 +78,15 @@ export type PolicyOutcome = 'suggest' | 'not-faster' | 'regression' | 'asymptoti
 export interface PolicyDecision {
   outcome: PolicyOutcome;
   /** The comparison the decision rests on: the largest scale, or the tests' own inputs when none was grown. */
-  basis: { factor: number; n?: number; source?: 'model'; benchmark?: string; estimate: SpeedupEstimate };
+  basis: {
+    factor: number;
+    n?: number;
+    source?: 'model';
+    benchmark?: string;
+    /** Set when the decision rests on a memory metric (the objective), not on time. */
+    metric?: MemoryMetric;
+    estimate: SpeedupEstimate;
+  };
   /** One line with the evidence, for reports and the model's feedback. */
   reason: string;
 }
@@ -126,6 +152,8 @@ export function decideVerdict(input: PolicyInput): PolicyDecision {
     };
   }
 
+  if (input.objective) return decideByMemory(input, input.objective, largest);
+
   if (decisive.verdict !== 'faster') {
     const best = repository
       .filter((r) => r.comparison.verdict === 'faster')
@@ -149,4 +177,56 @@ export function decideVerdict(input: PolicyInput): PolicyDecision {
     };
   }
   return { outcome: 'suggest', basis, reason: `faster at ${where(largest)}: ${decisive.reason}` };
+}
+
+const metricWords: Record<MemoryMetric, string> = {
+  peak: 'peak memory per call',
+  integral: 'memory × time per call',
+};
+
+/** Rule 4 under a memory objective (rules 1–3 already passed): the metric at the largest scale that measured it. */
+function decideByMemory(
+  input: PolicyInput,
+  metric: MemoryMetric,
+  largest: MeasuredScale | undefined,
+): PolicyDecision {
+  const timeThere = largest?.comparison;
+  if (timeThere && significantlySlower(timeThere)) {
+    return {
+      outcome: 'regression',
+      basis: { factor: largest.factor, n: largest.n, estimate: timeThere.estimate },
+      reason: `slower at ${where(largest)} by more than ${verdictPolicy.maxRegression * 100}%: ${timeThere.reason}`,
+    };
+  }
+  const measured = [...input.scales]
+    .filter((s) => s.memory)
+    .sort((a, b) => a.n - b.n || a.factor - b.factor)
+    .at(-1);
+  const comparison = measured?.memory?.[metric] ?? input.ownMemory?.[metric];
+  const basis = {
+    factor: measured?.factor ?? 1,
+    n: measured?.n,
+    ...(measured?.source ? { source: measured.source } : {}),
+    metric,
+  };
+  if (!comparison) {
+    return {
+      outcome: 'not-faster',
+      basis: { ...basis, estimate: input.own.estimate },
+      reason: `its ${metricWords[metric]} could not be measured`,
+    };
+  }
+  const at = `${metricWords[metric]} at ${where(measured)}`;
+  const reason = comparison.reason;
+  return comparison.verdict === 'faster'
+    ? {
+        outcome: 'suggest',
+        basis: { ...basis, estimate: comparison.estimate },
+        reason: `lower ${at}: ${reason}`,
+      }
+    : {
+        outcome: 'not-faster',
+        basis: { ...basis, estimate: comparison.estimate },
+        reason: `not significantly lower ${at}: ${reason}`,
+      };
 }

@@ -25,10 +25,10 @@ describe('model flags', () => {
     });
   });
 
-  it('refuses instructions the harness does not measure yet, naming the flag', () => {
-    expect(() => resolve({ instruction: 'memory' })).toThrow(
-      '--instruction: memory is not measured yet (the harness measures time only)',
-    );
+  it("takes the paper's three instructions and refuses any other, naming the flag", () => {
+    expect(resolve({ instruction: 'memory' }).optimize.instruction).toBe('memory');
+    expect(resolve({ instruction: 'integral' }).optimize.instruction).toBe('integral');
+    expect(() => resolve({ instruction: 'speed' })).toThrow(/^--instruction: .*time.*memory.*integral/);
   });
 
   it('parses budgets and prices, and needs a price for a cost budget', () => {

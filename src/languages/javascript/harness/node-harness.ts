@@ -41,6 +41,7 @@ export class NodeHarness extends ReplayHarness<JsTestPlan> {
       'replay-outcome.mjs',
       'timed-replay.mjs',
       'timing-protocol.mjs',
+      'memory-protocol.mjs',
       'plain-copy.mjs',
       'scale-inputs.mjs',
       'scaled-calls.mjs',

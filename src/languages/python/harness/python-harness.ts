@@ -42,6 +42,7 @@ export class PythonHarness extends ReplayHarness<PythonTestPlan> {
       'afterburner_recorded_calls.py',
       'afterburner_replay.py',
       'afterburner_scale.py',
+      'afterburner_memory.py',
       'afterburner_timing.py',
       'run_unittest.py',
       'workload_generator.py',

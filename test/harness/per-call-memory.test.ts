@@ -1,0 +1,130 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FixtureRepo, materializeFixture } from '../../src/demo/materialize-fixture.js';
+import { detectChangedFunctions } from '../../src/detect/index.js';
+import type { Target } from '../../src/detect/types.js';
+import { type Evaluation, NodeHarness } from '../../src/harness/index.js';
+import { PythonHarness } from '../../src/languages/python/harness/python-harness.js';
+import { benchmarkTable } from '../../src/report/comment-parts.js';
+import { createSandbox } from '../../src/sandbox/create-sandbox.js';
+import type { Sandbox } from '../../src/sandbox/types.js';
+import { dockerAvailable, dockerTestImage } from '../helpers/docker.js';
+
+// Docker where a daemon answers (always in CI), the process sandbox otherwise: the measurement is the runner's.
+const mode = (await dockerAvailable()) ? 'docker' : 'process';
+
+const languages = [
+  {
+    fixture: 'memory-js',
+    Harness: NodeHarness,
+    testCommand: 'node --test test/',
+    needless: 'roughness',
+    lighter: `function roughness(readings) {
+  let total = 0;
+  for (let i = 0; i < readings.length; i++) total += Math.log1p(Math.abs(readings[i])) * Math.atan(readings[i]);
+  return total;
+}`,
+    trade: 'sharedCount',
+    faster: `function sharedCount(ids, allowed) {
+  const set = new Set(allowed);
+  let count = 0;
+  for (const id of ids) if (set.has(id)) count++;
+  return count;
+}`,
+  },
+  {
+    fixture: 'memory-py',
+    Harness: PythonHarness,
+    testCommand: undefined,
+    needless: 'roughness',
+    lighter: `def roughness(readings):
+    """Sum of log(1 + |x|) * atan(x) over the readings."""
+    return sum(math.log1p(abs(x)) * math.atan(x) for x in readings)`,
+    trade: 'shared_count',
+    faster: `def shared_count(ids, allowed):
+    """How many of \`ids\` are in \`allowed\`."""
+    allowed = set(allowed)
+    return sum(1 for i in ids if i in allowed)`,
+  },
+] as const;
+
+type Language = (typeof languages)[number];
+type Verified = Extract<Evaluation, { status: 'verified' }>;
+
+describe.each(languages)(`per-call memory and --instruction ($fixture, ${mode} sandbox)`, (language) => {
+  let sandbox: Sandbox;
+  let repo: FixtureRepo;
+  let targets: Target[];
+
+  beforeAll(async () => {
+    sandbox = await createSandbox({ mode, image: dockerTestImage, runId: `memory-test-${language.fixture}` });
+    repo = await materializeFixture(language.fixture);
+    ({ targets } = await detectChangedFunctions({ repo: repo.dir, base: repo.base, head: repo.head }));
+  });
+
+  afterAll(async () => {
+    await sandbox?.close();
+    await repo?.dispose();
+  });
+
+  async function evaluate(
+    name: string,
+    source: string,
+    instruction: 'time' | 'memory' | 'integral',
+  ): Promise<Evaluation> {
+    const target = targets.find((t) => t.name === name) as Target;
+    const workspace = await sandbox.open({ sourceDir: repo.dir });
+    try {
+      const harness = new (language as Language).Harness({
+        workspace,
+        target,
+        sourceDir: repo.dir,
+        fileText: await readFile(join(repo.dir, target.path), 'utf8'),
+        testCommand: language.testCommand,
+        minSpeedup: 0.1,
+        rounds: 10,
+        instruction,
+      });
+      const prepared = await harness.prepare();
+      expect(prepared, JSON.stringify(prepared)).toMatchObject({ ok: true });
+      return await harness.evaluate({ source, imports: [] });
+    } finally {
+      await workspace.dispose();
+    }
+  }
+
+  it('suggests a needless copy removed under --instruction memory, with its peak and integral intervals', async () => {
+    const evaluation = await evaluate(language.needless, language.lighter, 'memory');
+    expect(evaluation.status, JSON.stringify(evaluation)).toBe('verified');
+    const { benchmark } = evaluation as Verified;
+    expect(benchmark.decision).toMatchObject({ outcome: 'suggest', metric: 'peak' });
+    const peak = benchmark.perCall?.peak;
+    // A 10 000-element copy (40–80 KB) against next to nothing: far beyond 5×, with an interval that says so.
+    expect(peak?.originalMedian).toBeGreaterThan(5 * (peak?.candidateMedian ?? Number.POSITIVE_INFINITY));
+    expect(peak?.estimate.low).toBeGreaterThan(5);
+    expect(benchmark.perCall?.integral.estimate.low).toBeGreaterThan(1.1);
+    expect(benchmark.perCall?.peak.rounds).toBe(10);
+    const table = benchmarkTable({ benchmark } as never);
+    expect(table).toMatch(/peak memory per call .*\| [\d.]+× lower \| 95% CI/);
+  });
+
+  it('does not suggest the same candidate under --instruction time: it is not faster', async () => {
+    const evaluation = await evaluate(language.needless, language.lighter, 'time');
+    expect(evaluation.status, JSON.stringify(evaluation)).toBe('rejected');
+    expect(evaluation).toMatchObject({ stage: 'not-faster' });
+  });
+
+  it('suggests a time win that costs memory under time, with the memory rows showing the loss', async () => {
+    const evaluation = await evaluate(language.trade, language.faster, 'time');
+    expect(evaluation.status, JSON.stringify(evaluation)).toBe('verified');
+    const { benchmark } = evaluation as Verified;
+    expect(benchmark.decision?.metric).toBeUndefined();
+    expect(benchmark.estimate.low).toBeGreaterThan(1.1);
+    const peak = benchmark.perCall?.peak;
+    expect(peak?.candidateMedian).toBeGreaterThan(peak?.originalMedian ?? Number.POSITIVE_INFINITY);
+    expect(peak?.estimate.high).toBeLessThan(1);
+    const table = benchmarkTable({ benchmark } as never);
+    expect(table).toMatch(/peak memory per call .*\| [\d.]+× more \| 95% CI/);
+  });
+});
