@@ -51,7 +51,7 @@ function formatNs(ns: number): string {
 
 function metricsLine(benchmark: Benchmark | undefined): string {
   if (!benchmark)
-    return 'Passed: yes | Time: baseline (the original) | Memory: not measured | Integral: not measured';
+    return 'Passed: yes | Time: baseline (the original) | Memory: baseline | Integral: baseline';
   const memory = metricOf(benchmark, 'memory');
   const integral = metricOf(benchmark, 'integral');
   const gain = (g: typeof memory) => (g ? `${g.ratio.toFixed(2)}× better than the original` : 'not measured');

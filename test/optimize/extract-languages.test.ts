@@ -154,7 +154,7 @@ describe('the prompt', () => {
       "the Python standard library, the project's own modules, and its declared dependencies: numpy",
     );
     expect(user?.content).toMatch(
-      /Passed: yes \| Time: baseline .* \| Memory: not measured \| Integral: not measured/,
+      /Passed: yes \| Time: baseline .* \| Memory: baseline \| Integral: baseline/,
     );
   });
 

@@ -138,6 +138,52 @@ describe('Markdown report', () => {
     expect(JSON.parse(renderJsonReport(report)).suggestions[0].benchmark.repository).toHaveLength(6);
   });
 
+  it('leads with per-call memory under --instruction memory, each metric with its interval', () => {
+    const metric = (originalMedian: number, candidateMedian: number, speedup: number) => ({
+      calls: 2,
+      rounds: 10,
+      originalMedian,
+      candidateMedian,
+      estimate: sampleEstimate(speedup),
+      verdict: speedup > 1.2 ? ('faster' as const) : ('inconclusive' as const),
+    });
+    const suggestion = {
+      ...sampleSuggestion,
+      benchmark: {
+        ...sampleSuggestion.benchmark,
+        candidateMedianNs: 4_150_000,
+        estimate: sampleEstimate(1.01),
+        verdict: 'inconclusive' as const,
+        n: 10_000,
+        perCall: {
+          peak: metric(81_152, 704, 12.9),
+          integral: metric(8_239_916_302, 343_893_180, 26.2),
+        },
+        decision: {
+          outcome: 'suggest' as const,
+          metric: 'peak' as const,
+          factor: 1,
+          estimate: sampleEstimate(12.9),
+          reason: "lower peak memory per call at the tests' own inputs",
+        },
+      },
+    };
+    const report = sampleReport({ suggestions: [suggestion] });
+    const markdown = renderMarkdownReport(report);
+    expect(markdown).toContain('`sharedTags` in `src/posts.js`: 12.90× less peak memory per call, 95% CI');
+    const rows = markdown.split('\n').filter((line) => line.startsWith("| tests' own inputs"));
+    expect(rows.map((line) => line.split(':')[1]?.split('(')[0]?.trim())).toEqual([
+      'peak memory per call',
+      'memory × time per call',
+      'time per pass over 2 calls',
+    ]);
+    expect(rows[0]).toContain('| 79.3 KiB | 704 B | 12.90× lower | 95% CI 11.61–14.19× |');
+    expectGolden('report-suggestion-memory.md', markdown);
+    const json = JSON.parse(renderJsonReport(report));
+    expect(json.suggestions[0].benchmark.perCall.integral.originalMedian).toBe(8_239_916_302);
+    expect(json.suggestions[0].benchmark.decision.metric).toBe('peak');
+  });
+
   it('writes JSON that round-trips the report', () => {
     const report = sampleReport();
     expect(JSON.parse(renderJsonReport(report))).toEqual(report);
