@@ -12,7 +12,6 @@ import { detectChangedFunctions } from './detect/index.js';
 import { repositoryIdentity } from './detect/repository-identity.js';
 import type { DetectFilterOptions, DetectResult, Target } from './detect/types.js';
 import { AfterburnerError } from './errors.js';
-import { headlineEstimate } from './harness/index.js';
 import { pluginFor } from './languages/index.js';
 import { reasonOneLine } from './optimize/candidate-evidence.js';
 import { allowedSideEffects } from './optimize/capabilities.js';
@@ -20,7 +19,13 @@ import { bestPerIteration, evidenceOf } from './optimize/loop.js';
 import { OptimizeSession, type OptimizeSettings } from './optimize/session.js';
 import { type ProgressListener, silentProgress } from './progress.js';
 import type { ProviderName } from './providers/create-provider.js';
-import { type RunReport, type SkipReport, type SuggestionReport, sandboxNotStarted } from './report/index.js';
+import {
+  changeText,
+  type RunReport,
+  type SkipReport,
+  type SuggestionReport,
+  sandboxNotStarted,
+} from './report/index.js';
 import { createSandbox } from './sandbox/create-sandbox.js';
 import type { RequiredImage } from './sandbox/docker-sandbox.js';
 import { RunDir, reapRunDirs } from './sandbox/run-dir.js';
@@ -361,7 +366,7 @@ async function reviewIn(options: ReviewOptions, runId: string, runDir: RunDir): 
       if (outcome.suggestion) report.suggestions.push(outcome.suggestion);
       if (outcome.skip) report.skipped.push(outcome.skip);
       const summary = outcome.suggestion
-        ? `${headlineEstimate(outcome.suggestion.benchmark).speedup.toFixed(2)}× faster, verified`
+        ? `${changeText(outcome.suggestion.benchmark)}, verified`
         : `skipped: ${outcome.skip?.reason.replace(/\s*\n\s*/g, ' · ')}`;
       progress.target(target, summary, true);
     }

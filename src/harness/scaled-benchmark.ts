@@ -185,7 +185,18 @@ export function scaledBenchmark(result: RunnerMeasurement, options: BenchmarkOpt
   };
 }
 
-/** The speedup a benchmark's verdict rests on: at the largest scale, or on the tests' own inputs. */
+/**
+ * The speedup a benchmark's verdict rests on: at the largest scale, or on the tests' own inputs. Under a memory
+ * instruction, time at the scale that verdict rests on.
+ */
 export function headlineEstimate(benchmark: Benchmark): SpeedupEstimate {
+  const decision = benchmark.decision;
+  if (!decision?.metric) return decision?.estimate ?? benchmark.estimate;
+  const scale = benchmark.scales?.find((s) => s.factor === decision.factor && s.source === decision.source);
+  return scale?.estimate ?? benchmark.estimate;
+}
+
+/** The gain the verdict rests on: time (headlineEstimate), or the memory metric the instruction asked for. */
+export function verdictEstimate(benchmark: Benchmark): SpeedupEstimate {
   return benchmark.decision?.estimate ?? benchmark.estimate;
 }

@@ -1,5 +1,5 @@
 import { formatPatch, structuredPatch } from 'diff';
-import { headlineEstimate } from '../harness/scaled-benchmark.js';
+import { verdictEstimate } from '../harness/scaled-benchmark.js';
 import type { Benchmark, RepoBenchComparison, ScaleBenchmark } from '../harness/types.js';
 import { complexityLabel, type SpeedupEstimate } from '../stats/index.js';
 import { ciText, fenceFor, formatDuration, formatRatio } from './format.js';
@@ -12,15 +12,21 @@ export const maxCommentChars = 65_536;
 
 /** "1.80× faster, 95% CI 1.60–2.00×", or "12.40× faster at n = 5000, …" when the verdict rests on grown inputs. */
 export function speedupHeadline(s: SuggestionReport): string {
-  const estimate = headlineEstimate(s.benchmark);
+  const estimate = verdictEstimate(s.benchmark);
   const decision = s.benchmark.decision;
   const at = decision?.benchmark
     ? ` on the repository's benchmark ${inert(decision.benchmark, 'code')}`
     : decision && decision.factor > 1 && decision.n !== undefined
       ? ` at n = ${decision.n}`
       : '';
-  const what = decision?.metric ? `less ${memoryMetricWords[decision.metric]}` : 'faster';
-  return `${formatRatio(estimate.speedup)} ${what}${at}, ${ciText(estimate)}`;
+  return `${changeText(s.benchmark)}${at}, ${ciText(estimate)}`;
+}
+
+/** "5.18× faster", or under a memory instruction "12.90× less peak memory per call": the verdict's gain. */
+export function changeText(benchmark: Benchmark): string {
+  const metric = benchmark.decision?.metric;
+  const what = metric ? `less ${memoryMetricWords[metric]}` : 'faster';
+  return `${formatRatio(verdictEstimate(benchmark).speedup)} ${what}`;
 }
 
 const memoryMetricWords = { peak: 'peak memory per call', integral: 'memory × time per call' } as const;

@@ -1,3 +1,4 @@
+export { changeText } from './comment-parts.js';
 export { renderJsonReport } from './json.js';
 export { renderMarkdownReport, suggestionBlock } from './markdown.js';
 export type { RunReport, SkipReport, SkipStage, SuggestionReport } from './types.js';

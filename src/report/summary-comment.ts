@@ -1,7 +1,7 @@
-import { headlineEstimate } from '../harness/scaled-benchmark.js';
+import { verdictEstimate } from '../harness/scaled-benchmark.js';
 import { iterationsText, skippedCandidates } from './candidates-section.js';
-import { type BodyPart, fitBody, maxCommentChars, plural } from './comment-parts.js';
-import { ciText, formatRatio } from './format.js';
+import { type BodyPart, changeText, fitBody, maxCommentChars, plural } from './comment-parts.js';
+import { ciText } from './format.js';
 import { inert } from './inert.js';
 import type { RunReport } from './types.js';
 
@@ -24,7 +24,7 @@ export function renderSummaryComment(options: SummaryCommentOptions): string {
     const rows = report.suggestions.map(
       (s) =>
         `| ${inert(s.name, 'code-cell')} | ${inert(`${s.path}:${s.startLine}`, 'code-cell')} | ` +
-        `${formatRatio(headlineEstimate(s.benchmark).speedup)} faster | ${ciText(headlineEstimate(s.benchmark))} |`,
+        `${changeText(s.benchmark)} | ${ciText(verdictEstimate(s.benchmark))} |`,
     );
     parts.push(['| function | where | change | interval |', '| --- | --- | --- | --- |', ...rows].join('\n'));
   } else {

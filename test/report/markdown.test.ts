@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { headlineEstimate } from '../../src/harness/scaled-benchmark.js';
 import { renderJsonReport, renderMarkdownReport, suggestionBlock } from '../../src/report/index.js';
+import { renderSummaryComment } from '../../src/report/summary-comment.js';
 import { expectGolden } from '../helpers/golden.js';
 import { sampleEstimate, sampleReport, sampleSuggestion } from './sample-report.js';
 
@@ -179,6 +181,10 @@ describe('Markdown report', () => {
     ]);
     expect(rows[0]).toContain('| 79.3 KiB | 704 B | 12.90× lower | 95% CI 11.61–14.19× |');
     expectGolden('report-suggestion-memory.md', markdown);
+    // The summary comment names the same gain; time stays "faster" wherever a speedup is meant.
+    const summary = renderSummaryComment({ report, marker: '<!-- s -->' });
+    expect(summary).toContain('| 12.90× less peak memory per call | 95% CI 11.61–14.19× |');
+    expect(headlineEstimate(suggestion.benchmark).speedup).toBe(1.01);
     const json = JSON.parse(renderJsonReport(report));
     expect(json.suggestions[0].benchmark.perCall.integral.originalMedian).toBe(8_239_916_302);
     expect(json.suggestions[0].benchmark.decision.metric).toBe('peak');
