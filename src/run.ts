@@ -67,6 +67,8 @@ export interface ReviewOptions extends Omit<OptimizeSettings, 'provider'> {
   scale?: boolean;
   /** Per candidate, for the repository's own benchmarks that reach the function; 0 skips them (default 240). */
   repoBenchSeconds?: number;
+  /** `instructions`: compare instruction counts (callgrind) on the tests' own calls instead of wall time. */
+  measure?: 'time' | 'instructions';
   progress?: ProgressListener;
   /** Targets the caller already chose (sweeps, filtered reviews); when set, base/head are not diffed. */
   detection?: DetectResult;
@@ -147,6 +149,7 @@ async function optimizeOne(
       minSpeedup: options.minSpeedup,
       rounds: options.rounds,
       instruction: options.instruction,
+      measure: options.measure,
       scaleFactors: options.scale ? defaults.scaleFactors : [],
       repoBenchBudgetMs: (options.repoBenchSeconds ?? defaults.repoBenchSeconds) * 1000,
       // The tripwire lets a candidate do what the original's own code visibly does, nothing more.

@@ -27,6 +27,7 @@ export function pipelineOptions(config: RunConfig): PipelineSettings {
     rounds: verify.rounds,
     scale: verify.scale,
     repoBenchSeconds: verify.repoBenchSeconds,
+    measure: verify.measure,
     sandbox: sandbox.mode,
     images: sandbox,
     testCommand: sandbox.testCommand,

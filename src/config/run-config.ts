@@ -35,6 +35,8 @@ export interface RunConfig {
     rounds: number;
     scale: boolean;
     repoBenchSeconds: number;
+    /** `instructions`: callgrind's counts decide on the tests' own calls (harness/instruction-counts.ts). */
+    measure: 'time' | 'instructions';
   };
   optimize: {
     provider: ProviderName;

@@ -5,7 +5,7 @@ import {
   type MemoryMetric,
   median,
 } from '../stats/index.js';
-import type { MemoryMetricComparison, PerCallMemory } from './types.js';
+import type { MetricComparison, PerCallMemory } from './types.js';
 
 /**
  * What the verify runners' memory rounds report for one set of calls (node/memory-protocol.mjs,
@@ -84,7 +84,7 @@ export function compareMemory(
       seed: options.seed,
       paired: true,
     });
-    const row: MemoryMetricComparison = {
+    const row: MetricComparison = {
       calls: memory.calls,
       rounds: original.length,
       originalMedian: Math.max(0, median(original) - resolution[metric]),

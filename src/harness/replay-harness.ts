@@ -193,7 +193,24 @@ export abstract class ReplayHarness<Plan extends TestPlan> extends ReplayRuns<Pl
     }
     const { instruction } = this.options;
     const objective = instruction === 'time' ? undefined : memoryMetricOf(instruction);
-    const measured = { minSpeedup, seed: this.options.seed, floors: this.floors, objective } as const;
+    let instructions: { original: number[]; candidate: number[] } | undefined;
+    let instructionsNote = this.countNote;
+    if (this.originalCounts) {
+      const counted = await this.countInstructions('candidate');
+      if ('tripped' in counted)
+        return { status: 'rejected', stage: 'tripwire', reason: counted.tripped, tests };
+      if ('reason' in counted)
+        instructionsNote = `instructions were not counted (${counted.reason}): compared by wall time`;
+      else instructions = { original: this.originalCounts, candidate: counted.counts };
+    }
+    const measured = {
+      minSpeedup,
+      seed: this.options.seed,
+      floors: this.floors,
+      objective,
+      instructions,
+      instructionsNote,
+    } as const;
     let benchmark = scaledBenchmark(result, measured);
     const outcome = benchmark.decision?.outcome;
     if (this.repoBenchmarks && (outcome === 'suggest' || outcome === 'not-faster')) {

@@ -57,6 +57,11 @@ export interface ReplayHarnessOptions {
    * time (`integral`); see stats/verdict-policy.ts.
    */
   instruction?: 'time' | 'memory' | 'integral';
+  /**
+   * `instructions`: the tests' own calls are compared by the instructions each side executes, counted under
+   * valgrind's callgrind (instruction-counts.ts); wall time where valgrind is missing.
+   */
+  measure?: 'time' | 'instructions';
   /** Rounds of the per-call memory measurement (memory-protocol.mjs, afterburner_memory.py); 0 leaves it out. */
   memoryRounds?: number;
   /** Calls (spread over the list) whose memory each round measures: each costs a collection in Node. */
@@ -106,6 +111,7 @@ export const replayDefaults = {
   maxScaledCalls: 4,
   repoBenchBudgetMs: defaults.repoBenchSeconds * 1000,
   instruction: 'time' as 'time' | 'memory' | 'integral',
+  measure: 'time' as 'time' | 'instructions',
   memoryRounds: 10,
   memoryCalls: 20,
 };

@@ -1,7 +1,18 @@
 import type { Target } from '../detect/types.js';
 import type { ExecResult } from '../sandbox/types.js';
+import { calibrateNoiseFloor } from '../stats/index.js';
 import { captureFile, captureLines } from './capture-files.js';
 import { harnessDir, replayCopyPath } from './harness-layout.js';
+import {
+  callgrindCommand,
+  countFailure,
+  countProtocol,
+  instructionsFloorKey,
+  passCounts,
+  prepareCountCommand,
+  readCountsCommand,
+  valgrindCheckCommand,
+} from './instruction-counts.js';
 import {
   type ReplayHarnessOptions,
   type ResolvedReplayOptions,
@@ -33,6 +44,12 @@ export abstract class ReplayRuns<Plan extends TestPlan> {
   /** What the A/A run measured (bench/noise.ts prints it); undefined before a successful prepare(). */
   calibration: Calibration | undefined;
   private lastSpec: Record<string, unknown> = {};
+  /** Whether the sandbox has valgrind (asked once, for --measure instructions). */
+  private valgrind: boolean | undefined;
+  /** The original's instructions per pass (--measure instructions), counted with the A/A run. */
+  protected originalCounts: number[] | undefined;
+  /** Why instructions were not counted although asked for (said in every benchmark). */
+  protected countNote: string | undefined;
   /** Inputs the model's generator wrote (addWorkload), checked and timed beside the recorded ones. */
   protected workload: { file: string; budgetNs: number } | undefined;
 
@@ -50,6 +67,10 @@ export abstract class ReplayRuns<Plan extends TestPlan> {
     startLine: number,
   ): Promise<Instrumented>;
   protected abstract verifierCommand(args: string[]): string[];
+  /** The verify runner's command for a count under callgrind (instruction-counts.ts); the same by default. */
+  protected countCommand(args: string[]): string[] {
+    return this.verifierCommand(args);
+  }
   /** Language-specific fields of the verify runner's spec. */
   protected abstract specExtras(): Record<string, unknown>;
 
@@ -74,7 +95,54 @@ export abstract class ReplayRuns<Plan extends TestPlan> {
     if (run.status !== 'measured') return `the A/A calibration run failed: ${describeRunner(run)}`;
     this.floors = noiseFloors(run, this.options.seed);
     this.calibration = calibrationOf(run, this.floors, this.options.seed);
+    if (this.options.measure === 'instructions') await this.calibrateCounts();
     return undefined;
+  }
+
+  /** The A/A run of the counts: the original and its second copy, each counted alone; their floor. */
+  private async calibrateCounts(): Promise<void> {
+    const original = await this.countInstructions('original');
+    const copy = 'counts' in original ? await this.countInstructions('candidate') : original;
+    if ('counts' in original && 'counts' in copy) {
+      this.originalCounts = original.counts;
+      this.countNote = undefined;
+      const { noiseFloor } = calibrateNoiseFloor(original.counts, copy.counts, {
+        seed: this.options.seed,
+        paired: true,
+      });
+      this.floors.set(instructionsFloorKey, noiseFloor);
+      return;
+    }
+    this.originalCounts = undefined;
+    const why = 'reason' in copy ? copy.reason : 'tripped' in copy ? copy.tripped : '';
+    this.countNote = `instructions were not counted (${why}): compared by wall time`;
+  }
+
+  /**
+   * Instructions per pass over the tests' calls of one side alone, counted under callgrind (instruction-counts.ts);
+   * or why they could not be (valgrind missing, the run failed), or what the candidate tripped.
+   */
+  protected async countInstructions(
+    role: 'original' | 'candidate',
+  ): Promise<{ counts: number[] } | { reason: string } | { tripped: string }> {
+    const { workspace, benchTimeoutMs } = this.options;
+    const env = this.env();
+    this.valgrind ??=
+      (await workspace.exec(valgrindCheckCommand, { timeoutMs: 10_000, env })).stdout.trim() !== '';
+    if (!this.valgrind) return { reason: 'valgrind is not installed in the sandbox' };
+    const { warmupPasses, passes } = countProtocol;
+    const spec = { ...this.lastSpec, countWarmup: warmupPasses, countPasses: passes };
+    await workspace.writeFile(`${harnessDir}/spec.json`, JSON.stringify(spec));
+    await workspace.exec(prepareCountCommand(role), { timeoutMs: 10_000, env });
+    const command = this.countCommand([`${harnessDir}/spec.json`, '--count', role]);
+    const run = await workspace.exec(callgrindCommand(role, command), { timeoutMs: benchTimeoutMs, env });
+    const outcome = parseRunnerOutput(run);
+    if (outcome.status === 'tripwire') return { tripped: outcome.message };
+    if (outcome.status !== 'counted')
+      return { reason: `the count under callgrind failed: ${describeRunner(outcome)}` };
+    const dumps = await workspace.exec(readCountsCommand(role), { timeoutMs: 30_000, env });
+    const counts = passCounts(dumps.stdout, passes);
+    return counts ? { counts } : { reason: countFailure(run) };
   }
 
   /** Peak memory and memory-time integral of each side alone, replaying the calls the same number of times. */

@@ -9,6 +9,7 @@ import {
   median,
   type SpeedupEstimate,
 } from '../stats/index.js';
+import { instructionsFloorKey } from './instruction-counts.js';
 import { addMemoryFloors, compareMemory, type RunnerMemory } from './per-call-memory.js';
 import type { RepoBenchOutcome } from './repo-benchmarks.js';
 import type { Benchmark, ScaleBenchmark } from './types.js';
@@ -90,6 +91,10 @@ interface BenchmarkOptions {
   repository?: RepoBenchOutcome;
   /** What the verdict asks to be better: time (absent) or a per-call memory metric (`--instruction`). */
   objective?: MemoryMetric;
+  /** `--measure instructions`: each side's instructions per pass over the tests' own calls (paired by pass). */
+  instructions?: { original: number[]; candidate: number[] };
+  /** Why instructions were asked for but not counted. */
+  instructionsNote?: string;
 }
 
 /**
@@ -114,6 +119,10 @@ export function scaledBenchmark(result: RunnerMeasurement, options: BenchmarkOpt
       scaleKey: key,
     });
   const ownMemory = memoryOf(result.memory, '1');
+  // Counted instructions replace wall time on the tests' own inputs: the same policy, a comparison noise cannot move.
+  const counts = options.instructions;
+  const counted =
+    counts && compare(counts.original, counts.candidate, options.floors.get(instructionsFloorKey) ?? 1);
   const timed = (result.scales ?? [])
     .filter((s) => s.originalNs.length >= 3)
     .sort((a, b) => a.n - b.n || a.factor - b.factor);
@@ -131,7 +140,7 @@ export function scaledBenchmark(result: RunnerMeasurement, options: BenchmarkOpt
   const complexity = fitVersions(timed);
   const repository = options.repository;
   const decision = decideVerdict({
-    own,
+    own: counted ?? own,
     scales: measured,
     complexity,
     repository: repository?.policy,
@@ -165,6 +174,21 @@ export function scaledBenchmark(result: RunnerMeasurement, options: BenchmarkOpt
     threshold: own.threshold,
     ...(result.n !== undefined ? { n: result.n } : {}),
     ...(ownMemory ? { perCall: ownMemory.perCall } : {}),
+    ...(counts && counted
+      ? {
+          instructions: {
+            calls: result.calls,
+            rounds: counts.original.length,
+            originalMedian: median(counts.original),
+            candidateMedian: median(counts.candidate),
+            estimate: counted.estimate,
+            verdict: counted.verdict,
+            uTestP: counted.uTest.pValue,
+            threshold: counted.threshold,
+          },
+        }
+      : {}),
+    ...(options.instructionsNote ? { instructionsNote: options.instructionsNote } : {}),
     ...(scales.length > 0 ? { scales } : {}),
     ...(complexity ? { complexity } : {}),
     ...(result.scaleNotes && result.scaleNotes.length > 0
@@ -174,7 +198,11 @@ export function scaledBenchmark(result: RunnerMeasurement, options: BenchmarkOpt
     ...(repository && repository.notes.length > 0 ? { repositoryNotes: repository.notes.slice(0, 10) } : {}),
     decision: {
       outcome: decision.outcome,
-      ...(decision.basis.metric ? { metric: decision.basis.metric } : {}),
+      ...(decision.basis.metric
+        ? { metric: decision.basis.metric }
+        : counted && decision.basis.factor === 1 && !decision.basis.benchmark
+          ? { metric: 'instructions' as const }
+          : {}),
       factor: decision.basis.factor,
       ...(decision.basis.source ? { source: decision.basis.source } : {}),
       ...(decision.basis.benchmark ? { benchmark: decision.basis.benchmark } : {}),
@@ -191,7 +219,8 @@ export function scaledBenchmark(result: RunnerMeasurement, options: BenchmarkOpt
  */
 export function headlineEstimate(benchmark: Benchmark): SpeedupEstimate {
   const decision = benchmark.decision;
-  if (!decision?.metric) return decision?.estimate ?? benchmark.estimate;
+  if (!decision?.metric || decision.metric === 'instructions')
+    return decision?.estimate ?? benchmark.estimate;
   const scale = benchmark.scales?.find((s) => s.factor === decision.factor && s.source === decision.source);
   return scale?.estimate ?? benchmark.estimate;
 }

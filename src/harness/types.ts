@@ -44,11 +44,11 @@ export interface TimedComparison {
 }
 
 /**
- * Per-call memory of one set of calls, compared like time (the verify runners' memory rounds): `peak` in bytes per
- * call, `integral` in byte·ns per call (peak × the call's time). The estimate is original / candidate, so 2 means
- * the candidate needs half; "faster" in its verdict means lower.
+ * One metric other than wall time compared like it: per-call memory (the verify runners' memory rounds; `peak` in
+ * bytes per call, `integral` in byte·ns per call, peak × the call's time) or instructions per pass (callgrind).
+ * The estimate is original / candidate, so 2 means the candidate needs half; "faster" in its verdict means lower.
  */
-export interface MemoryMetricComparison {
+export interface MetricComparison {
   calls: number;
   rounds: number;
   originalMedian: number;
@@ -60,13 +60,17 @@ export interface MemoryMetricComparison {
 }
 
 export interface PerCallMemory {
-  peak: MemoryMetricComparison;
-  integral: MemoryMetricComparison;
+  peak: MetricComparison;
+  integral: MetricComparison;
 }
 
 export interface Benchmark extends TimedComparison {
   /** Per-call peak memory and memory-time integral on the tests' own inputs, with intervals. */
   perCall?: PerCallMemory;
+  /** `--measure instructions`: instructions per pass over the tests' own calls, counted under callgrind. */
+  instructions?: MetricComparison;
+  /** Why instructions were not counted although asked for (then wall time decided). */
+  instructionsNote?: string;
   /** Memory of the whole replay process per side (the sandbox's measurement), when it could be measured. */
   memory?: MemoryComparison;
   /** Input size of the tests' own calls: their largest array, string, Map, Set (list, dict, tuple…); 0 = none. */
@@ -106,8 +110,11 @@ export interface ScaleBenchmark extends TimedComparison {
 
 export interface BenchmarkDecision {
   outcome: PolicyOutcome;
-  /** What the decision measured: time (absent) or, under `--instruction memory|integral`, that per-call metric. */
-  metric?: MemoryMetric;
+  /**
+   * What the decision measured: wall time (absent), a per-call memory metric (`--instruction memory|integral`), or
+   * instruction counts (`--measure instructions`, on the tests' own inputs).
+   */
+  metric?: MemoryMetric | 'instructions';
   /** 1 = the tests' own inputs; otherwise the (largest) scale the decision rests on. */
   factor: number;
   n?: number;

@@ -24,6 +24,7 @@ export type RunnerResult =
   | { status: 'non-deterministic'; call: number; what: string; first: string; second: string }
   | { status: 'no-calls'; unreplayable?: number }
   | { status: 'memory'; calls: number; repeats: number }
+  | { status: 'counted'; calls: number; passes: number }
   | { status: 'tripwire'; message: string }
   | { status: 'error'; message: string };
 

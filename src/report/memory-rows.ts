@@ -1,4 +1,4 @@
-import type { Benchmark, MemoryMetricComparison, PerCallMemory, ScaleBenchmark } from '../harness/types.js';
+import type { Benchmark, MetricComparison, PerCallMemory, ScaleBenchmark } from '../harness/types.js';
 import type { MemoryMetric } from '../stats/index.js';
 import { ciText, formatRatio } from './format.js';
 
@@ -51,7 +51,7 @@ const metricRows: Record<MemoryMetric, { label: string; format: (n: number) => s
 };
 
 /** The change of a memory metric in the estimate's direction (original / candidate: above 1 = lower). */
-function change(row: MemoryMetricComparison): string {
+function change(row: MetricComparison): string {
   const ratio = row.estimate.speedup;
   if (ratio === 1) return 'same';
   return ratio > 1 ? `${formatRatio(ratio)} lower` : `${formatRatio(1 / ratio)} more`;

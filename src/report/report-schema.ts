@@ -51,8 +51,8 @@ const timedComparison = {
   threshold: positive.optional(),
 };
 
-/** Per-call memory of one set of calls (harness MemoryMetricComparison): bytes, or byte·ns for the integral. */
-const memoryMetric = z.object({
+/** A metric other than wall time (harness MetricComparison): bytes, byte·ns, or instructions per pass. */
+const otherMetric = z.object({
   calls: count,
   rounds: count,
   originalMedian: positive,
@@ -62,7 +62,7 @@ const memoryMetric = z.object({
   uTestP: z.number().min(0).max(1).optional(),
   threshold: positive.optional(),
 });
-const perCall = z.object({ peak: memoryMetric, integral: memoryMetric }).optional();
+const perCall = z.object({ peak: otherMetric, integral: otherMetric }).optional();
 
 const inputSource = z.enum(['model']).optional();
 const scaleRow = z.object({ factor: count, n: count, source: inputSource, perCall, ...timedComparison });
@@ -88,6 +88,8 @@ const benchmark = z.object({
     .optional(),
   n: count.optional(),
   perCall,
+  instructions: otherMetric.optional(),
+  instructionsNote: text(1000).optional(),
   scales: z.array(scaleRow).max(20).optional(),
   complexity: z.object({ original: complexityFit, candidate: complexityFit }).optional(),
   scaleNotes: z.array(text(500)).max(20).optional(),
@@ -96,7 +98,7 @@ const benchmark = z.object({
   decision: z
     .object({
       outcome: z.enum(['suggest', 'not-faster', 'regression', 'asymptotically-worse']),
-      metric: z.enum(['peak', 'integral']).optional(),
+      metric: z.enum(['peak', 'integral', 'instructions']).optional(),
       factor: count,
       n: count.optional(),
       source: inputSource,

@@ -7,6 +7,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { deriveGeneratedCalls } from './generated-calls.mjs';
+import { countPasses } from './instruction-passes.mjs';
 import { measureMemory } from './memory-protocol.mjs';
 import { materialize, readCalls, recordedSize } from './recorded-calls.mjs';
 import { installReplayEnvironment } from './replay-environment.mjs';
@@ -56,6 +57,28 @@ if (memoryRole) {
     await asRole(entry, () => replayEach(entry, calls, spec.memoryRepeats));
     checkTripwire();
     finish({ status: 'memory', calls: calls.length, repeats: spec.memoryRepeats });
+  } catch (error) {
+    finish({ status: 'error', message: String(error?.stack ?? error).slice(0, 2000) });
+  }
+}
+
+// Count pass: one side alone, under callgrind (instruction-passes.mjs); the counts are read from its dumps.
+const countRole = process.argv[3] === '--count' ? process.argv[4] : undefined;
+if (countRole) {
+  try {
+    const entry = await load(countRole, countRole === 'original' ? spec.original : spec.candidate);
+    const calls = [];
+    for (const record of readCalls(spec.captureFile)) {
+      try {
+        if (faithful(record, await outcome(entry, record))) calls.push(record);
+      } catch {
+        // As in the check below: a call the replay cannot rebuild is left out.
+      }
+    }
+    const { countWarmup: warmup, countPasses: passes } = spec;
+    await countPasses({ entry, calls, warmup, passes, watch: tripwire.watch });
+    checkTripwire();
+    finish({ status: 'counted', calls: calls.length, passes: spec.countPasses });
   } catch (error) {
     finish({ status: 'error', message: String(error?.stack ?? error).slice(0, 2000) });
   }

@@ -17,6 +17,7 @@ import os
 import sys
 import traceback
 
+from afterburner_count import count_passes
 from afterburner_equal import show, state_of
 from afterburner_load_copy import load_copy, resolve
 from afterburner_memory import measure_memory, spread
@@ -85,12 +86,28 @@ def memory_pass(role):
     finish({"status": "memory", "calls": len(calls), "repeats": spec["memoryRepeats"]})
 
 
+def count_pass(role):
+    """One side alone under callgrind (afterburner_count.py); the counts are read from its dumps."""
+    try:
+        real = importlib.import_module(spec["module"])
+        entry = resolve(load_copy(role, spec["original" if role == "original" else "candidate"]), real)
+    except Exception:
+        finish({"status": "error", "message": traceback.format_exc(limit=8)[-2000:]})
+    calls, _ = read_calls(spec["captureFile"])
+    calls = [payload for payload in calls if faithful(payload, outcome(entry, payload))]
+    count_passes(entry, calls, spec["countWarmup"], spec["countPasses"], tripwire, role == "candidate")
+    check_tripwire()
+    finish({"status": "counted", "calls": len(calls), "passes": spec["countPasses"]})
+
+
 def main():
     for path in reversed(spec["sysPath"]):
         if path not in sys.path:
             sys.path.insert(0, path)
     if len(sys.argv) > 3 and sys.argv[2] == "--memory":
         memory_pass(sys.argv[3])
+    if len(sys.argv) > 3 and sys.argv[2] == "--count":
+        count_pass(sys.argv[3])
     try:
         real = importlib.import_module(spec["module"])
         original = resolve(load_copy("original", spec["original"]), real)

@@ -42,6 +42,7 @@ export class NodeHarness extends ReplayHarness<JsTestPlan> {
       'timed-replay.mjs',
       'timing-protocol.mjs',
       'memory-protocol.mjs',
+      'instruction-passes.mjs',
       'plain-copy.mjs',
       'scale-inputs.mjs',
       'scaled-calls.mjs',
@@ -148,10 +149,23 @@ export class NodeHarness extends ReplayHarness<JsTestPlan> {
     });
   }
 
-  protected verifierCommand(args: string[]): string[] {
+  protected verifierCommand(args: string[], flags: string[] = []): string[] {
     const loader = this.compiled ? ['--import', `./${harnessDir}/ts-loader.mjs`] : [];
     // --expose-gc: the verify runner collects the garbage of preparing a round before timing it.
-    return ['node', '--expose-gc', ...loader, `${harnessDir}/verify-runner.mjs`, ...args];
+    return ['node', '--expose-gc', ...flags, ...loader, `${harnessDir}/verify-runner.mjs`, ...args];
+  }
+
+  /**
+   * Under callgrind V8 must do the same work every run: no compiler or collector threads racing the main one,
+   * collections at the same points, the same seeds (a count then repeats to about 1 in 10^6).
+   */
+  protected override countCommand(args: string[]): string[] {
+    return this.verifierCommand(args, [
+      '--single-threaded',
+      '--predictable',
+      '--random-seed=1',
+      '--hash-seed=1',
+    ]);
   }
 
   protected readonly workloadRunner: WorkloadRunner = {

@@ -43,6 +43,7 @@ export class PythonHarness extends ReplayHarness<PythonTestPlan> {
       'afterburner_replay.py',
       'afterburner_scale.py',
       'afterburner_memory.py',
+      'afterburner_count.py',
       'afterburner_timing.py',
       'run_unittest.py',
       'workload_generator.py',
