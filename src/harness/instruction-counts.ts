@@ -22,6 +22,8 @@ export function callgrindCommand(role: 'original' | 'candidate', command: readon
     'valgrind',
     '--tool=callgrind',
     '--dump-before=getppid',
+    // Into exec'd programs: `python3` may be a launcher script (pyenv's shims) that execs the interpreter.
+    '--trace-children=yes',
     // JIT-compiled code lives in anonymous mappings, which this checks for self-modification (Node's V8).
     '--smc-check=all-non-file',
     `--callgrind-out-file=${countDir}/${role}.%p`,
@@ -47,11 +49,16 @@ export const valgrindCheckCommand = ['sh', '-c', 'command -v valgrind'];
  * the exit. Keeps the running halves; undefined when the dumps do not add up to the passes asked for.
  */
 export function passCounts(grepOutput: string, passes: number): number[] | undefined {
-  const dumps = new Map<number, number>();
+  // By process: the replay's is the one with the most dumps (a launcher or a child the code starts has its own).
+  const byProcess = new Map<string, Map<number, number>>();
   for (const line of grepOutput.split('\n')) {
     const match = /\.(\d+)\.(\d+):totals:\s*(\d+)/.exec(line);
-    if (match) dumps.set(Number(match[2]), Number(match[3]));
+    if (!match) continue;
+    const [, pid = '', dump, total] = match;
+    if (!byProcess.has(pid)) byProcess.set(pid, new Map());
+    byProcess.get(pid)?.set(Number(dump), Number(total));
   }
+  const dumps = [...byProcess.values()].sort((a, b) => b.size - a.size)[0] ?? new Map<number, number>();
   const counts: number[] = [];
   for (let pass = 0; pass < passes; pass++) {
     const count = dumps.get(3 + 2 * pass);

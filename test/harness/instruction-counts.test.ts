@@ -22,6 +22,11 @@ describe('passCounts', () => {
     expect(passCounts(out, 3)).toEqual([1000, 1001, 999]);
   });
 
+  it("reads the replay's own process when a launcher or a child wrote dumps too", () => {
+    const launcher = '.afterburner-harness/callgrind/original.40.1:totals: 5';
+    expect(passCounts(`${launcher}\n${dumps([900_000, 40, 1000, 41, 1001])}`, 2)).toEqual([1000, 1001]);
+  });
+
   it('gives nothing when the dumps fall short of the passes asked for (a crash, a missing marker)', () => {
     expect(passCounts(dumps([900_000, 40, 1000, 41]), 3)).toBeUndefined();
     expect(passCounts('', 1)).toBeUndefined();
