@@ -22,8 +22,6 @@ export function callgrindCommand(role: 'original' | 'candidate', command: readon
     'valgrind',
     '--tool=callgrind',
     '--dump-before=getppid',
-    // Into exec'd programs: `python3` may be a launcher script (pyenv's shims) that execs the interpreter.
-    '--trace-children=yes',
     // JIT-compiled code lives in anonymous mappings, which this checks for self-modification (Node's V8).
     '--smc-check=all-non-file',
     `--callgrind-out-file=${countDir}/${role}.%p`,
@@ -49,7 +47,7 @@ export const valgrindCheckCommand = ['sh', '-c', 'command -v valgrind'];
  * the exit. Keeps the running halves; undefined when the dumps do not add up to the passes asked for.
  */
 export function passCounts(grepOutput: string, passes: number): number[] | undefined {
-  // By process: the replay's is the one with the most dumps (a launcher or a child the code starts has its own).
+  // By process: the replay's is the one with the most dumps (should a child the code starts be followed too).
   const byProcess = new Map<string, Map<number, number>>();
   for (const line of grepOutput.split('\n')) {
     const match = /\.(\d+)\.(\d+):totals:\s*(\d+)/.exec(line);

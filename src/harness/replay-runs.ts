@@ -68,7 +68,7 @@ export abstract class ReplayRuns<Plan extends TestPlan> {
   ): Promise<Instrumented>;
   protected abstract verifierCommand(args: string[]): string[];
   /** The verify runner's command for a count under callgrind (instruction-counts.ts); the same by default. */
-  protected countCommand(args: string[]): string[] {
+  protected async countCommand(args: string[]): Promise<string[]> {
     return this.verifierCommand(args);
   }
   /** Language-specific fields of the verify runner's spec. */
@@ -134,7 +134,7 @@ export abstract class ReplayRuns<Plan extends TestPlan> {
     const spec = { ...this.lastSpec, countWarmup: warmupPasses, countPasses: passes };
     await workspace.writeFile(`${harnessDir}/spec.json`, JSON.stringify(spec));
     await workspace.exec(prepareCountCommand(role), { timeoutMs: 10_000, env });
-    const command = this.countCommand([`${harnessDir}/spec.json`, '--count', role]);
+    const command = await this.countCommand([`${harnessDir}/spec.json`, '--count', role]);
     const run = await workspace.exec(callgrindCommand(role, command), { timeoutMs: benchTimeoutMs, env });
     const outcome = parseRunnerOutput(run);
     if (outcome.status === 'tripwire') return { tripped: outcome.message };

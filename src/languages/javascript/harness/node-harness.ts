@@ -159,7 +159,7 @@ export class NodeHarness extends ReplayHarness<JsTestPlan> {
    * Under callgrind V8 must do the same work every run: no compiler or collector threads racing the main one,
    * collections at the same points, the same seeds (a count then repeats to about 1 in 10^6).
    */
-  protected override countCommand(args: string[]): string[] {
+  protected override async countCommand(args: string[]): Promise<string[]> {
     return this.verifierCommand(args, [
       '--single-threaded',
       '--predictable',

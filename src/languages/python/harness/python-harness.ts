@@ -55,6 +55,8 @@ export class PythonHarness extends ReplayHarness<PythonTestPlan> {
     command: (spec) => [this.python, `${harnessDir}/workload_generator.py`, spec],
   };
   private readonly python: string;
+  /** The interpreter's own path, asked once (countCommand). */
+  private interpreter: string | undefined;
 
   constructor(options: PythonHarnessOptions) {
     super(options);
@@ -151,6 +153,21 @@ export class PythonHarness extends ReplayHarness<PythonTestPlan> {
 
   protected verifierCommand(args: string[]): string[] {
     return [this.python, `${harnessDir}/verify_runner.py`, ...args];
+  }
+
+  /**
+   * The interpreter itself, not a launcher: `python3` may be a script (pyenv's shims) that execs it after running
+   * a dozen commands, each of which callgrind would otherwise follow.
+   */
+  protected override async countCommand(args: string[]): Promise<string[]> {
+    this.interpreter ??=
+      (
+        await this.options.workspace.exec([this.python, '-c', 'import sys; print(sys.executable)'], {
+          timeoutMs: 30_000,
+          env: this.env(),
+        })
+      ).stdout.trim() || this.python;
+    return [this.interpreter, `${harnessDir}/verify_runner.py`, ...args];
   }
 
   protected specExtras(): Record<string, unknown> {
