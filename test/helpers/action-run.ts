@@ -147,8 +147,11 @@ export function normalize(body: string): string {
       .replace(/\d+(\.\d+)?( ms| µs| ns| s\b)/g, 'N TIME')
       .replace(/\d+(\.\d+)?( MiB| KiB| GiB| B)\b/g, 'N BYTES')
       .replace(/\d+(\.\d+)?(×)/g, 'N$2')
-      // Memory per replay moves either way by a few percent from run to run (one run each, no interval).
+      // Memory per replay moves either way by a few percent from run to run (one run each, no interval); so does a
+      // function's memory per call when it allocates next to nothing, and the integral's unit follows its size.
       .replace(/N× (lower|more) \| one run each/g, 'N× CHANGE | one run each')
+      .replace(/(memory (× time )?per call [^\n]*\| )(N× (lower|more)|same)( \| 95% CI)/g, '$1N× CHANGE$5')
+      .replace(/N BYTES·(ms|µs)/g, 'N BYTES·TIME')
       // A rejected candidate's reason quotes its estimate and p-value as plain numbers.
       .replace(/\d+(\.\d+)?x \\\[\d+(\.\d+)?, \d+(\.\d+)?\\\]/g, 'Nx \\[N, N\\]')
       .replace(/p=\d+(\.\d+)?(e-\d+)?/g, 'p=N')
