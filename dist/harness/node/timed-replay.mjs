@@ -22,7 +22,7 @@ async function runFollowUps(value, prepared) {
 }
 
 /** One replay of a recorded call and of the calls made to what it returned, for timing (nothing compared). */
-function timedCall(entry, record) {
+export function timedCall(entry, record) {
   const { call } = invoker(entry, record);
   const followUps = prepareFollowUps(record.followUps);
   // A plain synchronous call is timed as it is: going through an async wrapper would add a promise and a

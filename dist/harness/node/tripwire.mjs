@@ -56,6 +56,10 @@ export function installTripwire(options) {
     get tripped() {
       return state.tripped;
     },
+    /** Marks what runs next as candidate code (`true`) or not, in as many instructions either way. */
+    watch(on) {
+      state.active = on;
+    },
     /** Runs `fn` (sync or async) as candidate code. */
     async during(fn) {
       const before = state.active;

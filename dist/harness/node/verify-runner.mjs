@@ -7,12 +7,14 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { deriveGeneratedCalls } from './generated-calls.mjs';
+import { countPasses } from './instruction-passes.mjs';
+import { measureMemory } from './memory-protocol.mjs';
 import { materialize, readCalls, recordedSize } from './recorded-calls.mjs';
 import { installReplayEnvironment } from './replay-environment.mjs';
 import { describe, difference, faithful, outcome, show } from './replay-outcome.mjs';
 import { spec } from './replay-spec.mjs';
 import { deriveScaledCalls } from './scaled-calls.mjs';
-import { replayEach, runBatch } from './timed-replay.mjs';
+import { replayEach, runBatch, timedCall } from './timed-replay.mjs';
 import { measureInterleaved } from './timing-protocol.mjs';
 import { installTripwire } from './tripwire.mjs';
 
@@ -55,6 +57,28 @@ if (memoryRole) {
     await asRole(entry, () => replayEach(entry, calls, spec.memoryRepeats));
     checkTripwire();
     finish({ status: 'memory', calls: calls.length, repeats: spec.memoryRepeats });
+  } catch (error) {
+    finish({ status: 'error', message: String(error?.stack ?? error).slice(0, 2000) });
+  }
+}
+
+// Count pass: one side alone, under callgrind (instruction-passes.mjs); the counts are read from its dumps.
+const countRole = process.argv[3] === '--count' ? process.argv[4] : undefined;
+if (countRole) {
+  try {
+    const entry = await load(countRole, countRole === 'original' ? spec.original : spec.candidate);
+    const calls = [];
+    for (const record of readCalls(spec.captureFile)) {
+      try {
+        if (faithful(record, await outcome(entry, record))) calls.push(record);
+      } catch {
+        // As in the check below: a call the replay cannot rebuild is left out.
+      }
+    }
+    const { countWarmup: warmup, countPasses: passes } = spec;
+    await countPasses({ entry, calls, warmup, passes, watch: tripwire.watch });
+    checkTripwire();
+    finish({ status: 'counted', calls: calls.length, passes: spec.countPasses });
   } catch (error) {
     finish({ status: 'error', message: String(error?.stack ?? error).slice(0, 2000) });
   }
@@ -179,7 +203,32 @@ const measure = (list, protocol) =>
     callCount: list.length,
     timeBatch: timeCalls(list),
   });
+// Per-call memory on a spread of at most spec.memoryCalls of the calls (every call costs a full collection).
+async function memoryOf(list) {
+  if (!spec.memoryRounds) return undefined;
+  const step = Math.max(1, list.length / (spec.memoryCalls ?? list.length));
+  const records = [];
+  for (let i = 0; i < list.length && records.length < (spec.memoryCalls ?? list.length); i += step)
+    records.push(list[Math.floor(i)]);
+  const memory = await measureMemory({
+    original,
+    candidate,
+    records,
+    rounds: spec.memoryRounds,
+    seed: spec.seed,
+    prepare: timedCall,
+    during: async (entry, fn) => {
+      const measured = await asRole(entry, fn);
+      checkTripwire();
+      return measured;
+    },
+  });
+  return { calls: records.length, ...memory };
+}
+
 const own = await measure(calls, spec);
+const ownMemory = await memoryOf(calls);
+if (ownMemory) own.memory = ownMemory;
 // Grown calls last far longer than the clock's resolution and vary less: fewer rounds settle their interval, and
 // the slower side's pass (seen in the check above) bounds how many fit in the measuring budget.
 const scaleProtocol = (passNs) => ({
@@ -189,11 +238,19 @@ const scaleProtocol = (passNs) => ({
   budgetNs: (spec.budgetNs ?? 0) / 2,
 });
 const scales = [];
-for (const { factor, source, calls: grown, passNs } of scaled.scales) {
+// Memory at the scale a verdict rests on (the largest n) only: each measured call costs several collections.
+const largestN = (scale) => Math.max(...scale.calls.map((g) => g.n));
+const memoryAt = scaled.scales.reduce(
+  (best, scale, at) => (best < 0 || largestN(scale) > largestN(scaled.scales[best]) ? at : best),
+  -1,
+);
+for (const [at, { factor, source, calls: grown, passNs }] of scaled.scales.entries()) {
   const records = grown.map((g) => g.record);
   const sizes = grown.map((g) => g.n);
   const timing = await measure(records, scaleProtocol(passNs));
+  const memory = at === memoryAt ? await memoryOf(records) : undefined;
   const row = { factor, calls: records.length, n: Math.max(...sizes), meanN: mean(sizes), ...timing };
+  if (memory) row.memory = memory;
   scales.push(source ? { ...row, source } : row);
 }
 finish({

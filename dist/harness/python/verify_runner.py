@@ -17,8 +17,10 @@ import os
 import sys
 import traceback
 
+from afterburner_count import count_passes
 from afterburner_equal import show, state_of
 from afterburner_load_copy import load_copy, resolve
+from afterburner_memory import measure_memory, spread
 from afterburner_recorded_calls import read_calls, recorded_size, show_input
 from afterburner_replay import describe, difference, faithful, invoker, outcome, run_batch, settle
 from afterburner_replay_clock import install_clock, real_perf_counter_ns
@@ -84,12 +86,28 @@ def memory_pass(role):
     finish({"status": "memory", "calls": len(calls), "repeats": spec["memoryRepeats"]})
 
 
+def count_pass(role):
+    """One side alone under callgrind (afterburner_count.py); the counts are read from its dumps."""
+    try:
+        real = importlib.import_module(spec["module"])
+        entry = resolve(load_copy(role, spec["original" if role == "original" else "candidate"]), real)
+    except Exception:
+        finish({"status": "error", "message": traceback.format_exc(limit=8)[-2000:]})
+    calls, _ = read_calls(spec["captureFile"])
+    calls = [payload for payload in calls if faithful(payload, outcome(entry, payload))]
+    count_passes(entry, calls, spec["countWarmup"], spec["countPasses"], tripwire, role == "candidate")
+    check_tripwire()
+    finish({"status": "counted", "calls": len(calls), "passes": spec["countPasses"]})
+
+
 def main():
     for path in reversed(spec["sysPath"]):
         if path not in sys.path:
             sys.path.insert(0, path)
     if len(sys.argv) > 3 and sys.argv[2] == "--memory":
         memory_pass(sys.argv[3])
+    if len(sys.argv) > 3 and sys.argv[2] == "--count":
+        count_pass(sys.argv[3])
     try:
         real = importlib.import_module(spec["module"])
         original = resolve(load_copy("original", spec["original"]), real)
@@ -170,11 +188,27 @@ def main():
         check_tripwire()
         return ns
 
+    def memory_of(payloads):
+        """Per-call memory on a spread of at most spec["memoryCalls"] of the calls."""
+        if not spec.get("memoryRounds"):
+            return None
+        chosen = spread(payloads, spec.get("memoryCalls"))
+        side = lambda entry: watched("original" if entry is original else "candidate")  # noqa: E731
+        memory = measure_memory(original, candidate, chosen, spec["memoryRounds"], spec["seed"], side)
+        check_tripwire()
+        return dict(memory, calls=len(chosen))
+
     own = measure_interleaved(original, candidate, spec, calls, time_batch, real_perf_counter_ns)
+    own_memory = memory_of(calls)
+    if own_memory:
+        own["memory"] = own_memory
     # Grown calls last far longer than the clock's resolution and vary less: fewer rounds settle their interval, and
     # the slower side's pass (seen in the check above) bounds how many fit in the measuring budget.
     timed_scales = []
-    for scale in scales:
+    # Memory at the scale a verdict rests on (the largest n) only.
+    largest_n = lambda scale: max(c["n"] for c in scale["calls"])  # noqa: E731
+    memory_at = max(range(len(scales)), key=lambda at: largest_n(scales[at]), default=-1)
+    for at, scale in enumerate(scales):
         pass_ns = max(1, scale["passNs"])
         protocol = dict(
             spec,
@@ -188,6 +222,9 @@ def main():
         row = dict(timing, factor=scale["factor"], calls=len(payloads), n=max(sizes), meanN=sum(sizes) / len(sizes))
         if scale.get("source"):
             row["source"] = scale["source"]
+        memory = memory_of(payloads) if at == memory_at else None
+        if memory:
+            row["memory"] = memory
         timed_scales.append(row)
     finish(
         dict(
