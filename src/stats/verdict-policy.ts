@@ -23,6 +23,9 @@
  * memory was measured (interval lower bound of original / candidate clears the threshold, rank test agreeing).
  * Repository benchmarks time code, so they only guard against regressions there. Under `time`, memory is reported
  * with its interval but does not block: trading memory for time is the instruction's point.
+ *
+ * Under `--measure instructions` the comparison on the tests' own inputs is of callgrind's instruction counts
+ * (harness/instruction-counts.ts) instead of wall time; the rules are the same.
  */
 import type { SpeedupEstimate } from './compare.js';
 import type { SampleComparison } from './compare-samples.js';

@@ -175,4 +175,62 @@ describe('decideVerdict (the one verdict policy)', () => {
       expect(decision.basis.benchmark).toBeUndefined();
     });
   });
+
+  describe('under a memory objective (--instruction memory|integral)', () => {
+    const memory = (peak: number, integral = peak) => ({
+      peak: comparison(peak),
+      integral: comparison(integral),
+    });
+
+    it('suggests a candidate with the same time and lower peak memory at the largest scale, on that metric', () => {
+      const decision = decideVerdict({
+        own: comparison(1.0),
+        ownMemory: memory(1.0),
+        scales: [{ factor: 100, n: 500, comparison: comparison(1.0), memory: memory(5) }],
+        objective: 'peak',
+      });
+      expect(decision.outcome).toBe('suggest');
+      expect(decision.basis).toMatchObject({ factor: 100, n: 500, metric: 'peak' });
+      expect(decision.basis.estimate.speedup).toBeGreaterThan(4);
+      expect(decision.reason).toMatch(/^lower peak memory per call at n = 500/);
+      // The same measurements under time: not faster.
+      expect(
+        decideVerdict({
+          own: comparison(1.0),
+          scales: [{ factor: 100, n: 500, comparison: comparison(1.0) }],
+        }),
+      ).toMatchObject({ outcome: 'not-faster' });
+    });
+
+    it('asks for the integral when that is the objective, and says when it is not lower', () => {
+      const decision = decideVerdict({
+        own: comparison(1.0),
+        ownMemory: memory(5, 1.0),
+        scales: [],
+        objective: 'integral',
+      });
+      expect(decision.outcome).toBe('not-faster');
+      expect(decision.reason).toMatch(
+        /^not significantly lower memory × time per call at the tests' own inputs/,
+      );
+    });
+
+    it('blocks a lighter candidate that is significantly slower at the largest scale by more than 5%', () => {
+      const decision = decideVerdict({
+        own: comparison(1.0),
+        scales: [{ factor: 100, n: 500, comparison: comparison(0.7), memory: memory(5) }],
+        objective: 'peak',
+      });
+      expect(decision.outcome).toBe('regression');
+      expect(decision.reason).toMatch(/^slower at n = 500/);
+    });
+
+    it('says so when memory was not measured at all', () => {
+      const decision = decideVerdict({ own: comparison(1.0), scales: [], objective: 'peak' });
+      expect(decision).toMatchObject({
+        outcome: 'not-faster',
+        reason: 'its peak memory per call could not be measured',
+      });
+    });
+  });
 });
