@@ -34,6 +34,7 @@ const samples: Record<string, { text: string; yaml: string; expected: unknown }>
   rounds: { text: '40', yaml: '40', expected: 40 },
   scale: { text: 'true', yaml: 'true', expected: true },
   'repo-bench-seconds': { text: '0', yaml: '0', expected: 0 },
+  measure: { text: 'instructions', yaml: 'instructions', expected: 'instructions' },
   provider: { text: 'anthropic', yaml: 'anthropic', expected: 'anthropic' },
   model: { text: 'm-1', yaml: 'm-1', expected: 'm-1' },
   'base-url': {
