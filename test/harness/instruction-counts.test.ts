@@ -10,7 +10,8 @@ import { PythonHarness } from '../../src/languages/python/harness/python-harness
 import { benchmarkTable } from '../../src/report/comment-parts.js';
 import { createSandbox } from '../../src/sandbox/create-sandbox.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
-import { dockerAvailable, dockerTestImage } from '../helpers/docker.js';
+import { dockerTestImage } from '../helpers/docker.js';
+import { memoryFixtureMode, memoryFixtures } from '../helpers/memory-fixtures.js';
 
 describe('passCounts', () => {
   const dumps = (totals: number[]) =>
@@ -33,32 +34,8 @@ describe('passCounts', () => {
   });
 });
 
-// Docker where a daemon answers (always in CI: the image has valgrind), the process sandbox otherwise.
-const mode = (await dockerAvailable()) ? 'docker' : 'process';
-
-const languages = [
-  {
-    fixture: 'memory-js',
-    Harness: NodeHarness,
-    testCommand: 'node --test test/',
-    name: 'sharedCount',
-    faster: `function sharedCount(ids, allowed) {
-  const set = new Set(allowed);
-  let count = 0;
-  for (const id of ids) if (set.has(id)) count++;
-  return count;
-}`,
-  },
-  {
-    fixture: 'memory-py',
-    Harness: PythonHarness,
-    testCommand: undefined,
-    name: 'shared_count',
-    faster: `def shared_count(ids, allowed):
-    allowed = set(allowed)
-    return sum(1 for i in ids if i in allowed)`,
-  },
-] as const;
+const mode = memoryFixtureMode;
+const languages = memoryFixtures.map((f) => ({ ...f, name: f.trade }));
 
 describe.each(languages)(`--measure instructions ($fixture, ${mode} sandbox)`, (language) => {
   let sandbox: Sandbox;

@@ -9,45 +9,11 @@ import { PythonHarness } from '../../src/languages/python/harness/python-harness
 import { benchmarkTable } from '../../src/report/comment-parts.js';
 import { createSandbox } from '../../src/sandbox/create-sandbox.js';
 import type { Sandbox } from '../../src/sandbox/types.js';
-import { dockerAvailable, dockerTestImage } from '../helpers/docker.js';
+import { dockerTestImage } from '../helpers/docker.js';
+import { memoryFixtureMode, memoryFixtures } from '../helpers/memory-fixtures.js';
 
-// Docker where a daemon answers (always in CI), the process sandbox otherwise: the measurement is the runner's.
-const mode = (await dockerAvailable()) ? 'docker' : 'process';
-
-const languages = [
-  {
-    fixture: 'memory-js',
-    Harness: NodeHarness,
-    testCommand: 'node --test test/',
-    needless: 'roughness',
-    lighter: `function roughness(readings) {
-  let total = 0;
-  for (let i = 0; i < readings.length; i++) total += Math.log1p(Math.abs(readings[i])) * Math.atan(readings[i]);
-  return total;
-}`,
-    trade: 'sharedCount',
-    faster: `function sharedCount(ids, allowed) {
-  const set = new Set(allowed);
-  let count = 0;
-  for (const id of ids) if (set.has(id)) count++;
-  return count;
-}`,
-  },
-  {
-    fixture: 'memory-py',
-    Harness: PythonHarness,
-    testCommand: undefined,
-    needless: 'roughness',
-    lighter: `def roughness(readings):
-    """Sum of log(1 + |x|) * atan(x) over the readings."""
-    return sum(math.log1p(abs(x)) * math.atan(x) for x in readings)`,
-    trade: 'shared_count',
-    faster: `def shared_count(ids, allowed):
-    """How many of \`ids\` are in \`allowed\`."""
-    allowed = set(allowed)
-    return sum(1 for i in ids if i in allowed)`,
-  },
-] as const;
+const mode = memoryFixtureMode;
+const languages = memoryFixtures;
 
 type Language = (typeof languages)[number];
 type Verified = Extract<Evaluation, { status: 'verified' }>;
