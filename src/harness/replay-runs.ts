@@ -179,6 +179,17 @@ export abstract class ReplayRuns<Plan extends TestPlan> {
     return captureLines(this.options.workspace, this.env(), this.target.id, suffix);
   }
 
+  /**
+   * Under the time instruction, per-call memory is shown but never decides, and measuring it costs as much as the
+   * timing: a candidate is measured only when its point estimate at the scale the verdict rests on clears the
+   * minimum speedup (below it, the interval's lower bound cannot). Counted instructions decide the tests' own
+   * inputs on another measure, so no gate there.
+   */
+  private memoryGate(): { memoryWhenFaster?: number } {
+    const { instruction, measure, minSpeedup } = this.options;
+    return instruction === 'time' && measure === 'time' ? { memoryWhenFaster: 1 + minSpeedup } : {};
+  }
+
   /** `tripwire`: set when a real candidate runs (not the original's second copy of the A/A run). */
   protected async runVerifier(
     candidate: string | undefined,
@@ -193,6 +204,7 @@ export abstract class ReplayRuns<Plan extends TestPlan> {
       rounds,
       ...timingSpec(this.options),
       tripwire,
+      ...(tripwire ? this.memoryGate() : {}),
       ...(this.workload ? { workload: this.workload } : {}),
       ...this.specExtras(),
     };

@@ -75,10 +75,14 @@ describe.each(languages)(`per-call memory and --instruction ($fixture, ${mode} s
     expect(table).toMatch(/peak memory per call .*\| [\d.]+× lower \| 95% CI/);
   });
 
-  it('does not suggest the same candidate under --instruction time: it is not faster', async () => {
+  it('does not suggest the same candidate under --instruction time, nor spends time on its memory', async () => {
     const evaluation = await evaluate(language.needless, language.lighter, 'time');
     expect(evaluation.status, JSON.stringify(evaluation)).toBe('rejected');
     expect(evaluation).toMatchObject({ stage: 'not-faster' });
+    // Its point estimate is under 1.1×, so memory, which cannot decide under time, was not measured.
+    const { benchmark } = evaluation as Extract<Evaluation, { status: 'rejected' }>;
+    expect(benchmark?.estimate.speedup).toBeLessThan(1.1);
+    expect(benchmark?.perCall).toBeUndefined();
   });
 
   it('suggests a time win that costs memory under time, with the memory rows showing the loss', async () => {

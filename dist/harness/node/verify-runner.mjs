@@ -15,7 +15,7 @@ import { describe, difference, faithful, outcome, show } from './replay-outcome.
 import { spec } from './replay-spec.mjs';
 import { deriveScaledCalls } from './scaled-calls.mjs';
 import { replayEach, runBatch, timedCall } from './timed-replay.mjs';
-import { measureInterleaved } from './timing-protocol.mjs';
+import { measureInterleaved, medianRatio } from './timing-protocol.mjs';
 import { installTripwire } from './tripwire.mjs';
 
 // Installed before any module loads, so that names they import from guarded modules are the guarded ones.
@@ -203,7 +203,7 @@ const measure = (list, protocol) =>
     callCount: list.length,
     timeBatch: timeCalls(list),
   });
-// Per-call memory on a spread of at most spec.memoryCalls of the calls (every call costs a full collection).
+// Per-call memory on a spread of at most spec.memoryCalls of the calls (every call costs collections).
 async function memoryOf(list) {
   if (!spec.memoryRounds) return undefined;
   const step = Math.max(1, list.length / (spec.memoryCalls ?? list.length));
@@ -227,8 +227,6 @@ async function memoryOf(list) {
 }
 
 const own = await measure(calls, spec);
-const ownMemory = await memoryOf(calls);
-if (ownMemory) own.memory = ownMemory;
 // Grown calls last far longer than the clock's resolution and vary less: fewer rounds settle their interval, and
 // the slower side's pass (seen in the check above) bounds how many fit in the measuring budget.
 const scaleProtocol = (passNs) => ({
@@ -238,20 +236,24 @@ const scaleProtocol = (passNs) => ({
   budgetNs: (spec.budgetNs ?? 0) / 2,
 });
 const scales = [];
-// Memory at the scale a verdict rests on (the largest n) only: each measured call costs several collections.
-const largestN = (scale) => Math.max(...scale.calls.map((g) => g.n));
-const memoryAt = scaled.scales.reduce(
-  (best, scale, at) => (best < 0 || largestN(scale) > largestN(scaled.scales[best]) ? at : best),
-  -1,
-);
-for (const [at, { factor, source, calls: grown, passNs }] of scaled.scales.entries()) {
+for (const { factor, source, calls: grown, passNs } of scaled.scales) {
   const records = grown.map((g) => g.record);
   const sizes = grown.map((g) => g.n);
   const timing = await measure(records, scaleProtocol(passNs));
-  const memory = at === memoryAt ? await memoryOf(records) : undefined;
   const row = { factor, calls: records.length, n: Math.max(...sizes), meanN: mean(sizes), ...timing };
-  if (memory) row.memory = memory;
   scales.push(source ? { ...row, source } : row);
+}
+// Memory on the tests' own calls and at the scale a verdict rests on (the largest n) only: each measured call
+// costs several collections. spec.memoryWhenFaster: only when that scale's timing could make the candidate
+// suggested (the verdict under the time instruction; memory is then shown, never decisive).
+const largest = scales.reduce((best, row) => (best === undefined || row.n > best.n ? row : best), undefined);
+if (!spec.memoryWhenFaster || medianRatio(largest ?? own) >= spec.memoryWhenFaster) {
+  const ownMemory = await memoryOf(calls);
+  if (ownMemory) own.memory = ownMemory;
+  if (largest) {
+    const memory = await memoryOf(scaled.scales[scales.indexOf(largest)].calls.map((g) => g.record));
+    if (memory) largest.memory = memory;
+  }
 }
 finish({
   status: 'measured',

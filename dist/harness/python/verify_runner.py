@@ -25,7 +25,7 @@ from afterburner_recorded_calls import read_calls, recorded_size, show_input
 from afterburner_replay import describe, difference, faithful, invoker, outcome, run_batch, settle
 from afterburner_replay_clock import install_clock, real_perf_counter_ns
 from afterburner_scale import derive_generated_calls, derive_scaled_calls
-from afterburner_timing import measure_interleaved
+from afterburner_timing import measure_interleaved, median_ratio
 from afterburner_tripwire import Tripwire
 from afterburner_verify_spec import spec
 
@@ -199,16 +199,10 @@ def main():
         return dict(memory, calls=len(chosen))
 
     own = measure_interleaved(original, candidate, spec, calls, time_batch, real_perf_counter_ns)
-    own_memory = memory_of(calls)
-    if own_memory:
-        own["memory"] = own_memory
     # Grown calls last far longer than the clock's resolution and vary less: fewer rounds settle their interval, and
     # the slower side's pass (seen in the check above) bounds how many fit in the measuring budget.
     timed_scales = []
-    # Memory at the scale a verdict rests on (the largest n) only.
-    largest_n = lambda scale: max(c["n"] for c in scale["calls"])  # noqa: E731
-    memory_at = max(range(len(scales)), key=lambda at: largest_n(scales[at]), default=-1)
-    for at, scale in enumerate(scales):
+    for scale in scales:
         pass_ns = max(1, scale["passNs"])
         protocol = dict(
             spec,
@@ -222,10 +216,19 @@ def main():
         row = dict(timing, factor=scale["factor"], calls=len(payloads), n=max(sizes), meanN=sum(sizes) / len(sizes))
         if scale.get("source"):
             row["source"] = scale["source"]
-        memory = memory_of(payloads) if at == memory_at else None
-        if memory:
-            row["memory"] = memory
         timed_scales.append(row)
+    # Memory on the tests' own calls and at the scale a verdict rests on (the largest n) only. memoryWhenFaster:
+    # only when that scale's timing could make the candidate suggested (memory is then shown, never decisive).
+    largest = max(range(len(timed_scales)), key=lambda at: timed_scales[at]["n"], default=-1)
+    decisive = timed_scales[largest] if largest >= 0 else own
+    if not spec.get("memoryWhenFaster") or median_ratio(decisive) >= spec["memoryWhenFaster"]:
+        own_memory = memory_of(calls)
+        if own_memory:
+            own["memory"] = own_memory
+        if largest >= 0:
+            memory = memory_of([c["payload"] for c in scales[largest]["calls"]])
+            if memory:
+                timed_scales[largest]["memory"] = memory
     finish(
         dict(
             own,

@@ -13,11 +13,20 @@
  * a cheap stand-in for the bootstrap the caller runs, to decide whether more rounds are worth it.
  */
 function halfWidth(originalNs, candidateNs) {
-  const ratios = originalNs.map((ns, i) => ns / candidateNs[i]).sort((a, b) => a - b);
+  const ratios = roundRatios(originalNs, candidateNs);
   const n = ratios.length;
   const k = Math.max(0, Math.floor((n - 1.96 * Math.sqrt(n)) / 2));
-  const middle = ratios[n >> 1];
-  return (ratios[n - 1 - k] - ratios[k]) / (2 * middle);
+  return (ratios[n - 1 - k] - ratios[k]) / (2 * ratios[n >> 1]);
+}
+
+const roundRatios = (originalNs, candidateNs) =>
+  originalNs.map((ns, i) => ns / candidateNs[i]).sort((a, b) => a - b);
+
+/** The median per-round speedup (original / candidate) of measureInterleaved's result. */
+export function medianRatio({ originalNs, candidateNs }) {
+  const ratios = roundRatios(originalNs, candidateNs);
+  const n = ratios.length;
+  return (ratios[(n - 1) >> 1] + ratios[n >> 1]) / 2;
 }
 
 /**

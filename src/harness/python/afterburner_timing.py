@@ -15,10 +15,21 @@ import random
 def half_width(original_ns, candidate_ns):
     """Relative half-width of a distribution-free 95% interval of the median per-round ratio (order statistics):
     a cheap stand-in for the bootstrap the caller runs, to decide whether more rounds are worth it."""
-    ratios = sorted(o / c for o, c in zip(original_ns, candidate_ns))
+    ratios = round_ratios(original_ns, candidate_ns)
     n = len(ratios)
     k = max(0, int((n - 1.96 * n**0.5) // 2))
     return (ratios[n - 1 - k] - ratios[k]) / (2 * ratios[n // 2])
+
+
+def round_ratios(original_ns, candidate_ns):
+    return sorted(o / c for o, c in zip(original_ns, candidate_ns))
+
+
+def median_ratio(timing):
+    """The median per-round speedup (original / candidate) of measure_interleaved's result."""
+    ratios = round_ratios(timing["originalNs"], timing["candidateNs"])
+    n = len(ratios)
+    return (ratios[(n - 1) // 2] + ratios[n // 2]) / 2
 
 
 # The slower side's batch stops growing at this many minimum rounds (see size_batch).
