@@ -4,6 +4,7 @@ import type { FlagCommand } from '../config/settings.js';
 import { ExitCode } from '../errors.js';
 import { version } from '../version.js';
 import { type DemoOptions, demoCommand } from './demo-command.js';
+import { type EvalFlags, evalCommand, evalDefaults } from './eval-command.js';
 import { type ExportOptions, exportCommand } from './export-command.js';
 import { optimizeCommand } from './optimize-command.js';
 import type { CommandIO } from './review-command.js';
@@ -119,6 +120,33 @@ export function buildProgram(io: CommandIO): Command {
     .option('--json', 'print the full result (targets with source and context, skips) as JSON')
     .action(async (flags: RawTargetsFlags) => {
       await targetsCommand(flags, io);
+    });
+
+  program
+    .command('eval')
+    .description(
+      "score a model on efficiency problems with the paper's metrics: pass@1 and Beyond-T/M/I per iteration",
+    )
+    .requiredOption('--problems <file>', 'JSON Lines problem set (docs/eval.md); ours is eval/problems.jsonl')
+    .option('--provider <name>', 'openai, anthropic or github-models', evalDefaults.provider)
+    .option('--model <name>', "the model's name (e.g. a vLLM-served Afterburner model)")
+    .option('--base-url <url>', 'an OpenAI-compatible endpoint (vLLM, Ollama…)')
+    .option('--iterations <n>', 'improvement iterations after the first answer', evalDefaults.iterations)
+    .option(
+      '--instruction <objective>',
+      'what each iteration improves: time, memory or integral',
+      evalDefaults.instruction,
+    )
+    .option('--repeats <n>', 'runs per solution; each figure is their median', evalDefaults.repeats)
+    .option('--timeout <seconds>', 'limit of one run of a solution', evalDefaults.timeout)
+    .option('--only <ids>', 'comma-separated problem ids')
+    .option('--sandbox <mode>', 'auto, docker or process', evalDefaults.sandbox)
+    .option('--image <name>', 'sandbox image for JavaScript', evalDefaults.image(io.env))
+    .option('--python-image <name>', 'sandbox image for Python', evalDefaults.pythonImage(io.env))
+    .option('--out <file>', 'write the Markdown report here (default: standard output)')
+    .option('--json <file>', 'also write the report as JSON')
+    .action(async (flags: EvalFlags) => {
+      await evalCommand(flags, io);
     });
 
   program

@@ -2,7 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { defaultConcurrency, defaultMaxRetries, defaultTimeoutMs } from './openai-provider.js';
 import { fetchWithRetryAfterCap } from './retry-after-cap.js';
-import type { ProposalReply, ProposalRequest, Provider } from './types.js';
+import type { ModelProvider, ModelRequest, ProposalReply } from './types.js';
 
 export interface AnthropicProviderOptions {
   model: string;
@@ -19,7 +19,7 @@ export interface AnthropicProviderOptions {
  * Claude models through Anthropic's messages API; it has no `n`, so each candidate is one request. (This SDK
  * version has no sampling temperature parameter; the default sampling gives the group its variety.)
  */
-export class AnthropicProvider implements Provider {
+export class AnthropicProvider implements ModelProvider {
   readonly name = 'anthropic';
   readonly model: string;
   readonly requestTimeoutMs: number;
@@ -41,7 +41,7 @@ export class AnthropicProvider implements Provider {
     });
   }
 
-  async propose(request: ProposalRequest): Promise<ProposalReply> {
+  async propose(request: ModelRequest): Promise<ProposalReply> {
     const system = request.messages
       .filter((m) => m.role === 'system')
       .map((m) => m.content)

@@ -2,7 +2,7 @@ import { AfterburnerError } from '../errors.js';
 import { AnthropicProvider } from './anthropic-provider.js';
 import { OpenAIProvider, type SamplingMode } from './openai-provider.js';
 import { RulesProvider } from './rules/index.js';
-import type { Provider } from './types.js';
+import type { ModelProvider, Provider } from './types.js';
 
 export const providerNames = ['openai', 'github-models', 'anthropic', 'rules'] as const;
 export type ProviderName = (typeof providerNames)[number];
@@ -34,8 +34,18 @@ export function apiKeyFromEnv(env: NodeJS.ProcessEnv, provider: ProviderName = '
 }
 
 export function createProvider(settings: ProviderSettings): Provider {
+  if (settings.provider === 'rules') return new RulesProvider();
+  return createModelProvider(settings);
+}
+
+/** A language model's client; the rule catalog is not one (it rewrites repository functions only). */
+export function createModelProvider(settings: ProviderSettings): ModelProvider {
   const { provider } = settings;
-  if (provider === 'rules') return new RulesProvider();
+  if (provider === 'rules')
+    throw new AfterburnerError(
+      'usage',
+      'the rule catalog is not a language model: give --provider and --model',
+    );
   const common = {
     apiKey: settings.apiKey,
     timeoutMs: settings.timeoutMs,

@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { defaults } from '../config/defaults.js';
 import { fetchWithRetryAfterCap } from './retry-after-cap.js';
-import type { ChatMessage, ProposalReply, ProposalRequest, Provider } from './types.js';
+import type { ChatMessage, ModelProvider, ModelRequest, ProposalReply } from './types.js';
 
 /** `n`: one request asks for k choices; `separate`: k requests; `auto`: `n` on api.openai.com only. */
 export type SamplingMode = 'auto' | 'n' | 'separate';
@@ -28,7 +28,7 @@ export const defaultMaxRetries = 3;
 export const defaultConcurrency = 4;
 
 /** Any endpoint that speaks OpenAI's chat-completions wire format: OpenAI, Azure, GitHub Models, vLLM, Ollama… */
-export class OpenAIProvider implements Provider {
+export class OpenAIProvider implements ModelProvider {
   readonly name: string;
   readonly model: string;
   readonly requestTimeoutMs: number;
@@ -73,7 +73,7 @@ export class OpenAIProvider implements Provider {
     });
   }
 
-  async propose(request: ProposalRequest): Promise<ProposalReply> {
+  async propose(request: ModelRequest): Promise<ProposalReply> {
     const reply: ProposalReply = { answers: [], usage: { inputTokens: 0, outputTokens: 0 } };
     const take = (completion: OpenAI.Chat.Completions.ChatCompletion) => {
       reply.usage.inputTokens += completion.usage?.prompt_tokens ?? 0;

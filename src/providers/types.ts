@@ -40,3 +40,11 @@ export interface Provider {
   readonly model: string;
   propose(request: ProposalRequest): Promise<ProposalReply>;
 }
+
+/** What a language model needs of a request: the prompt alone, no repository target (`afterburner eval`). */
+export type ModelRequest = Omit<ProposalRequest, 'target' | 'currentSource'>;
+
+/** A provider backed by a language model: it answers any prompt, not only a repository's target. */
+export interface ModelProvider extends Provider {
+  propose(request: ModelRequest): Promise<ProposalReply>;
+}
