@@ -9,6 +9,7 @@ import { type ExportOptions, exportCommand } from './export-command.js';
 import { optimizeCommand } from './optimize-command.js';
 import type { CommandIO } from './review-command.js';
 import { reviewCommand } from './review-command.js';
+import { type ServeFlags, serveCommand } from './serve-command.js';
 import { addSettingOptions, givenSettings } from './setting-options.js';
 import { sweepCommand } from './sweep-command.js';
 import { type RawTargetsFlags, targetsCommand } from './targets-command.js';
@@ -147,6 +148,30 @@ export function buildProgram(io: CommandIO): Command {
     .option('--json <file>', 'also write the report as JSON')
     .action(async (flags: EvalFlags) => {
       await evalCommand(flags, io);
+    });
+
+  program
+    .command('serve')
+    .description('run programs for clients over HTTP, Monolith-compatible, in warm sandboxes (docs/serve.md)')
+    .option('--port <n>', 'port to listen on (0: any free port)', '8000')
+    .option('--host <addr>', 'address to bind', '127.0.0.1')
+    .option('--workers <n>', 'warm sandboxes per image, one task each at a time (default: number of CPUs)')
+    .option('--queue <n>', 'tasks waiting for a worker before requests get 429', '64')
+    .addOption(
+      new Option('--sandbox <mode>', 'where code runs')
+        .choices(['auto', 'docker', 'process'])
+        .default('auto'),
+    )
+    .option(
+      '--image <name>',
+      'sandbox image for JavaScript (default: $AFTERBURNER_IMAGE, else node:22-bookworm-slim)',
+    )
+    .option(
+      '--python-image <name>',
+      'sandbox image for Python (default: $AFTERBURNER_PYTHON_IMAGE, else a named --image, else python:3.12-slim-bookworm)',
+    )
+    .action(async (flags: ServeFlags) => {
+      await serveCommand(flags, io);
     });
 
   program

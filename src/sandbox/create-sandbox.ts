@@ -24,6 +24,8 @@ export interface CreateSandboxOptions {
   tempParent?: string;
   /** Who the run reviews (e.g. `owner/name`); setup snapshots are never shared between repositories. */
   repository?: string;
+  /** See DockerSandboxOptions.cpuset; `false` lets containers use every core (a pool of parallel workers). */
+  cpuset?: string | false;
 }
 
 /**
@@ -43,6 +45,7 @@ export async function createSandbox(options: CreateSandboxOptions): Promise<Sand
       runId,
       onPullProgress,
       repository,
+      ...(options.cpuset === undefined ? {} : { cpuset: options.cpuset }),
     });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
