@@ -35,7 +35,12 @@ const median = (values: number[]) => {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 };
 
-const lastLines = (text: string) => text.trim().split('\n').slice(-3).join(' / ').slice(0, 300);
+/** The error line of a traceback or stack (Node prints the stack after it), else the last lines. */
+function failureOf(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  const error = lines.findLast((line) => /^\s*[\w.]*(Error|Exception)\b/.test(line));
+  return (error?.trim() ?? lines.slice(-3).join(' / ')).slice(0, 300);
+}
 
 export async function measureSolution(
   workspace: Workspace,
@@ -57,7 +62,7 @@ export async function measureSolution(
           ? `timed out after ${options.timeoutMs / 1000} s`
           : run.outcome === 'oom'
             ? 'ran out of memory'
-            : lastLines(run.stderr) || `exit code ${run.returncode}`;
+            : failureOf(run.stderr) || `exit code ${run.returncode}`;
       return { passed: false, failure: why };
     }
     runs.push(run);

@@ -1,6 +1,7 @@
 /** `afterburner eval`'s report: the paper's four metrics per iteration, a chart of them, and each problem's end. */
 import type { EvalResult, ProblemResult } from '../eval/eval-loop.js';
 import type { Score } from '../eval/scores.js';
+import { plural } from './comment-parts.js';
 import { inert } from './inert.js';
 import { formatBytes, formatByteTime } from './memory-rows.js';
 
@@ -58,7 +59,7 @@ export function evalMarkdown(result: EvalResult, context: EvalReportContext): st
     `# afterburner eval: ${inert(result.model, 'code', 120)} (${result.provider})`,
     '',
     `${problems.length} problems (${count('python')} Python, ${count('javascript')} JavaScript), ` +
-      `${result.iterations} improvement iterations after the first answer, objective: ${result.objective}.`,
+      `${plural(result.iterations, 'improvement iteration')} after the first answer, objective: ${result.objective}.`,
     `Each solution's whole test run is measured in the sandbox (${inert(context.sandbox, 'text', 200)}): CPU time, ` +
       `peak memory and memory × time above the sandbox's idle, the median of ${context.repeats} runs. References are ` +
       'measured the same way unless the problem file gives all three figures.',
