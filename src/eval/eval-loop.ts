@@ -27,6 +27,8 @@ export interface EvalOptions {
   /** The workspace a language's programs run in (one program at a time). */
   workspaceFor: (language: ExecutableLanguage) => Promise<Workspace>;
   onProgress?: (line: string) => void;
+  /** References already measured (by problem id), e.g. shared by several models' runs; the rest are measured. */
+  references?: ReadonlyMap<string, MeasuredReference[]>;
 }
 
 export interface MeasuredReference {
@@ -163,7 +165,8 @@ export async function evaluate(problems: readonly Problem[], options: EvalOption
   const results: ProblemResult[] = [];
   for (const problem of problems) {
     const workspace = await options.workspaceFor(problem.language);
-    const references = await measureReferences(problem, workspace, options.measure);
+    const references =
+      options.references?.get(problem.id) ?? (await measureReferences(problem, workspace, options.measure));
     results.push(await evaluateProblem(problem, references, options, usage));
   }
   const perIteration = Array.from({ length: options.iterations + 1 }, (_, i) =>
