@@ -63,6 +63,8 @@ export class ExecutionPool {
   private readonly libraries = new LibraryCheck();
   private readonly running = new Set<Promise<void>>();
   private readonly background = new Set<Promise<unknown>>();
+  /** Workspaces replaced since the start (after a timeout, memory kill, crash or sandbox failure). */
+  replaced = 0;
   private closing = false;
   private wakeClosing: () => void = () => {};
   private readonly closed = new Promise<void>((resolve) => {
@@ -211,6 +213,7 @@ export class ExecutionPool {
   /** Takes the slot's workspace out of service at once and opens a fresh one in the background. */
   private replace(lane: Lane, slot: Slot, old: Workspace): void {
     slot.workspace = undefined;
+    this.replaced++;
     this.track(old.dispose());
     if (!this.closing) this.track(this.reopen(lane, slot));
   }

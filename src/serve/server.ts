@@ -84,6 +84,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         workers: sum('workers'),
         busy: sum('busy'),
         replacing: sum('replacing'),
+        replaced: pool.replaced,
         queued: sum('queued'),
         queue_limit: options.queueLimit,
         completed: store.completed,
