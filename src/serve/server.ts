@@ -34,6 +34,7 @@ export interface RunningServer {
 
 /** A full queue asks clients to come back after this many seconds. */
 const retryAfterSeconds = 1;
+const maxWaitSeconds = 30;
 
 class HttpError extends Error {
   constructor(
@@ -72,7 +73,11 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return send(response, 200, { task_id: id });
     }
     if (request.method === 'GET' && url.pathname.startsWith('/results/')) {
-      const task = store.get(decodeURIComponent(url.pathname.slice('/results/'.length)));
+      const id = decodeURIComponent(url.pathname.slice('/results/'.length));
+      // `?wait=S` (an extension, up to 30 s): answer as soon as the task finishes instead of polling.
+      const wait = Math.min(maxWaitSeconds, Math.max(0, Number(url.searchParams.get('wait')) || 0));
+      await store.waitFor(id, wait * 1000);
+      const task = store.get(id);
       if (!task) throw new HttpError(404, 'no such task (unknown id, or its result was dropped)');
       return send(response, 200, task);
     }

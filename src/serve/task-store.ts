@@ -35,6 +35,7 @@ export class TaskStore {
   private readonly tasks = new Map<string, TaskView>();
   private readonly finishedOrder: string[] = [];
   private finishedHead = 0;
+  private readonly waiters = new Map<string, Set<() => void>>();
   completed = 0;
   failed = 0;
 
@@ -55,6 +56,27 @@ export class TaskStore {
     if (this.tasks.get(id)?.status === 'pending') this.tasks.delete(id);
   }
 
+  /** Resolves when the task has finished, or after `ms`, whichever comes first (long polling). */
+  async waitFor(id: string, ms: number): Promise<void> {
+    const task = this.tasks.get(id);
+    if (!task || task.status === 'done' || task.status === 'error' || ms <= 0) return;
+    let wake: () => void = () => {};
+    const finished = new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    const waiting = this.waiters.get(id) ?? new Set();
+    waiting.add(wake);
+    this.waiters.set(id, waiting);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([finished, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+    } finally {
+      clearTimeout(timer);
+      waiting.delete(wake);
+      if (waiting.size === 0) this.waiters.delete(id);
+    }
+  }
+
   markRunning(id: string): void {
     const task = this.tasks.get(id);
     if (task?.status === 'pending') task.status = 'running';
@@ -67,6 +89,8 @@ export class TaskStore {
     if (task.status === 'done' || task.status === 'error') throw new Error(`task ${id} finished twice`);
     task.status = status;
     task.output_dict = output;
+    for (const wake of this.waiters.get(id) ?? []) wake();
+    this.waiters.delete(id);
     if (status === 'done') this.completed++;
     else this.failed++;
     this.finishedOrder.push(id);
