@@ -1,11 +1,12 @@
-import type { ExecutableLanguage } from '../execute/execute-code.js';
-import type { Workspace } from '../sandbox/types.js';
+import type { ExecutableLanguage, MeasuredProgram, ProgramRun } from '../execute/execute-code.js';
 
-/** The name is an argument, never part of the code, so no name can inject anything. */
-const probes: Record<ExecutableLanguage, string[]> = {
-  python: ['python3', '-c', 'import importlib, sys; importlib.import_module(sys.argv[1])'],
-  javascript: ['node', '-e', 'require.resolve(process.argv[1])'],
+/** The name (request-schema.ts: letters, digits, `@._-/`) as a JSON string is a string literal in both languages. */
+const probes: Record<ExecutableLanguage, (name: string) => string> = {
+  python: (name) => `import importlib\nimportlib.import_module(${JSON.stringify(name)})\n`,
+  javascript: (name) => `require.resolve(${JSON.stringify(name)});\n`,
 };
+
+export type RunProgram = (run: ProgramRun) => Promise<MeasuredProgram>;
 
 /**
  * Whether a library is importable, asked once per image, language and name. The sandbox has no network, so a
@@ -14,9 +15,9 @@ const probes: Record<ExecutableLanguage, string[]> = {
 export class LibraryCheck {
   private readonly known = new Map<string, Promise<boolean>>();
 
-  /** The libraries of `names` that `workspace` (opened on `image`) cannot import. */
+  /** The libraries of `names` that programs run by `run` (in `image`) cannot import. */
   async missing(
-    workspace: Workspace,
+    run: RunProgram,
     image: string,
     language: ExecutableLanguage,
     names: string[],
@@ -26,9 +27,9 @@ export class LibraryCheck {
       const key = JSON.stringify([image, language, name]);
       let present = this.known.get(key);
       if (!present) {
-        present = workspace
-          .exec([...(probes[language] as string[]), name], { timeoutMs: 30_000 })
-          .then((result) => result.outcome === 'ok');
+        present = run({ language, code: probes[language](name), timeoutMs: 30_000 }).then(
+          (result) => result.outcome === 'ok',
+        );
         this.known.set(key, present);
         // A sandbox failure is not an answer about the library: ask again next time.
         present.catch(() => this.known.delete(key));

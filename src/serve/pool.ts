@@ -2,9 +2,12 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { type ExecutableLanguage, executableLanguages, executeProgram } from '../execute/execute-code.js';
+import type { DockerSandbox } from '../sandbox/docker-sandbox.js';
+import type { DockerWorkspace } from '../sandbox/docker-workspace.js';
 import type { ExecOutcome, Sandbox, Workspace } from '../sandbox/types.js';
-import { LibraryCheck, missingLibrariesMessage } from './libraries.js';
+import { LibraryCheck, missingLibrariesMessage, type RunProgram } from './libraries.js';
 import type { ExecuteRequest } from './request-schema.js';
+import { ResidentRunner } from './resident-runner.js';
 import { errorOutput, type OutputDict, type TaskStore } from './task-store.js';
 
 export interface ExecutionTask {
@@ -26,8 +29,14 @@ export interface PoolOptions {
 /** Outcomes after which a workspace may hold leftovers (a killed interpreter's files, a wedged container). */
 const replaceAfter = new Set<ExecOutcome>(['timeout', 'oom', 'crashed']);
 
+/** A warm workspace and how programs reach it. */
+interface Worker {
+  run: RunProgram;
+  dispose(): Promise<void>;
+}
+
 interface Slot {
-  workspace?: Workspace;
+  workspace?: Worker;
   busy: boolean;
 }
 
@@ -152,12 +161,30 @@ export class ExecutionPool {
     await fs.rm(this.sourceDir, { recursive: true, force: true });
   }
 
-  private open(lane: Lane): Promise<Workspace> {
-    return this.options.sandbox.open({
+  private async open(lane: Lane): Promise<Worker> {
+    const { sandbox } = this.options;
+    const workspace: Workspace = await sandbox.open({
       sourceDir: this.sourceDir,
-      ...(this.options.sandbox.kind === 'docker' ? { image: lane.image } : {}),
+      ...(sandbox.kind === 'docker' ? { image: lane.image } : {}),
       labels: { 'afterburner.role': 'serve-worker' },
     });
+    if (sandbox.kind !== 'docker') {
+      return { run: (run) => executeProgram(workspace, run), dispose: () => workspace.dispose() };
+    }
+    try {
+      const outputLimit = (sandbox as DockerSandbox).limits.outputBytes;
+      const runner = await ResidentRunner.start(workspace as DockerWorkspace, outputLimit);
+      return {
+        run: (run) => runner.run(run),
+        dispose: async () => {
+          runner.close();
+          await workspace.dispose();
+        },
+      };
+    } catch (error) {
+      await workspace.dispose();
+      throw error;
+    }
   }
 
   private dispatch(lane: Lane): void {
@@ -176,7 +203,7 @@ export class ExecutionPool {
     }
   }
 
-  private async run(lane: Lane, slot: Slot, workspace: Workspace, task: ExecutionTask): Promise<void> {
+  private async run(lane: Lane, slot: Slot, workspace: Worker, task: ExecutionTask): Promise<void> {
     const { store } = this.options;
     store.markRunning(task.id);
     const { language, code, libraries, timeout } = task.request;
@@ -184,11 +211,11 @@ export class ExecutionPool {
     let output: OutputDict;
     let replace = false;
     try {
-      const missing = await this.libraries.missing(workspace, lane.image, language, libraries);
+      const missing = await this.libraries.missing(workspace.run, lane.image, language, libraries);
       if (missing.length > 0) {
         output = errorOutput(missingLibrariesMessage(missing));
       } else {
-        const measured = await executeProgram(workspace, { language, code, timeoutMs: timeout * 1000 });
+        const measured = await workspace.run({ language, code, timeoutMs: timeout * 1000 });
         status = 'done';
         replace = replaceAfter.has(measured.outcome);
         output = {
@@ -211,7 +238,7 @@ export class ExecutionPool {
   }
 
   /** Takes the slot's workspace out of service at once and opens a fresh one in the background. */
-  private replace(lane: Lane, slot: Slot, old: Workspace): void {
+  private replace(lane: Lane, slot: Slot, old: Worker): void {
     slot.workspace = undefined;
     this.replaced++;
     this.track(old.dispose());
