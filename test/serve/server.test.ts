@@ -175,6 +175,29 @@ describe.each(modes)('afterburner serve (%s sandbox)', (mode) => {
     expect(after).toMatchObject({ busy: 0, queued: 0 });
   });
 
+  it.skipIf(mode !== 'docker')(
+    'leaves nothing a program wrote for the next one in the same worker',
+    async () => {
+      const plant = await run(server, {
+        language: 'python',
+        code: 'import os\nos.makedirs("/tmp/.local", exist_ok=True)\nopen("/tmp/.local/x", "w").write("1")\nopen("/work/planted", "w").write("1")\nprint("planted")',
+      });
+      expect(plant.output_dict?.stdout).toBe('planted\n');
+      // Two workers: check both by running the check twice at once.
+      const checks = await Promise.all(
+        [0, 1].map(() =>
+          run(server, {
+            language: 'python',
+            code: 'import os\nprint(os.path.exists("/tmp/.local/x") or os.path.exists("/work/planted"))',
+          }),
+        ),
+      );
+      for (const check of checks) expect(check.output_dict?.stdout).toBe('False\n');
+      const waited = await fetch(`${server.url}/results/${plant.task_id}?wait=5`);
+      expect(((await waited.json()) as TaskView).status).toBe('done');
+    },
+  );
+
   it('refuses bad requests with 400, unknown tasks with 404 and large bodies with 413', async () => {
     const bad = await post(server, '/execute', '{"language": "python", ');
     expect(bad.status).toBe(400);
