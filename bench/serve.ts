@@ -9,6 +9,7 @@ import os from 'node:os';
 import pLimit from 'p-limit';
 import { type ExecutableLanguage, executeProgram } from '../src/execute/execute-code.js';
 import { createSandbox } from '../src/sandbox/create-sandbox.js';
+import { servePoolSandbox } from '../src/serve/resident-runner.js';
 import { startServer } from '../src/serve/server.js';
 import type { TaskView } from '../src/serve/task-store.js';
 import { quantileSorted } from '../src/stats/index.js';
@@ -46,7 +47,7 @@ interface Measured {
 }
 
 async function sandbox(runId: string) {
-  return createSandbox({ mode: 'docker', image, runId, cpuset: false });
+  return createSandbox({ mode: 'docker', image, runId, ...servePoolSandbox });
 }
 
 async function benchPool(jobs: Job[]): Promise<Measured & { status: unknown }> {

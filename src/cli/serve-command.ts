@@ -4,6 +4,7 @@ import { AfterburnerError } from '../errors.js';
 import type { RequiredImage } from '../sandbox/docker-sandbox.js';
 import { createSandbox } from '../sandbox/index.js';
 import type { SandboxMode } from '../sandbox/types.js';
+import { servePoolSandbox } from '../serve/resident-runner.js';
 import { startServer } from '../serve/server.js';
 import type { CommandIO } from './review-command.js';
 
@@ -49,8 +50,7 @@ export async function serveCommand(flags: ServeFlags, io: CommandIO): Promise<vo
     images,
     required,
     runId: `serve-${process.pid}-${Date.now()}`,
-    // Workers run in parallel: pinning every container to the same core would serialize them.
-    cpuset: false,
+    ...servePoolSandbox,
     onNotice: (line) => io.progress.notice(line),
   });
   if (!sandbox.isolated) {

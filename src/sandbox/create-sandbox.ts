@@ -26,6 +26,8 @@ export interface CreateSandboxOptions {
   repository?: string;
   /** See DockerSandboxOptions.cpuset; `false` lets containers use every core (a pool of parallel workers). */
   cpuset?: string | false;
+  /** See DockerSandboxOptions.supervisor. */
+  supervisor?: boolean;
 }
 
 /**
@@ -46,6 +48,7 @@ export async function createSandbox(options: CreateSandboxOptions): Promise<Sand
       onPullProgress,
       repository,
       ...(options.cpuset === undefined ? {} : { cpuset: options.cpuset }),
+      ...(options.supervisor ? { supervisor: true } : {}),
     });
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

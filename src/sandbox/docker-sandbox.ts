@@ -49,6 +49,13 @@ export interface DockerSandboxOptions {
    * `ceil(cpus)` cores (cores 0.. take most interrupts and housekeeping); `false` to not pin.
    */
   cpuset?: string | false;
+  /**
+   * Containers whose own user is root with SETUID and SETGID only (every other capability dropped), so that a root
+   * exec (afterburner serve's resident loop) can start programs as the sandbox user, which then holds no capability
+   * and cannot touch the root process. Docker gives a root exec capabilities only when the container's user is root.
+   * Other execs still run as the sandbox user.
+   */
+  supervisor?: boolean;
   /** Remove containers left by crashed runs when connecting (default true). */
   reap?: boolean;
   /** Who the run reviews (e.g. `owner/name`, a remote URL or a path): setup snapshots are kept per repository. */
@@ -128,7 +135,7 @@ export class DockerSandbox implements Sandbox {
       Image: image,
       Cmd: ['sh', '-c', keepAlive],
       Entrypoint: [],
-      User: sandboxUser,
+      User: this.options.supervisor ? '0:0' : sandboxUser,
       WorkingDir: '/work',
       Env: ['PATH=/usr/local/bin:/usr/bin:/bin', 'HOME=/tmp', 'LANG=C.UTF-8', 'TMPDIR=/tmp'],
       // Explicit role: a snapshot image carries the setup container's labels, and containers inherit them.
@@ -146,6 +153,7 @@ export class DockerSandbox implements Sandbox {
         ...(this.cpuset === undefined ? {} : { CpusetCpus: this.cpuset }),
         PidsLimit: pids,
         CapDrop: ['ALL'],
+        ...(this.options.supervisor ? { CapAdd: ['SETUID', 'SETGID'] } : {}),
         SecurityOpt: ['no-new-privileges'],
         ReadonlyRootfs: true,
         Tmpfs: { '/tmp': `rw,nosuid,nodev,size=${Math.max(64, Math.round(memoryBytes / 2 ** 21))}m` },

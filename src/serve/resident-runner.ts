@@ -3,7 +3,8 @@
  * instead of an archive upload and a new exec per program: on a 2-core machine those two daemon round trips cost
  * ~200 ms of daemon CPU per program, more than Python's own start (bench/serve.ts measures both designs).
  *
- * The program still runs as the sandbox user with `timeout -s KILL`, its output goes to files (capped with
+ * The loop runs as root with only SETUID and SETGID (a supervisor container: servePoolSandbox); the program runs as the sandbox user with
+ * `timeout -s KILL`, so it can neither trace nor signal the loop nor read its pipes (the next request), its output goes to files (capped with
  * `ulimit -f`), never into the exec stream, and after it `kill -9 -1` ends everything it left; the loop then
  * clears /tmp and the program's directory so nothing a program plants reaches the next one. Each request
  * carries a random nonce the program never sees; the header without it is not accepted. Measurement is the
@@ -14,7 +15,7 @@ import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
 import type { ExecutableLanguage, MeasuredProgram, ProgramRun } from '../execute/execute-code.js';
 import { CgroupMeasurement } from '../sandbox/cgroup-probe.js';
-import type { DockerWorkspace } from '../sandbox/docker-workspace.js';
+import { type DockerWorkspace, sandboxUid } from '../sandbox/docker-workspace.js';
 import type { ExecOutcome } from '../sandbox/types.js';
 
 const interpreters: Record<ExecutableLanguage, { command: string; file: string }> = {
@@ -28,18 +29,21 @@ const interpreters: Record<ExecutableLanguage, { command: string; file: string }
  */
 const loop = `
 limit=$1
+# Root only orchestrates: every file the program can reach, and the program itself, belong to the sandbox user,
+# which cannot trace, signal or read the file descriptors of this loop (another uid, no capabilities).
+user="setpriv --reuid=${sandboxUid} --regid=${sandboxUid} --clear-groups"
 ulimit -f $(( (limit + 511) / 512 + 1 ))
 clean() {
-  rm -rf /work/* /work/.[!.]* /work/..?* /tmp/* /tmp/.[!.]* /tmp/..?* /dev/shm/* /dev/shm/.[!.]* 2>/dev/null
-  mkdir -p /work/program
+  $user sh -c 'kill -9 -1 2>/dev/null; rm -rf /work/* /work/.[!.]* /work/..?* /tmp/* /tmp/.[!.]* /tmp/..?* /dev/shm/* /dev/shm/.[!.]* 2>/dev/null; mkdir -p /work/program'
+  rm -f /tmp/.afterburner-out /tmp/.afterburner-err
 }
 clean
 while read -r nonce bytes seconds interpreter file; do
   cd /work/program || exit 1
-  dd iflag=fullblock bs="$bytes" count=1 of="$file" 2>/dev/null
-  timeout -s KILL "$seconds" "$interpreter" "$file" </dev/null >/tmp/.afterburner-out 2>/tmp/.afterburner-err
+  $user dd iflag=fullblock bs="$bytes" count=1 of="$file" 2>/dev/null
+  $user timeout -s KILL "$seconds" "$interpreter" "$file" </dev/null >/tmp/.afterburner-out 2>/tmp/.afterburner-err
   status=$?
-  kill -9 -1 2>/dev/null
+  $user sh -c 'kill -9 -1' 2>/dev/null
   oom=-
   [ "$status" = 137 ] && oom=$(sed -n 's/^oom_kill //p' /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events 2>/dev/null)
   printf '%s %s %s %s\\n' "$nonce" "$status" "$(wc -c </tmp/.afterburner-out) $(wc -c </tmp/.afterburner-err)" "$oom"
@@ -84,7 +88,8 @@ export class ResidentRunner {
       AttachStdout: true,
       AttachStderr: true,
       Tty: false,
-      User: '65534:65534',
+      // Root, with only SETUID and SETGID (a supervisor container, see servePoolSandbox), so that programs run as another user.
+      User: '0:0',
       WorkingDir: '/work',
     });
     const stream = (await exec.start({ hijack: true, stdin: true })) as unknown as NodeJS.ReadWriteStream;
@@ -200,3 +205,10 @@ function classify(
   if (status > 128 && status < 160) return 'crashed';
   return 'failed';
 }
+
+/**
+ * What the pool's Docker sandbox needs: every core (workers run in parallel; pinning them to one would serialize
+ * them), and a supervisor container, for the resident loop to start programs as the sandbox user. A program itself
+ * has no capability: it runs under another uid, with no-new-privileges.
+ */
+export const servePoolSandbox = { cpuset: false, supervisor: true } as const;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox } from '../../src/sandbox/index.js';
 import type { SandboxMode } from '../../src/sandbox/types.js';
+import { servePoolSandbox } from '../../src/serve/resident-runner.js';
 import { type RunningServer, startServer } from '../../src/serve/server.js';
 import type { TaskView } from '../../src/serve/task-store.js';
 import { dockerAvailable, dockerTestImage } from '../helpers/docker.js';
@@ -12,7 +13,7 @@ async function serve(mode: SandboxMode, workers: number, queueLimit: number): Pr
     mode,
     image: dockerTestImage,
     runId: `test-serve-${process.pid}-${Date.now()}`,
-    cpuset: false,
+    ...servePoolSandbox,
   });
   const images = { python: dockerTestImage, javascript: dockerTestImage };
   return startServer({ sandbox, images, workers, queueLimit, host: '127.0.0.1', port: 0 });
@@ -195,6 +196,33 @@ describe.each(modes)('afterburner serve (%s sandbox)', (mode) => {
       for (const check of checks) expect(check.output_dict?.stdout).toBe('False\n');
       const waited = await fetch(`${server.url}/results/${plant.task_id}?wait=5`);
       expect(((await waited.json()) as TaskView).status).toBe('done');
+    },
+  );
+
+  it.skipIf(mode !== 'docker')(
+    'runs a program as a user that cannot signal, trace or read the pipes of the loop that serves the next one',
+    async () => {
+      // Every other process in the container: the program may find the loop, but not open its stdin (the next
+      // request), signal it or attach to it.
+      const probe = [
+        'import os, signal',
+        'me = os.getpid()',
+        'others = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) not in (me, os.getppid())]',
+        'reached = []',
+        'for pid in others:',
+        '    try:',
+        '        os.open("/proc/%d/fd/0" % pid, os.O_RDONLY); reached.append(("fd", pid))',
+        '    except OSError: pass',
+        '    try:',
+        '        os.kill(pid, 0); reached.append(("signal", pid))',
+        '    except OSError: pass',
+        'print(os.getuid(), len(others) > 0, reached)',
+      ].join('\n');
+      const result = await run(server, { language: 'python', code: probe });
+      expect(result.output_dict?.stderr).toBe('');
+      expect(result.output_dict?.stdout).toBe('65534 True []\n');
+      const after = await run(server, { language: 'python', code: 'print("still served")' });
+      expect(after.output_dict?.stdout).toBe('still served\n');
     },
   );
 
