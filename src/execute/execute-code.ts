@@ -3,12 +3,13 @@
  * held over time. The program runs as the interpreter's main script in a sandbox workspace; the figures are the
  * sandbox's own measurement of the command (sandbox/types.ts ResourceUsage), less the container's idle memory.
  */
-import type { ExecOutcome, Workspace } from '../sandbox/types.js';
+import type { ExecOutcome, ResourceUsage, Workspace } from '../sandbox/types.js';
 
 export const executableLanguages = ['python', 'javascript'] as const;
 export type ExecutableLanguage = (typeof executableLanguages)[number];
 
-const interpreters: Record<ExecutableLanguage, { command: string; file: string }> = {
+/** How each language's program is started, and the file it is written to. */
+export const interpreters: Record<ExecutableLanguage, { command: string; file: string }> = {
   python: { command: 'python3', file: 'main.py' },
   javascript: { command: 'node', file: 'main.js' },
 };
@@ -43,14 +44,23 @@ export async function executeProgram(workspace: Workspace, run: ProgramRun): Pro
   const { command, file } = interpreters[run.language];
   await workspace.writeFile(`${programDir}/${file}`, run.code);
   const result = await workspace.exec([command, file], { timeoutMs: run.timeoutMs, cwd: programDir });
-  const usage = result.resources;
-  const baselineKib = (usage?.baselineMemoryBytes ?? 0) / 1024;
-  const durationMs = usage?.wallMs ?? result.durationMs;
   return {
     outcome: result.outcome,
     returncode: result.exitCode,
     stdout: result.stdout,
     stderr: result.stderr,
+    ...programFigures(result.resources, result.durationMs),
+  };
+}
+
+/** A run's figures from the sandbox's measurement, above the sandbox's idle memory; `elapsedMs` when unmeasured. */
+export function programFigures(
+  usage: ResourceUsage | undefined,
+  elapsedMs: number,
+): Pick<MeasuredProgram, 'durationMs' | 'cpuMs' | 'peakMemoryKib' | 'integralKibMs'> {
+  const baselineKib = (usage?.baselineMemoryBytes ?? 0) / 1024;
+  const durationMs = usage?.wallMs ?? elapsedMs;
+  return {
     durationMs,
     cpuMs: usage?.cpuMs ?? durationMs,
     peakMemoryKib: usage ? Math.max(0, usage.peakMemoryBytes / 1024 - baselineKib) : 0,

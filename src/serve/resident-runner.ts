@@ -13,15 +13,15 @@
 import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
-import type { ExecutableLanguage, MeasuredProgram, ProgramRun } from '../execute/execute-code.js';
+import {
+  interpreters,
+  type MeasuredProgram,
+  type ProgramRun,
+  programFigures,
+} from '../execute/execute-code.js';
 import { CgroupMeasurement } from '../sandbox/cgroup-probe.js';
 import { type DockerWorkspace, sandboxUid } from '../sandbox/docker-workspace.js';
 import type { ExecOutcome } from '../sandbox/types.js';
-
-const interpreters: Record<ExecutableLanguage, { command: string; file: string }> = {
-  python: { command: 'python3', file: 'main.py' },
-  javascript: { command: 'node', file: 'main.js' },
-};
 
 /**
  * One request line `nonce bytes seconds interpreter file`, then exactly `bytes` bytes of code; one answer: the
@@ -130,17 +130,12 @@ export class ResidentRunner {
     if (Number.isFinite(oomKills)) this.oomKills = oomKills as number;
     const truncated = (outBytes ?? 0) >= this.outputLimit || (errBytes ?? 0) >= this.outputLimit;
     const outcome = classify(status as number, elapsedMs, run.timeoutMs, newOom, truncated);
-    const baselineKib = (usage?.baselineMemoryBytes ?? 0) / 1024;
-    const durationMs = usage?.wallMs ?? elapsedMs;
     return {
       outcome,
       returncode: status as number,
       stdout: stdout.toString('utf8'),
       stderr: stderr.toString('utf8'),
-      durationMs,
-      cpuMs: usage?.cpuMs ?? durationMs,
-      peakMemoryKib: usage ? Math.max(0, usage.peakMemoryBytes / 1024 - baselineKib) : 0,
-      integralKibMs: usage ? Math.max(0, usage.memoryIntegralMibMs * 1024 - baselineKib * durationMs) : 0,
+      ...programFigures(usage, elapsedMs),
     };
   }
 
