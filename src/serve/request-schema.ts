@@ -31,7 +31,7 @@ export const executeRequestSchema = z.object({
   language: z
     .string()
     .transform((value) => value.trim().toLowerCase())
-    .refine((value) => value in languageAliases, {
+    .refine((value) => Object.hasOwn(languageAliases, value), {
       message: `unsupported language; supported: ${Object.keys(languageAliases).join(', ')}`,
     })
     .transform((value) => languageAliases[value] as ExecutableLanguage),

@@ -233,6 +233,9 @@ describe.each(modes)('afterburner serve (%s sandbox)', (mode) => {
     const ruby = await post(server, '/execute', { language: 'ruby', code: 'puts 1' });
     expect(ruby.status).toBe(400);
     expect(ruby.json.error).toContain('supported: python, python3, javascript, js, node');
+    // Names every object has are not languages either.
+    for (const language of ['constructor', '__proto__', 'toString'])
+      expect((await post(server, '/execute', { language, code: '1' })).status).toBe(400);
     expect(
       (await post(server, '/execute', { language: 'python', code: 'print(1)', timeout: 121 })).status,
     ).toBe(400);
