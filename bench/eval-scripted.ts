@@ -60,7 +60,7 @@ const percent = (x: number) => `${(x * 100).toFixed(1)}%`;
 const row = (s: Score) =>
   `${percent(s.pass)} | ${percent(s.beyondT)} | ${percent(s.beyondM)} | ${percent(s.beyondI)}`;
 console.log(
-  `bench:eval — ${problems.length} problems, ${sandbox.description}, ${measure.repeats} runs a solution`,
+  `bench:eval — ${problems.length} problems, ${sandbox.description}, ${measure.repeats} run${measure.repeats === 1 ? '' : 's'} per solution`,
 );
 console.log(`references measured in ${referenceSeconds.toFixed(0)} s`);
 console.log(
