@@ -2,7 +2,6 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { defaults } from '../config/defaults.js';
 import { AfterburnerError } from '../errors.js';
 import { evaluate } from '../eval/eval-loop.js';
 import { parseProblems } from '../eval/problems.js';
@@ -11,6 +10,7 @@ import { apiKeyFromEnv, createModelProvider, providerNames } from '../providers/
 import { evalJson, evalMarkdown } from '../report/eval-report.js';
 import { createSandbox } from '../sandbox/create-sandbox.js';
 import type { Workspace } from '../sandbox/types.js';
+import { programImages } from './program-sandbox.js';
 import type { CommandIO } from './review-command.js';
 
 const flagsSchema = z.object({
@@ -24,8 +24,8 @@ const flagsSchema = z.object({
   timeout: z.coerce.number().positive().max(600),
   only: z.string().optional(),
   sandbox: z.enum(['auto', 'docker', 'process']),
-  image: z.string().min(1),
-  pythonImage: z.string().min(1),
+  image: z.string().min(1).optional(),
+  pythonImage: z.string().min(1).optional(),
   out: z.string().optional(),
   json: z.string().optional(),
 });
@@ -59,19 +59,12 @@ export async function evalCommand(raw: EvalFlags, io: CommandIO): Promise<number
     baseUrl: flags.baseUrl,
     apiKey: apiKeyFromEnv(io.env, flags.provider),
   });
+  const { images, required } = programImages(flags, io.env, [...new Set(problems.map((p) => p.language))]);
   const sandbox = await createSandbox({
     mode: flags.sandbox,
-    image: flags.image,
-    images: { python: flags.pythonImage, javascript: flags.image },
-    required: [...new Set(problems.map((p) => p.language))].map((language) =>
-      language === 'python'
-        ? {
-            image: flags.pythonImage,
-            use: 'Python problems',
-            setting: '--python-image or $AFTERBURNER_PYTHON_IMAGE',
-          }
-        : { image: flags.image, use: 'JavaScript problems', setting: '--image or $AFTERBURNER_IMAGE' },
-    ),
+    image: images.javascript,
+    images,
+    required,
     runId: `eval-${process.pid}`,
     onNotice: io.progress.notice,
   });
@@ -109,7 +102,4 @@ export const evalDefaults = {
   instruction: 'time',
   repeats: '3',
   timeout: '30',
-  sandbox: 'auto',
-  image: (env: NodeJS.ProcessEnv) => env.AFTERBURNER_IMAGE ?? defaults.image,
-  pythonImage: (env: NodeJS.ProcessEnv) => env.AFTERBURNER_PYTHON_IMAGE ?? defaults.pythonImage,
 };

@@ -7,6 +7,7 @@ import { type DemoOptions, demoCommand } from './demo-command.js';
 import { type EvalFlags, evalCommand, evalDefaults } from './eval-command.js';
 import { type ExportOptions, exportCommand } from './export-command.js';
 import { optimizeCommand } from './optimize-command.js';
+import { addProgramSandboxFlags } from './program-sandbox.js';
 import type { CommandIO } from './review-command.js';
 import { reviewCommand } from './review-command.js';
 import { type ServeFlags, serveCommand } from './serve-command.js';
@@ -123,7 +124,7 @@ export function buildProgram(io: CommandIO): Command {
       await targetsCommand(flags, io);
     });
 
-  program
+  const evaluation = program
     .command('eval')
     .description(
       "score a model on efficiency problems with the paper's metrics: pass@1 and Beyond-T/M/I per iteration",
@@ -141,38 +142,22 @@ export function buildProgram(io: CommandIO): Command {
     .option('--repeats <n>', 'runs per solution; each figure is their median', evalDefaults.repeats)
     .option('--timeout <seconds>', 'limit of one run of a solution', evalDefaults.timeout)
     .option('--only <ids>', 'comma-separated problem ids')
-    .option('--sandbox <mode>', 'auto, docker or process', evalDefaults.sandbox)
-    .option('--image <name>', 'sandbox image for JavaScript', evalDefaults.image(io.env))
-    .option('--python-image <name>', 'sandbox image for Python', evalDefaults.pythonImage(io.env))
     .option('--out <file>', 'write the Markdown report here (default: standard output)')
-    .option('--json <file>', 'also write the report as JSON')
-    .action(async (flags: EvalFlags) => {
-      await evalCommand(flags, io);
-    });
+    .option('--json <file>', 'also write the report as JSON');
+  addProgramSandboxFlags(evaluation).action(async (flags: EvalFlags) => {
+    await evalCommand(flags, io);
+  });
 
-  program
+  const serve = program
     .command('serve')
     .description('run programs for clients over HTTP, Monolith-compatible, in warm sandboxes (docs/serve.md)')
     .option('--port <n>', 'port to listen on (0: any free port)', '8000')
     .option('--host <addr>', 'address to bind', '127.0.0.1')
     .option('--workers <n>', 'warm sandboxes per image, one task each at a time (default: number of CPUs)')
-    .option('--queue <n>', 'tasks waiting for a worker before requests get 429', '64')
-    .addOption(
-      new Option('--sandbox <mode>', 'where code runs')
-        .choices(['auto', 'docker', 'process'])
-        .default('auto'),
-    )
-    .option(
-      '--image <name>',
-      'sandbox image for JavaScript (default: $AFTERBURNER_IMAGE, else node:22-bookworm-slim)',
-    )
-    .option(
-      '--python-image <name>',
-      'sandbox image for Python (default: $AFTERBURNER_PYTHON_IMAGE, else a named --image, else python:3.12-slim-bookworm)',
-    )
-    .action(async (flags: ServeFlags) => {
-      await serveCommand(flags, io);
-    });
+    .option('--queue <n>', 'tasks waiting for a worker before requests get 429', '64');
+  addProgramSandboxFlags(serve).action(async (flags: ServeFlags) => {
+    await serveCommand(flags, io);
+  });
 
   program
     .command('demo')

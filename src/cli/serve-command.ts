@@ -1,21 +1,16 @@
 import os from 'node:os';
-import { defaults } from '../config/defaults.js';
 import { AfterburnerError } from '../errors.js';
-import type { RequiredImage } from '../sandbox/docker-sandbox.js';
 import { createSandbox } from '../sandbox/index.js';
-import type { SandboxMode } from '../sandbox/types.js';
 import { servePoolSandbox } from '../serve/resident-runner.js';
 import { startServer } from '../serve/server.js';
+import { type ProgramSandboxFlags, programImages } from './program-sandbox.js';
 import type { CommandIO } from './review-command.js';
 
-export interface ServeFlags {
+export interface ServeFlags extends ProgramSandboxFlags {
   port: string;
   host: string;
   workers?: string;
   queue: string;
-  sandbox: SandboxMode;
-  image?: string;
-  pythonImage?: string;
 }
 
 /**
@@ -26,27 +21,10 @@ export async function serveCommand(flags: ServeFlags, io: CommandIO): Promise<vo
   const port = integer('--port', flags.port, 0, 65_535);
   const workers = integer('--workers', flags.workers ?? String(os.availableParallelism()), 1, 256);
   const queueLimit = integer('--queue', flags.queue, 0, 1_000_000);
-  const image = flags.image ?? io.env.AFTERBURNER_IMAGE ?? defaults.image;
-  // One image named for JavaScript (e.g. afterburner-sandbox, which has both interpreters) serves Python too,
-  // unless a Python image is named.
-  const named = flags.image ?? io.env.AFTERBURNER_IMAGE;
-  const pythonImage = flags.pythonImage ?? io.env.AFTERBURNER_PYTHON_IMAGE ?? named ?? defaults.pythonImage;
-  const images = { javascript: image, python: pythonImage };
-  const required: RequiredImage[] = [
-    { image, use: 'JavaScript programs', setting: '--image or $AFTERBURNER_IMAGE' },
-    ...(pythonImage === image
-      ? []
-      : [
-          {
-            image: pythonImage,
-            use: 'Python programs',
-            setting: '--python-image or $AFTERBURNER_PYTHON_IMAGE',
-          },
-        ]),
-  ];
+  const { images, required } = programImages(flags, io.env);
   const sandbox = await createSandbox({
     mode: flags.sandbox,
-    image,
+    image: images.javascript,
     images,
     required,
     runId: `serve-${process.pid}-${Date.now()}`,
