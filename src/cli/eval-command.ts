@@ -69,6 +69,10 @@ export async function evalCommand(raw: EvalFlags, io: CommandIO): Promise<number
     onNotice: io.progress.notice,
   });
   io.progress.notice(`Sandbox: ${sandbox.description}`);
+  if (!sandbox.isolated)
+    io.progress.notice(
+      "The process sandbox is NOT isolated: the model's programs run with your privileges, network and files.",
+    );
   const empty = await mkdtemp(join(tmpdir(), 'afterburner-eval-'));
   const workspaces = new Map<ExecutableLanguage, Promise<Workspace>>();
   try {
