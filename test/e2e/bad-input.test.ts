@@ -66,10 +66,18 @@ describe('bad input', () => {
   });
 
   it('an unknown command: one line, exit 2, no general help', async () => {
-    const result = await runCli(['evl']);
+    const result = await runCli(['frobnicate']);
     expect(result.code).toBe(2);
-    expect(result.stderr.trim().split('\n')).toEqual(["afterburner: unknown command 'evl' (see --help)"]);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      "afterburner: unknown command 'frobnicate' (see --help)",
+    ]);
     expect(result.stdout).toBe('');
+    // A near miss of a real command is named, on the same line.
+    const typo = await runCli(['evl']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr.trim().split('\n')).toEqual([
+      "afterburner: unknown command 'evl' (Did you mean eval?) (see --help)",
+    ]);
   });
 
   it('documents the exit codes in --help', async () => {
