@@ -1,6 +1,7 @@
 /** One solution's verdict and figures: its driver run `repeats` times in the sandbox, the median of each figure. */
 import { executeProgram } from '../execute/execute-code.js';
 import type { Workspace } from '../sandbox/types.js';
+import { median } from '../stats/index.js';
 import { driverProgram } from './driver.js';
 import type { Problem } from './problems.js';
 
@@ -26,14 +27,6 @@ export interface MeasureOptions {
   repeats: number;
   timeoutMs: number;
 }
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = sorted.length >> 1;
-  return sorted.length % 2
-    ? (sorted[middle] as number)
-    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
 
 /** The error line of a traceback or stack (Node prints the stack after it), else the last lines. */
 function failureOf(stderr: string): string {
