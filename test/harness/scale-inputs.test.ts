@@ -25,22 +25,26 @@ interface ScaleInputs {
   growArgs(args: unknown[], factor: number, mode: Mode): unknown[] | undefined;
   inputSize(args: unknown[]): number;
 }
+interface Scale {
+  factor: number;
+  calls: { record: Recorded; index: number; n: number; mode: Mode; passNs?: number }[];
+  passNs?: number;
+}
 interface ScaledCalls {
   deriveScaledCalls(options: {
     calls: Recorded[];
-    scale: { factors: number[]; budgetNs: number; maxCalls: number };
+    scale: { factors: number[]; budgetNs: number; maxCalls: number; longEnoughNs?: number };
     original: Entry;
     outcome: (entry: Entry, record: Recorded) => Promise<Outcome>;
     difference: (a: Outcome, b: Outcome) => unknown;
-  }): Promise<{
-    scales: { factor: number; calls: { record: Recorded; index: number; n: number; mode: Mode }[] }[];
-    notes: string[];
-  }>;
+    callNs?: (record: Recorded) => Promise<number>;
+  }): Promise<{ scales: Scale[]; notes: string[] }>;
+  sameCallsAtEveryScale(scales: Scale[], notes: string[]): Scale[];
 }
 
 const load = async <T>(file: string) => (await import(pathToFileURL(join(nodeHarnessDir, file)).href)) as T;
 const { growArgs, inputSize } = await load<ScaleInputs>('scale-inputs.mjs');
-const { deriveScaledCalls } = await load<ScaledCalls>('scaled-calls.mjs');
+const { deriveScaledCalls, sameCallsAtEveryScale } = await load<ScaledCalls>('scaled-calls.mjs');
 
 describe('growing recorded JavaScript inputs', () => {
   it('grows arrays with fresh distinct numbers and suffixed strings first', () => {
@@ -191,6 +195,87 @@ describe('deriving scaled calls (JavaScript runner)', () => {
   });
 });
 
+describe('one series of calls to time and fit (JavaScript runner)', () => {
+  const summary = (scales: Scale[]) => scales.map((s) => [s.factor, s.calls.map((c) => c.index), s.passNs]);
+  const withPass = (scales: Scale[]) =>
+    scales.map((s) => ({ ...s, calls: s.calls.map((c) => ({ ...c, passNs: 10 + c.index })) }));
+
+  it('leaves out the larger factors that lost a call of the largest input, and says so', async () => {
+    const sum = { fn: (xs: number[]) => xs.reduce((a, b) => a + b, 0) };
+    // 5000 × 1000 elements is past the runner's limit, so only the two-element call reaches ×1000.
+    const big = Array.from({ length: 5000 }, (_, i) => i);
+    const derived = await deriveScaledCalls({
+      calls: [recorded(big), recorded([1, 2])],
+      scale,
+      original: sum,
+      outcome,
+      difference,
+    });
+    expect(derived.scales.map((s) => [s.factor, s.calls.map((c) => c.index)])).toEqual([
+      [10, [0, 1]],
+      [100, [0, 1]],
+      [1000, [1]],
+    ]);
+    const notes: string[] = [];
+    const timed = sameCallsAtEveryScale(withPass(derived.scales), notes);
+    expect(summary(timed)).toEqual([
+      [10, [0, 1], 21],
+      [100, [0, 1], 21],
+    ]);
+    expect(notes).toEqual(['×1000: checked, not timed: without all the calls of n = 500000 (×100)']);
+  });
+
+  it('times a call that stopped growing at no size, so that every size has the same calls', async () => {
+    // The string call is rejected once grown past 40 elements; the number call grows on.
+    const short = {
+      fn: (xs: unknown[]) => {
+        if (typeof xs[0] === 'string' && xs.length > 40) throw new RangeError('at most 40 names');
+        return xs.length;
+      },
+    };
+    const derived = await deriveScaledCalls({
+      calls: [recorded([1, 2, 3, 4, 5]), recorded(['a', 'b'])],
+      scale,
+      original: short,
+      outcome,
+      difference,
+    });
+    const notes: string[] = [];
+    const timed = sameCallsAtEveryScale(withPass(derived.scales), notes);
+    expect(summary(timed)).toEqual([
+      [10, [0], 10],
+      [100, [0], 10],
+      [1000, [0], 10],
+    ]);
+    expect(notes).toEqual([
+      'call 1: checked as grown, not timed: every timed size repeats the calls of n = 5000 (×1000)',
+    ]);
+  });
+
+  it('grows past ×1000 while the calls are too short on average, timed warm and alone', async () => {
+    const length = { fn: (xs: number[]) => xs.length };
+    const derive = (nsPerElement: number) =>
+      deriveScaledCalls({
+        calls: [recorded([1, 2, 3, 4, 5]), recorded([1, 2])],
+        scale: { ...scale, factors: [10, 100, 1000, 10_000], longEnoughNs: 20_000 },
+        original: length,
+        outcome,
+        difference,
+        // The call's own time: 5 ns an element puts the five-element call at 25 µs at ×1000 (past 20 µs) and the
+        // other at 10 µs; on average 17.5 µs, short enough for both to go on.
+        callNs: async (record) =>
+          nsPerElement * ((deserialize(record.pre) as { args: number[][] }).args[0]?.length ?? 0),
+      });
+    const together = await derive(5);
+    expect(together.scales.map((s) => [s.factor, s.calls.map((c) => c.index)])).toContainEqual([
+      10_000,
+      [0, 1],
+    ]);
+    const longEnough = await derive(10);
+    expect(longEnough.scales.map((s) => s.factor)).toEqual([10, 100, 1000]);
+  });
+});
+
 describe('growing recorded Python inputs (afterburner_scale.py)', () => {
   it('grows lists, tuples, strings, dicts and sets, fresh first, and drops inputs the original raises on', async () => {
     const script = `
@@ -257,6 +342,64 @@ print(json.dumps({
       notes: [],
       dropped: [],
       dropNotes: ['×10 of call 0: dropped, the original raises ValueError: a row has at most 8 cells'],
+    });
+  });
+
+  it('times one series of calls: the calls of the largest input at every size, warm times deciding ×10 000', async () => {
+    const script = `
+import json, pickle, sys
+sys.path.insert(0, ${JSON.stringify(pythonHarnessDir)})
+from afterburner_scale import derive_scaled_calls, same_calls_at_every_scale
+def payload(*args):
+    return pickle.dumps({"pre": pickle.dumps({"args": args, "kwargs": {}, "receiver": None}), "callbacks": []})
+def outcome(fn, data):
+    args = pickle.loads(pickle.loads(data)["pre"])["args"]
+    try:
+        return {"value": fn(*args)}
+    except Exception as error:
+        return {"error": (type(error).__name__, str(error))}
+def short(xs):
+    if isinstance(xs[0], str) and len(xs) > 40:
+        raise ValueError("at most 40 names")
+    return len(xs)
+def series(scales):
+    return [[s["factor"], [c["index"] for c in s["calls"]], s["passNs"]] for s in scales]
+def with_pass(scales):
+    return [dict(s, calls=[dict(c, passNs=10 + c["index"]) for c in s["calls"]]) for s in scales]
+calls = [payload([1, 2, 3, 4, 5]), payload(["a", "b"])]
+scale = {"factors": [10, 100, 1000], "budgetNs": 5e9, "maxCalls": 4}
+grown, _ = derive_scaled_calls(calls, scale, short, outcome, lambda a, b: a != b)
+trim_notes = []
+trimmed = same_calls_at_every_scale(with_pass(grown), trim_notes)
+big = payload(list(range(5000)))
+grown, _ = derive_scaled_calls([big, payload([1, 2])], scale, sum, outcome, lambda a, b: a != b)
+drop_notes = []
+dropped = same_calls_at_every_scale(with_pass(grown), drop_notes)
+def warm(per_element):
+    wide = dict(scale, factors=[10, 100, 1000, 10000], longEnoughNs=20000)
+    ns = lambda data: per_element * len(pickle.loads(pickle.loads(data)["pre"])["args"][0])
+    scales, _ = derive_scaled_calls(calls[:1] + [payload([1, 2])], wide, len, outcome, lambda a, b: a != b, call_ns=ns)
+    return [[s["factor"], [c["index"] for c in s["calls"]]] for s in scales]
+print(json.dumps({"trimmed": series(trimmed), "trimNotes": trim_notes, "dropped": series(dropped),
+                  "dropNotes": drop_notes, "together": warm(5)[-1], "longEnough": [f for f, _ in warm(10)]}))
+`;
+    const { stdout } = await run('python3', ['-c', script]);
+    expect(JSON.parse(stdout)).toEqual({
+      trimmed: [
+        [10, [0], 10],
+        [100, [0], 10],
+        [1000, [0], 10],
+      ],
+      trimNotes: [
+        'call 1: checked as grown, not timed: every timed size repeats the calls of n = 5000 (×1000)',
+      ],
+      dropped: [
+        [10, [0, 1], 21],
+        [100, [0, 1], 21],
+      ],
+      dropNotes: ['×1000: checked, not timed: without all the calls of n = 500000 (×100)'],
+      together: [10000, [0, 1]],
+      longEnough: [10, 100, 1000],
     });
   });
 });

@@ -17,10 +17,11 @@ async function timed(run) {
  * Scaled copies of up to `scale.maxCalls` recorded calls (the largest first), by factor. Calls with callbacks or
  * follow-up calls are not grown: their recorded answers only cover the recorded inputs. At each factor the
  * original's time over the kept calls stays within `scale.budgetNs` (one pass at that scale); a call that does not
- * fit, or that the original rejects, stops growing.
+ * fit, or that the original rejects, stops growing. `callNs(record)`, when given, times the original on one call
+ * alone, its arguments unpacked beforehand (timed-replay's timeOnce).
  * Returns { scales: [{ factor, calls: [{ record, index, n, mode }] }], notes: ['…why a scaled call was dropped'] }.
  */
-export async function deriveScaledCalls({ calls, scale, original, outcome, difference }) {
+export async function deriveScaledCalls({ calls, scale, original, outcome, difference, callNs }) {
   const notes = [];
   let growing = [];
   for (const [index, record] of calls.entries()) {
@@ -35,18 +36,19 @@ export async function deriveScaledCalls({ calls, scale, original, outcome, diffe
   for (const call of growing) {
     const base = await timed(() => outcome(original, call.record));
     // A call that throws times the error path, which growing the input does not lengthen.
-    call.previous = base.result.error ? undefined : { factor: 1, ns: base.ns };
+    call.previous = base.result.error ? undefined : { factor: 1, ns: base.ns, callNs: base.ns };
   }
   growing = growing.filter((call) => call.previous);
   const scales = [];
   for (const factor of scale.factors) {
+    // Past ×1000 only while the calls are still too short, on average, for their complexity to be fitted (see
+    // defaults.ts): decided for all of them at once, so that the larger scale times the same calls.
+    if (factor > 1000 && mean(growing.map((call) => call.previous.callNs)) >= scale.longEnoughNs) break;
     const kept = [];
     let spentNs = 0;
     for (const call of growing) {
       const label = `×${factor} of call ${call.index}`;
       if (call.n * factor > maxElements) continue;
-      // Past ×1000 only while a call is still too short for its complexity to be fitted (see defaults.ts).
-      if (call.previous.factor >= 1000 && call.previous.ns >= scale.longEnoughNs) continue;
       // Not tried when even a linear cost would overrun the budget: a slower one would only take longer.
       if (spentNs + (call.previous.ns * factor) / call.previous.factor > scale.budgetNs) {
         notes.push(`${label}: not tried, over the ${scale.budgetNs / 1e6} ms budget of a pass`);
@@ -56,13 +58,66 @@ export async function deriveScaledCalls({ calls, scale, original, outcome, diffe
       if (grown.note) notes.push(`${label}${grown.note}`);
       if (!grown.record) continue;
       spentNs += grown.ns;
-      call.previous = { factor, ns: grown.ns };
+      call.previous = {
+        factor,
+        ns: grown.ns,
+        callNs: callNs ? await warmNs(callNs, grown.record) : grown.ns,
+      };
       kept.push({ record: grown.record, index: call.index, n: call.n * factor, mode: grown.mode });
     }
     growing = growing.filter((call) => call.previous.factor === factor);
     if (kept.length > 0) scales.push({ factor, calls: kept });
   }
   return { scales, notes };
+}
+
+const mean = (values) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+
+/**
+ * The fastest of a few timings of the call alone: a first run includes compiling for the new size, and a run
+ * through `outcome` unpacking the arguments, which for a cheap call over a large input costs more than the call.
+ */
+async function warmNs(callNs, record) {
+  let fastest = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 3; i++) fastest = Math.min(fastest, await callNs(record));
+  return fastest;
+}
+
+/**
+ * The grown scales to time, every one over the same calls: those of the scale with the largest input, which the
+ * verdict rests on. A mean per call over different calls at different sizes is no complexity: dedupe's quadratic
+ * original fitted 1.72 when its string call stopped at ×100 and its number call grew on. Calls missing from that
+ * scale are left out of the smaller ones, and larger factors without all its calls are left out. Every grown call was
+ * checked against the original before this; model-generated scales are left as they are.
+ */
+export function sameCallsAtEveryScale(scales, notes) {
+  const grown = scales.filter((s) => !s.source);
+  if (grown.length === 0) return scales;
+  const largestN = (s) => Math.max(...s.calls.map((c) => c.n));
+  const top = grown.reduce((best, s) => (largestN(s) >= largestN(best) ? s : best));
+  const kept = new Set(top.calls.map((c) => c.index));
+  const complete = (s) => top.calls.every((c) => s.calls.some((d) => d.index === c.index));
+  const left = new Set(grown.flatMap((s) => s.calls.filter((c) => !kept.has(c.index)).map((c) => c.index)));
+  const where = `n = ${largestN(top)} (×${top.factor})`;
+  if (left.size > 0) {
+    const which = [...left].sort((a, b) => a - b).join(', ');
+    notes.push(
+      `call${left.size > 1 ? 's' : ''} ${which}: checked as grown, not timed: every timed size repeats the calls of ${where}`,
+    );
+  }
+  const dropped = grown.filter((s) => !complete(s));
+  if (dropped.length > 0) {
+    notes.push(
+      `${dropped.map((s) => `×${s.factor}`).join(', ')}: checked, not timed: without all the calls of ${where}`,
+    );
+  }
+  return scales
+    .filter((s) => s.source || complete(s))
+    .map((s) => {
+      if (s.source) return s;
+      const calls = s.calls.filter((c) => kept.has(c.index));
+      return { ...s, calls, passNs: calls.reduce((sum, c) => sum + (c.passNs ?? 0), 0) };
+    });
 }
 
 /** One call grown ×factor, fresh elements first, repeated ones as the fallback; or why neither is kept. */

@@ -1,5 +1,6 @@
 // Runs inside the sandbox, in the verify runner: replays of recorded calls for timing (nothing compared), in
 // batches whose arguments are unpacked before the clock starts, and one by one for the memory pass.
+import { clockElapsed, clockStart } from './cpu-clock.mjs';
 import { materialize } from './recorded-calls.mjs';
 import { invoker, settle } from './replay-outcome.mjs';
 import { spec } from './replay-spec.mjs';
@@ -54,7 +55,7 @@ export async function runBatch(entry, records, repeats) {
   // A full collection: with minor ones only, the old generation's marking later lands in timed batches, and the
   // A/A floor of a 40 ns call rose from about 1.05× to 1.15–1.2× (bench:noise).
   globalThis.gc?.();
-  const start = process.hrtime.bigint();
+  const start = clockStart();
   for (const call of calls) {
     try {
       const returned = call();
@@ -63,7 +64,20 @@ export async function runBatch(entry, records, repeats) {
       // Thrown errors are part of the behaviour being timed; the differential check compared them.
     }
   }
-  return Number(process.hrtime.bigint() - start);
+  return clockElapsed(start);
+}
+
+/** One replay of a call, timed alone (its arguments unpacked first, no collection before it). */
+export async function timeOnce(entry, record) {
+  const call = timedCall(entry, record);
+  const start = clockStart();
+  try {
+    const returned = call();
+    if (isThenable(returned)) await returned;
+  } catch {
+    // As in runBatch.
+  }
+  return clockElapsed(start);
 }
 
 /**

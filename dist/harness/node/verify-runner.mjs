@@ -13,8 +13,8 @@ import { materialize, readCalls, recordedSize } from './recorded-calls.mjs';
 import { installReplayEnvironment } from './replay-environment.mjs';
 import { describe, difference, faithful, outcome, show } from './replay-outcome.mjs';
 import { spec } from './replay-spec.mjs';
-import { deriveScaledCalls } from './scaled-calls.mjs';
-import { replayEach, runBatch, timedCall } from './timed-replay.mjs';
+import { deriveScaledCalls, sameCallsAtEveryScale } from './scaled-calls.mjs';
+import { replayEach, runBatch, timedCall, timeOnce } from './timed-replay.mjs';
 import { measureInterleaved, medianRatio } from './timing-protocol.mjs';
 import { installTripwire } from './tripwire.mjs';
 
@@ -140,7 +140,14 @@ for (const [i, record] of calls.entries()) {
 // Larger inputs derived from the recorded calls: the candidate must match the original on them too, and both are
 // timed at each scale as on the tests' own inputs.
 const scaled = spec.scale
-  ? await deriveScaledCalls({ calls, scale: spec.scale, original, outcome, difference })
+  ? await deriveScaledCalls({
+      calls,
+      scale: spec.scale,
+      original,
+      outcome,
+      difference,
+      callNs: (record) => timeOnce(original, record),
+    })
   : { scales: [], notes: [] };
 // Inputs the model's generator wrote (plain data, made in a process of their own), checked and timed the same way.
 if (spec.workload) {
@@ -152,14 +159,16 @@ const scaleLabel = ({ factor, source }) => (source === 'model' ? `model n = ${fa
 for (const [at, { factor, source, calls: grown }] of scaled.scales.entries()) {
   let slowestNs = 0;
   scaled.scales[at].passNs = 0;
-  for (const { record, index, n } of grown) {
+  for (const entry of grown) {
+    const { record, index, n } = entry;
     const before = process.hrtime.bigint();
     const expected = await outcome(original, record);
     const started = process.hrtime.bigint();
     const actual = await asRole(candidate, () => outcome(candidate, record));
     const candidateNs = Number(process.hrtime.bigint() - started);
     slowestNs = Math.max(slowestNs, candidateNs);
-    scaled.scales[at].passNs += Math.max(candidateNs, Number(started - before));
+    entry.passNs = Math.max(candidateNs, Number(started - before));
+    scaled.scales[at].passNs += entry.passNs;
     checkTripwire();
     const differs = difference(expected, actual);
     if (differs) {
@@ -186,6 +195,7 @@ for (const [at, { factor, source, calls: grown }] of scaled.scales.entries()) {
     break;
   }
 }
+scaled.scales = sameCallsAtEveryScale(scaled.scales, scaled.notes);
 
 function timeCalls(list) {
   return async (entry, repeats) => {

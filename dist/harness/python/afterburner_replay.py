@@ -8,7 +8,7 @@ import pickle
 
 from afterburner_equal import equal, show, state_of
 from afterburner_recorded_calls import StandIn, load_call
-from afterburner_replay_clock import real_perf_counter_ns, reset_environment
+from afterburner_replay_clock import clock_elapsed, clock_start, reset_environment
 from afterburner_verify_spec import target
 
 
@@ -123,7 +123,7 @@ _loop = None
 
 
 async def _timed_async(runs):
-    start = real_perf_counter_ns()
+    start = clock_start()
     for run in runs:
         try:
             value = run()
@@ -134,31 +134,41 @@ async def _timed_async(runs):
                 await value
         except Exception:
             pass
-    return real_perf_counter_ns() - start
+    return clock_elapsed(start)
+
+
+def _timed(runs):
+    global _loop
+    if target.get("async"):
+        _loop = _loop or asyncio.new_event_loop()
+        return _loop.run_until_complete(_timed_async(runs))
+    drain = target.get("generator")
+    start = clock_start()
+    for run in runs:
+        try:
+            value = run()
+            if drain:
+                for _ in value:
+                    pass
+        except Exception:
+            # Raised exceptions are part of the behaviour being timed; the differential check compared them.
+            pass
+    return clock_elapsed(start)
 
 
 def run_batch(entry, calls, repeats):
-    global _loop
     runs = [invoker(entry, payload)[1] for _ in range(repeats) for payload in calls]
     reset_environment()
     gc.collect()
     gc.disable()
     try:
-        if target.get("async"):
-            _loop = _loop or asyncio.new_event_loop()
-            return _loop.run_until_complete(_timed_async(runs))
-        drain = target.get("generator")
-        start = real_perf_counter_ns()
-        for run in runs:
-            try:
-                value = run()
-                if drain:
-                    for _ in value:
-                        pass
-            except Exception:
-                # Raised exceptions are part of the behaviour being timed; the differential check compared them.
-                pass
-        return real_perf_counter_ns() - start
+        return _timed(runs)
     finally:
         gc.enable()
 
+
+def time_once(entry, payload):
+    """One replay of a call timed alone, its arguments unpickled first (no collection before it)."""
+    runs = [invoker(entry, payload)[1]]
+    reset_environment()
+    return _timed(runs)

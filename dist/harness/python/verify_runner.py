@@ -22,9 +22,9 @@ from afterburner_equal import show, state_of
 from afterburner_load_copy import load_copy, resolve
 from afterburner_memory import measure_memory, spread
 from afterburner_recorded_calls import read_calls, recorded_size, show_input
-from afterburner_replay import describe, difference, faithful, invoker, outcome, run_batch, settle
+from afterburner_replay import describe, difference, faithful, invoker, outcome, run_batch, settle, time_once
 from afterburner_replay_clock import install_clock, real_perf_counter_ns
-from afterburner_scale import derive_generated_calls, derive_scaled_calls
+from afterburner_scale import derive_generated_calls, derive_scaled_calls, same_calls_at_every_scale
 from afterburner_timing import measure_interleaved, median_ratio
 from afterburner_tripwire import Tripwire
 from afterburner_verify_spec import spec
@@ -171,7 +171,13 @@ def main():
     scales, notes = [], []
     if spec.get("scale"):
         scales, notes = derive_scaled_calls(
-            calls, spec["scale"], original, outcome, difference, clock=real_perf_counter_ns
+            calls,
+            spec["scale"],
+            original,
+            outcome,
+            difference,
+            clock=real_perf_counter_ns,
+            call_ns=lambda payload: time_once(original, payload),
         )
     # Inputs the model's generator wrote (plain literals, made in a process of their own), checked and timed alike.
     if spec.get("workload"):
@@ -181,6 +187,7 @@ def main():
         scales += generated
         notes += generated_notes
     check_scaled(scales, notes, original, candidate)
+    scales = same_calls_at_every_scale(scales, notes)
 
     def time_batch(entry, batch, repeats):
         with watched("original" if entry is original else "candidate"):
@@ -259,7 +266,8 @@ def check_scaled(scales, notes, original, candidate):
                 actual = outcome(candidate, grown["payload"])
             candidate_ns = real_perf_counter_ns() - started
             slowest = max(slowest, candidate_ns)
-            scale["passNs"] += max(candidate_ns, started - before)
+            grown["passNs"] = max(candidate_ns, started - before)
+            scale["passNs"] += grown["passNs"]
             check_tripwire()
             differs = difference(expected, actual)
             if differs:

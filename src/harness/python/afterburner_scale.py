@@ -113,12 +113,13 @@ def grow_call(call, factor, mode):
     }
 
 
-def derive_scaled_calls(calls, scale, original, outcome, difference, clock=None):
+def derive_scaled_calls(calls, scale, original, outcome, difference, clock=None, call_ns=None):
     """Scaled copies of up to scale["maxCalls"] recorded calls (the largest first), by factor: a list of
     {"factor", "calls": [{"payload", "index", "n", "mode"}]}, and notes on what was dropped. Calls with callbacks are
     not grown (their recorded answers only cover the recorded inputs). At each factor the original's time over the
     kept calls stays within scale["budgetNs"] (one pass at that scale); a call that does not fit, or that the
-    original rejects, stops growing."""
+    original rejects, stops growing. call_ns(payload), when given, times the original on one call alone, its
+    arguments unpickled beforehand."""
     # The verify runner passes the real clock: it replaces time.perf_counter_ns for the code under test.
     clock = clock or time.perf_counter_ns
     notes, growing = [], []
@@ -138,19 +139,22 @@ def derive_scaled_calls(calls, scale, original, outcome, difference, clock=None)
     for entry in growing:
         start = clock()
         result = outcome(original, entry["payload"])
-        entry["previous"] = None if "error" in result else (1, clock() - start)
+        ns = clock() - start
+        entry["previous"] = None if "error" in result else (1, ns, ns)
     growing = [e for e in growing if e["previous"]]
     scales = []
     for factor in scale["factors"]:
+        # Past x1000 only while the calls are still too short, on average, for their complexity to be fitted (see
+        # defaults.ts): decided for all of them at once, so that the larger scale times the same calls.
+        warm = [e["previous"][2] for e in growing]
+        if factor > 1000 and warm and sum(warm) / len(warm) >= scale.get("longEnoughNs", 0):
+            break
         kept, spent = [], 0
         for entry in growing:
             label = "×%d of call %d" % (factor, entry["index"])
             if entry["n"] * factor > _max_elements:
                 continue
-            last_factor, last_ns = entry["previous"]
-            # Past x1000 only while a call is still too short for its complexity to be fitted (see defaults.ts).
-            if last_factor >= 1000 and last_ns >= scale.get("longEnoughNs", 0):
-                continue
+            last_factor, last_ns, _ = entry["previous"]
             if spent + last_ns * factor / last_factor > scale["budgetNs"]:
                 notes.append("%s: not tried, over the %g ms budget of a pass" % (label, scale["budgetNs"] / 1e6))
                 continue
@@ -160,12 +164,57 @@ def derive_scaled_calls(calls, scale, original, outcome, difference, clock=None)
             if "payload" not in grown:
                 continue
             spent += grown["ns"]
-            entry["previous"] = (factor, grown["ns"])
+            warm_ns = min(call_ns(grown["payload"]) for _ in range(3)) if call_ns else grown["ns"]
+            entry["previous"] = (factor, grown["ns"], warm_ns)
             kept.append({"payload": grown["payload"], "index": entry["index"], "n": entry["n"] * factor})
         growing = [e for e in growing if e["previous"][0] == factor]
         if kept:
             scales.append({"factor": factor, "calls": kept})
     return scales, notes
+
+
+def same_calls_at_every_scale(scales, notes):
+    """The grown scales to time, every one over the same calls: those of the scale with the largest input
+    (scaled-calls.mjs explains why). Every grown call was checked against the original before this; model-generated
+    scales stay."""
+    grown = [s for s in scales if not s.get("source")]
+    if not grown:
+        return scales
+
+    def largest_n(s):
+        return max(c["n"] for c in s["calls"])
+
+    top = grown[0]
+    for s in grown:
+        if largest_n(s) >= largest_n(top):
+            top = s
+    kept = {c["index"] for c in top["calls"]}
+
+    def complete(s):
+        return kept <= {c["index"] for c in s["calls"]}
+
+    where = "n = %d (×%d)" % (largest_n(top), top["factor"])
+    left = sorted({c["index"] for s in grown for c in s["calls"] if c["index"] not in kept})
+    if left:
+        notes.append(
+            "call%s %s: checked as grown, not timed: every timed size repeats the calls of %s"
+            % ("s" if len(left) > 1 else "", ", ".join(map(str, left)), where)
+        )
+    dropped = [s for s in grown if not complete(s)]
+    if dropped:
+        notes.append(
+            "%s: checked, not timed: without all the calls of %s"
+            % (", ".join("×%d" % s["factor"] for s in dropped), where)
+        )
+    timed = []
+    for s in scales:
+        if not s.get("source"):
+            if not complete(s):
+                continue
+            calls = [c for c in s["calls"] if c["index"] in kept]
+            s = dict(s, calls=calls, passNs=sum(c.get("passNs", 0) for c in calls))
+        timed.append(s)
+    return timed
 
 
 def _grow_one(entry, factor, budget_ns, original, outcome, difference, clock):

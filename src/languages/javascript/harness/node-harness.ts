@@ -40,6 +40,7 @@ export class NodeHarness extends ReplayHarness<JsTestPlan> {
       'replay-environment.mjs',
       'replay-outcome.mjs',
       'timed-replay.mjs',
+      'cpu-clock.mjs',
       'timing-protocol.mjs',
       'memory-protocol.mjs',
       'instruction-passes.mjs',
