@@ -2,6 +2,13 @@ import type { Target } from '../../src/detect/types.js';
 import type { Preparation } from '../../src/harness/index.js';
 import type { Sandbox, Workspace } from '../../src/sandbox/types.js';
 
+/**
+ * For a target whose tests assert correctness only (what was recorded, the differential check, which stage
+ * rejected): prepare() still ends with the A/A calibration and evaluate() may time a correct candidate, and nothing
+ * they assert depends on those numbers, so both run their fewest rounds.
+ */
+export const fewestRounds = { rounds: 5, maxRounds: 5, warmupRounds: 1 } as const;
+
 interface Preparable {
   prepare(): Promise<Preparation>;
 }
