@@ -276,15 +276,9 @@ describe('one series of calls to time and fit (JavaScript runner)', () => {
   });
 });
 
-describe('growing recorded Python inputs (afterburner_scale.py)', () => {
-  it('grows lists, tuples, strings, dicts and sets, fresh first, and drops inputs the original raises on', async () => {
-    const script = `
-import json, pickle, sys
+/** A recorded call the way the Python recorder writes it, and the verify runner's outcome of replaying it. */
+const pythonRecorded = `import json, pickle, sys
 sys.path.insert(0, ${JSON.stringify(pythonHarnessDir)})
-from afterburner_scale import grow_call, input_size, derive_scaled_calls
-call = {"args": ([3, 1, 3], (1, 2), "ab", {"a": 1}, {5}, 7, True), "kwargs": {"names": ["x"]}, "receiver": None}
-fresh = grow_call(call, 10, "fresh")
-repeat = grow_call(call, 3, "repeat")
 def payload(*args):
     return pickle.dumps({"pre": pickle.dumps({"args": args, "kwargs": {}, "receiver": None}), "callbacks": []})
 def outcome(fn, data):
@@ -293,6 +287,16 @@ def outcome(fn, data):
         return {"value": fn(*args)}
     except Exception as error:
         return {"error": (type(error).__name__, str(error))}
+`;
+
+describe('growing recorded Python inputs (afterburner_scale.py)', () => {
+  it('grows lists, tuples, strings, dicts and sets, fresh first, and drops inputs the original raises on', async () => {
+    const script = `
+${pythonRecorded}
+from afterburner_scale import grow_call, input_size, derive_scaled_calls
+call = {"args": ([3, 1, 3], (1, 2), "ab", {"a": 1}, {5}, 7, True), "kwargs": {"names": ["x"]}, "receiver": None}
+fresh = grow_call(call, 10, "fresh")
+repeat = grow_call(call, 3, "repeat")
 def row(cells):
     if len(cells) > 8:
         raise ValueError("a row has at most 8 cells")
@@ -347,17 +351,8 @@ print(json.dumps({
 
   it('times one series of calls: the calls of the largest input at every size, warm times deciding ×10 000', async () => {
     const script = `
-import json, pickle, sys
-sys.path.insert(0, ${JSON.stringify(pythonHarnessDir)})
+${pythonRecorded}
 from afterburner_scale import derive_scaled_calls, same_calls_at_every_scale
-def payload(*args):
-    return pickle.dumps({"pre": pickle.dumps({"args": args, "kwargs": {}, "receiver": None}), "callbacks": []})
-def outcome(fn, data):
-    args = pickle.loads(pickle.loads(data)["pre"])["args"]
-    try:
-        return {"value": fn(*args)}
-    except Exception as error:
-        return {"error": (type(error).__name__, str(error))}
 def short(xs):
     if isinstance(xs[0], str) and len(xs) > 40:
         raise ValueError("at most 40 names")
