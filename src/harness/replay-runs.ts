@@ -52,6 +52,10 @@ export abstract class ReplayRuns<Plan extends TestPlan> {
   protected countNote: string | undefined;
   /** Inputs the model's generator wrote (addWorkload), checked and timed beside the recorded ones. */
   protected workload: { file: string; budgetNs: number } | undefined;
+  /** Set once the A/A run ran out of memory with grown or generated inputs: every later run leaves them out. */
+  private largerInputsLeftOut: string | undefined;
+  /** How the last verify run ended, as the sandbox saw it. */
+  private lastOutcome: ExecResult['outcome'] | undefined;
 
   constructor(options: ReplayHarnessOptions) {
     this.options = resolveReplayOptions(options);
@@ -91,7 +95,16 @@ export abstract class ReplayRuns<Plan extends TestPlan> {
     const copy = await this.replayCopy(this.options.fileText, 'candidate', this.target.startLine);
     if (!copy.ok) return `cannot load a second copy of the original: ${copy.reason}`;
     await this.options.workspace.writeFile(this.copyPath('candidate'), copy.text);
-    const run = await this.runVerifier(this.copyPath('candidate'), this.options.rounds);
+    let run = await this.runVerifier(this.copyPath('candidate'), this.options.rounds);
+    const larger = this.options.scaleFactors.length > 0 || this.workload !== undefined;
+    if (run.status === 'error' && this.lastOutcome === 'oom' && larger) {
+      // Grown inputs can need more memory than the sandbox has (camelcase's 44 string calls grown ×10 000): with
+      // the original on both sides that is no candidate's fault, so every run of this function leaves them out and
+      // the report says so. (A candidate that runs out of memory where the original did not is rejected.)
+      this.largerInputsLeftOut =
+        "larger inputs left out: the A/A run ran out of memory with them, so only the tests' own inputs were timed";
+      run = await this.runVerifier(this.copyPath('candidate'), this.options.rounds);
+    }
     if (run.status !== 'measured') return `the A/A calibration run failed: ${describeRunner(run)}`;
     this.floors = noiseFloors(run, this.options.seed);
     this.calibration = calibrationOf(run, this.floors, this.options.seed);
@@ -196,16 +209,29 @@ export abstract class ReplayRuns<Plan extends TestPlan> {
     rounds: number,
     tripwire?: { allow: SideEffect[] },
   ): Promise<RunnerResult> {
+    const result = parseRunnerOutput(await this.execVerifier(candidate, rounds, tripwire));
+    if (result.status === 'measured' && this.largerInputsLeftOut)
+      result.scaleNotes = [this.largerInputsLeftOut, ...(result.scaleNotes ?? [])];
+    return result;
+  }
+
+  private async execVerifier(
+    candidate: string | undefined,
+    rounds: number,
+    tripwire: { allow: SideEffect[] } | undefined,
+  ): Promise<ExecResult> {
     const { workspace } = this.options;
+    const timing = timingSpec(this.options);
     const spec = {
       original: this.copyPath('original'),
       candidate,
       captureFile: captureFile(this.target.id),
       rounds,
-      ...timingSpec(this.options),
+      ...timing,
+      ...(this.largerInputsLeftOut ? { scale: undefined } : {}),
       tripwire,
       ...(tripwire ? this.memoryGate() : {}),
-      ...(this.workload ? { workload: this.workload } : {}),
+      ...(this.workload && !this.largerInputsLeftOut ? { workload: this.workload } : {}),
       ...this.specExtras(),
     };
     this.lastSpec = spec;
@@ -214,6 +240,7 @@ export abstract class ReplayRuns<Plan extends TestPlan> {
       timeoutMs: this.options.benchTimeoutMs,
       env: this.env(),
     });
-    return parseRunnerOutput(run);
+    this.lastOutcome = run.outcome;
+    return run;
   }
 }
