@@ -30,14 +30,19 @@ export function medianRatio({ originalNs, candidateNs }) {
 }
 
 /**
- * Times `original` against `candidate` on `callCount` calls. `timeBatch(entry, repeats)` replays every call
- * `repeats` times on one side and returns the nanoseconds it took.
+ * Times `original` against `candidate` on `callCount` calls (`passBytes`: their arguments' serialized size).
+ * `timeBatch(entry, repeats)` replays every call `repeats` times on one side and returns the nanoseconds it took.
  */
 // The slower side's batch stops growing at this many minimum rounds (see sizeBatch).
 const slowBatchRounds = 10;
 
-export async function measureInterleaved({ original, candidate, spec, callCount, timeBatch }) {
-  const maxRepeats = Math.max(1, Math.min(100_000, Math.floor(200_000 / callCount)));
+// A batch unpacks every call's arguments before the clock starts: at most this many serialized bytes of them, so
+// that a cheap call over a large grown input does not fill the sandbox's memory with copies (python: the same).
+const batchBytes = 8 * 1024 * 1024;
+
+export async function measureInterleaved({ original, candidate, spec, callCount, passBytes = 0, timeBatch }) {
+  const byMemory = passBytes > 0 ? Math.floor(batchBytes / passBytes) : Number.POSITIVE_INFINITY;
+  const maxRepeats = Math.max(1, Math.min(100_000, Math.floor(200_000 / callCount), byMemory));
   let samplesPerRound = 1;
 
   async function sizeBatch(repeats) {

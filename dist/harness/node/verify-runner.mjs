@@ -211,8 +211,14 @@ const measure = (list, protocol) =>
     candidate,
     spec: protocol,
     callCount: list.length,
+    passBytes: list.reduce((bytes, record) => bytes + recordBytes(record), 0),
     timeBatch: timeCalls(list),
   });
+function recordBytes(record) {
+  return (
+    (record.pre?.length ?? 0) + (record.followUps ?? []).reduce((bytes, next) => bytes + recordBytes(next), 0)
+  );
+}
 // Per-call memory on a spread of at most spec.memoryCalls of the calls (every call costs collections).
 async function memoryOf(list) {
   if (!spec.memoryRounds) return undefined;
