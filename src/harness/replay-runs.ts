@@ -54,8 +54,6 @@ export abstract class ReplayRuns<Plan extends TestPlan> {
   protected workload: { file: string; budgetNs: number } | undefined;
   /** Set once the A/A run ran out of memory with grown or generated inputs: every later run leaves them out. */
   private largerInputsLeftOut: string | undefined;
-  /** How the last verify run ended, as the sandbox saw it. */
-  private lastOutcome: ExecResult['outcome'] | undefined;
 
   constructor(options: ReplayHarnessOptions) {
     this.options = resolveReplayOptions(options);
@@ -95,9 +93,10 @@ export abstract class ReplayRuns<Plan extends TestPlan> {
     const copy = await this.replayCopy(this.options.fileText, 'candidate', this.target.startLine);
     if (!copy.ok) return `cannot load a second copy of the original: ${copy.reason}`;
     await this.options.workspace.writeFile(this.copyPath('candidate'), copy.text);
-    let run = await this.runVerifier(this.copyPath('candidate'), this.options.rounds);
+    const first = await this.execVerifier(this.copyPath('candidate'), this.options.rounds);
+    let run = parseRunnerOutput(first);
     const larger = this.options.scaleFactors.length > 0 || this.workload !== undefined;
-    if (run.status === 'error' && this.lastOutcome === 'oom' && larger) {
+    if (run.status === 'error' && first.outcome === 'oom' && larger) {
       // Grown inputs can need more memory than the sandbox has (camelcase's 44 string calls grown ×10 000): with
       // the original on both sides that is no candidate's fault, so every run of this function leaves them out and
       // the report says so. (A candidate that runs out of memory where the original did not is rejected.)
@@ -218,16 +217,15 @@ export abstract class ReplayRuns<Plan extends TestPlan> {
   private async execVerifier(
     candidate: string | undefined,
     rounds: number,
-    tripwire: { allow: SideEffect[] } | undefined,
+    tripwire?: { allow: SideEffect[] },
   ): Promise<ExecResult> {
     const { workspace } = this.options;
-    const timing = timingSpec(this.options);
     const spec = {
       original: this.copyPath('original'),
       candidate,
       captureFile: captureFile(this.target.id),
       rounds,
-      ...timing,
+      ...timingSpec(this.options),
       ...(this.largerInputsLeftOut ? { scale: undefined } : {}),
       tripwire,
       ...(tripwire ? this.memoryGate() : {}),
@@ -236,11 +234,9 @@ export abstract class ReplayRuns<Plan extends TestPlan> {
     };
     this.lastSpec = spec;
     await workspace.writeFile(`${harnessDir}/spec.json`, JSON.stringify(spec));
-    const run = await workspace.exec(this.verifierCommand([`${harnessDir}/spec.json`]), {
+    return workspace.exec(this.verifierCommand([`${harnessDir}/spec.json`]), {
       timeoutMs: this.options.benchTimeoutMs,
       env: this.env(),
     });
-    this.lastOutcome = run.outcome;
-    return run;
   }
 }

@@ -2,7 +2,7 @@
 // thread spent runnable but waiting for a CPU (the run-queue delay Linux keeps in /proc/thread-self/schedstat).
 // Another tenant, or this process's own collector threads in a container pinned to one core, taking the CPU is not
 // the batch's cost; counted, it made one call's samples bimodal (0.4 ms, or 2–10 ms when a sweeper thread ran).
-// Plain wall time where the kernel does not report the delay. python/afterburner_cpu_clock.py does the same.
+// Plain wall time where the kernel does not report the delay. python/afterburner_replay_clock.py does the same.
 import { openSync, readSync } from 'node:fs';
 
 // Bound now: what runs later (a candidate included) cannot swap the functions the clock reads.
@@ -42,7 +42,7 @@ export function clockElapsed(mark) {
   return Math.max(0, Number(wall - mark.wall) - (delay - mark.delay) - readingNs);
 }
 
-/** What the clock says subtracts preemption (`on-cpu`) or cannot (`wall`), for the report. */
+/** Whether the clock subtracts preemption (`on-cpu`) or cannot (`wall`). */
 export const clockKind = schedstat === undefined ? 'wall' : 'on-cpu';
 
 // The cost of the readings themselves (two delay reads, ~5 µs each): the fastest of a few empty measurements.
