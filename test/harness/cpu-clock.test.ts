@@ -12,7 +12,8 @@ const run = promisify(execFile);
 // The timed batches' clock (node/cpu-clock.mjs, afterburner_replay_clock.py) leaves out the time another process
 // held the CPU. A busy loop shares one core with a competitor: the clock's reading stays what it was without the
 // competitor, well under the wall time. (Other load on the machine only lowers the reading's share further.)
-// Linux only: the run-queue delay comes from /proc/thread-self/schedstat.
+// Linux only: the run-queue delay comes from /proc/thread-self/schedstat. The probes' wall-clock window encloses the
+// clock's, so a clock that adds time (not only one that fails to subtract it) fails the first check.
 const onLinux = process.platform === 'linux';
 
 const nodeProbe = `
@@ -22,24 +23,26 @@ function work(count) {
   for (let i = 0; i < count; i++) x = (x * 31 + i) & 0xffff;
   return x;
 }
-const mark = clockStart();
 const wall = process.hrtime.bigint();
+const mark = clockStart();
 const x = work(Number(process.argv[1]));
+const clockNs = clockElapsed(mark);
 const wallNs = Number(process.hrtime.bigint() - wall);
-console.log(JSON.stringify({ kind: clockKind, clockNs: clockElapsed(mark), wallNs, x }));
+console.log(JSON.stringify({ kind: clockKind, clockNs, wallNs, x }));
 `;
 
 const pythonProbe = `
 import json, sys, time
 sys.path.insert(0, ${JSON.stringify(pythonHarnessDir)})
 from afterburner_replay_clock import clock_elapsed, clock_kind, clock_start
-mark = clock_start()
 wall = time.perf_counter_ns()
+mark = clock_start()
 x = 0
 for i in range(int(sys.argv[2])):
     x = (x * 31 + i) & 0xffff
+clock_ns = clock_elapsed(mark)
 wall_ns = time.perf_counter_ns() - wall
-print(json.dumps({"kind": clock_kind, "clockNs": clock_elapsed(mark), "wallNs": wall_ns}))
+print(json.dumps({"kind": clock_kind, "clockNs": clock_ns, "wallNs": wall_ns}))
 `;
 
 interface Reading {
